@@ -1,0 +1,3 @@
+from perineo.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""The ``perineo`` command line: argparse, one module a command under ``perineo.commands``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from perineo import __version__
+from perineo.errors import InputError, PerineoError
+
+# (name, module, one-line help). Add a command by adding its module here.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("analyze", "perineo.commands.analyze", "detect repetitions and errors in a recording"),
+    ("sim", "perineo.commands.sim", "simulate a scenario into a recording and a truth file"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"perineo: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="perineo", description="Pelvic floor muscle training biofeedback.")
+    parser.add_argument("--version", action="version", version=f"perineo {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module, help_text in COMMANDS:
+        mod = importlib.import_module(module)
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run = getattr(args, "_run", None)
+    if run is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(run(args) or 0)
+    except InputError as exc:
+        print(f"perineo: {exc}", file=sys.stderr)
+        return 2
+    except PerineoError as exc:
+        print(f"perineo: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("perineo: stopped", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,30 @@
+"""The sample-source interface shared by the simulator, replay and BLE back ends."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol, runtime_checkable
+
+from perineo.samples import Channel, SampleBlock, SourceStatus
+
+SourceItem = SampleBlock | SourceStatus
+
+
+@runtime_checkable
+class SampleSource(Protocol):
+    """A stream of sample blocks and status events.
+
+    ``channels`` is known before streaming starts (a BLE source learns it on connect and
+    sets it before the first block). ``stream()`` yields items in time order until the
+    source ends or ``close()`` is called; it may be iterated once.
+    """
+
+    @property
+    def channels(self) -> tuple[Channel, ...]: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def stream(self) -> AsyncIterator[SourceItem]: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Sessions, recordings, history and export: everything kept on disk."""
