@@ -1,0 +1,63 @@
+"""The probe's open BLE protocol: pure encode/decode, no I/O (spec: docs/protocol.md)."""
+
+from perineo.protocol.control import (
+    Command,
+    Fault,
+    Opcode,
+    ProbeStatus,
+    State,
+    decode_command,
+    decode_status,
+    encode_command,
+    encode_status,
+)
+from perineo.protocol.gatt import (
+    BATTERY_LEVEL_UUID,
+    BATTERY_SERVICE_UUID,
+    CONTROL_CHAR_UUID,
+    PROBE_SERVICE_UUID,
+    STATUS_CHAR_UUID,
+    STREAM_CHAR_UUID,
+    max_payload,
+)
+from perineo.protocol.packet import (
+    MISSING,
+    PROTOCOL_VERSION,
+    SAMPLE_RATES_HZ,
+    StreamPacket,
+    channel_mask,
+    channels_from_mask,
+    decode_packet,
+    encode_packet,
+    frames_that_fit,
+    to_counts,
+)
+
+__all__ = [
+    "BATTERY_LEVEL_UUID",
+    "BATTERY_SERVICE_UUID",
+    "CONTROL_CHAR_UUID",
+    "MISSING",
+    "PROBE_SERVICE_UUID",
+    "PROTOCOL_VERSION",
+    "SAMPLE_RATES_HZ",
+    "STATUS_CHAR_UUID",
+    "STREAM_CHAR_UUID",
+    "Command",
+    "Fault",
+    "Opcode",
+    "ProbeStatus",
+    "State",
+    "StreamPacket",
+    "channel_mask",
+    "channels_from_mask",
+    "decode_command",
+    "decode_packet",
+    "decode_status",
+    "encode_command",
+    "encode_packet",
+    "encode_status",
+    "frames_that_fit",
+    "max_payload",
+    "to_counts",
+]
