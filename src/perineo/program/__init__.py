@@ -1,0 +1,1 @@
+"""Programs as data, calibration, the live coach, scoring and the plan over months."""

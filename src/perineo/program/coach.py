@@ -1,0 +1,252 @@
+"""The live coach: turns a program and the detector's events into the cue to show now.
+
+Pure and clock-free: the caller passes the stream time and the events that arrived since the
+last call; ``update`` returns a :class:`Cue`. The coach waits for the onset, counts the hold
+from the detected hold start, counts the quick lifts that came, asks for the release, times
+the rest from the detected end of the fall, and warns at once on a technique error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from perineo.program.model import Effort, Program
+from perineo.program.scoring import RepScore, Verdict, score_rep, with_rest
+from perineo.program.texts import Lang, Text, say
+from perineo.signal.events import Event, EventKind, TechError
+
+WARNING_S = 4.0  # how long a technique warning stays up
+QUICK_WINDOW_S = 1.5  # time allowed per quick lift before the coach asks to let go anyway
+
+
+class Phase(StrEnum):
+    SQUEEZE = "squeeze"  # waiting for an onset
+    RISING = "rising"  # onset seen, waiting for the hold level
+    HOLD = "hold"
+    QUICK = "quick"
+    LET_GO = "let_go"  # asked to let go, waiting for the release
+    RELEASING = "releasing"  # falling, waiting for rest
+    REST = "rest"
+    SET_PAUSE = "set_pause"
+    DONE = "done"
+
+
+_WAITING = (Phase.SQUEEZE, Phase.REST, Phase.SET_PAUSE)
+_ACTIVE = (Phase.RISING, Phase.HOLD, Phase.QUICK, Phase.LET_GO)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What to show now. ``count`` is seconds left (hold, rest, pause) or lifts done."""
+
+    phase: Phase
+    text: str
+    key: Text
+    count: int | None = None
+    target: int | None = None
+    rep: int = 1  # repetition number within the set, 1-based
+    reps_target: int = 0
+    set_no: int = 1
+    sets_target: int = 1
+    warning: str | None = None
+    warning_error: TechError | None = None
+    feedback: str | None = None  # about the last finished repetition
+    last_score: RepScore | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.phase is Phase.DONE
+
+
+class Coach:
+    """One session of a program, coached live.
+
+    ``reps_per_set`` defaults to the top of the program's range; ``keep_level_cmH2O`` (from
+    calibration) is passed on to scoring.
+    """
+
+    def __init__(
+        self,
+        program: Program,
+        lang: Lang = Lang.EN,
+        *,
+        reps_per_set: int | None = None,
+        sets: int | None = None,
+        keep_level_cmH2O: float | None = None,
+    ) -> None:
+        self.program = program
+        self.lang = lang
+        self.reps_per_set = reps_per_set or int(program.dose.reps.high)
+        self.sets = sets or program.dose.sets
+        self.keep_level_cmH2O = keep_level_cmH2O
+        self.hold_target_s = program.rep.coach_hold_s
+        self.quick_target = program.rep.coach_quick_lifts
+        self.rest_target_s = program.rep.coach_rest_s
+        self.phase = Phase.SQUEEZE
+        self.rep_no = 1
+        self.set_no = 1
+        self.scores: list[RepScore] = []
+        self._since = 0.0  # when the current timed phase began (stream time)
+        self._quick = 0
+        self._warning: tuple[TechError, float] | None = None
+        self._gap_until = -math.inf
+        self._last: RepScore | None = None
+        self._prev_end_s: float | None = None  # end of the last scored repetition's fall
+        self._rep_set: int | None = None  # set of the repetition being scored
+
+    # -- events ---------------------------------------------------------------------------
+
+    def update(self, now_s: float, events: Iterable[Event] = ()) -> Cue:
+        """Feed the events that arrived since the last call; get the cue for ``now_s``."""
+        for ev in events:
+            self._on_event(ev)
+        self._on_clock(now_s)
+        return self._cue(now_s)
+
+    def _on_event(self, ev: Event) -> None:
+        k = ev.kind
+        if k is EventKind.ERROR and ev.error is not None:
+            self._warning = (ev.error, ev.detected_s)
+        elif k is EventKind.GAP:
+            self._gap_until = ev.detected_s + 2.0
+        elif k is EventKind.REPETITION and ev.repetition is not None:
+            self._score(ev)
+        elif self.phase is Phase.DONE:
+            return
+        elif k is EventKind.ONSET and self.phase in _WAITING:
+            if self.phase is Phase.SET_PAUSE:
+                self._next_set()
+            self.phase, self._quick, self._rep_set = Phase.RISING, 0, self.set_no
+        elif k is EventKind.ONSET_CANCELLED and self.phase is Phase.RISING:
+            self.phase = Phase.SQUEEZE
+        elif k is EventKind.HOLD_START and self.phase in (Phase.RISING, Phase.SQUEEZE):
+            self.phase, self._since = Phase.HOLD, ev.t
+        elif k is EventKind.QUICK_LIFT:
+            self._on_quick_lift(ev)
+        elif k is EventKind.RELEASE and self.phase in _ACTIVE:
+            self.phase = Phase.RELEASING
+        elif k is EventKind.REST and self.phase in (*_ACTIVE, Phase.RELEASING):
+            self._end_of_fall(ev.t)
+
+    def _on_quick_lift(self, ev: Event) -> None:
+        self._quick += 1
+        if self.phase in (Phase.HOLD, Phase.RISING):
+            self.phase, self._since = Phase.QUICK, ev.t
+        if self.phase is Phase.QUICK and self.quick_target and self._quick >= self.quick_target:
+            self.phase, self._since = Phase.LET_GO, ev.detected_s
+
+    def _end_of_fall(self, t: float) -> None:
+        if self.rep_no >= self.reps_per_set:
+            if self.set_no >= self.sets:
+                self.phase = Phase.DONE
+            else:
+                self.phase, self._since = Phase.SET_PAUSE, t
+        else:
+            self.rep_no += 1
+            self.phase, self._since = Phase.REST, t
+
+    def _next_set(self) -> None:
+        self.set_no += 1
+        self.rep_no = 1
+
+    def _score(self, ev: Event) -> None:
+        rep = ev.repetition
+        assert rep is not None
+        if self.phase in (Phase.RELEASING, Phase.LET_GO):  # no REST event came: close it here
+            self._end_of_fall(rep.end_s if rep.end_s is not None else ev.detected_s)
+        set_no = self._rep_set or self.set_no
+        if self.scores and self._prev_end_s is not None and self.scores[-1].set_no == set_no:
+            self.scores[-1] = with_rest(
+                self.scores[-1], rep.onset_s - self._prev_end_s, self.program
+            )
+        score = score_rep(rep, self.program, keep_level_cmH2O=self.keep_level_cmH2O, set_no=set_no)
+        self.scores.append(score)
+        self._last = score
+        self._prev_end_s = rep.end_s
+
+    # -- clock ----------------------------------------------------------------------------
+
+    def _on_clock(self, now: float) -> None:
+        if self.phase is Phase.HOLD and now - self._since >= self.hold_target_s:
+            if self.quick_target:
+                self.phase, self._since = Phase.QUICK, now
+            else:
+                self.phase, self._since = Phase.LET_GO, now
+        elif self.phase is Phase.QUICK and now - self._since >= QUICK_WINDOW_S * max(
+            1, self.quick_target
+        ):
+            self.phase, self._since = Phase.LET_GO, now
+        elif self.phase is Phase.REST and now - self._since >= self.rest_target_s:
+            self.phase = Phase.SQUEEZE
+        elif self.phase is Phase.SET_PAUSE and now - self._since >= self.program.dose.set_pause_s:
+            self._next_set()
+            self.phase = Phase.SQUEEZE
+
+    # -- the cue --------------------------------------------------------------------------
+
+    def _cue(self, now: float) -> Cue:
+        p = self.phase
+        count: int | None = None
+        target: int | None = None
+        if p is Phase.SQUEEZE:
+            key = {Effort.MAX: Text.SQUEEZE_MAX, Effort.LIGHT: Text.SQUEEZE_LIGHT}.get(
+                self.program.effort, Text.SQUEEZE
+            )
+            text = say(key, self.lang)
+        elif p is Phase.RISING:
+            key, text = Text.RISING, say(Text.RISING, self.lang)
+        elif p is Phase.HOLD:
+            count = self._left(now, self.hold_target_s)
+            key, text = Text.HOLD, say(Text.HOLD, self.lang, n=count)
+        elif p is Phase.QUICK:
+            count, target = self._quick, self.quick_target
+            key, text = Text.QUICK, say(Text.QUICK, self.lang, n=count, m=target)
+        elif p is Phase.LET_GO:
+            key, text = Text.LET_GO, say(Text.LET_GO, self.lang)
+        elif p is Phase.RELEASING:
+            key, text = Text.RELEASING, say(Text.RELEASING, self.lang)
+        elif p is Phase.REST:
+            count = self._left(now, self.rest_target_s)
+            key, text = Text.REST, say(Text.REST, self.lang, n=count)
+        elif p is Phase.SET_PAUSE:
+            count = self._left(now, self.program.dose.set_pause_s)
+            key, text = Text.SET_PAUSE, say(Text.SET_PAUSE, self.lang, k=self.set_no, n=count)
+        else:
+            key, text = Text.DONE, say(Text.DONE, self.lang, k=self.sets)
+        warning = warning_error = None
+        if self._warning is not None and now - self._warning[1] <= WARNING_S:
+            warning_error = self._warning[0]
+            warning = say(Text(warning_error.value), self.lang)
+        elif now <= self._gap_until:
+            warning = say(Text.GAP, self.lang)
+        return Cue(
+            phase=p,
+            text=text,
+            key=key,
+            count=count,
+            target=target,
+            rep=self.rep_no,
+            reps_target=self.reps_per_set,
+            set_no=self.set_no,
+            sets_target=self.sets,
+            warning=warning,
+            warning_error=warning_error,
+            feedback=self._feedback(),
+            last_score=self._last,
+        )
+
+    def _left(self, now: float, total: float) -> int:
+        """Whole seconds left of a timed phase of ``total`` seconds."""
+        return max(0, math.ceil(total - (now - self._since) - 1e-9))
+
+    def _feedback(self) -> str | None:
+        s = self._last
+        if s is None:
+            return None
+        if s.verdict is Verdict.GOOD:
+            return say(Text.GOOD, self.lang)
+        first = s.reasons[0]
+        return say(Text(first.value), self.lang, m=self.quick_target)
