@@ -14,6 +14,7 @@ from perineo.errors import InputError, PerineoError
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("analyze", "perineo.commands.analyze", "detect repetitions and errors in a recording"),
     ("sim", "perineo.commands.sim", "simulate a scenario into a recording and a truth file"),
+    ("train", "perineo.commands.train", "train with live biofeedback (the terminal app)"),
 )
 
 
@@ -40,8 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run = getattr(args, "_run", None)
     if run is None:
-        parser.print_help()
-        return 0
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            parser.print_help()
+            return 0
+        # `perineo` alone in a terminal opens the app's home screen
+        args = parser.parse_args(["train"])
+        run = args._run
     try:
         return int(run(args) or 0)
     except InputError as exc:
