@@ -1,0 +1,82 @@
+"""``perineo train``: the biofeedback app: connect, calibrate, train, review.
+
+With ``--sim`` a simulated probe and person stand in (the person follows the coach's cues,
+so the whole session runs without a key press); ``--device`` connects to a probe; with
+neither, the home screen lets the user choose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from perineo.errors import InputError
+
+DEFAULT_SCENARIO = "follow"
+LANGS = ("en", "nn")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sim",
+        nargs="?",
+        const=DEFAULT_SCENARIO,
+        default=None,
+        metavar="SCENARIO",
+        help=f"use the simulator (scenario name or file; default {DEFAULT_SCENARIO!r})",
+    )
+    p.add_argument("--device", metavar="ADDRESS", help="connect to this probe")
+    p.add_argument("--program", default="intensive", help="training program (default intensive)")
+    p.add_argument("--lang", choices=LANGS, default=None, help="language (default from $LANG)")
+    p.add_argument(
+        "--speed", type=float, default=1.0, help="simulated time runs this many times faster"
+    )
+    p.add_argument("--seed", type=int, default=None, help="simulator seed (default: random)")
+    p.add_argument("--sets", type=int, default=None, help="sets this session (default: program)")
+    p.add_argument("--reps", type=int, default=None, help="repetitions a set (default: program)")
+    p.add_argument(
+        "--no-record", action="store_true", help="do not keep the session's samples on disk"
+    )
+
+
+def default_lang() -> str:
+    """``nn`` when the environment asks for Norwegian, else ``en``."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "nn" if value[:2] in ("nn", "nb", "no") else "en"
+    return "en"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.sim is not None and args.device is not None:
+        raise InputError("choose either --sim or --device, not both")
+    if args.speed <= 0:
+        raise InputError(f"--speed must be a positive number, got {args.speed:g}")
+    for name in ("sets", "reps"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise InputError(f"--{name} must be at least 1, got {value}")
+    # Textual and the sources are imported here so that `perineo --help` stays fast.
+    from perineo.store.paths import data_dir
+    from perineo.tui.app import create_app
+    from perineo.tui.sources import SourceChoices
+
+    choices = SourceChoices(scenario=args.sim, speed=args.speed, seed=args.seed)
+    source = None
+    if args.sim is not None:
+        source = choices.open(None)
+    elif args.device is not None:
+        source = choices.open(args.device)
+    app = create_app(
+        source,
+        program=args.program,
+        lang=args.lang or default_lang(),
+        source_factory=choices.open,
+        scanner=choices.scanner(),
+        reps_per_set=args.reps,
+        sets=args.sets,
+        record_dir=None if args.no_record else data_dir() / "recordings",
+    )
+    app.run()
+    return 0

@@ -1,0 +1,229 @@
+"""The perineo Textual app, built by :func:`create_app` from a source (or a way to get one).
+
+Messages travel up (data path → app, screens → app); the app sets attributes down on the
+screen that is showing. The data path runs in an async worker; the trace redraws itself on a
+timer from the shared buffer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from perineo.program.loader import get_program
+from perineo.program.model import Program
+from perineo.sources.base import SampleSource
+from perineo.tui import summary as summarise
+from perineo.tui.live import LiveSession, SessionResult
+from perineo.tui.messages import (
+    CalibrationChanged,
+    CueChanged,
+    DataPathFailed,
+    RepetitionScored,
+    SamplesArrived,
+    SessionFinished,
+    SourceChosen,
+    StatusChanged,
+)
+from perineo.tui.screens.calibrate import CalibrateScreen
+from perineo.tui.screens.history import HistoryScreen
+from perineo.tui.screens.home import HomeScreen, Scanner
+from perineo.tui.screens.summary import SummaryScreen
+from perineo.tui.screens.train import TrainScreen
+from perineo.tui.texts import Lang, tr
+from perineo.tui.view import CalibrationView, CueView, RepView, StatusView
+
+SourceFactory = Callable[[str | None], SampleSource]  # None: the simulator, else an address
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    program: Program
+    lang: Lang = Lang.EN
+    reps_per_set: int | None = None
+    sets: int | None = None
+    fps: float = 25.0
+    record_dir: Path | None = None  # None: do not write a recording (tests of the UI only)
+    today: date | None = None  # fixed "today" for deterministic summaries and history
+
+
+class _PostingListener:
+    """Implements the data path's listener by posting messages to the app."""
+
+    def __init__(self, app: PerineoApp) -> None:
+        self.app = app
+
+    def samples(self, t_end: float, baseline_cmH2O: float | None) -> None:
+        self.app.post_message(SamplesArrived(t_end, baseline_cmH2O))
+
+    def status(self, status: StatusView) -> None:
+        self.app.post_message(StatusChanged(status))
+
+    def calibration(self, calibration: CalibrationView) -> None:
+        self.app.post_message(CalibrationChanged(calibration))
+
+    def cue(self, cue: CueView) -> None:
+        self.app.post_message(CueChanged(cue))
+
+    def repetition(self, rep: RepView) -> None:
+        self.app.post_message(RepetitionScored(rep))
+
+    def finished(self, result: SessionResult) -> None:
+        self.app.result = result
+        self.app.post_message(SessionFinished(summarise.summary_view(result, self.app.options)))
+
+
+class PerineoApp(App[SessionResult | None]):
+    CSS_PATH = "perineo.tcss"
+    TITLE = "perineo"
+
+    def __init__(
+        self,
+        options: AppOptions,
+        *,
+        source: SampleSource | None = None,
+        source_factory: SourceFactory | None = None,
+        scanner: Scanner | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.lang = options.lang
+        self.initial_source = source
+        self.source_factory = source_factory
+        self.scanner = scanner
+        self.session: LiveSession | None = None
+        self.result: SessionResult | None = None
+        self._status = StatusView()
+
+    # -- start ------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.title = tr(self.lang, "app.title")
+        if self.initial_source is not None:
+            self.start_session(self.initial_source)
+        else:
+            self.push_screen(self.home_screen())
+
+    def home_screen(self) -> HomeScreen:
+        return HomeScreen(self.lang, self._program_title(), self.scanner)
+
+    def _program_title(self) -> str:
+        p = self.options.program
+        return p.title_nn if self.lang is Lang.NN else p.title
+
+    def on_source_chosen(self, message: SourceChosen) -> None:
+        if self.source_factory is None:
+            self.notify(tr(self.lang, "home.no_ble"), severity="warning")
+            return
+        self.start_session(self.source_factory(message.address))
+
+    def start_session(self, source: SampleSource) -> None:
+        o = self.options
+        recording = None
+        if o.record_dir is not None:
+            recording = summarise.new_recording_path(o.record_dir)
+        self.session = LiveSession(
+            source,
+            o.program,
+            _PostingListener(self),
+            lang=self.lang,
+            recording_path=recording,
+            reps_per_set=o.reps_per_set,
+            sets=o.sets,
+        )
+        self._show(CalibrateScreen(self.lang, self.session.trace, fps=o.fps))
+        self.run_worker(
+            self.session.run(), name="data path", group="live", exclusive=True, exit_on_error=False
+        )
+
+    def _show(self, screen: Screen[None]) -> None:
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    # -- data path → screens ----------------------------------------------------------------
+
+    def on_samples_arrived(self, message: SamplesArrived) -> None:
+        if isinstance(self.screen, TrainScreen):
+            self.screen.baseline = message.baseline_cmH2O
+
+    def on_status_changed(self, message: StatusChanged) -> None:
+        self._status = message.status
+        screen = self.screen
+        if isinstance(screen, CalibrateScreen | TrainScreen):
+            screen.status = message.status
+        elif isinstance(screen, HomeScreen):
+            screen.set_status(message.status)
+
+    def on_calibration_changed(self, message: CalibrationChanged) -> None:
+        if isinstance(self.screen, CalibrateScreen):
+            self.screen.calibration = message.calibration
+
+    def on_cue_changed(self, message: CueChanged) -> None:
+        screen = self.screen
+        if not isinstance(screen, TrainScreen):
+            if self.session is None:
+                return
+            screen = TrainScreen(
+                self.lang, self.session.trace, self._program_title(), fps=self.options.fps
+            )
+            self._show(screen)
+            screen.status = self._status
+        screen.cue = message.cue
+
+    def on_repetition_scored(self, message: RepetitionScored) -> None:
+        if isinstance(self.screen, TrainScreen):
+            self.screen.rep = message.rep
+
+    def on_session_finished(self, message: SessionFinished) -> None:
+        self._show(SummaryScreen(self.lang, message.summary))
+
+    def on_data_path_failed(self, message: DataPathFailed) -> None:
+        self.notify(message.text, severity="error", timeout=30)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "live" and event.state is WorkerState.ERROR:
+            self.post_message(DataPathFailed(str(event.worker.error)))
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def action_pause(self) -> None:
+        if self.session is not None:
+            self.session.toggle_pause()
+
+    def action_end(self) -> None:
+        if self.session is not None:
+            self.session.stop()
+
+    def action_history(self) -> None:
+        self.push_screen(HistoryScreen(self.lang, summarise.history_view(self.options)))
+
+    def action_again(self) -> None:
+        self.session = None
+        self.switch_screen(self.home_screen())
+
+
+def create_app(
+    source: SampleSource | None = None,
+    *,
+    program: str | Program = "intensive",
+    lang: Lang | str = Lang.EN,
+    source_factory: SourceFactory | None = None,
+    scanner: Scanner | None = None,
+    reps_per_set: int | None = None,
+    sets: int | None = None,
+    fps: float = 25.0,
+    record_dir: Path | None = None,
+    today: date | None = None,
+) -> PerineoApp:
+    """Build the app around ``source`` (start at once) or let the user choose on Home."""
+    prog = get_program(program) if isinstance(program, str) else program
+    options = AppOptions(prog, Lang(lang), reps_per_set, sets, fps, record_dir, today)
+    return PerineoApp(options, source=source, source_factory=source_factory, scanner=scanner)

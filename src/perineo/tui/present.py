@@ -1,0 +1,101 @@
+"""Turn the program's values (cues, scores) into what the widgets show."""
+
+from __future__ import annotations
+
+from perineo.program.calibration import CalibrationSettings, CalPhase, CalStep
+from perineo.program.coach import Cue, Phase
+from perineo.program.model import Program
+from perineo.program.scoring import RepScore
+from perineo.program.texts import Text, say
+from perineo.tui.texts import Lang
+from perineo.tui.view import CalibrationView, CueView, RepView, Verdict
+
+# Fraction of the maximal squeeze (above rest) the trace shows as "let go fully".
+REST_BAND_FRACTION = 0.08
+_SQUEEZE_PHASES = (Phase.RISING, Phase.HOLD, Phase.QUICK)
+_REST_PHASES = (Phase.REST, Phase.SET_PAUSE, Phase.RELEASING, Phase.LET_GO, Phase.DONE)
+
+
+def target_band(
+    phase: Phase, program: Program, rest: float | None, mvc: float | None
+) -> tuple[float, float] | None:
+    """The band (absolute cmH2O) the trace should sit in during ``phase``.
+
+    Squeezing: from the level a hold should keep (the program's fraction of the calibrated
+    maximum) up to that maximum; resting: close to the resting level.
+    """
+    if rest is None or mvc is None or mvc <= 0:
+        return None
+    if phase in _SQUEEZE_PHASES or phase is Phase.SQUEEZE:
+        keep = program.rep.keep_level_fraction or 0.5
+        return (rest + keep * mvc, rest + mvc)
+    if phase in _REST_PHASES:
+        return (rest - REST_BAND_FRACTION * mvc, rest + REST_BAND_FRACTION * mvc)
+    return None
+
+
+def cue_view(
+    cue: Cue, program: Program, rest: float | None, mvc: float | None, *, paused: bool = False
+) -> CueView:
+    countdown = cue.count if cue.phase in (Phase.HOLD, Phase.REST, Phase.SET_PAUSE) else None
+    quick_target = program.rep.coach_quick_lifts
+    quick_done = 0
+    if cue.phase is Phase.QUICK and cue.count is not None:
+        quick_done = cue.count
+    elif cue.phase in (Phase.LET_GO, Phase.RELEASING) and quick_target:
+        quick_done = quick_target
+    return CueView(
+        text=cue.text,
+        countdown=None if paused else countdown,
+        set_no=cue.set_no,
+        sets=cue.sets_target,
+        rep_no=cue.rep,
+        reps=cue.reps_target,
+        quick_done=quick_done,
+        quick_target=quick_target,
+        band=target_band(cue.phase, program, rest, mvc),
+        warning=cue.warning,
+    )
+
+
+def rep_view(score: RepScore, number: int, lang: Lang, quick_target: int) -> RepView:
+    """The ``number``-th scored repetition of the session (1-based)."""
+    reasons = tuple(say(Text(r.value), lang, m=quick_target) for r in score.reasons)
+    return RepView(
+        index=number,
+        score=score.score,
+        verdict=Verdict(score.verdict.value),
+        reasons=reasons,
+        hold_s=score.hold_s,
+        quick_lifts=score.quick_lifts,
+    )
+
+
+def calibration_view(
+    step: CalStep, settings: CalibrationSettings, elapsed_s: float
+) -> CalibrationView:
+    """Calibration as steps: settle, resting level, then one step per maximal squeeze."""
+    steps = 2 + step.attempts_target
+    if step.phase is CalPhase.SETTLE:
+        number, within = 1, min(1.0, elapsed_s / settings.settle_min_s)
+    elif step.phase is CalPhase.REST_LEVEL:
+        left = settings.rest_window_s if step.count is None else step.count
+        number, within = 2, 1.0 - left / settings.rest_window_s
+    elif step.phase is CalPhase.DONE:
+        number, within = steps, 1.0
+    else:
+        number = min(steps, 2 + max(1, step.attempt))
+        within = 0.0
+    progress = max(0.0, min(1.0, (number - 1 + within) / steps))
+    countdown = step.count if step.phase in (CalPhase.REST_LEVEL, CalPhase.MVC_REST) else None
+    return CalibrationView(
+        step=number,
+        steps=steps,
+        text=step.text,
+        progress=progress,
+        rest_cmH2O=step.level_cmH2O,
+        mvc_cmH2O=step.best_cmH2O,
+        countdown=countdown,
+        warning=step.warning,
+        done=step.done,
+    )

@@ -1,0 +1,1 @@
+"""Screens of the perineo app: home, calibrate, train, summary, history."""

@@ -1,0 +1,54 @@
+"""Open the source the user chose: the simulator or a BLE probe (imported only when asked)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+
+from perineo.sources.base import SampleSource
+from perineo.tui.screens.home import Device, Scanner
+
+DEFAULT_SCENARIO = "follow"
+
+
+def ble_available() -> bool:
+    return importlib.util.find_spec("perineo.sources.ble") is not None
+
+
+@dataclass(frozen=True)
+class SourceChoices:
+    """How to open a source for an address (None: the simulator)."""
+
+    scenario: str | None = None
+    speed: float = 1.0
+    seed: int | None = None
+
+    def open(self, address: str | None) -> SampleSource:
+        if address is None:
+            from perineo.sources.sim import SimSource
+
+            return SimSource(self.scenario or DEFAULT_SCENARIO, self.seed, speed=self.speed)
+        from perineo.sources.ble import BleSource
+
+        return BleSource(address)
+
+    def scanner(self) -> Scanner | None:
+        """A scan function for the home screen, when the BLE back end is installed."""
+        if not ble_available():
+            return None
+
+        async def scan() -> list[Device]:
+            from perineo.sources import ble
+
+            found = await ble.scan()
+            return [
+                Device(
+                    name=getattr(d, "name", None) or "?",
+                    address=d.address,
+                    rssi=getattr(d, "rssi", None),
+                    battery=getattr(d, "battery", None),
+                )
+                for d in found
+            ]
+
+        return scan

@@ -1,0 +1,1 @@
+"""Widgets of the perineo app; each draws attributes it is given."""

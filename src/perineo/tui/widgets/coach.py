@@ -1,0 +1,85 @@
+"""The coaching widgets of the Train screen: cue with countdown, counters, warning, last rep."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Digits, Static
+
+from perineo.tui.texts import Lang, tr
+from perineo.tui.view import CueView, RepView, Verdict
+
+
+class CueDisplay(Horizontal):
+    """The big instruction and, when the step is timed, its countdown in large digits."""
+
+    cue: reactive[CueView] = reactive(CueView, recompose=False)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="cue-text")
+        yield Digits("", id="cue-countdown")
+
+    def watch_cue(self, cue: CueView) -> None:
+        self.query_one("#cue-text", Static).update(cue.text)
+        digits = self.query_one("#cue-countdown", Digits)
+        digits.update("" if cue.countdown is None else str(cue.countdown))
+        digits.display = cue.countdown is not None
+
+
+class RepCounter(Static):
+    """``Set 1/3   Rep 4/10`` and the quick-lift dots (● came, ○ still to come)."""
+
+    cue: reactive[CueView] = reactive(CueView)
+
+    def __init__(self, lang: Lang, **kwargs: str) -> None:
+        super().__init__("", **kwargs)
+        self.lang = lang
+
+    def watch_cue(self, cue: CueView) -> None:
+        text = tr(
+            self.lang,
+            "train.set_rep",
+            set_no=cue.set_no,
+            sets=cue.sets,
+            rep_no=cue.rep_no,
+            reps=cue.reps,
+        )
+        if cue.quick_target:
+            done = min(cue.quick_done, cue.quick_target)
+            extra = max(0, cue.quick_done - cue.quick_target)
+            dots = "●" * done + "○" * (cue.quick_target - done) + "+" * extra
+            text += f"   {tr(self.lang, 'train.quick')} {dots}"
+        self.update(text)
+
+
+class WarningBanner(Static):
+    """A technique warning in plain words; hidden while there is none."""
+
+    warning: reactive[str | None] = reactive(None)
+
+    def watch_warning(self, warning: str | None) -> None:
+        self.update(f"⚠ {warning}" if warning else "")
+        self.set_class(bool(warning), "-active")
+
+
+class RepResult(Static):
+    """Score, verdict and reasons of the last finished repetition."""
+
+    rep: reactive[RepView | None] = reactive(None)
+
+    def __init__(self, lang: Lang, **kwargs: str) -> None:
+        super().__init__("", **kwargs)
+        self.lang = lang
+
+    def watch_rep(self, rep: RepView | None) -> None:
+        for verdict in Verdict:
+            self.remove_class(f"-{verdict.value}")
+        if rep is None:
+            self.update(tr(self.lang, "train.no_rep"))
+            return
+        self.add_class(f"-{rep.verdict.value}")
+        verdict = tr(self.lang, f"verdict.{rep.verdict.value}")
+        reasons = "; ".join(rep.reasons) if rep.reasons else tr(self.lang, "reason.none")
+        head = f"{tr(self.lang, 'train.last_rep')} {rep.index}: {rep.score}/100 {verdict}"
+        self.update(f"{head}\n{reasons}")

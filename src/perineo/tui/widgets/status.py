@@ -1,0 +1,41 @@
+"""The status line: probe name, connection, signal quality, battery, pause."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from perineo.tui.texts import Lang, tr
+from perineo.tui.view import Connection, StatusView
+
+
+def quality_word(lang: Lang, quality: float | None) -> str:
+    if quality is None:
+        return tr(lang, "unknown")
+    key = "good" if quality >= 0.8 else "fair" if quality >= 0.5 else "poor"
+    return tr(lang, f"quality.{key}")
+
+
+class StatusLine(Static):
+    status: reactive[StatusView] = reactive(StatusView)
+
+    def __init__(self, lang: Lang, **kwargs: str) -> None:
+        super().__init__("", **kwargs)
+        self.lang = lang
+
+    def watch_status(self, status: StatusView) -> None:
+        lang = self.lang
+        battery = tr(lang, "unknown") if status.battery is None else f"{status.battery:.0f} %"
+        parts = [
+            tr(lang, "status.source", name=status.source_name or tr(lang, "unknown")),
+            tr(lang, f"conn.{status.connection.value}"),
+            tr(lang, "status.quality", quality=quality_word(lang, status.quality)),
+            tr(lang, "status.battery", battery=battery),
+        ]
+        if status.gap_s is not None:
+            parts.append(tr(lang, "status.gap", seconds=status.gap_s))
+        if status.paused:
+            parts.append(tr(lang, "status.paused"))
+        self.update(" · ".join(parts))
+        self.set_class(status.connection in (Connection.LOST, Connection.NONE), "-trouble")
+        self.set_class(status.paused, "-paused")
