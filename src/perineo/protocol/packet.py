@@ -31,6 +31,7 @@ HEADER = struct.Struct("<BBHIB")
 HEADER_BYTES: Final = HEADER.size  # 9
 SAMPLE_BYTES: Final = 2
 SCALE: Final = 0.01  # one count is 0.01 cmH2O or 0.01 degree
+COUNTS_PER_UNIT: Final = 100.0
 MISSING: Final = -32768
 COUNT_MAX: Final = 32767
 SAMPLE_RATES_HZ: Final = (25, 50, 100, 200)
@@ -66,12 +67,13 @@ def to_counts(value: float) -> int:
     """
     if math.isnan(value):
         return MISSING
-    counts = (
-        math.floor(value / SCALE + 0.5)
-        if math.isfinite(value)
-        else int(math.copysign(COUNT_MAX, value))
-    )
-    return max(-COUNT_MAX, min(COUNT_MAX, counts))
+    # value * 100 (not value / SCALE): the firmware computes it the same way, bit for bit
+    scaled = value * COUNTS_PER_UNIT + 0.5
+    if scaled >= COUNT_MAX + 1:
+        return COUNT_MAX
+    if scaled < -COUNT_MAX:
+        return -COUNT_MAX
+    return math.floor(scaled)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Sensor drivers; each takes its I2C bus (``readfrom_mem``/``writeto_mem``) in the constructor."""
