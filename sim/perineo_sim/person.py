@@ -1,0 +1,194 @@
+"""The virtual person: physiology (breathing, heartbeat) plus scheduled actions.
+
+The person produces latent signals only: the pelvic-floor pressure component, intra-abdominal
+pressure, the probe pitch she causes, and a cardiac pulse. How a probe turns them into
+channels lives in :mod:`perineo_sim.probe`. Actions can be scheduled at any time, also while
+rendering chunk by chunk (the live, cue-following mode).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from perineo.samples import FloatArray
+from perineo_sim.actions import ArtifactSpec, RepSpec
+
+
+@dataclass(frozen=True)
+class PersonParams:
+    """Physiology of one person (drawn once per session)."""
+
+    breath_rate_hz: float = 0.27
+    breath_pp_cmH2O: float = 2.0
+    breath_irregularity: float = 0.12  # coefficient of variation of period and depth
+    sigh_prob: float = 0.03  # chance a breath is a deep sigh
+    heart_rate_hz: float = 1.2
+    heart_cmH2O: float = 0.25
+    heart_hrv_rad: float = 0.4
+    tilt_gain_deg_per_cmH2O: float = 0.12  # lift → probe tip up and in
+    iap_tilt_deg_per_cmH2O: float = 0.03  # abdominal pressure pushes the tip down a little
+    reaction_s: float = 0.35  # cue to onset in the live mode
+
+    def to_json(self) -> dict[str, float]:
+        return {k: round(float(v), 4) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class Latent:
+    """The person's signals at given times (cmH2O, degrees)."""
+
+    t: FloatArray
+    pf: FloatArray  # pelvic-floor pressure component
+    iap: FloatArray  # intra-abdominal pressure (breathing, actions, coughs)
+    tilt: FloatArray  # probe pitch change the person causes
+    cardiac: FloatArray  # heartbeat pulse seen by the squeeze balloon
+    direct: FloatArray  # movement artefacts seen directly by the squeeze balloon
+    contraction: FloatArray  # pelvic-floor and abdominal parts of the repetitions only
+    contraction_iap: FloatArray
+
+
+class Breathing:
+    """Irregular breaths scheduled lazily, so any time window renders the same values."""
+
+    def __init__(self, params: PersonParams, rng: np.random.Generator) -> None:
+        self._p = params
+        self._rng = rng
+        self._starts: list[float] = [float(-rng.uniform(0.0, 1.0 / params.breath_rate_hz))]
+        self._periods: list[float] = []
+        self._depths: list[float] = []
+        self._inhale: list[float] = []
+
+    def _extend(self, until_s: float) -> None:
+        p, rng = self._p, self._rng
+        while self._starts[-1] <= until_s:
+            cv = p.breath_irregularity
+            period = np.clip(rng.normal(1.0, cv), 0.6, 1.6) / p.breath_rate_hz
+            depth = np.clip(rng.normal(1.0, cv * 1.5), 0.4, 1.8) * p.breath_pp_cmH2O
+            if rng.random() < p.sigh_prob:
+                depth *= rng.uniform(1.8, 2.8)
+                period *= 1.4
+            self._periods.append(float(period))
+            self._depths.append(float(depth))
+            self._inhale.append(float(rng.uniform(0.35, 0.45)))
+            self._starts.append(self._starts[-1] + float(period))
+
+    def render(self, t: FloatArray) -> FloatArray:
+        if len(t) == 0:
+            return np.zeros(0)
+        self._extend(float(t[-1]))
+        starts = np.asarray(self._starts[:-1])
+        i = np.clip(np.searchsorted(starts, t, side="right") - 1, 0, len(starts) - 1)
+        u = (t - starts[i]) / np.asarray(self._periods)[i]
+        ins = np.asarray(self._inhale)[i]
+        up = 0.5 - 0.5 * np.cos(np.pi * np.clip(u / ins, 0, 1))
+        down = 0.5 + 0.5 * np.cos(np.pi * np.clip((u - ins) / (1 - ins), 0, 1))
+        return np.asarray(self._depths)[i] * np.where(u < ins, up, down)
+
+
+class VirtualPerson:
+    """A person whose repetitions and artefacts are scheduled, then rendered over time.
+
+    ``contract``/``cough`` may be called at any time, also while a live stream renders, as
+    long as the action starts after the last rendered time.
+    """
+
+    def __init__(self, params: PersonParams, rng: np.random.Generator) -> None:
+        self.params = params
+        self._breathing = Breathing(params, np.random.default_rng(rng.integers(2**63)))
+        self._heart_phase = float(rng.uniform(0, 2 * np.pi))
+        self._rsa_phase = float(rng.uniform(0, 2 * np.pi))
+        self.reps: list[RepSpec] = []
+        self.artifacts: list[ArtifactSpec] = []
+
+    def schedule(self, rep: RepSpec) -> RepSpec:
+        """Add a repetition; an earlier incomplete release now lasts until its onset."""
+        i = bisect.bisect([r.onset_s for r in self.reps], rep.onset_s)
+        if i > 0 and self.reps[i - 1].end_s > rep.onset_s:
+            raise ValueError(f"repetition at {rep.onset_s:.2f} s overlaps the previous one")
+        if i < len(self.reps) and rep.end_s > self.reps[i].onset_s:
+            raise ValueError(f"repetition at {rep.onset_s:.2f} s overlaps the next one")
+        if i > 0 and self.reps[i - 1].residual_frac > 0:
+            prev = self.reps[i - 1]
+            self.reps[i - 1] = replace(
+                prev, residual_until_s=rep.onset_s, residual_fade_s=rep.rise_s
+            )
+        if i < len(self.reps) and rep.residual_frac > 0:
+            nxt = self.reps[i]
+            rep = replace(rep, residual_until_s=nxt.onset_s, residual_fade_s=nxt.rise_s)
+        self.reps.insert(i, rep)
+        return rep
+
+    def add_artifact(self, art: ArtifactSpec) -> ArtifactSpec:
+        self.artifacts.append(art)
+        self.artifacts.sort(key=lambda a: a.t_s)
+        return art
+
+    def render(self, t: FloatArray) -> Latent:
+        """Latent signals at increasing times ``t``; any chunking gives the same values."""
+        n = len(t)
+        pf, iap_act, tilt_push = np.zeros(n), np.zeros(n), np.zeros(n)
+        gate = np.ones(n)
+        for rep in self.reps:
+            lo, hi = np.searchsorted(t, (rep.render_start_s, rep.render_end_s))
+            if lo >= hi:
+                continue
+            part = t[lo:hi]
+            p, a, tp = rep.render(part)
+            pf[lo:hi] += p
+            iap_act[lo:hi] += a
+            tilt_push[lo:hi] += tp
+            gate[lo:hi] *= rep.breath_gate(part)
+        contraction, contraction_iap = pf.copy(), iap_act.copy()
+        breath = self._breathing.render(t)
+        held = self._held_level(t)
+        iap = iap_act + gate * breath + (1.0 - gate) * held
+        direct, tilt_art = np.zeros(n), np.zeros(n)
+        for art in self.artifacts:
+            stop = np.inf if art.tilt_step_deg else art.end_s
+            lo, hi = np.searchsorted(t, (art.t_s, stop))
+            if lo >= hi:
+                continue
+            p, a, d, tl = art.render(t[lo:hi])
+            pf[lo:hi] += p
+            iap[lo:hi] += a
+            direct[lo:hi] += d
+            tilt_art[lo:hi] += tl
+        p = self.params
+        tilt = (
+            p.tilt_gain_deg_per_cmH2O * contraction
+            - p.iap_tilt_deg_per_cmH2O * iap_act
+            + tilt_push
+            + tilt_art
+        )
+        return Latent(t, pf, iap, tilt, self._cardiac(t), direct, contraction, contraction_iap)
+
+    def _held_level(self, t: FloatArray) -> FloatArray:
+        """Where a held breath rests: a fraction of a breath's depth, per repetition."""
+        out = np.zeros_like(t)
+        for rep in self.reps:
+            if "breath_hold" in rep.errors:
+                lo, hi = np.searchsorted(t, (rep.render_start_s, rep.render_end_s))
+                out[lo:hi] = rep.breath_level * self.params.breath_pp_cmH2O
+        return out
+
+    def _cardiac(self, t: FloatArray) -> FloatArray:
+        p = self.params
+        rsa = p.heart_hrv_rad * np.sin(2 * np.pi * p.breath_rate_hz * t + self._rsa_phase)
+        phase = 2 * np.pi * p.heart_rate_hz * t + self._heart_phase + rsa
+        kappa = 3.0
+        pulse = np.exp(kappa * (np.cos(phase) - 1.0))
+        return p.heart_cmH2O * (pulse - 0.3085)  # 0.3085 ≈ mean of the pulse for kappa=3
+
+    def contraction_squeeze(self, t: FloatArray, k: float) -> FloatArray:
+        """The squeeze the repetitions alone cause (no breathing, heart, artefacts)."""
+        pf, iap = np.zeros_like(t), np.zeros_like(t)
+        for rep in self.reps:
+            lo, hi = np.searchsorted(t, (rep.onset_s, rep.render_end_s))
+            if lo < hi:
+                p, a, _ = rep.render(t[lo:hi])
+                pf[lo:hi] += p
+                iap[lo:hi] += a
+        return pf + k * iap

@@ -1,0 +1,145 @@
+"""The virtual probe: turns a person's latent signals into sampled, noisy, quantised channels.
+
+Kept apart from the person so that packetisation (the firmware's bytes) can be inserted
+between the two later. Samples come in packets of a few samples; a dropped packet leaves a
+gap in ``t``. The probe keeps its own clock, noise and drop state, so rendering is chunked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from perineo.samples import Channel, FloatArray, SampleBlock
+from perineo_sim.person import Latent, VirtualPerson
+
+QUANTUM = 0.01  # cmH2O and degrees: the protocol's unit
+PACKET_S = 0.04  # a BLE notification carries about this much signal
+
+
+@dataclass(frozen=True)
+class ProbeFit:
+    """How this probe sits in this person: levels, warm-up and pressure transmission."""
+
+    k: float = 0.5  # fraction of abdominal pressure reaching the squeeze balloon
+    rest_level_cmH2O: float = 20.0
+    drift_cmH2O: float = 5.0  # balloon warm-up: rise of the resting level
+    drift_tau_s: float = 90.0
+    tip_base_cmH2O: float = 15.0
+    tip_drift_frac: float = 0.3  # the tip sensor warms too, less
+    tilt_base_deg: float = 0.0
+    wander_cmH2O: float = 0.3  # slow baseline wander (posture, tone)
+    tilt_wander_deg: float = 0.3
+
+    def to_json(self) -> dict[str, float]:
+        return {k: round(float(v), 4) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class ProbeSpec:
+    """The probe's electronics and link: channels, rate, noise, timing, dropped packets."""
+
+    channels: tuple[Channel, ...] = (Channel.SQUEEZE, Channel.ABDOMINAL, Channel.TILT)
+    sample_rate_hz: float = 100.0
+    noise_cmH2O: float = 0.15
+    tilt_noise_deg: float = 0.05
+    jitter_frac: float = 0.02  # timestamp jitter, rms as a fraction of the period
+    clock_ppm: float = 0.0  # the probe clock runs fast or slow by this much
+    drop_prob: float = 0.0  # chance a packet is lost
+    drop_burst: float = 0.4  # chance the next packet is lost too once one was
+
+    @property
+    def packet_samples(self) -> int:
+        return max(3, round(PACKET_S * self.sample_rate_hz))
+
+
+def _wander(t: FloatArray, amp: float, phases: FloatArray, periods: FloatArray) -> FloatArray:
+    out = np.zeros_like(t)
+    for ph, per in zip(phases, periods, strict=True):
+        out += np.sin(2 * np.pi * t / per + ph)
+    return amp / np.sqrt(len(phases)) * out
+
+
+class VirtualProbe:
+    """Samples a :class:`VirtualPerson` chunk by chunk, as a real probe would stream."""
+
+    def __init__(self, fit: ProbeFit, spec: ProbeSpec, rng: np.random.Generator) -> None:
+        self.fit = fit
+        self.spec = spec
+        self._rng = rng
+        self._phases = rng.uniform(0, 2 * np.pi, 6)
+        self._periods = rng.uniform(40.0, 300.0, 6)
+        self._next = 0  # index of the next sample to take
+        self._packet_lost = False
+        self._packet = -1
+        self._last_t: float | None = None
+        self._last_n: int | None = None
+        self.gaps: list[tuple[float, float]] = []
+
+    def nominal_time(self, index: int) -> float:
+        return index / self.spec.sample_rate_hz
+
+    def _times(self, until_s: float) -> tuple[FloatArray, np.ndarray]:
+        fs = self.spec.sample_rate_hz
+        stop = int(np.ceil(until_s * fs - 1e-9))
+        n = np.arange(self._next, max(stop, self._next))
+        self._next = max(stop, self._next)
+        period = 1.0 / fs
+        jitter = np.clip(self._rng.normal(0.0, self.spec.jitter_frac, len(n)), -0.3, 0.3)
+        t = (n + jitter) * period * (1.0 + self.spec.clock_ppm * 1e-6)
+        return t, n
+
+    def _received(self, n: np.ndarray) -> np.ndarray:
+        """Which samples arrive: whole packets are lost, sometimes several in a row."""
+        keep = np.ones(len(n), dtype=bool)
+        if self.spec.drop_prob <= 0 or len(n) == 0:
+            return keep
+        p = self.spec.packet_samples
+        packets = n // p
+        for pk in np.unique(packets):
+            if pk != self._packet:
+                self._packet = int(pk)
+                chance = self.spec.drop_burst if self._packet_lost else self.spec.drop_prob
+                self._packet_lost = pk > 0 and bool(self._rng.random() < chance)
+            if self._packet_lost:
+                keep[packets == pk] = False
+        return keep
+
+    def levels(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Resting squeeze level, abdominal tip level and tilt base at times ``t``."""
+        f = self.fit
+        warm = 1.0 - np.exp(-np.maximum(t, 0.0) / f.drift_tau_s)
+        wander = _wander(t, f.wander_cmH2O, self._phases[:3], self._periods[:3])
+        rest = f.rest_level_cmH2O + f.drift_cmH2O * warm + wander
+        tip = f.tip_base_cmH2O + f.tip_drift_frac * f.drift_cmH2O * warm
+        tilt = f.tilt_base_deg + _wander(t, f.tilt_wander_deg, self._phases[3:], self._periods[3:])
+        return rest, tip, tilt
+
+    def measure(self, lat: Latent) -> dict[Channel, FloatArray]:
+        """Channels from latent signals: levels, transmission, noise, quantisation."""
+        f, s = self.fit, self.spec
+        rest, tip, tilt0 = self.levels(lat.t)
+        n = len(lat.t)
+        out: dict[Channel, FloatArray] = {}
+        squeeze = rest + lat.pf + f.k * lat.iap + lat.cardiac + lat.direct
+        out[Channel.SQUEEZE] = squeeze + self._rng.normal(0.0, s.noise_cmH2O, n)
+        if Channel.ABDOMINAL in s.channels:
+            out[Channel.ABDOMINAL] = tip + lat.iap + self._rng.normal(0.0, s.noise_cmH2O, n)
+        if Channel.TILT in s.channels:
+            out[Channel.TILT] = tilt0 + lat.tilt + self._rng.normal(0.0, s.tilt_noise_deg, n)
+        return {c: np.round(v / QUANTUM) * QUANTUM for c, v in out.items()}
+
+    def sample(self, person: VirtualPerson, until_s: float) -> SampleBlock:
+        """The samples received up to ``until_s`` (nominal clock) since the last call."""
+        t, n = self._times(until_s)
+        keep = self._received(n)
+        t, kept = t[keep], n[keep]
+        if len(t):
+            if self._last_n is not None and self._last_t is not None and kept[0] > self._last_n + 1:
+                self.gaps.append((self._last_t, float(t[0])))
+            inner = np.flatnonzero(np.diff(kept) > 1)
+            self.gaps.extend((float(t[i]), float(t[i + 1])) for i in inner)
+            self._last_t, self._last_n = float(t[-1]), int(kept[-1])
+        data = self.measure(person.render(t))
+        return SampleBlock(t, {c: data[c] for c in self.spec.channels})

@@ -1,0 +1,181 @@
+"""A whole simulated session: plan a scenario, render it, and state its ground truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from perineo.samples import SampleBlock
+from perineo_sim.actions import ArtifactKind, ArtifactSpec, RepSpec
+from perineo_sim.behaviour import draw_artifact, draw_rep
+from perineo_sim.person import PersonParams, VirtualPerson
+from perineo_sim.probe import ProbeFit, ProbeSpec, VirtualProbe
+from perineo_sim.scenario import Range, Scenario
+from perineo_sim.truth import Truth, TruthArtifact, TruthGap, TruthRep
+
+ARTIFACT_MARGIN_S = 1.0  # artefacts stay this far from repetitions so the truth is clean
+PEAK_GRID_HZ = 1000.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything drawn for one session before any sample is rendered."""
+
+    person: PersonParams
+    fit: ProbeFit
+    spec: ProbeSpec
+    reps: tuple[RepSpec, ...]
+    artifacts: tuple[ArtifactSpec, ...]
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class SimResult:
+    """A simulated recording (gaps are missing samples) and its ground truth."""
+
+    block: SampleBlock
+    truth: Truth
+    plan: Plan
+
+
+def _u(rng: np.random.Generator, r: Range) -> float:
+    return float(rng.uniform(r[0], r[1])) if r[1] > r[0] else float(r[0])
+
+
+def draw_person(rng: np.random.Generator, ranges: dict[str, Range]) -> PersonParams:
+    keys = PersonParams.__dataclass_fields__
+    return PersonParams(**{k: _u(rng, r) for k, r in ranges.items() if k in keys})
+
+
+def draw_probe(rng: np.random.Generator, scn: Scenario) -> tuple[ProbeFit, ProbeSpec]:
+    p, n = scn.person, scn.nuisances
+    fit_keys, spec_keys = ProbeFit.__dataclass_fields__, ProbeSpec.__dataclass_fields__
+    fit = ProbeFit(
+        **{k: _u(rng, r) for k, r in {**p, **n}.items() if k in fit_keys},
+        tip_drift_frac=float(rng.uniform(0.0, 0.5)),
+        tilt_wander_deg=float(rng.uniform(0.1, 0.6)),
+    )
+    spec = ProbeSpec(
+        channels=scn.channels,
+        sample_rate_hz=scn.sample_rate_hz,
+        **{k: _u(rng, r) for k, r in n.items() if k in spec_keys},
+    )
+    return fit, spec
+
+
+def plan_reps(
+    rng: np.random.Generator, scn: Scenario, person: PersonParams, push_tilt: float
+) -> tuple[list[RepSpec], float]:
+    """Repetitions block after block; with ``duration_s`` the blocks cycle until it is full."""
+    t = _u(rng, scn.lead_in_s)
+    reps: list[RepSpec] = []
+    limit = scn.duration_s
+    tail = _u(rng, scn.tail_s)
+    while scn.blocks:
+        for block in scn.blocks:
+            if block.kind is None:
+                t += _u(rng, block.r("duration_s"))
+                continue
+            count = int(rng.integers(int(block.r("count")[0]), int(block.r("count")[1]) + 1))
+            # A set has a typical strength; repetitions vary around it.
+            centre = _u(rng, block.r("strength_cmH2O"))
+            lo, hi = block.r("strength_cmH2O")
+            for _ in range(count):
+                has_err = block.errors and rng.random() < block.error_prob
+                strength = float(np.clip(centre * rng.uniform(0.88, 1.12), lo * 0.9, hi * 1.1))
+                rep = draw_rep(
+                    rng, block.kind, t, block.ranges,
+                    errors=block.errors if has_err else (),
+                    draw_in=bool(rng.random() < block.draw_in_prob),
+                    strength_cmH2O=strength,
+                    push_tilt_deg=push_tilt,
+                )  # fmt: skip
+                if limit is not None and rep.end_s + 1.0 > limit:
+                    return reps, limit
+                reps.append(rep)
+                t = rep.end_s + _u(rng, block.r("rest_s"))
+            t += _u(rng, block.r("pause_after_s"))
+        if limit is None:
+            break
+    if limit is not None:
+        return reps, limit
+    return reps, (reps[-1].end_s if reps else t) + tail
+
+
+def plan_artifacts(
+    rng: np.random.Generator, nuisances: dict[str, Range], reps: list[RepSpec], duration: float
+) -> list[ArtifactSpec]:
+    """Coughs, sneezes and movements at random times away from the repetitions."""
+    busy = [(r.onset_s - ARTIFACT_MARGIN_S, r.end_s + ARTIFACT_MARGIN_S) for r in reps]
+    out: list[ArtifactSpec] = []
+    rates = {
+        ArtifactKind.COUGH: "coughs_per_min",
+        ArtifactKind.SNEEZE: "sneezes_per_min",
+        ArtifactKind.MOVEMENT: "movements_per_min",
+    }
+    for kind, key in rates.items():
+        count = int(rng.poisson(_u(rng, nuisances[key]) * duration / 60.0))
+        for _ in range(count):
+            for _try in range(30):
+                t = float(rng.uniform(2.0, max(2.0, duration - 2.0)))
+                art = draw_artifact(rng, kind, t)
+                lo, hi = art.t_s - ARTIFACT_MARGIN_S, art.end_s + ARTIFACT_MARGIN_S
+                if all(hi < a or lo > b for a, b in busy):
+                    busy.append((lo, hi))
+                    out.append(art)
+                    break
+    return sorted(out, key=lambda a: a.t_s)
+
+
+def plan_session(scn: Scenario, rng: np.random.Generator) -> Plan:
+    person = draw_person(rng, scn.person)
+    fit, spec = draw_probe(rng, scn)
+    push_tilt = _u(rng, scn.person["push_tilt_deg"])
+    reps, duration = plan_reps(rng, scn, person, push_tilt)
+    arts = plan_artifacts(rng, scn.nuisances, reps, duration)
+    return Plan(person, fit, spec, tuple(reps), tuple(arts), duration)
+
+
+def rep_truth(person: VirtualPerson, rep: RepSpec, k: float) -> TruthRep:
+    """Exact event times from the spec; the peak from the rendered contraction."""
+    grid = np.arange(rep.onset_s, rep.end_s, 1.0 / PEAK_GRID_HZ)
+    peak = float(person.contraction_squeeze(grid, k).max()) if len(grid) else 0.0
+    return TruthRep(
+        onset_s=rep.onset_s,
+        hold_start_s=rep.hold_start_s,
+        hold_end_s=rep.hold_end_s,
+        release_s=rep.release_s,
+        end_s=rep.end_s,
+        peak_cmH2O=peak,
+        quick_lifts_s=rep.quick_lifts_s,
+        errors=rep.errors,
+        kind=rep.kind.value,
+    )
+
+
+def simulate(scenario: Scenario, seed: int) -> SimResult:
+    """Render ``scenario`` for ``seed``: the same seed always gives the same samples."""
+    plan_rng, person_rng, probe_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)
+    )
+    plan = plan_session(scenario, plan_rng)
+    person = VirtualPerson(plan.person, person_rng)
+    for rep in plan.reps:
+        person.schedule(rep)
+    for art in plan.artifacts:
+        person.add_artifact(art)
+    probe = VirtualProbe(plan.fit, plan.spec, probe_rng)
+    block = probe.sample(person, plan.duration_s)
+    truth = Truth(
+        scenario=scenario.name,
+        seed=seed,
+        channels=tuple(c.value for c in plan.spec.channels),
+        sample_rate_hz=plan.spec.sample_rate_hz,
+        duration_s=plan.duration_s,
+        reps=tuple(rep_truth(person, r, plan.fit.k) for r in person.reps),
+        artifacts=tuple(TruthArtifact(a.t_s, a.end_s, a.kind.value) for a in plan.artifacts),
+        gaps=tuple(TruthGap(a, b) for a, b in probe.gaps),
+        person={**plan.person.to_json(), **plan.fit.to_json()},
+    )
+    return SimResult(block, truth, plan)
