@@ -1,0 +1,314 @@
+"""The plan over months: progress week by week and the seed's rules on what comes next.
+
+The seed (step 10): train intensively for at least 6 months; symptom-free → maintenance;
+still improving → continue; no improvement → contact your doctor or physiotherapist. A short
+weekly symptom check (how often leakage happens) feeds these rules. Pure functions: the
+caller gathers sessions and symptom checks from the training record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from perineo.program.texts import Lang
+
+DAYS_PER_MONTH = 30.44
+TREND_WEEKS = 8  # symptom trend: the last 8 weeks against the 8 before
+CHECK_EVERY_DAYS = 7
+
+
+class Leakage(StrEnum):
+    """The weekly symptom check: how often leakage happened, least first."""
+
+    NONE = "none"
+    RARELY = "rarely"  # less than once a week
+    WEEKLY = "weekly"  # about once a week or more
+    DAILY = "daily"
+    SEVERAL_DAILY = "several_daily"
+
+    @property
+    def rank(self) -> int:
+        return list(Leakage).index(self)
+
+
+@dataclass(frozen=True)
+class SymptomEntry:
+    day: date
+    leakage: Leakage
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SessionProgress:
+    """What the plan needs of one training session."""
+
+    day: date
+    program: str
+    reps: int
+    good: int
+    dose_met: bool
+    longest_hold_s: float | None = None
+    mean_quick_lifts: float | None = None
+    best_peak_cmH2O: float | None = None
+    mvc_cmH2O: float | None = None  # from the calibration in force
+    errors: Mapping[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def from_summary(
+        day: date, summary: Mapping[str, object], mvc_cmH2O: float | None = None
+    ) -> SessionProgress:
+        def opt(key: str) -> float | None:
+            v = summary.get(key)
+            return None if v is None else float(v)  # type: ignore[arg-type]
+
+        return SessionProgress(
+            day=day,
+            program=str(summary["program"]),
+            reps=int(summary["reps"]),  # type: ignore[call-overload]
+            good=int(summary["good"]),  # type: ignore[call-overload]
+            dose_met=bool(summary.get("dose_met", False)),
+            longest_hold_s=opt("longest_hold_s"),
+            mean_quick_lifts=opt("mean_quick_lifts"),
+            best_peak_cmH2O=opt("best_peak_cmH2O"),
+            mvc_cmH2O=mvc_cmH2O,
+            errors=dict(summary.get("errors") or {}),  # type: ignore[call-overload]
+        )
+
+
+@dataclass(frozen=True)
+class WeekProgress:
+    week_start: date  # Monday
+    days_trained: int
+    dose_days: int  # days on which the daily dose was met
+    sessions: int
+    reps: int
+    good_share: float
+    longest_hold_s: float | None
+    mean_quick_lifts: float | None
+    mvc_cmH2O: float | None
+    errors: int
+    leakage: Leakage | None  # the week's symptom check, if any
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "week_start": self.week_start.isoformat(),
+            "days_trained": self.days_trained,
+            "dose_days": self.dose_days,
+            "sessions": self.sessions,
+            "reps": self.reps,
+            "good_share": round(self.good_share, 3),
+            "longest_hold_s": _r(self.longest_hold_s),
+            "mean_quick_lifts": _r(self.mean_quick_lifts),
+            "mvc_cmH2O": _r(self.mvc_cmH2O),
+            "errors": self.errors,
+            "leakage": None if self.leakage is None else self.leakage.value,
+        }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
+
+
+def monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def weekly_progress(
+    sessions: Sequence[SessionProgress], symptoms: Sequence[SymptomEntry] = ()
+) -> list[WeekProgress]:
+    """Progress week by week, oldest first, for every week with training or a check."""
+    by_week: dict[date, list[SessionProgress]] = defaultdict(list)
+    for s in sessions:
+        by_week[monday(s.day)].append(s)
+    checks: dict[date, Leakage] = {}
+    for e in sorted(symptoms, key=lambda e: e.day):
+        checks[monday(e.day)] = e.leakage
+    out = []
+    for week in sorted(set(by_week) | set(checks)):
+        mine = by_week.get(week, [])
+        reps = sum(s.reps for s in mine)
+        holds = [s.longest_hold_s for s in mine if s.longest_hold_s is not None]
+        quick = [s.mean_quick_lifts for s in mine if s.mean_quick_lifts is not None]
+        mvcs = [s.mvc_cmH2O for s in mine if s.mvc_cmH2O is not None]
+        dose_days = {s.day for s in mine if s.dose_met}
+        out.append(
+            WeekProgress(
+                week_start=week,
+                days_trained=len({s.day for s in mine}),
+                dose_days=len(dose_days),
+                sessions=len(mine),
+                reps=reps,
+                good_share=sum(s.good for s in mine) / reps if reps else 0.0,
+                longest_hold_s=max(holds) if holds else None,
+                mean_quick_lifts=sum(quick) / len(quick) if quick else None,
+                mvc_cmH2O=max(mvcs) if mvcs else None,
+                errors=sum(sum(s.errors.values()) for s in mine),
+                leakage=checks.get(week),
+            )
+        )
+    return out
+
+
+class Advice(StrEnum):
+    START = "start"  # nothing recorded yet: find the muscles first
+    CONTINUE_LEARN = "continue_learn"
+    MOVE_TO_INTENSIVE = "move_to_intensive"
+    CONTINUE_INTENSIVE = "continue_intensive"
+    SWITCH_TO_MAINTENANCE = "switch_to_maintenance"
+    CONTINUE_MAINTENANCE = "continue_maintenance"
+    BACK_TO_INTENSIVE = "back_to_intensive"
+    CONTACT_PROFESSIONAL = "contact_professional"
+
+
+class Trend(StrEnum):
+    IMPROVING = "improving"
+    UNCHANGED = "unchanged"
+    WORSE = "worse"
+    UNKNOWN = "unknown"  # too few symptom checks to tell
+
+
+@dataclass(frozen=True)
+class Plan:
+    advice: Advice
+    program: str | None  # the program trained most recently
+    months_intensive: float
+    trend: Trend
+    latest_leakage: Leakage | None
+    symptom_check_due: bool
+    reasons: tuple[str, ...]  # why, in words
+    weeks: tuple[WeekProgress, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "advice": self.advice.value,
+            "program": self.program,
+            "months_intensive": round(self.months_intensive, 1),
+            "trend": self.trend.value,
+            "latest_leakage": None if self.latest_leakage is None else self.latest_leakage.value,
+            "symptom_check_due": self.symptom_check_due,
+            "reasons": list(self.reasons),
+            "weeks": [w.to_json() for w in self.weeks],
+        }
+
+
+def symptom_trend(symptoms: Sequence[SymptomEntry], today: date) -> Trend:
+    """Leakage over the last 8 weeks against the 8 weeks before them."""
+    recent_from = today - timedelta(weeks=TREND_WEEKS)
+    before_from = recent_from - timedelta(weeks=TREND_WEEKS)
+    recent = [e.leakage.rank for e in symptoms if recent_from < e.day <= today]
+    before = [e.leakage.rank for e in symptoms if before_from < e.day <= recent_from]
+    if not recent or not before:
+        return Trend.UNKNOWN
+    a, b = sum(before) / len(before), sum(recent) / len(recent)
+    if b < a - 0.25:
+        return Trend.IMPROVING
+    if b > a + 0.25:
+        return Trend.WORSE
+    return Trend.UNCHANGED
+
+
+def advise(
+    sessions: Sequence[SessionProgress],
+    symptoms: Sequence[SymptomEntry],
+    today: date,
+    *,
+    min_months: float = 6.0,
+) -> Plan:
+    """Where the user stands and what the seed says comes next."""
+    sessions = sorted(sessions, key=lambda s: s.day)
+    symptoms = sorted(symptoms, key=lambda e: e.day)
+    weeks = tuple(weekly_progress(sessions, symptoms))
+    latest = symptoms[-1].leakage if symptoms else None
+    due = not symptoms or (today - symptoms[-1].day).days >= CHECK_EVERY_DAYS
+    trend = symptom_trend(symptoms, today)
+    training = [s for s in sessions if s.program != "perfect"]
+    intensive_days = [s.day for s in training if s.program == "intensive"]
+    months = (today - intensive_days[0]).days / DAYS_PER_MONTH if intensive_days else 0.0
+    current = training[-1].program if training else None
+    why: list[str] = []
+
+    def plan(advice: Advice) -> Plan:
+        return Plan(advice, current, months, trend, latest, due, tuple(why), weeks)
+
+    if not training:
+        why.append("No training recorded yet: start by finding the muscles (program 'learn').")
+        return plan(Advice.START)
+    recent = [s for s in training if (today - s.day).days < 28]
+    days = len({s.day for s in recent})
+    why.append(f"Trained on {days} of the last 28 days.")
+    if current in ("learn", "basic"):
+        reps = sum(s.reps for s in recent)
+        good = sum(s.good for s in recent) / reps if reps else 0.0
+        holds = [s.longest_hold_s for s in recent if s.longest_hold_s is not None]
+        why.append(f"{good:.0%} of the repetitions of the last 4 weeks were good.")
+        if good >= 0.7 and holds and max(holds) >= 6.0:
+            why.append("You find the muscles and can hold 6 s: time for intensive training.")
+            return plan(Advice.MOVE_TO_INTENSIVE)
+        push = sum(s.errors.get("push_down", 0) for s in recent)
+        if len(training) >= 10 and good < 0.3 and push:
+            why.append(
+                "Most repetitions push down instead of lifting: a physiotherapist can check "
+                "that you train the right muscles."
+            )
+            return plan(Advice.CONTACT_PROFESSIONAL)
+        return plan(Advice.CONTINUE_LEARN)
+    if current == "maintenance":
+        if latest is not None and latest.rank >= Leakage.WEEKLY.rank:
+            why.append(f"Leakage is back ({latest.value}): go back to intensive training.")
+            return plan(Advice.BACK_TO_INTENSIVE)
+        sessions_2w = sum(1 for s in training if (today - s.day).days < 14)
+        if sessions_2w < 2:
+            why.append(
+                "Fewer than one session a week lately: the effect of training fades when you "
+                "pause; aim for 1–2 sessions a week."
+            )
+        return plan(Advice.CONTINUE_MAINTENANCE)
+    # intensive (or a user's own program): the seed's six months
+    why.append(f"{months:.1f} months of intensive training (the seed asks for at least 6).")
+    if months < min_months:
+        return plan(Advice.CONTINUE_INTENSIVE)
+    if latest is None:
+        why.append("No symptom check yet: answer the weekly check so the plan can tell.")
+        return plan(Advice.CONTINUE_INTENSIVE)
+    if latest is Leakage.NONE:
+        why.append("No leakage in the latest check: go over to maintenance training.")
+        return plan(Advice.SWITCH_TO_MAINTENANCE)
+    if trend is Trend.IMPROVING:
+        why.append("Leakage keeps getting less: continue intensive training until satisfied.")
+        return plan(Advice.CONTINUE_INTENSIVE)
+    if trend is Trend.UNKNOWN:
+        why.append("Too few symptom checks to see a trend: keep up the weekly check.")
+        return plan(Advice.CONTINUE_INTENSIVE)
+    why.append(
+        "No improvement in leakage over the last 8 weeks: other treatments exist — contact "
+        "your doctor or a physiotherapist."
+    )
+    return plan(Advice.CONTACT_PROFESSIONAL)
+
+
+ADVICE_TEXT: dict[Lang, dict[Advice, str]] = {
+    Lang.EN: {
+        Advice.START: "Start by finding the muscles",
+        Advice.CONTINUE_LEARN: "Keep practising finding the muscles",
+        Advice.MOVE_TO_INTENSIVE: "Move on to intensive training",
+        Advice.CONTINUE_INTENSIVE: "Continue intensive training",
+        Advice.SWITCH_TO_MAINTENANCE: "Go over to maintenance training",
+        Advice.CONTINUE_MAINTENANCE: "Continue maintenance training",
+        Advice.BACK_TO_INTENSIVE: "Go back to intensive training",
+        Advice.CONTACT_PROFESSIONAL: "Contact your doctor or a physiotherapist",
+    },
+    Lang.NN: {
+        Advice.START: "Byrj med å få kontakt med bekkenbotnsmusklane",
+        Advice.CONTINUE_LEARN: "Øv vidare på å få kontakt med musklane",
+        Advice.MOVE_TO_INTENSIVE: "Gå vidare til intensiv trening",
+        Advice.CONTINUE_INTENSIVE: "Fortset med intensiv trening",
+        Advice.SWITCH_TO_MAINTENANCE: "Gå over på vedlikehaldstrening",
+        Advice.CONTINUE_MAINTENANCE: "Fortset med vedlikehaldstrening",
+        Advice.BACK_TO_INTENSIVE: "Gå tilbake til intensiv trening",
+        Advice.CONTACT_PROFESSIONAL: "Kontakt primærlegen din eller ein fysioterapeut",
+    },
+}

@@ -1,0 +1,357 @@
+"""Sessions in the training record: program, calibration, events, scores, symptom checks.
+
+Every write is one transaction, so a crash leaves what was written before it whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from perineo.errors import StoreError
+from perineo.program.calibration import Calibration
+from perineo.program.model import Program
+from perineo.program.plan import Leakage, SymptomEntry
+from perineo.program.scoring import Reason, RepScore, Summary, Verdict
+from perineo.signal.events import Event, EventKind, Repetition, TechError
+from perineo.store.db import Database
+
+
+class SessionKind(StrEnum):
+    TRAIN = "train"
+    ASSESS = "assess"
+    RECORD = "record"  # recorded without coaching (``perineo record``)
+
+
+class SessionStatus(StrEnum):
+    OPEN = "open"  # still running, or the program stopped without finishing it
+    DONE = "done"
+    STOPPED = "stopped"  # ended early by the user
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+    kind: SessionKind
+    status: SessionStatus
+    program: str
+    source: str
+    channels: tuple[str, ...]
+    recording: Path | None
+    calibration_id: int | None
+    summary: dict[str, object] | None
+
+    @property
+    def day(self) -> date:
+        return self.started_at.astimezone().date()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": None if self.ended_at is None else self.ended_at.isoformat(),
+            "kind": self.kind.value,
+            "status": self.status.value,
+            "program": self.program,
+            "source": self.source,
+            "channels": list(self.channels),
+            "recording": None if self.recording is None else str(self.recording),
+            "calibration_id": self.calibration_id,
+            "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True)
+class RepRecord:
+    rep: Repetition
+    score: RepScore | None
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+class TrainingRecord:
+    """The user's training record: open with :meth:`open` (default: the user data folder)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> TrainingRecord:
+        return cls(Database(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> TrainingRecord:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sessions -------------------------------------------------------------------------
+
+    def start_session(
+        self,
+        *,
+        kind: SessionKind,
+        program: Program,
+        source: str,
+        channels: Sequence[str],
+        recording: Path | None = None,
+        calibration_id: int | None = None,
+        started_at: datetime | None = None,
+    ) -> int:
+        started = started_at or now_utc()
+        with self.db.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO sessions (started_at, kind, status, program, program_data, source,"
+                " channels, recording, calibration_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    _iso(started),
+                    kind.value,
+                    SessionStatus.OPEN.value,
+                    program.name,
+                    json.dumps(program.to_json()),
+                    source,
+                    ",".join(channels),
+                    None if recording is None else str(recording),
+                    calibration_id,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def add_events(self, session_id: int, events: Sequence[Event]) -> None:
+        """Append events (in order) to a session."""
+        if not events:
+            return
+        with self.db.transaction() as c:
+            row = c.execute(
+                "SELECT coalesce(max(seq), -1) FROM events WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            seq = int(row[0]) + 1
+            c.executemany(
+                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        session_id,
+                        seq + i,
+                        e.kind.value,
+                        e.t,
+                        e.detected_s,
+                        e.rep,
+                        None if e.error is None else e.error.value,
+                        e.value,
+                    )
+                    for i, e in enumerate(events)
+                ],
+            )
+
+    def save_rep(self, session_id: int, rep: Repetition, score: RepScore | None) -> None:
+        """Store a repetition and its score (again, if it was re-scored)."""
+        with self.db.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO reps VALUES (?,?,?,?,?,?,?)",
+                (
+                    session_id,
+                    rep.index,
+                    1 if score is None else score.set_no,
+                    json.dumps({**rep.to_json(), "extra": rep.extra}),
+                    None if score is None else score.score,
+                    None if score is None else score.verdict.value,
+                    None if score is None else json.dumps(_score_json(score)),
+                ),
+            )
+
+    def finish_session(
+        self,
+        session_id: int,
+        summary: Summary | None = None,
+        *,
+        status: SessionStatus = SessionStatus.DONE,
+        ended_at: datetime | None = None,
+    ) -> None:
+        with self.db.transaction() as c:
+            cur = c.execute(
+                "UPDATE sessions SET ended_at = ?, status = ?, summary = ? WHERE id = ?",
+                (
+                    _iso(ended_at or now_utc()),
+                    status.value,
+                    None if summary is None else json.dumps(summary.to_json()),
+                    session_id,
+                ),
+            )
+            if cur.rowcount != 1:
+                raise StoreError(f"no session {session_id} in the training record")
+
+    def session(self, session_id: int) -> SessionInfo:
+        row = self.db.conn.execute(_SESSION_SQL + " WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no session {session_id} in the training record")
+        return _session(row)
+
+    def sessions(self, since: datetime | None = None) -> list[SessionInfo]:
+        if since is None:
+            rows = self.db.conn.execute(_SESSION_SQL + " ORDER BY started_at, id").fetchall()
+        else:
+            rows = self.db.conn.execute(
+                _SESSION_SQL + " WHERE started_at >= ? ORDER BY started_at, id", (_iso(since),)
+            ).fetchall()
+        return [_session(r) for r in rows]
+
+    def events(self, session_id: int) -> list[Event]:
+        rows = self.db.conn.execute(
+            "SELECT kind, t, detected_s, rep, error, value FROM events WHERE session_id = ?"
+            " ORDER BY seq",
+            (session_id,),
+        ).fetchall()
+        return [
+            Event(EventKind(k), t, d, rep, None if e is None else TechError(e), v)
+            for k, t, d, rep, e, v in rows
+        ]
+
+    def reps(self, session_id: int) -> list[RepRecord]:
+        rows = self.db.conn.execute(
+            "SELECT data, score_data FROM reps WHERE session_id = ? ORDER BY idx", (session_id,)
+        ).fetchall()
+        return [
+            RepRecord(rep_from_json(json.loads(d)), None if s is None else _score(json.loads(s)))
+            for d, s in rows
+        ]
+
+    # -- calibration ----------------------------------------------------------------------
+
+    def save_calibration(self, cal: Calibration) -> int:
+        with self.db.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO calibrations (created_at, rest_cmH2O, mvc_cmH2O, data)"
+                " VALUES (?,?,?,?)",
+                (cal.created_at, cal.rest_cmH2O, cal.mvc_cmH2O, json.dumps(cal.to_json())),
+            )
+            return int(cur.lastrowid or 0)
+
+    def latest_calibration(self) -> tuple[int, Calibration] | None:
+        """The calibration in force: the newest, reused until calibration is redone."""
+        row = self.db.conn.execute(
+            "SELECT id, data FROM calibrations ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (int(row[0]), Calibration.from_json(json.loads(row[1])))
+
+    def calibration(self, cal_id: int) -> Calibration:
+        row = self.db.conn.execute(
+            "SELECT data FROM calibrations WHERE id = ?", (cal_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no calibration {cal_id} in the training record")
+        return Calibration.from_json(json.loads(row[0]))
+
+    def calibrations(self) -> list[Calibration]:
+        rows = self.db.conn.execute("SELECT data FROM calibrations ORDER BY id").fetchall()
+        return [Calibration.from_json(json.loads(r[0])) for r in rows]
+
+    # -- symptom checks -------------------------------------------------------------------
+
+    def add_symptom(self, entry: SymptomEntry) -> int:
+        with self.db.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO symptoms (day, leakage, note, created_at) VALUES (?,?,?,?)",
+                (entry.day.isoformat(), entry.leakage.value, entry.note, _iso(now_utc())),
+            )
+            return int(cur.lastrowid or 0)
+
+    def symptoms(self) -> list[SymptomEntry]:
+        rows = self.db.conn.execute(
+            "SELECT day, leakage, note FROM symptoms ORDER BY day, id"
+        ).fetchall()
+        return [SymptomEntry(date.fromisoformat(d), Leakage(k), n) for d, k, n in rows]
+
+
+_SESSION_SQL = (
+    "SELECT id, started_at, ended_at, kind, status, program, source, channels, recording,"
+    " calibration_id, summary FROM sessions"
+)
+
+
+def _iso(t: datetime) -> str:
+    if t.tzinfo is None:
+        raise StoreError("session times must carry a time zone")
+    return t.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _session(row: tuple[object, ...]) -> SessionInfo:
+    sid, started, ended, kind, status, prog, source, chans, rec, cal, summary = row
+    return SessionInfo(
+        id=int(sid),  # type: ignore[call-overload]
+        started_at=datetime.fromisoformat(str(started)),
+        ended_at=None if ended is None else datetime.fromisoformat(str(ended)),
+        kind=SessionKind(kind),
+        status=SessionStatus(status),
+        program=str(prog),
+        source=str(source),
+        channels=tuple(c for c in str(chans).split(",") if c),
+        recording=None if rec is None else Path(str(rec)),
+        calibration_id=None if cal is None else int(cal),  # type: ignore[call-overload]
+        summary=None if summary is None else json.loads(str(summary)),
+    )
+
+
+def _score_json(s: RepScore) -> dict[str, object]:
+    return {**s.to_json(), "index": s.index, "hold_s": s.hold_s, "quick_lifts": s.quick_lifts}
+
+
+def _score(d: dict[str, object]) -> RepScore:
+    rest = d.get("rest_s")
+    hold = d.get("hold_s")
+    return RepScore(
+        index=int(d["index"]),  # type: ignore[call-overload]
+        score=int(d["score"]),  # type: ignore[call-overload]
+        verdict=Verdict(d["verdict"]),
+        reasons=tuple(Reason(r) for r in d["reasons"]),  # type: ignore[attr-defined]
+        hold_s=None if hold is None else float(hold),  # type: ignore[arg-type]
+        quick_lifts=int(d["quick_lifts"]),  # type: ignore[call-overload]
+        rest_s=None if rest is None else float(rest),  # type: ignore[arg-type]
+        set_no=int(d["set"]),  # type: ignore[call-overload]
+    )
+
+
+def rep_from_json(d: dict[str, object]) -> Repetition:
+    """A :class:`Repetition` back from its ``to_json`` form."""
+
+    def f(key: str) -> float | None:
+        v = d.get(key)
+        return None if v is None else float(v)  # type: ignore[arg-type]
+
+    def floats(key: str) -> tuple[float, ...]:
+        return tuple(float(x) for x in d.get(key) or ())  # type: ignore[attr-defined]
+
+    return Repetition(
+        index=int(d["index"]),  # type: ignore[call-overload]
+        onset_s=float(d["onset_s"]),  # type: ignore[arg-type]
+        onset_detected_s=float(d["onset_detected_s"]),  # type: ignore[arg-type]
+        hold_start_s=f("hold_start_s"),
+        hold_end_s=f("hold_end_s"),
+        release_s=f("release_s"),
+        end_s=f("end_s"),
+        peak_cmH2O=float(d["peak_cmH2O"]),  # type: ignore[arg-type]
+        rest_cmH2O=float(d["rest_cmH2O"]),  # type: ignore[arg-type]
+        hold_level_cmH2O=f("hold_level_cmH2O"),
+        hold_drop_fraction=f("hold_drop_fraction"),
+        quick_lifts_s=floats("quick_lifts_s"),
+        quick_lift_heights_cmH2O=floats("quick_lift_heights_cmH2O"),
+        errors=tuple(TechError(e) for e in d.get("errors") or ()),  # type: ignore[attr-defined]
+        unverifiable=tuple(TechError(e) for e in d.get("unverifiable") or ()),  # type: ignore[attr-defined]
+        pelvic_peak_cmH2O=f("pelvic_peak_cmH2O"),
+        abdominal_rise_cmH2O=f("abdominal_rise_cmH2O"),
+        tilt_change_deg=f("tilt_change_deg"),
+        residual_cmH2O=f("residual_cmH2O"),
+        rise_time_s=f("rise_time_s"),
+        fall_time_s=f("fall_time_s"),
+        extra={str(k): float(v) for k, v in dict(d.get("extra") or {}).items()},  # type: ignore[call-overload]
+    )
