@@ -8,9 +8,8 @@ import pytest
 
 from perineo.program.calibration import Calibration, CalibrationSettings, Calibrator, CalPhase
 from perineo.program.loader import get_program
+from perineo.program.script import make_rep, rep_events
 from perineo.signal.events import Event, TechError
-
-from .reps import make_rep, rep_events
 
 
 def warming(t: float) -> float:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from perineo.program.coach import Coach, Phase
 from perineo.program.loader import get_program
 from perineo.program.scoring import Reason, Verdict
+from perineo.program.script import make_rep, rep_events
 from perineo.program.texts import Lang
 from perineo.signal.events import Event, EventKind, TechError
-
-from .reps import make_rep, rep_events
 
 INTENSIVE = get_program("intensive")
 

@@ -8,9 +8,8 @@ import pytest
 
 from perineo.program.loader import get_program
 from perineo.program.scoring import Reason, Verdict, score_analysis, score_rep, with_rest
+from perineo.program.script import make_rep
 from perineo.signal.events import TechError
-
-from .reps import make_rep
 
 INTENSIVE = get_program("intensive", user_dir=None)
 

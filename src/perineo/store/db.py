@@ -156,12 +156,18 @@ class Database:
         return dest
 
     def _migrate(self, version: int, target: int) -> None:
-        with self.transaction():
-            for i in range(version, target):
-                for statement in _statements(MIGRATIONS[i]):
-                    self.conn.execute(statement)
-            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {target}")
+        try:
+            with self.transaction():
+                for i in range(version, target):
+                    for statement in _statements(MIGRATIONS[i]):
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.conn.execute(f"PRAGMA user_version = {target}")
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{self.path}: cannot upgrade the schema from {version} to {target} ({exc}); "
+                f"left at schema {version}"
+            ) from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

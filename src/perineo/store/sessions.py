@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -163,7 +163,7 @@ class TrainingRecord:
                     session_id,
                     rep.index,
                     1 if score is None else score.set_no,
-                    json.dumps({**rep.to_json(), "extra": rep.extra}),
+                    json.dumps(asdict(rep)),  # full precision; enums are strings
                     None if score is None else score.score,
                     None if score is None else score.verdict.value,
                     None if score is None else json.dumps(_score_json(score)),
@@ -207,13 +207,23 @@ class TrainingRecord:
         return [_session(r) for r in rows]
 
     def events(self, session_id: int) -> list[Event]:
+        """The session's events in order; ``repetition`` events carry their stored repetition."""
         rows = self.db.conn.execute(
             "SELECT kind, t, detected_s, rep, error, value FROM events WHERE session_id = ?"
             " ORDER BY seq",
             (session_id,),
         ).fetchall()
+        final = {r.rep.index: r.rep for r in self.reps(session_id)}
         return [
-            Event(EventKind(k), t, d, rep, None if e is None else TechError(e), v)
+            Event(
+                EventKind(k),
+                t,
+                d,
+                rep,
+                None if e is None else TechError(e),
+                v,
+                final.get(rep) if k == EventKind.REPETITION.value else None,
+            )
             for k, t, d, rep, e, v in rows
         ]
 
@@ -303,7 +313,13 @@ def _session(row: tuple[object, ...]) -> SessionInfo:
 
 
 def _score_json(s: RepScore) -> dict[str, object]:
-    return {**s.to_json(), "index": s.index, "hold_s": s.hold_s, "quick_lifts": s.quick_lifts}
+    return {
+        **s.to_json(),
+        "index": s.index,
+        "hold_s": s.hold_s,
+        "quick_lifts": s.quick_lifts,
+        "rest_s": s.rest_s,  # full precision
+    }
 
 
 def _score(d: dict[str, object]) -> RepScore:
@@ -322,7 +338,7 @@ def _score(d: dict[str, object]) -> RepScore:
 
 
 def rep_from_json(d: dict[str, object]) -> Repetition:
-    """A :class:`Repetition` back from its ``to_json`` form."""
+    """A :class:`Repetition` back from its stored (or ``to_json``) form."""
 
     def f(key: str) -> float | None:
         v = d.get(key)

@@ -1,4 +1,7 @@
-"""Build repetitions and the detector's event stream for them, as the detector would."""
+"""Scripted repetitions and the detector's event stream for them, in the detector's order.
+
+For tests and demos of the coach, calibration and scoring without a signal.
+"""
 
 from __future__ import annotations
 
