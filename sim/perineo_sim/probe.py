@@ -87,6 +87,7 @@ class VirtualProbe:
         self._next = max(stop, self._next)
         period = 1.0 / fs
         jitter = np.clip(self._rng.normal(0.0, self.spec.jitter_frac, len(n)), -0.3, 0.3)
+        jitter[n == 0] = np.abs(jitter[n == 0])  # the stream starts at t >= 0
         t = (n + jitter) * period * (1.0 + self.spec.clock_ppm * 1e-6)
         return t, n
 

@@ -167,7 +167,10 @@ class _Reader:
         for key in table:
             if key not in allowed:
                 name = f"{where}.{key}" if where else key
-                raise self.fail(name, "one of " + ", ".join(sorted(allowed)), "an unknown key")
+                raise ScenarioError(
+                    f"{self.source}: key '{name}': unknown, expected one of "
+                    + ", ".join(sorted(allowed))
+                )
 
     def range(self, value: object, key: str, lo: float, hi: float, integer: bool = False) -> Range:
         kind = "an integer" if integer else "a number"

@@ -1,0 +1,151 @@
+"""Simulated sources: a scenario played back, or a live person who follows the coach.
+
+``SimSource`` renders a whole scenario up front (``simulate``) and streams exactly that
+recording, so its samples and ground truth (``.truth``) are known before the first block.
+``LiveSimSource`` renders a :class:`perineo_sim.LivePerson` chunk by chunk while the coach
+schedules contractions on ``source.person`` — the simulator stand-in for a real session.
+Both are paced by the clock scaled by ``speed``; ``speed=math.inf`` means as fast as possible.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncIterator, Iterable
+
+from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
+from perineo.sources.base import SourceItem
+from perineo.sources.replay import Pacer, check_speed, paced_stream, split_points
+from perineo_sim import LivePerson, Scenario, SimResult, Truth, load_scenario, simulate
+
+
+class SimSource:
+    """A scenario (object, shipped name or TOML path) simulated for ``seed`` and streamed."""
+
+    def __init__(
+        self,
+        scenario: Scenario | str,
+        seed: int = 0,
+        speed: float = 1.0,
+        block_s: float = 0.1,
+    ) -> None:
+        self.speed = check_speed(speed)
+        if not block_s > 0:
+            raise ValueError(f"block_s must be > 0, got {block_s!r}")
+        self.block_s = block_s
+        self.scenario = load_scenario(scenario) if isinstance(scenario, str) else scenario
+        self.seed = seed
+        self.result: SimResult = simulate(self.scenario, seed)
+        self._closed = False
+        self._streamed = False
+
+    @property
+    def truth(self) -> Truth:
+        return self.result.truth
+
+    @property
+    def block(self) -> SampleBlock:
+        return self.result.block
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        return self.result.block.channels
+
+    @property
+    def name(self) -> str:
+        return f"sim:{self.scenario.name}#{self.seed}"
+
+    def stream(self) -> AsyncIterator[SourceItem]:
+        if self._streamed:
+            raise RuntimeError("a SimSource can be streamed once")
+        self._streamed = True
+        return paced_stream(
+            self.result.block,
+            name=self.name,
+            speed=self.speed,
+            block_s=self.block_s,
+            gaps=[(g.start_s, g.end_s) for g in self.truth.gaps],
+            is_closed=lambda: self._closed,
+        )
+
+    async def close(self) -> None:
+        self._closed = True
+
+
+class LiveSimSource:
+    """A live simulated session: ``source.person`` follows cues while the stream runs.
+
+    The stream runs until ``close()`` or, when given, ``duration_s`` of stream time. The
+    coach reads the stream time from ``source.person.now_s`` and calls, for example,
+    ``source.person.follow_cue(cue_s, hold_s=8, quick_lifts=3)``.
+    """
+
+    def __init__(
+        self,
+        person: LivePerson | None = None,
+        *,
+        seed: int = 0,
+        channels: Iterable[Channel | str] = tuple(Channel),
+        sample_rate_hz: float = 100.0,
+        speed: float = 1.0,
+        block_s: float = 0.1,
+        duration_s: float | None = None,
+    ) -> None:
+        self.person = person or LivePerson(seed, channels=channels, sample_rate_hz=sample_rate_hz)
+        self.speed = check_speed(speed)
+        if not block_s > 0:
+            raise ValueError(f"block_s must be > 0, got {block_s!r}")
+        self.block_s = block_s
+        self.duration_s = math.inf if duration_s is None else duration_s
+        self._closed = False
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        return self.person.channels
+
+    @property
+    def name(self) -> str:
+        return f"sim-live#{self.person.seed}"
+
+    @property
+    def truth(self) -> Truth:
+        return self.person.truth()
+
+    def stream(self) -> AsyncIterator[SourceItem]:
+        return self._run()
+
+    async def _run(self) -> AsyncIterator[SourceItem]:
+        start = self.person.now_s
+        yield SourceStatus(StatusKind.CONNECTED, start, self.name)
+        pacer = Pacer(self.speed, start)
+        n_gaps = len(self.person.probe.gaps)
+        t = start
+        while not self._closed and t < self.duration_s:
+            t = float(min(t + self.block_s, self.duration_s))
+            await pacer.wait_until(t)
+            if self._closed:
+                return
+            block = self.person.render_until(t)
+            gaps = self.person.probe.gaps[n_gaps:]
+            n_gaps = len(self.person.probe.gaps)
+            for item in _split_at_gaps(block, gaps):
+                yield item
+        if not self._closed:
+            yield SourceStatus(StatusKind.ENDED, t, self.name)
+
+    async def close(self) -> None:
+        self._closed = True
+
+
+def _split_at_gaps(block: SampleBlock, gaps: list[tuple[float, float]]) -> list[SourceItem]:
+    """The block cut at its gaps, each piece preceded by the GAP status that ends there."""
+    out: list[SourceItem] = []
+    if len(block) == 0:
+        return out
+    cuts = split_points(block.t, math.inf, gaps).tolist()
+    by_end = {b: a for a, b in gaps}
+    for start, stop in zip([0, *cuts], [*cuts, len(block)], strict=True):
+        first = float(block.t[start])
+        if first in by_end:
+            out.append(SourceStatus(StatusKind.GAP, by_end[first], "samples missing", end_s=first))
+        out.append(block.slice(start, stop))
+    return out
