@@ -197,6 +197,15 @@ class TrainingRecord:
             raise StoreError(f"no session {session_id} in the training record")
         return _session(row)
 
+    def program_data(self, session_id: int) -> dict[str, object]:
+        """The program as it was when the session ran (user programs change)."""
+        row = self.db.conn.execute(
+            "SELECT program_data FROM sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no session {session_id} in the training record")
+        return dict(json.loads(row[0]))
+
     def sessions(self, since: datetime | None = None) -> list[SessionInfo]:
         if since is None:
             rows = self.db.conn.execute(_SESSION_SQL + " ORDER BY started_at, id").fetchall()

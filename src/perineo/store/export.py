@@ -1,0 +1,181 @@
+"""Export a stored session: the recording CSV, one JSON document, or EDF+ with annotations.
+
+EDF needs a constant sample rate: the recording is interpolated onto a uniform grid at its
+(rounded) median rate, and every gap in the samples becomes a ``gap`` annotation.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+from perineo.errors import InputError, StoreError
+from perineo.samples import Channel, SampleBlock
+from perineo.signal.events import Event, EventKind
+from perineo.store.edf import Annotation, EdfSignal, write_edf_plus
+from perineo.store.paths import open_private
+from perineo.store.recording import Recording, format_rows, read_recording, sample_rate_hz
+from perineo.store.sessions import TrainingRecord
+
+SCHEMA = "perineo.session/1"
+UNITS: dict[Channel, str] = {
+    Channel.SQUEEZE: "cmH2O",
+    Channel.ABDOMINAL: "cmH2O",
+    Channel.TILT: "deg",
+}
+TRANSDUCERS: dict[Channel, str] = {
+    Channel.SQUEEZE: "probe balloon at the levator",
+    Channel.ABDOMINAL: "probe tip pressure (abdominal)",
+    Channel.TILT: "probe pitch, + = up and in",
+}
+GAP_FACTOR = 2.5  # a step this many sample periods long is a gap
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+    EDF = "edf"
+
+
+def session_json(rec: TrainingRecord, session_id: int) -> dict[str, object]:
+    """Everything stored about a session, as one JSON-able document."""
+    info = rec.session(session_id)
+    cal = None if info.calibration_id is None else rec.calibration(info.calibration_id)
+    reps = []
+    for r in rec.reps(session_id):
+        doc = r.rep.to_json()
+        if r.score is not None:
+            doc |= r.score.to_json()
+        reps.append(doc)
+    events = [_event_json(e) for e in rec.events(session_id)]
+    symptoms = [
+        {"day": s.day.isoformat(), "leakage": s.leakage.value, "note": s.note}
+        for s in rec.symptoms()
+        if s.day == info.day
+    ]
+    return {
+        "schema": SCHEMA,
+        "session": info.to_json(),
+        "program": rec.program_data(session_id),
+        "calibration": None if cal is None else cal.to_json(),
+        "reps": reps,
+        "events": events,
+        "summary": info.summary,
+        "symptoms": symptoms,
+    }
+
+
+def _event_json(e: Event) -> dict[str, object]:
+    return {
+        "kind": e.kind.value,
+        "t": round(e.t, 4),
+        "detected_s": round(e.detected_s, 4),
+        "rep": e.rep,
+        "error": None if e.error is None else e.error.value,
+        "value": e.value,
+    }
+
+
+def session_recording(rec: TrainingRecord, session_id: int) -> Recording:
+    info = rec.session(session_id)
+    if info.recording is None:
+        raise StoreError(f"session {session_id} has no recording file")
+    if not info.recording.exists():
+        raise StoreError(f"session {session_id}: its recording {info.recording} is missing")
+    return read_recording(info.recording)
+
+
+def event_annotations(rec: TrainingRecord, session_id: int, t0: float) -> list[Annotation]:
+    """The session's events (and each repetition's verdict) as EDF+ annotations."""
+    scores = {r.rep.index: r.score for r in rec.reps(session_id)}
+    out = []
+    for e in rec.events(session_id):
+        text = e.kind.value
+        duration = None
+        if e.kind is EventKind.ERROR and e.error is not None:
+            text = f"error {e.error.value}"
+        elif e.kind is EventKind.GAP and e.value is not None:
+            duration = max(0.0, e.value - e.t)
+        elif e.kind is EventKind.REPETITION:
+            text = f"repetition {e.rep}"
+            rep = e.repetition
+            if rep is not None:
+                if rep.end_s is not None:
+                    duration = rep.end_s - rep.onset_s
+                onset = rep.onset_s
+                s = scores.get(e.rep)
+                if s is not None:
+                    reasons = " ".join(r.value for r in s.reasons)
+                    text += f" {s.verdict.value} {s.score}" + (f" {reasons}" if reasons else "")
+                out.append(Annotation(onset - t0, text, duration))
+                continue
+        out.append(Annotation(e.t - t0, text, duration))
+    return out
+
+
+def uniform(block: SampleBlock) -> tuple[SampleBlock, float, list[tuple[float, float]]]:
+    """``block`` on a uniform grid at its rounded median rate, and the gaps it had."""
+    rate = float(round(sample_rate_hz(block.t)))
+    if not np.isfinite(rate) or rate <= 0:
+        raise InputError("recording has too few samples to export as EDF")
+    t = block.t
+    steps = np.diff(t)
+    gaps = [(float(t[i]), float(t[i + 1])) for i in np.flatnonzero(steps > GAP_FACTOR / rate)]
+    n = int(np.floor((t[-1] - t[0]) * rate + 1e-9)) + 1
+    grid = t[0] + np.arange(n) / rate
+    data = {c: np.interp(grid, t, v) for c, v in block.data.items()}
+    return SampleBlock(grid, data), rate, gaps
+
+
+def export_session(
+    rec: TrainingRecord,
+    session_id: int,
+    fmt: ExportFormat,
+    out: Path | None,
+    *,
+    overwrite: bool = False,
+) -> str | None:
+    """Export to ``out``; with ``out=None`` CSV and JSON are returned as text instead."""
+    if fmt is ExportFormat.JSON:
+        text = json.dumps(session_json(rec, session_id), ensure_ascii=False, indent=1) + "\n"
+        return _emit(text, out, overwrite)
+    recording = session_recording(rec, session_id)
+    if fmt is ExportFormat.CSV:
+        block = recording.block
+        header = "t," + ",".join(c.value for c in block.channels) + "\n"
+        return _emit(header + format_rows(block, block.channels), out, overwrite)
+    if out is None:
+        raise InputError("EDF is binary: give a file with --out")
+    block, rate, gaps = uniform(recording.block)
+    t0 = float(block.t[0])
+    signals = [
+        EdfSignal(c.value, UNITS[c], block.data[c], rate, TRANSDUCERS[c]) for c in block.channels
+    ]
+    notes = event_annotations(rec, session_id, t0)
+    notes += [Annotation(a - t0, "gap (interpolated)", b - a) for a, b in gaps]
+    info = rec.session(session_id)
+    write_edf_plus(
+        out,
+        signals,
+        notes,
+        info.started_at.astimezone(),
+        overwrite=overwrite,
+        recording_label=f"perineo-session-{session_id}",
+    )
+    return None
+
+
+def _emit(text: str, out: Path | None, overwrite: bool) -> str | None:
+    if out is None:
+        return text
+    try:
+        with open_private(out, "w", exclusive=not overwrite) as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise StoreError(f"{out}: already exists (not overwritten)") from None
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    return None
