@@ -9,6 +9,7 @@ a contraction asked for before the previous one has ended starts after it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -29,6 +30,8 @@ class LivePerson:
 
     ``habits`` maps an error name to the chance she makes it on a contraction whose ``error``
     is not given (e.g. ``{"push_down": 0.2}``). ``strength_cmH2O`` is her maximal squeeze.
+    ``nuisances=False`` turns off random coughs and dropped packets; ``drop_prob`` sets the
+    chance a packet is lost.
     """
 
     def __init__(
@@ -40,6 +43,7 @@ class LivePerson:
         habits: Mapping[str, float] | None = None,
         strength_cmH2O: float | None = None,
         nuisances: bool = True,
+        drop_prob: float | None = None,
     ) -> None:
         from perineo_sim.randomize import random_scenario
 
@@ -49,6 +53,8 @@ class LivePerson:
         self.scenario = scn
         self.params = draw_person(rngs[0], scn.person)
         self.fit, self.spec = draw_probe(rngs[0], scn)
+        if drop_prob is not None or not nuisances:
+            self.spec = replace(self.spec, drop_prob=drop_prob or 0.0)
         self._push_tilt = float(rngs[0].uniform(3.0, 8.0))
         self.strength_cmH2O = (
             float(rngs[0].uniform(20.0, 60.0)) if strength_cmH2O is None else strength_cmH2O

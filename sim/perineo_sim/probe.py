@@ -45,7 +45,6 @@ class ProbeSpec:
     noise_cmH2O: float = 0.15
     tilt_noise_deg: float = 0.05
     jitter_frac: float = 0.02  # timestamp jitter, rms as a fraction of the period
-    clock_ppm: float = 0.0  # the probe clock runs fast or slow by this much
     drop_prob: float = 0.0  # chance a packet is lost
     drop_burst: float = 0.4  # chance the next packet is lost too once one was
 
@@ -88,7 +87,7 @@ class VirtualProbe:
         period = 1.0 / fs
         jitter = np.clip(self._rng.normal(0.0, self.spec.jitter_frac, len(n)), -0.3, 0.3)
         jitter[n == 0] = np.abs(jitter[n == 0])  # the stream starts at t >= 0
-        t = (n + jitter) * period * (1.0 + self.spec.clock_ppm * 1e-6)
+        t = (n + jitter) * period  # the probe's clock: truth times are in it too
         return t, n
 
     def _received(self, n: np.ndarray) -> np.ndarray:

@@ -42,7 +42,6 @@ NUISANCE_KEYS: dict[str, tuple[Range, float, float]] = {
     "tilt_noise_deg": ((0.02, 0.1), 0.0, 5.0),
     "wander_cmH2O": ((0.1, 0.6), 0.0, 10.0),
     "jitter_frac": ((0.0, 0.05), 0.0, 0.25),
-    "clock_ppm": ((-100.0, 100.0), -5000.0, 5000.0),
     "drop_prob": ((0.0, 0.0), 0.0, 0.5),
     "drop_burst": ((0.2, 0.6), 0.0, 0.95),
     "coughs_per_min": ((0.3, 0.3), 0.0, 30.0),

@@ -1,0 +1,146 @@
+"""One behaviour suite run over every recorded source (python-can's back-to-back idea).
+
+Each case builds a source and states the exact samples it must deliver; the suite checks
+the stream: CONNECTED first, ENDED last, exactly those samples, gaps reported, blocks short.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from perineo.samples import SampleBlock, SourceStatus, StatusKind
+from perineo.sources.base import SampleSource, SourceItem
+from perineo.sources.replay import ReplaySource, find_gaps
+from perineo.sources.sim import SimSource
+from perineo.store.recording import read_recording, write_recording
+from perineo_sim import load_scenario, simulate
+
+from .helpers import short
+
+
+@dataclass
+class Case:
+    source: SampleSource
+    expected: SampleBlock
+
+
+def sim_case(tmp_path: Path, scenario, seed: int, **kw) -> Case:
+    src = SimSource(scenario, seed, **kw)
+    return Case(src, simulate(src.scenario, seed).block)
+
+
+def replay_case(tmp_path: Path, scenario, seed: int, **kw) -> Case:
+    path = tmp_path / "rec.csv"
+    scn = load_scenario(scenario) if isinstance(scenario, str) else scenario
+    write_recording(path, simulate(scn, seed).block)
+    return Case(ReplaySource(path, **kw), read_recording(path).block)
+
+
+FACTORIES: dict[str, Callable[..., Case]] = {"sim": sim_case, "replay": replay_case}
+
+
+@pytest.fixture(params=sorted(FACTORIES))
+def make(request, tmp_path: Path) -> Callable[..., Case]:
+    factory = FACTORIES[request.param]
+    return lambda *a, **kw: factory(tmp_path, *a, **kw)
+
+
+async def _collect(src: SampleSource, stop_after: int | None = None) -> list[SourceItem]:
+    items: list[SourceItem] = []
+    async for item in src.stream():
+        items.append(item)
+        if stop_after is not None and len(items) >= stop_after:
+            await src.close()
+    return items
+
+
+def collect(src: SampleSource, stop_after: int | None = None) -> list[SourceItem]:
+    return asyncio.run(_collect(src, stop_after))
+
+
+def blocks_of(items: list[SourceItem]) -> list[SampleBlock]:
+    return [i for i in items if isinstance(i, SampleBlock)]
+
+
+def statuses(items: list[SourceItem], kind: StatusKind) -> list[SourceStatus]:
+    return [i for i in items if isinstance(i, SourceStatus) and i.kind == kind]
+
+
+def test_is_a_sample_source(make) -> None:
+    case = make("intensive", 0, speed=math.inf)
+    assert isinstance(case.source, SampleSource)
+    assert case.source.channels == case.expected.channels
+    assert case.source.name
+
+
+@pytest.mark.parametrize("scenario", ["noisy", "squeeze_only", "mixed"])
+def test_delivers_exactly_the_recording(make, scenario: str) -> None:
+    case = make(scenario, 1, speed=math.inf, block_s=0.25)
+    items = collect(case.source)
+    first, last = items[0], items[-1]
+    assert isinstance(first, SourceStatus) and first.kind == StatusKind.CONNECTED
+    assert isinstance(last, SourceStatus) and last.kind == StatusKind.ENDED
+    got = SampleBlock.concat(blocks_of(items))
+    assert np.array_equal(got.t, case.expected.t)
+    assert got.channels == case.expected.channels
+    for c in got.channels:
+        assert np.array_equal(got.data[c], case.expected.data[c])
+    for b in blocks_of(items):
+        assert len(b) > 0 and b.t[-1] - b.t[0] < 0.25
+
+
+def test_reports_each_gap_before_the_block_after_it(make) -> None:
+    case = make("noisy", 2, speed=math.inf)
+    items = collect(case.source)
+    gaps = statuses(items, StatusKind.GAP)
+    expected = find_gaps(case.expected.t)
+    assert expected and [(g.t, g.end_s) for g in gaps] == expected
+    for i, item in enumerate(items):
+        if isinstance(item, SourceStatus) and item.kind == StatusKind.GAP:
+            nxt = items[i + 1]
+            assert isinstance(nxt, SampleBlock) and nxt.t[0] == item.end_s
+    for b in blocks_of(items):  # no block spans a gap
+        assert all(not (b.t[0] <= a < b.t[-1]) for a, _ in expected)
+
+
+def test_close_stops_the_stream(make) -> None:
+    case = make("basic", 0, speed=math.inf)
+    items = collect(case.source, stop_after=5)
+    assert len(items) == 5
+    assert not statuses(items, StatusKind.ENDED)
+
+
+@pytest.mark.parametrize("speed", [4.0, 8.0])
+def test_paced_by_the_clock_scaled_by_speed(make, speed: float) -> None:
+    case = make(short(), 0, speed=speed, block_s=0.1)
+    span = float(case.expected.t[-1] - case.expected.t[0])
+    start = time.monotonic()
+    collect(case.source)
+    elapsed = time.monotonic() - start
+    assert span / speed * 0.9 <= elapsed <= span / speed + 0.4
+
+
+def test_as_fast_as_possible(make) -> None:
+    case = make("mixed", 0, speed=math.inf)
+    start = time.monotonic()
+    collect(case.source)
+    assert time.monotonic() - start < 2.0  # a 5-minute session
+
+
+def test_bad_speed_and_block_size(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="speed"):
+        SimSource("basic", 0, speed=0)
+    with pytest.raises(ValueError, match="block_s"):
+        SimSource("basic", 0, block_s=0)
+    path = tmp_path / "r.csv"
+    write_recording(path, simulate(short(), 0).block)
+    with pytest.raises(ValueError, match="speed"):
+        ReplaySource(path, speed=-1)
