@@ -1,0 +1,82 @@
+"""``perineo analyze PATH``: the live detector run over a recording, as JSON or a table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from perineo.errors import RecordingError
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="recording CSV (t, squeeze[, abdominal][, tilt])")
+    p.add_argument("--format", choices=("json", "table"), default="table", help="output format")
+    p.add_argument(
+        "--block-s",
+        type=float,
+        default=0.1,
+        help="seconds of samples fed to the detector at a time (default 0.1, like a live probe)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from perineo.signal.analysis import analyze_block
+    from perineo.store.recording import check_rate, read_recording
+
+    if not args.block_s > 0:
+        raise RecordingError(args.path, "--block-s must be positive")
+    rec = read_recording(args.path)
+    if len(rec.t) < 2:
+        raise RecordingError(rec.path, "has fewer than 2 samples")
+    rate = check_rate(rec)
+    analysis = analyze_block(rec.block, sample_rate_hz=rate, block_s=args.block_s)
+    out = analysis.to_json()
+    out["source"] = rec.path
+    extend = getattr(args, "_extend_analysis", None)
+    if extend is not None:
+        extend(args, analysis, out)
+    if args.format == "json":
+        json.dump(out, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_table(out))
+    return 0
+
+
+def _fmt(x: object, nd: int = 2) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.{nd}f}"
+    return str(x)
+
+
+def format_table(out: dict) -> str:  # type: ignore[type-arg]
+    """A readable table of the analysis (one row a repetition)."""
+    lines = [
+        f"{out.get('source', '')}: {len(out['reps'])} repetitions, "
+        f"channels {', '.join(out['channels'])}, {out['sample_rate_hz']:.1f} Hz, "
+        f"{out['duration_s']:.1f} s",
+    ]
+    if out["unverifiable_errors"]:
+        lines.append("not verifiable with these channels: " + ", ".join(out["unverifiable_errors"]))
+    head = (
+        f"{'#':>3} {'onset s':>8} {'seen +ms':>8} {'hold s':>6} {'lifts':>5} "
+        f"{'peak':>6} {'release':>8} {'end':>8}  errors"
+    )
+    lines += [head, "-" * len(head)]
+    for r in out["reps"]:
+        latency = None if r["latency_s"] is None else round(1000 * r["latency_s"])
+        lines.append(
+            f"{r['index'] + 1:>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
+            f"{_fmt(r['hold_s'], 1):>6} {len(r['quick_lifts_s']):>5} "
+            f"{_fmt(r['peak_cmH2O'], 1):>6} {_fmt(r['release_s']):>8} {_fmt(r['end_s']):>8}  "
+            f"{', '.join(r['errors']) or 'ok'}"
+            + (f"  [{r['verdict']} {r['score']}]" if "verdict" in r else "")
+        )
+    if out["artifacts"]:
+        lines.append(f"ignored spikes (coughs, movement): {len(out['artifacts'])}")
+    if out["gaps"]:
+        lines.append(f"gaps in the recording: {len(out['gaps'])}")
+    return "\n".join(lines) + "\n"

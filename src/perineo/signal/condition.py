@@ -1,0 +1,209 @@
+"""Conditioning: resampling, filtering, resting levels, noise and the abdominal share ``k``.
+
+What it keeps is slow state, updated once a frame of rest: the resting level of each channel
+(following the balloon's warm-up drift but frozen during a contraction and while a residual
+contraction lingers), the noise of the detection signal, and ``k``, how much abdominal
+pressure reaches the squeeze balloon, learned by regressing squeeze on abdominal pressure in
+the breathing band while the pelvic floor rests (``squeeze − k·abdominal`` is then the
+pelvic-floor part, as detrusor pressure is in urodynamics).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from perineo.samples import Channel, FloatArray
+from perineo.signal import filters
+from perineo.signal.buffer import History
+from perineo.signal.config import DetectorConfig
+from perineo.signal.resample import Resampled, ResampleState, resample
+
+_NOISE_TAU_S = 10.0
+_DRIFT_TAU_S = 30.0
+_HOLDOFF_MAX_S = 20.0
+_BREATH_WINDOWS = 15
+
+
+@dataclass(frozen=True)
+class Filtered:
+    sq: FloatArray
+    abd: FloatArray
+    tilt: FloatArray
+
+
+def _ema(old: float, new: float, dt: float, tau: float) -> float:
+    a = 1.0 - math.exp(-dt / tau)
+    return old + a * (new - old)
+
+
+class Conditioner:
+    """Resampling and filter state plus the slowly learned resting levels."""
+
+    def __init__(self, channels: tuple[Channel, ...], cfg: DetectorConfig) -> None:
+        self.cfg = cfg
+        self.channels = channels
+        self.has_abd = Channel.ABDOMINAL in channels
+        self.has_tilt = Channel.TILT in channels
+        self._col = {c: i for i, c in enumerate(channels)}
+        self._rs = ResampleState()
+        self._lp = filters.lowpass(cfg.lowpass_hz, cfg.fs)
+        self._z: dict[str, FloatArray] = {}
+        self.initialised = False
+        self.b_sq = 0.0
+        self.b_abd = 0.0
+        self.b_tilt = 0.0
+        self.drift = 0.0  # cmH2O/s of the squeeze resting level
+        self.noise_sd = 0.2
+        self.slope_sd = 1.5
+        self.abd_sd = 1.0
+        self.tilt_sd = 0.2
+        self.breath_rms = cfg.breath_default_rms
+        self._breath_windows: list[float] = []
+        self._sxy = 0.0
+        self._sxx = 0.0
+        self.k = cfg.k_prior if self.has_abd else 0.0
+        self.frozen = False
+        self.holdoff = False
+        self._holdoff_s = 0.0
+        self._rest_buf: list[FloatArray] = []
+
+    @property
+    def breath_allowance(self) -> float:
+        """Abdominal swing breathing alone explains (cmH2O above its resting level)."""
+        return 3.0 * self.breath_rms
+
+    # ------------------------------------------------------------------ resampling
+    def resample(self, t: FloatArray, x: FloatArray) -> Resampled:
+        out, self._rs = resample(t, x, self._rs, self.cfg.fs, self.cfg.gap_s)
+        return out
+
+    def break_segment(self) -> None:
+        """Force the next sample to start a new gap-free segment."""
+        self._rs = ResampleState()
+
+    # ------------------------------------------------------------------ filtering
+    def filter(self, grid: Resampled) -> Filtered:
+        n = len(grid.t)
+        x = grid.x
+        cols = {
+            "sq": x[:, self._col[Channel.SQUEEZE]],
+            "abd": x[:, self._col[Channel.ABDOMINAL]] if self.has_abd else np.zeros(n),
+            "tilt": x[:, self._col[Channel.TILT]] if self.has_tilt else np.zeros(n),
+        }
+        if not self.initialised:
+            self.b_sq = float(cols["sq"][0])
+            self.b_abd = float(cols["abd"][0])
+            self.b_tilt = float(cols["tilt"][0])
+            self.initialised = True
+        starts = np.flatnonzero(grid.segment_start)
+        bounds = [0, *[int(s) for s in starts if s > 0], n]
+        out = {k: np.empty(n) for k in ("sq", "abd", "tilt")}
+        for lo, hi in itertools.pairwise(bounds):
+            if hi <= lo:
+                continue
+            if grid.segment_start[lo] or not self._z:
+                for k, v in cols.items():
+                    self._z[k] = self._lp.initial_state(float(v[lo]))
+            for k, v in cols.items():
+                out[k][lo:hi], self._z[k] = filters.filt(self._lp, v[lo:hi], self._z[k])
+        return Filtered(out["sq"], out["abd"], out["tilt"])
+
+    # ------------------------------------------------------------------ slow state
+    def freeze(self) -> None:
+        """A contraction started: stop learning the resting level (drift is extrapolated)."""
+        self.frozen = True
+
+    def thaw(self, t: float) -> None:
+        self.frozen = False
+
+    def hold_off(self, residual: float) -> None:
+        """The pelvic floor did not let go: do not take the raised level as rest."""
+        self.holdoff = True
+        self._holdoff_s = 0.0
+
+    def frame_update(self, h: History, f0: int, f1: int, *, quiet: bool, in_rest: bool) -> None:
+        cfg = self.cfg
+        fdt = (f1 - f0) / cfg.fs
+        sq = h.get("sq", f0, f1)
+        if len(sq) == 0:
+            return
+        m_sq = float(np.mean(sq))
+        if self.holdoff and in_rest:
+            self._holdoff_s += fdt
+            if abs(m_sq - self.b_sq) < max(1.0, 3.0 * self.noise_sd) or (
+                self._holdoff_s > _HOLDOFF_MAX_S
+            ):
+                self.holdoff = False
+        if self.frozen or self.holdoff or not quiet:
+            self.b_sq += self.drift * fdt
+            self._rest_buf.clear()
+            return
+        step = (m_sq - self.b_sq) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
+        step = min(max(step, -cfg.baseline_down_cmH2O_s * fdt), cfg.baseline_up_cmH2O_s * fdt)
+        self.b_sq += step
+        self.drift = _ema(self.drift, step / fdt, fdt, _DRIFT_TAU_S)
+        self.drift = min(max(self.drift, -0.1), cfg.baseline_up_cmH2O_s)
+        r = h.get("r", f0, f1)
+        self.noise_sd = math.sqrt(_ema(self.noise_sd**2, float(np.var(r)), fdt, _NOISE_TAU_S))
+        span = cfg.slope_span
+        if len(r) > span:
+            sl = (r[span:] - r[:-span]) * (cfg.fs / span)
+            self.slope_sd = math.sqrt(
+                _ema(self.slope_sd**2, float(np.mean(sl**2)), fdt, _NOISE_TAU_S)
+            )
+        if self.has_abd:
+            abd = h.get("abd", f0, f1)
+            self.b_abd += (float(np.mean(abd)) - self.b_abd) * (
+                1.0 - math.exp(-fdt / cfg.baseline_tau_s)
+            )
+            dev = float(np.mean((abd - self.b_abd) ** 2))
+            self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, _NOISE_TAU_S))
+            self._learn_rest(sq, abd)
+        if self.has_tilt:
+            tilt = h.get("tilt", f0, f1)
+            self.b_tilt += (float(np.mean(tilt)) - self.b_tilt) * (
+                1.0 - math.exp(-fdt / cfg.baseline_tau_s)
+            )
+            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, float(np.var(tilt)), fdt, 10.0))
+
+    def _learn_rest(self, sq: FloatArray, abd: FloatArray) -> None:
+        """Learn k and the breathing size from ~5 s windows of quiet rest.
+
+        Both channels are detrended per window, so the slow tail of a release or the
+        warm-up drift cannot pose as abdominal transmission; only breathing (and coughs
+        at rest) remain, and they reach the balloon through k.
+        """
+        cfg = self.cfg
+        self._rest_buf.append(np.column_stack((sq, abd)))
+        need = round(cfg.breath_window_s * cfg.fs)
+        if sum(len(b) for b in self._rest_buf) < need:
+            return
+        win = np.concatenate(self._rest_buf)[-need:]
+        self._rest_buf = [win[len(win) // 5 :]]
+        y = detrend(win[:, 0])
+        x = detrend(win[:, 1])
+        lam = math.exp(-cfg.breath_window_s / 5 / cfg.k_memory_s)
+        self._sxy = lam * self._sxy + float(np.dot(x, y)) / 5
+        self._sxx = lam * self._sxx + float(np.dot(x, x)) / 5
+        w = cfg.k_prior_weight_s * cfg.fs * 0.5
+        self.k = min(max((self._sxy + cfg.k_prior * w) / (self._sxx + w), 0.0), cfg.k_max)
+        self._breath_windows.append(float(np.sqrt(np.mean(x**2))))
+        del self._breath_windows[:-_BREATH_WINDOWS]
+        # a median of recent windows: one cough or sigh does not move it
+        self.breath_rms = float(np.median(self._breath_windows))
+
+
+def detrend(x: FloatArray) -> FloatArray:
+    """``x`` minus its least-squares straight line."""
+    n = np.arange(len(x), dtype=float)
+    coef = np.polyfit(n, x, 1)
+    return x - np.polyval(coef, n)
+
+
+def detrended_rms(x: FloatArray) -> float:
+    """RMS of ``x`` about its straight-line trend (breathing size in a window)."""
+    return float(np.sqrt(np.mean(detrend(x) ** 2)))

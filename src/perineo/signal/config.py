@@ -1,0 +1,77 @@
+"""The detector's parameters, each with the physiological or technical reason for its value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    # Internal grid: 50 Hz resolves a 0.3 s rise and a quick lift with 20 ms steps.
+    fs: float = 50.0
+    # Raw intervals longer than this are gaps (not interpolated across).
+    gap_s: float = 0.3
+    # Causal low-pass for decisions: passes a contraction's rise, removes sensor noise.
+    lowpass_hz: float = 8.0
+    # k (abdominal → squeeze transmission), learned from breathing at rest.
+    k_prior: float = 0.5
+    k_prior_weight_s: float = 8.0  # the prior counts like this many seconds of breathing
+    k_memory_s: float = 90.0
+    k_max: float = 1.2
+    # Frames: baseline, noise and k are updated once a frame of rest.
+    frame_s: float = 0.5
+    baseline_tau_s: float = 3.0
+    baseline_up_cmH2O_s: float = 0.35  # warm-up drift is slower than this
+    baseline_down_cmH2O_s: float = 3.0
+    # Onset: low level plus a real upward slope, or a clearly raised level.
+    onset_level_min: float = 0.8
+    onset_level_sigmas: float = 3.0
+    onset_slope_min: float = 4.0  # cmH2O/s
+    onset_slope_sigmas: float = 3.0
+    onset_high_min: float = 2.5
+    onset_high_sigmas: float = 5.0
+    onset_run: int = 2  # consecutive grid samples
+    slope_span: int = 3  # samples over which the causal slope is taken
+    # A repetition must reach this above its starting level (weak contractions are ~8).
+    min_amplitude: float = 2.5
+    min_amplitude_sigmas: float = 5.0
+    # Coughs, sneezes and movement spikes are narrower than any voluntary contraction.
+    # (width at half height); a spike also rises ballistically (< ~0.1 s, voluntary
+    # contractions take longer) or is carried by abdominal pressure alone.
+    min_width_s: float = 0.3
+    spike_max_width_s: float = 0.6
+    spike_rise_s: float = 0.1
+    cough_abdominal_min: float = 8.0  # cmH2O: far beyond a breath
+    spike_refractory_s: float = 0.6  # a cough's reflex twitch and tail follow it
+    spike_settle_s: float = 0.2
+    # Hold: the rise has levelled off when its slope is below this share of its steepest.
+    plateau_fraction: float = 0.2
+    # Release: the level falls below this share of the recent hold level.
+    release_fraction: float = 0.5
+    hold_ref_s: float = 1.5
+    # Quick lifts on top of the hold.
+    lift_min: float = 1.5
+    lift_sigmas: float = 4.0
+    lift_fraction: float = 0.08
+    lift_max_rise_s: float = 1.0
+    lift_max_fall_s: float = 0.7  # a quick lift falls back promptly; fatigue sags slowly
+    # End of the fall: slope back to this share of the steepest fall.
+    fall_end_fraction: float = 0.15
+    # Incomplete release: judged this long after the fall, over the rest after it.
+    residual_delay_s: float = 0.3
+    residual_decide_s: float = 2.0
+    residual_min: float = 1.5
+    residual_fraction: float = 0.15
+    residual_sigmas: float = 3.0
+    # Technique errors.
+    push_pelvic_ratio: float = 0.35  # pelvic-floor share of the squeeze rise below this
+    push_abdominal_min: float = 3.0
+    tilt_min_deg: float = 0.8
+    tilt_sigmas: float = 4.0
+    bracing_ratio: float = 0.4  # DESIGN: half the pelvic-floor rise is bracing; a tenth is fine
+    breath_window_s: float = 5.0
+    breath_ratio: float = 0.35
+    breath_default_rms: float = 0.7
+    # Retrospective smoothing (samples) for timing.
+    smooth_sigma: float = 2.5
+    history_s: float = 60.0

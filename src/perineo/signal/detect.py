@@ -1,0 +1,722 @@
+"""The causal, streaming contraction detector.
+
+``Detector.push(block)`` takes samples in blocks of any size and returns the events that
+became certain; the events do not depend on how the stream was split into blocks. The
+conditioning (resampling, filtering, resting level, k) is in pure functions; this module is
+the thin state machine on top: REST → RISING → HOLD → FALLING → REST.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
+from perineo.signal import filters
+from perineo.signal.buffer import History
+from perineo.signal.condition import Conditioner, detrended_rms
+from perineo.signal.config import DetectorConfig
+from perineo.signal.events import Event, EventKind, Repetition, TechError
+from perineo.signal.timing import knee_back, knee_forward, steepest
+
+
+class Phase(StrEnum):
+    REST = "rest"
+    RISING = "rising"
+    HOLD = "hold"
+    FALLING = "falling"
+
+
+def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:
+    """Technique errors a channel set cannot tell (DESIGN.md: needs column)."""
+    out = []
+    if Channel.ABDOMINAL not in channels and Channel.TILT not in channels:
+        out.append(TechError.PUSH_DOWN)
+    if Channel.ABDOMINAL not in channels:
+        out += [TechError.ABDOMINAL_BRACING, TechError.BREATH_HOLD]
+    return tuple(out)
+
+
+@dataclass
+class _Work:
+    """The repetition being followed (mutable while it runs)."""
+
+    index: int
+    trig_i: int
+    onset_s: float
+    detected_s: float
+    floor: float  # level the rise started from (local rest)
+    rest_cmH2O: float
+    peak: float
+    peak_i: int
+    max_slope: float = 0.0
+    run_below: int = 0
+    hold_i: int | None = None
+    hold_start_s: float | None = None
+    hold_end_s: float | None = None
+    hold_ref: float = 0.0
+    lifts: list[tuple[float, float]] = field(default_factory=list)
+    last_lift_i: int | None = None
+    q_min: float = 0.0
+    q_min_i: int = 0
+    q_peak: float | None = None
+    q_peak_i: int = 0
+    release_trig_i: int | None = None
+    release_s: float | None = None
+    min_slope: float = 0.0
+    end_s: float | None = None
+    end_i: int | None = None
+    errors: list[TechError] = field(default_factory=list)
+    sq_peak: float = 0.0
+    pelvic_peak: float = 0.0
+    abd_rise: float | None = None
+    tilt_change: float | None = None
+    hold_level: float | None = None
+    drop_fraction: float | None = None
+    residual: float | None = None
+
+
+class Detector:
+    """Streaming detector of onsets, holds, quick lifts, releases and technique errors."""
+
+    def __init__(
+        self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
+    ) -> None:
+        self.channels = ordered_channels(channels)
+        self.config = cfg = config or DetectorConfig()
+        self.unverifiable = unverifiable_errors(self.channels)
+        self.has_abd = Channel.ABDOMINAL in self.channels
+        self.has_tilt = Channel.TILT in self.channels
+        self.dt = 1.0 / cfg.fs
+        self.cond = Conditioner(self.channels, cfg)
+        self.frame = max(1, round(cfg.frame_s * cfg.fs))
+        self.hist = History(
+            ("t", "avail", "r", "a", "q", "sq", "abd", "tilt"),
+            round(cfg.history_s * cfg.fs),
+        )
+        self.phase = Phase.REST
+        self.repetitions: list[Repetition] = []
+        self._rep: _Work | None = None
+        self._pending: _Work | None = None  # finished fall, incomplete release undecided
+        self._n = 0  # global grid index of the next sample
+        self._seg_start = 0  # global index where the current gap-free segment began
+        self._run = 0
+        self._refractory_i: int | None = None  # no onset before this index (spike tail)
+        self._quiet_run = 0
+        self._after_i = 0  # the next onset lies after this index (end of the last fall)
+        self._lo = 0.0  # local rest level of r (follows a residual after a release)
+        self._frame_medians: list[float] = []
+        self._count = 0
+        self._events: list[Event] = []
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def baseline_cmH2O(self) -> float:
+        """Current resting level of ``squeeze`` (absolute cmH2O)."""
+        return self.cond.b_sq
+
+    @property
+    def k(self) -> float:
+        return self.cond.k
+
+    def push(self, block: SampleBlock) -> list[Event]:
+        """Feed a block; return the events that became certain."""
+        self._events = []
+        missing = [c for c in self.channels if c not in block.data]
+        if missing:
+            raise ValueError(f"block lacks channel {missing[0].value}")
+        x = np.column_stack([np.asarray(block.data[c], dtype=float) for c in self.channels])
+        grid = self.cond.resample(np.asarray(block.t, dtype=float), x)
+        for g0, g1 in grid.gaps:
+            self._emit(EventKind.GAP, g0, g1, value=g1)
+        if len(grid.t):
+            self._process(grid)
+        return self._events
+
+    def mark_gap(self, start_s: float, end_s: float) -> list[Event]:
+        """A source reports missing samples: break the grid there."""
+        self._events = []
+        self.cond.break_segment()
+        self._emit(EventKind.GAP, start_s, start_s, value=end_s)
+        return self._events
+
+    def finish(self) -> list[Event]:
+        """End of stream: settle what can be settled."""
+        self._events = []
+        last = self.hist.end - 1
+        if self._pending is not None:
+            self._decide_residual(last, final=True)
+        if self._rep is not None:
+            self._close_open_rep(last)
+        return self._events
+
+    # ------------------------------------------------------------------ processing
+    def _process(self, grid) -> None:
+        sig = self.cond.filter(grid)
+        n = len(grid.t)
+        start = self._n
+        self.hist.append(
+            t=grid.t,
+            avail=grid.available_s,
+            sq=sig.sq,
+            abd=sig.abd,
+            tilt=sig.tilt,
+            r=np.zeros(n),
+            a=np.zeros(n),
+            q=np.zeros(n),
+        )
+        seg_starts = np.flatnonzero(grid.segment_start) + start
+        i = start
+        end = start + n
+        while i < end:
+            frame_end = (i // self.frame + 1) * self.frame
+            stop = min(frame_end, end)
+            # a gap starts a new segment inside this span
+            inside = seg_starts[(seg_starts >= i) & (seg_starts < stop)]
+            if len(inside) and inside[0] > i:
+                stop = int(inside[0])
+            if len(inside) and inside[0] == i:
+                self._on_segment_start(i)
+            self._span(i, stop)
+            i = stop
+            if i == frame_end:
+                self._frame_update(frame_end - self.frame, frame_end)
+        self._n = end
+
+    def _span(self, i0: int, i1: int) -> None:
+        """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
+        h, c = self.hist, self.cond
+        sq = h.get("sq", i0, i1) - c.b_sq
+        if self.has_abd:
+            abd = h.get("abd", i0, i1) - c.b_abd
+            a = sq - c.k * abd
+            r = np.maximum(a, sq - c.k * c.breath_allowance)
+        else:
+            a = sq
+            r = sq
+        h.set("r", i0, r)
+        h.set("a", i0, a)
+        h.set("q", i0, a)
+        # fast path: nothing in this span can start a repetition
+        if (
+            self.phase is Phase.REST
+            and self._pending is None
+            and self._refractory_i is None
+            and self._run == 0
+            and float(np.max(r)) - self._lo <= self._thr_lo()
+        ):
+            return
+        for i in range(i0, i1):
+            self._step(i)
+
+    # ------------------------------------------------------------------ thresholds
+    def _thr_lo(self) -> float:
+        cfg = self.config
+        return max(cfg.onset_level_min, cfg.onset_level_sigmas * self.cond.noise_sd)
+
+    def _thr_hi(self) -> float:
+        cfg = self.config
+        return max(cfg.onset_high_min, cfg.onset_high_sigmas * self.cond.noise_sd)
+
+    def _thr_slope(self) -> float:
+        cfg = self.config
+        return max(cfg.onset_slope_min, cfg.onset_slope_sigmas * self.cond.slope_sd)
+
+    def _min_amp(self) -> float:
+        cfg = self.config
+        return max(cfg.min_amplitude, cfg.min_amplitude_sigmas * self.cond.noise_sd)
+
+    def _slope(self, i: int) -> float:
+        span = min(self.config.slope_span, i - self._seg_start)
+        if span <= 0:
+            return 0.0
+        h = self.hist
+        return (h.at("r", i) - h.at("r", i - span)) / (span * self.dt)
+
+    # ------------------------------------------------------------------ the state machine
+    def _step(self, i: int) -> None:
+        h = self.hist
+        r = h.at("r", i)
+        if self.phase is Phase.REST:
+            if self._pending is not None and h.at("t", i) - (self._pending.end_s or 0.0) >= (
+                self.config.residual_decide_s
+            ):
+                self._decide_residual(i, final=False)
+            level = r - self._lo
+            if self._refractory_i is not None:
+                # after a spike: re-arm only once it has settled (its tail is no onset)
+                if level < self._thr_lo():
+                    self._quiet_run += 1
+                else:
+                    self._quiet_run = 0
+                settled = self._quiet_run * self.dt >= self.config.spike_settle_s
+                if (settled and i >= self._refractory_i) or i > self._refractory_i + round(
+                    1.5 * self.config.fs
+                ):
+                    self._refractory_i = None
+                return
+            slope = self._slope(i)
+            ok = (level > self._thr_lo() and slope > self._thr_slope()) or level > self._thr_hi()
+            self._run = self._run + 1 if ok else 0
+            if self._run >= self.config.onset_run:
+                self._run = 0
+                self._start_rep(i)
+            return
+        rep = self._rep
+        assert rep is not None
+        if self.phase is Phase.RISING:
+            self._rising(i, r, rep)
+        elif self.phase is Phase.HOLD:
+            self._holding(i, r, rep)
+        else:
+            self._falling(i, r, rep)
+
+    def _start_rep(self, i: int) -> None:
+        h = self.hist
+        if self._pending is not None:
+            self._decide_residual(i, final=True)
+        floor = self._lo
+        i_lo = max(self._seg_start, self._after_i, i - round(2.0 * self.config.fs))
+        onset = self._foot(i_lo, i, floor)
+        rep = _Work(
+            index=len(self.repetitions),
+            trig_i=i,
+            onset_s=onset,
+            detected_s=h.at("avail", i),
+            floor=floor,
+            rest_cmH2O=self.cond.b_sq,
+            peak=h.at("r", i),
+            peak_i=i,
+        )
+        self._rep = rep
+        self.cond.freeze()
+        self.phase = Phase.RISING
+        self._emit(EventKind.ONSET, onset, rep.detected_s, rep.index)
+
+    def _rising(self, i: int, r: float, rep: _Work) -> None:
+        cfg = self.config
+        slope = self._slope(i)
+        if r > rep.peak:
+            rep.peak, rep.peak_i = r, i
+        rep.max_slope = max(rep.max_slope, slope)
+        amp = rep.peak - rep.floor
+        half = rep.floor + 0.5 * amp
+        width = self._width_above(half, rep.trig_i, i)
+        if r < half:
+            rep.run_below += 1
+        else:
+            rep.run_below = 0
+        if rep.run_below >= 2:
+            if amp < self._min_amp():
+                self._cancel(i, rep, artifact=False)
+                return
+            if width < cfg.min_width_s and self._is_spike(i, rep):
+                self._cancel(i, rep, artifact=True)
+                return
+            # a contraction without a hold (light or fast): it is already falling
+            self._confirm_hold(i, rep)
+            self._start_release(i, rep)
+            return
+        if (
+            amp >= self._min_amp()
+            and width >= cfg.min_width_s
+            and slope < cfg.plateau_fraction * rep.max_slope
+            and (width >= cfg.spike_max_width_s or not self._is_spike(i, rep))
+        ):
+            self._confirm_hold(i, rep)
+        elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
+            self._cancel(i, rep, artifact=False)
+
+    def _is_spike(self, i: int, rep: _Work) -> bool:
+        """A cough, sneeze or knock: a ballistic rise, or a rise the abdomen carries alone."""
+        cfg = self.config
+        h = self.hist
+        j0 = max(self._seg_start, rep.trig_i - round(1.0 * cfg.fs))
+        r = h.get("r", j0, rep.peak_i + 1)
+        amp = rep.peak - rep.floor
+        lo = np.flatnonzero(r <= rep.floor + 0.1 * amp)
+        hi = np.flatnonzero(r >= rep.floor + 0.9 * amp)
+        if len(hi):
+            t10 = int(lo[lo < hi[0]][-1]) if len(lo[lo < hi[0]]) else 0
+            if (hi[0] - t10) * self.dt < cfg.spike_rise_s:
+                return True
+        if self.has_abd:
+            sq = float(np.max(h.get("sq", rep.trig_i, i + 1))) - self.cond.b_sq
+            a = float(np.max(h.get("a", rep.trig_i, i + 1)))
+            if a < cfg.push_pelvic_ratio * sq:
+                return True
+            # a cough's abdominal spike, gone again, with the pelvic floor's reflex twitch
+            abd = h.get("abd", j0, i + 1) - self.cond.b_abd
+            top = float(np.max(abd))
+            return top >= max(cfg.cough_abdominal_min, 0.5 * sq) and abd[-1] < 0.3 * top
+        return False
+
+    def _confirm_hold(self, i: int, rep: _Work) -> None:
+        h = self.hist
+        i0 = max(self._seg_start, self._after_i, rep.trig_i - round(2.0 * self.config.fs))
+        t, lev, sl = self._smoothed(i0, i + 1)
+        i_st = steepest(sl, 0, rep.peak_i - i0)
+        amp = rep.peak - rep.floor
+        rep.onset_s = knee_back(t, lev, sl, i_st, 0, rep.floor, amp)
+        rep.hold_start_s = knee_forward(t, lev, sl, i_st, len(t) - 1, rep.peak, amp)
+        rep.hold_i = i
+        rep.hold_ref = rep.peak
+        rep.q_min, rep.q_min_i = h.at("q", i), i
+        self.phase = Phase.HOLD
+        self._emit(EventKind.HOLD_START, rep.hold_start_s, h.at("avail", i), rep.index)
+        self._judge_technique(i, rep, final=False)
+
+    def _holding(self, i: int, r: float, rep: _Work) -> None:
+        cfg = self.config
+        h = self.hist
+        if r > rep.peak:
+            rep.peak, rep.peak_i = r, i
+        # quick lifts: a brief extra rise on top of the hold that falls back
+        q = h.at("q", i)
+        lift_min = max(cfg.lift_min, cfg.lift_sigmas * self.cond.noise_sd)
+        lift_min = max(lift_min, cfg.lift_fraction * (rep.hold_ref - rep.floor))
+        if rep.q_peak is None:
+            if q < rep.q_min:
+                rep.q_min, rep.q_min_i = q, i
+            elif q - rep.q_min >= lift_min and (i - rep.q_min_i) * self.dt <= cfg.lift_max_rise_s:
+                rep.q_peak, rep.q_peak_i = q, i
+            elif (i - rep.q_min_i) * self.dt > cfg.lift_max_rise_s:
+                # slow drift up is not a lift: move the trough along
+                j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
+                seg = h.get("q", j0, i + 1)
+                k = int(np.argmin(seg))
+                rep.q_min, rep.q_min_i = float(seg[k]), j0 + k
+        else:
+            if q > rep.q_peak:
+                rep.q_peak, rep.q_peak_i = q, i
+            prom = rep.q_peak - rep.q_min
+            if q <= rep.q_peak - 0.5 * prom:
+                self._confirm_lift(i, rep)
+            elif (i - rep.q_peak_i) * self.dt > cfg.lift_max_fall_s:
+                # a slow sag after a rise (fatigue) is not a quick lift falling back
+                rep.q_peak = None
+                rep.q_min, rep.q_min_i = q, i
+        if r < rep.floor + cfg.release_fraction * (rep.hold_ref - rep.floor):
+            rep.run_below += 1
+            if rep.run_below >= 2:
+                self._start_release(i, rep)
+        else:
+            rep.run_below = 0
+
+    def _confirm_lift(self, i: int, rep: _Work) -> None:
+        h = self.hist
+        assert rep.q_peak is not None
+        i0 = max(self._seg_start, rep.q_min_i - 5)
+        t = h.get("t", i0, i + 1)
+        qs = filters.smooth(h.get("q", i0, i + 1), self.config.smooth_sigma)
+        j = int(np.argmax(qs[rep.q_min_i - i0 :])) + rep.q_min_i - i0
+        peak_t = float(t[j])
+        height = rep.q_peak - rep.q_min
+        if not rep.lifts:
+            sl = np.gradient(qs) / self.dt
+            i_st = steepest(sl, max(0, rep.q_min_i - i0), j)
+            foot = knee_back(t, qs, sl, i_st, 0, rep.q_min, height)
+            rep.hold_end_s = max(foot, rep.hold_start_s or foot)
+            self._emit(EventKind.HOLD_END, rep.hold_end_s, h.at("avail", i), rep.index)
+            self._hold_stats(rep, rep.hold_end_s)
+        rep.lifts.append((peak_t, height))
+        self._emit(EventKind.QUICK_LIFT, peak_t, h.at("avail", i), rep.index, value=height)
+        rep.q_peak = None
+        rep.q_min, rep.q_min_i = h.at("q", i), i
+        rep.last_lift_i = i
+
+    def _start_release(self, i: int, rep: _Work) -> None:
+        h = self.hist
+        i0 = max(self._seg_start, (rep.hold_i or rep.trig_i) - round(0.5 * self.config.fs))
+        t, lev, sl = self._smoothed(i0, i + 1)
+        neg = -sl
+        # the fall of the last quick lift is not the release: look back no further than it
+        i_floor = max(0, i - i0 - round(2.5 * self.config.fs))
+        if rep.last_lift_i is not None:
+            i_floor = max(i_floor, rep.last_lift_i - i0)
+        i_st = steepest(neg, max(i_floor, i - i0 - round(1.5 * self.config.fs)), i - i0)
+        top = float(np.max(lev[i_floor : i_st + 1]))
+        step = top - rep.floor
+        rel = knee_back(t, -lev, neg, i_st, i_floor, -top, step)
+        rel = max(rel, rep.hold_start_s or rel)
+        rep.release_s = rel
+        if rep.hold_end_s is None:
+            rep.hold_end_s = rel
+            self._emit(EventKind.HOLD_END, rel, h.at("avail", i), rep.index)
+            self._hold_stats(rep, rel)
+        rep.release_trig_i = i
+        rep.min_slope = 0.0
+        rep.run_below = 0
+        self.phase = Phase.FALLING
+        self._judge_technique(i, rep, final=True)
+        self._emit(EventKind.RELEASE, rel, h.at("avail", i), rep.index)
+
+    def _falling(self, i: int, r: float, rep: _Work) -> None:
+        cfg = self.config
+        slope = self._slope(i)
+        rep.min_slope = min(rep.min_slope, slope)
+        assert rep.release_trig_i is not None
+        if (
+            i - rep.release_trig_i >= 3
+            and slope > -cfg.fall_end_fraction * abs(rep.min_slope)
+            and abs(slope) < self._thr_slope() * 2
+        ):
+            self._end_fall(i, rep)
+
+    def _end_fall(self, i: int, rep: _Work) -> None:
+        h = self.hist
+        assert rep.release_trig_i is not None
+        i0 = max(self._seg_start, rep.release_trig_i - round(1.5 * self.config.fs))
+        t, lev, sl = self._smoothed(i0, i + 1)
+        neg = -sl
+        i_st = steepest(neg, 0, rep.release_trig_i - i0 + 2)
+        bottom = float(np.min(lev[i_st:]))
+        step = max(rep.hold_ref - bottom, 1e-6)
+        end = knee_forward(t, -lev, neg, i_st, len(t) - 1, -bottom, step)
+        rep.end_s = max(end, rep.release_s or end)
+        rep.end_i = i
+        self._after_i = i0 + int(np.searchsorted(t, rep.end_s))
+        self.phase = Phase.REST
+        self._lo = max(0.0, bottom)
+        self._emit(EventKind.REST, rep.end_s, h.at("avail", i), rep.index)
+        self._pending = rep
+        self._rep = None
+
+    def _decide_residual(self, i: int, final: bool) -> None:
+        """Incomplete release: does the level stay clearly above rest after the fall?"""
+        cfg = self.config
+        rep = self._pending
+        if rep is None or rep.end_s is None or rep.end_i is None:
+            return
+        self._pending = None
+        h = self.hist
+        i0 = rep.end_i + round(cfg.residual_delay_s * cfg.fs)
+        lev = h.get("a", i0, i + 1)
+        if len(lev) >= round(0.4 * cfg.fs):
+            rep.residual = float(np.median(lev))
+            amp = (rep.hold_level or rep.hold_ref) - 0.0
+            limit = max(
+                cfg.residual_min,
+                cfg.residual_fraction * amp,
+                cfg.residual_sigmas * self.cond.noise_sd,
+            )
+            if rep.residual > limit:
+                self._add_error(rep, TechError.INCOMPLETE_RELEASE, h.at("avail", i))
+                self.cond.hold_off(rep.residual)
+                self._lo = max(self._lo, 0.0)
+        self._finish_rep(rep, h.at("avail", i))
+
+    def _cancel(self, i: int, rep: _Work, artifact: bool) -> None:
+        h = self.hist
+        self._emit(EventKind.ONSET_CANCELLED, rep.onset_s, h.at("avail", i), rep.index)
+        if artifact:
+            self._emit(EventKind.ARTIFACT, h.at("t", rep.peak_i), h.at("avail", i))
+            self._refractory_i = rep.peak_i + round(self.config.spike_refractory_s * self.config.fs)
+            self._quiet_run = 0
+        self._rep = None
+        self.phase = Phase.REST
+        self.cond.thaw(h.at("t", i))
+
+    def _close_open_rep(self, i: int) -> None:
+        rep = self._rep
+        if rep is None:
+            return
+        if self.phase is Phase.RISING:
+            amp = rep.peak - rep.floor
+            width = self._width_above(rep.floor + 0.5 * amp, rep.trig_i, i)
+            if amp < self._min_amp() or width < self.config.min_width_s:
+                self._cancel(i, rep, artifact=False)
+                return
+        self._judge_technique(i, rep, final=True)
+        self._rep = None
+        self.phase = Phase.REST
+        self._finish_rep(rep, self.hist.at("avail", i))
+
+    # ------------------------------------------------------------------ errors
+    def _judge_technique(self, i: int, rep: _Work, final: bool) -> None:
+        cfg = self.config
+        h = self.hist
+        c = self.cond
+        j0 = rep.hold_i if rep.hold_i is not None else rep.trig_i
+        j0 = min(j0, i)
+        if final and rep.release_trig_i is not None:
+            j0 = min(j0, rep.release_trig_i)
+        i1 = rep.release_trig_i if rep.release_trig_i is not None else i
+        if i1 - j0 < 3:
+            j0 = max(rep.trig_i, i1 - 10)
+        sq = h.get("sq", j0, i1 + 1) - c.b_sq
+        a = h.get("a", j0, i1 + 1)
+        rep.sq_peak = max(rep.sq_peak, float(np.max(sq)) if len(sq) else 0.0)
+        rep.pelvic_peak = max(rep.pelvic_peak, float(np.max(a)) if len(a) else 0.0)
+        sq_med = float(np.median(sq))
+        a_med = float(np.median(a))
+        push = False
+        lift_tilt = False
+        push_tilt = False
+        if self.has_tilt:
+            tilt = float(np.median(h.get("tilt", j0, i1 + 1))) - c.b_tilt
+            rep.tilt_change = tilt
+            lim = max(cfg.tilt_min_deg, cfg.tilt_sigmas * c.tilt_sd)
+            push_tilt = tilt < -lim
+            lift_tilt = tilt > lim
+        if self.has_abd:
+            abd = float(np.median(h.get("abd", j0, i1 + 1))) - c.b_abd
+            rep.abd_rise = abd
+            big_abd = abd > max(cfg.push_abdominal_min, 3.0 * c.abd_sd)
+            push_abd = big_abd and a_med < cfg.push_pelvic_ratio * max(sq_med, 1e-6)
+            push = push_abd and not lift_tilt
+            bracing = not push and not push_tilt and a_med > 0
+            if bracing and abd >= cfg.bracing_ratio * a_med and (final or (i1 - j0) * self.dt >= 0.6):
+                self._add_error(rep, TechError.ABDOMINAL_BRACING, h.at("avail", i))
+            if (rep.hold_i is not None and self.phase is Phase.HOLD) or final:
+                self._check_breath(i, rep)
+        push = push or push_tilt
+        if push:
+            self._add_error(rep, TechError.PUSH_DOWN, h.at("avail", i))
+
+    def _check_breath(self, i: int, rep: _Work) -> None:
+        cfg = self.config
+        if rep.hold_i is None or TechError.BREATH_HOLD in rep.errors:
+            return
+        i_end = rep.release_trig_i if rep.release_trig_i is not None else i
+        w = round(cfg.breath_window_s * cfg.fs)
+        start = rep.trig_i + round(0.5 * cfg.fs)
+        if i_end - start < w:
+            return
+        rms = detrended_rms(self.hist.get("abd", i_end - w, i_end))
+        if rms < cfg.breath_ratio * self.cond.breath_rms:
+            self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
+
+    def _add_error(self, rep: _Work, err: TechError, detected_s: float) -> None:
+        if err in rep.errors:
+            return
+        rep.errors.append(err)
+        self._emit(EventKind.ERROR, detected_s, detected_s, rep.index, error=err)
+
+    # ------------------------------------------------------------------ frames
+    def _frame_update(self, f0: int, f1: int) -> None:
+        h = self.hist
+        r = h.get("r", f0, f1)
+        if self.phase is Phase.REST:
+            med = float(np.median(r))
+            self._frame_medians = [*self._frame_medians[-1:], med]
+            if self._pending is None:
+                self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
+        elif self.phase is Phase.HOLD and self._rep is not None:
+            rep = self._rep
+            w = round(self.config.hold_ref_s * self.config.fs)
+            j0 = max(rep.hold_i or f0, f1 - w)
+            if f1 - j0 >= self.frame:
+                rep.hold_ref = float(np.median(h.get("r", j0, f1)))
+            self._judge_technique(f1 - 1, rep, final=False)
+        quiet = self.phase is Phase.REST and self._pending is None and self._run == 0
+        self.cond.frame_update(h, f0, f1, quiet=quiet, in_rest=self.phase is Phase.REST)
+
+    def _on_segment_start(self, i: int) -> None:
+        self._seg_start = i
+        self._run = 0
+        rep = self._rep
+        if rep is None:
+            return
+        # after a gap: still contracting, or did the repetition end inside the gap?
+        sq = self.hist.at("sq", i) - self.cond.b_sq
+        if sq < rep.floor + 0.5 * (rep.hold_ref - rep.floor):
+            self._judge_technique(i, rep, final=True)
+            self._rep = None
+            self.phase = Phase.REST
+            self._finish_rep(rep, self.hist.at("avail", i))
+            self.cond.thaw(self.hist.at("t", i))
+
+    # ------------------------------------------------------------------ helpers
+    def _smoothed(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        h = self.hist
+        t = h.get("t", i0, i1)
+        lev = filters.smooth(h.get("r", i0, i1), self.config.smooth_sigma)
+        sl = np.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
+        return t, lev, sl
+
+    def _foot(self, i_lo: int, i: int, floor: float) -> float:
+        t, lev, sl = self._smoothed(i_lo, i + 1)
+        i_st = steepest(sl, 0, len(t) - 1)
+        step = max(float(lev[-1]) - floor, 1e-6)
+        return knee_back(t, lev, sl, i_st, 0, floor, step)
+
+    def _width_above(self, level: float, i0: int, i1: int) -> float:
+        """Seconds r has been above ``level`` since it first crossed it after ``i0``."""
+        r = self.hist.get("r", i0 - round(1.0 * self.config.fs), i1 + 1)
+        above = np.flatnonzero(r >= level)
+        if len(above) == 0:
+            return 0.0
+        return float(above[-1] - above[0]) * self.dt
+
+    def _hold_stats(self, rep: _Work, hold_end_s: float) -> None:
+        if rep.hold_start_s is None or rep.hold_i is None:
+            return
+        h = self.hist
+        i_hs = rep.hold_i
+        i_he = i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * self.config.fs))
+        i_he = min(i_he, h.end)
+        t0 = rep.hold_start_s
+        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - t0) * self.config.fs)
+        seg = h.get("sq", i_start, i_he) - self.cond.b_sq
+        if len(seg) < 4:
+            rep.hold_level = float(np.max(seg)) if len(seg) else rep.peak
+            return
+        n = max(1, min(len(seg) // 3, round(1.0 * self.config.fs)))
+        first = float(np.median(seg[:n]))
+        last = float(np.median(seg[-n:]))
+        rep.hold_level = float(np.median(seg))
+        rep.drop_fraction = (first - last) / first if first > 0 else None
+
+    def _finish_rep(self, rep: _Work, detected_s: float) -> None:
+        h = self.hist
+        lifts = tuple(t for t, _ in rep.lifts)
+        heights = tuple(round(v, 3) for _, v in rep.lifts)
+        # squeeze peak above rest over the whole repetition
+        i0 = rep.trig_i
+        i1 = rep.end_i if rep.end_i is not None else h.end - 1
+        sq = h.get("sq", i0, i1 + 1) - rep.rest_cmH2O
+        peak = float(np.max(sq)) if len(sq) else rep.peak
+        final = Repetition(
+            index=rep.index,
+            onset_s=rep.onset_s,
+            onset_detected_s=rep.detected_s,
+            hold_start_s=rep.hold_start_s,
+            hold_end_s=rep.hold_end_s,
+            release_s=rep.release_s,
+            end_s=rep.end_s,
+            peak_cmH2O=peak,
+            rest_cmH2O=rep.rest_cmH2O,
+            hold_level_cmH2O=rep.hold_level,
+            hold_drop_fraction=rep.drop_fraction,
+            quick_lifts_s=lifts,
+            quick_lift_heights_cmH2O=heights,
+            errors=tuple(rep.errors),
+            unverifiable=self.unverifiable,
+            pelvic_peak_cmH2O=rep.pelvic_peak if self.has_abd else None,
+            abdominal_rise_cmH2O=rep.abd_rise,
+            tilt_change_deg=rep.tilt_change,
+            residual_cmH2O=rep.residual,
+            rise_time_s=None if rep.hold_start_s is None else rep.hold_start_s - rep.onset_s,
+            fall_time_s=None
+            if rep.end_s is None or rep.release_s is None
+            else rep.end_s - rep.release_s,
+        )
+        self.repetitions.append(final)
+        self._count += 1
+        self._emit(EventKind.REPETITION, rep.onset_s, detected_s, rep.index, repetition=final)
+
+    def _emit(
+        self,
+        kind: EventKind,
+        t: float,
+        detected_s: float,
+        rep: int = -1,
+        *,
+        error: TechError | None = None,
+        value: float | None = None,
+        repetition: Repetition | None = None,
+    ) -> None:
+        self._events.append(Event(kind, float(t), float(detected_s), rep, error, value, repetition))

@@ -1,0 +1,51 @@
+"""Filter design and stateful filtering as pure functions (scipy ``sosfilt`` with ``zi``).
+
+Filtering a stream in blocks with the state passed along equals filtering it in one go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import signal as sps
+
+from perineo.samples import FloatArray
+
+
+@dataclass(frozen=True)
+class Sos:
+    """A designed filter: second-order sections and its unit-step initial state."""
+
+    sos: FloatArray
+    zi_unit: FloatArray  # sosfilt_zi: state for a constant input of 1
+
+    def initial_state(self, value: float) -> FloatArray:
+        """State that makes the filter start settled at ``value`` (no start-up transient)."""
+        return self.zi_unit * value
+
+
+@lru_cache(maxsize=32)
+def lowpass(cutoff_hz: float, fs: float, order: int = 2) -> Sos:
+    sos = sps.butter(order, cutoff_hz, btype="lowpass", fs=fs, output="sos")
+    return Sos(sos, sps.sosfilt_zi(sos))
+
+
+def filt(f: Sos, x: FloatArray, zi: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Filter ``x`` from state ``zi``; return the output and the new state (inputs untouched)."""
+    if len(x) == 0:
+        return x.copy(), zi
+    y, zf = sps.sosfilt(f.sos, x, zi=zi)
+    return y, zf
+
+
+def smooth(x: FloatArray, sigma: float) -> FloatArray:
+    """Zero-phase Gaussian smoothing (``sigma`` in samples), edges held: for retrospect only."""
+    if sigma <= 0 or len(x) < 3:
+        return np.asarray(x, dtype=float).copy()
+    half = int(np.ceil(3 * sigma))
+    k = np.exp(-0.5 * (np.arange(-half, half + 1) / sigma) ** 2)
+    k /= k.sum()
+    padded = np.concatenate((np.full(half, x[0]), x, np.full(half, x[-1])))
+    return np.convolve(padded, k, mode="valid")
