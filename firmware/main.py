@@ -139,8 +139,8 @@ class Probe:
         while True:
             connection = await aioble.advertise(
                 ADV_INTERVAL_US,
-                adv_data=advert.advertising_data(),
-                resp_data=advert.scan_response(self.name, self.engine.battery.percent),
+                adv_data=advert.advertising_data(self.engine.battery.percent),
+                resp_data=advert.scan_response(self.name),
             )
             self.connection = connection
             try:

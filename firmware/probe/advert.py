@@ -28,18 +28,22 @@ def device_name(address):
     return wire.NAME_PREFIX + "%02X%02X" % (address[-2], address[-1])
 
 
-def advertising_data():
+def advertising_data(battery_percent):
+    """Flags, the probe service UUID and the battery percent (26 of 31 bytes)."""
     data = _field(AD_FLAGS, bytes((FLAGS_LE_GENERAL_NO_BREDR,)))
     data += _field(AD_UUID128_COMPLETE, uuid128_le(wire.PROBE_SERVICE_UUID))
-    return data
-
-
-def scan_response(name, battery_percent):
-    data = _field(AD_NAME_COMPLETE, name.encode())
     data += _field(
         AD_SERVICE_DATA_UUID16,
         struct.pack("<HB", wire.BATTERY_SERVICE_UUID16, max(0, min(100, battery_percent))),
     )
+    if len(data) > MAX_PAYLOAD:
+        raise ValueError("advertising data too long")
+    return data
+
+
+def scan_response(name):
+    """The complete local name."""
+    data = _field(AD_NAME_COMPLETE, name.encode())
     if len(data) > MAX_PAYLOAD:
         raise ValueError("scan response too long")
     return data

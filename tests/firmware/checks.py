@@ -260,14 +260,13 @@ def check_battery_curve(vectors):
 
 
 def check_advertising_payloads(vectors):
-    adv = advert.advertising_data()
-    assert len(adv) == 3 + 18
+    adv = advert.advertising_data(87)
+    assert len(adv) == 3 + 18 + 5
     assert adv[5:21] == bytes(reversed(_unhex(wire.PROBE_SERVICE_UUID.replace("-", ""))))
+    assert adv[21:] == bytes((4, 0x16, 0x0F, 0x18, 87))
     name = advert.device_name(b"\x11\x22\x33\x44\xab\xcd")
     assert name == "perineo-ABCD"
-    resp = advert.scan_response(name, 87)
-    assert resp == bytes((13, 0x09)) + b"perineo-ABCD" + bytes((4, 0x16, 0x0F, 0x18, 87))
-    assert len(resp) <= 31
+    assert advert.scan_response(name) == bytes((13, 0x09)) + b"perineo-ABCD"
 
 
 def _engine(bus, rate=100):

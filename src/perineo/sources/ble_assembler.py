@@ -1,0 +1,124 @@
+"""Stream packets → sample blocks and gap events: sequence checks, time mapping, counters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+
+from perineo.errors import ProtocolError
+from perineo.protocol import StreamPacket, decode_packet
+from perineo.protocol.packet import SEQUENCE_MODULUS
+from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
+from perineo.sources.ble_clock import ClockMapper, DeviceClock
+
+GAP_TOLERANCE_PERIODS: Final = 1.5  # frames further apart than this are a gap in time
+_AHEAD: Final = SEQUENCE_MODULUS // 2
+
+
+@dataclass
+class LinkCounters:
+    """What the source has seen; ``malformed`` packets were skipped, never raised."""
+
+    packets: int = 0
+    frames: int = 0
+    malformed: int = 0
+    duplicates: int = 0
+    lost_packets: int = 0
+    gaps: int = 0
+    wrong_channels: int = 0
+    reconnects: int = 0
+    last_error: str = ""
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class PacketAssembler:
+    """Turns raw notification bytes into :class:`SampleBlock` and GAP items.
+
+    ``t`` of a block is stream time: host seconds (from the clock mapper) minus
+    ``host_origin_s``. ``new_link()`` after a reconnect: the probe restarts its sequence,
+    the time since the last sample becomes a GAP.
+    """
+
+    def __init__(self, channels: tuple[Channel, ...], host_origin_s: float) -> None:
+        self.channels = channels
+        self.host_origin_s = host_origin_s
+        self.counters = LinkCounters()
+        self._device_clock = DeviceClock()
+        self._mapper = ClockMapper()
+        self._expected_seq: int | None = None
+        self._last_t: float | None = None
+        self._last_device_s: float | None = None
+        self._period_s: float | None = None
+
+    def new_link(self) -> None:
+        self._expected_seq = None
+
+    def feed(self, data: bytes, arrival_s: float) -> list[SampleBlock | SourceStatus]:
+        """Decode one notification that arrived at host time ``arrival_s``."""
+        try:
+            packet = decode_packet(data)
+        except ProtocolError as exc:
+            self.counters.malformed += 1
+            self.counters.last_error = str(exc)
+            return []
+        if packet.channels != self.channels:
+            self.counters.wrong_channels += 1
+            return []
+        lost = self._check_sequence(packet)
+        if lost is None:
+            return []
+        self.counters.packets += 1
+        self.counters.frames += packet.n_frames
+        return self._to_items(packet, arrival_s, lost)
+
+    def _check_sequence(self, packet: StreamPacket) -> int | None:
+        """Packets lost before this one, or None for a duplicate/stale packet."""
+        expected = self._expected_seq
+        self._expected_seq = (packet.sequence + 1) % SEQUENCE_MODULUS
+        if expected is None:
+            return 0
+        ahead = (packet.sequence - expected) % SEQUENCE_MODULUS
+        if ahead >= _AHEAD:
+            self.counters.duplicates += 1
+            self._expected_seq = expected
+            return None
+        self.counters.lost_packets += ahead
+        return ahead
+
+    def _to_items(
+        self, packet: StreamPacket, arrival_s: float, lost: int
+    ) -> list[SampleBlock | SourceStatus]:
+        reboots = self._device_clock.reboots
+        first_device_s = self._device_clock.unwrap(packet.timestamp_us)
+        if self._device_clock.reboots != reboots:
+            self._mapper.reset()
+        period = 1.0 / packet.sample_rate_hz
+        device_s = first_device_s + np.arange(packet.n_frames) * period
+        self._mapper.observe(float(device_s[-1]), arrival_s)
+        t = self._mapper.to_host(device_s) - self.host_origin_s
+        if self._last_t is not None and t[0] <= self._last_t:
+            # the mapping moved down by a little jitter: keep time strictly increasing
+            t = t + (self._last_t - t[0]) + 1e-6
+        items: list[SampleBlock | SourceStatus] = []
+        if self._last_t is not None:
+            spacing = float(first_device_s - self._last_device_s)  # type: ignore[operator]
+            last_period = self._period_s or period
+            if lost or spacing > GAP_TOLERANCE_PERIODS * max(last_period, period):
+                self.counters.gaps += 1
+                items.append(
+                    SourceStatus(
+                        StatusKind.GAP,
+                        self._last_t + last_period,
+                        detail=f"{lost} packets lost" if lost else "samples missing",
+                        end_s=float(t[0]),
+                        value=float(lost),
+                    )
+                )
+        self._last_t = float(t[-1])
+        self._last_device_s = float(device_s[-1])
+        self._period_s = period
+        values = packet.values()
+        items.append(SampleBlock(t, {ch: values[ch] for ch in self.channels}))
+        return items
