@@ -15,6 +15,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("analyze", "perineo.commands.analyze", "detect repetitions and errors in a recording"),
     ("sim", "perineo.commands.sim", "simulate a scenario into a recording and a truth file"),
     ("train", "perineo.commands.train", "train with live biofeedback (the terminal app)"),
+    ("programs", "perineo.commands.programs", "list the training programs and their targets"),
+    ("record", "perineo.commands.record", "record a probe or a simulated scenario, without the UI"),
+    ("history", "perineo.commands.history", "days trained, sets, scores and trends"),
+    ("plan", "perineo.commands.plan", "where you stand over months, and what comes next"),
+    ("export", "perineo.commands.export", "export a session as csv, json or edf (EDF+)"),
 )
 
 

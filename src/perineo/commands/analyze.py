@@ -18,6 +18,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=0.1,
         help="seconds of samples fed to the detector at a time (default 0.1, like a live probe)",
     )
+    from perineo.program.analyze_option import add_program_option
+
+    add_program_option(p)  # --program NAME: score, verdict, reasons per rep, and a summary
 
 
 def run(args: argparse.Namespace) -> int:

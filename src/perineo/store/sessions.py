@@ -20,6 +20,8 @@ from perineo.program.scoring import Reason, RepScore, Summary, Verdict
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo.store.db import Database
 
+NO_PROGRAM = "-"  # a session recorded without a program
+
 
 class SessionKind(StrEnum):
     TRAIN = "train"
@@ -102,7 +104,7 @@ class TrainingRecord:
         self,
         *,
         kind: SessionKind,
-        program: Program,
+        program: Program | None,
         source: str,
         channels: Sequence[str],
         recording: Path | None = None,
@@ -118,8 +120,8 @@ class TrainingRecord:
                     _iso(started),
                     kind.value,
                     SessionStatus.OPEN.value,
-                    program.name,
-                    json.dumps(program.to_json()),
+                    NO_PROGRAM if program is None else program.name,
+                    json.dumps(None if program is None else program.to_json()),
                     source,
                     ",".join(channels),
                     None if recording is None else str(recording),
@@ -204,7 +206,7 @@ class TrainingRecord:
         ).fetchone()
         if row is None:
             raise StoreError(f"no session {session_id} in the training record")
-        return dict(json.loads(row[0]))
+        return dict(json.loads(row[0]) or {})
 
     def sessions(self, since: datetime | None = None) -> list[SessionInfo]:
         if since is None:

@@ -1,0 +1,36 @@
+"""``perineo export SESSION``: a stored session as recording CSV, JSON, or EDF+ (annotated)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("session", type=int, help="session number (see 'perineo history --sessions')")
+    p.add_argument(
+        "--format",
+        choices=("csv", "json", "edf"),
+        required=True,
+        help="csv: the samples; json: everything stored; edf: EDF+ with events",
+    )
+    p.add_argument(
+        "--out", type=Path, help="file to write (default: standard output; required for edf)"
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+
+
+def run(args: argparse.Namespace) -> int:
+    from perineo.store.export import ExportFormat, export_session
+    from perineo.store.sessions import TrainingRecord
+
+    with TrainingRecord.open() as rec:
+        text = export_session(
+            rec, args.session, ExportFormat(args.format), args.out, overwrite=args.overwrite
+        )
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
