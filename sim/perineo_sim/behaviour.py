@@ -9,6 +9,7 @@ from perineo_sim.scenario import BLOCK_EXTRA, KIND_DEFAULTS, Range
 from perineo_sim.shapes import random_shape
 
 BREATH_HOLD_MIN_S = 6.0  # a contraction this long shows a held breath
+PUSH_MIN_SQUEEZE = 8.6  # cmH2O of k·iap; with the pelvic floor sagging it stays >= ~6
 
 
 def _u(rng: np.random.Generator, r: Range) -> float:
@@ -30,8 +31,13 @@ def draw_rep(
     draw_in: bool = False,
     strength_cmH2O: float | None = None,
     push_tilt_deg: float = 5.0,
+    k: float = 0.5,
 ) -> RepSpec:
-    """One repetition of ``kind`` starting at ``onset_s``, its details drawn from ``ranges``."""
+    """One repetition of ``kind`` starting at ``onset_s``, its details drawn from ``ranges``.
+
+    ``k`` is the person's abdominal-to-squeeze transmission: a push-down strains hard enough
+    to raise the squeeze visibly (>= ~6 cmH2O), as bearing down does on a real probe.
+    """
     strength = _u(rng, ranges["strength_cmH2O"]) if strength_cmH2O is None else strength_cmH2O
     hold = _u(rng, ranges["hold_s"])
     push = "push_down" in errors
@@ -61,7 +67,9 @@ def draw_rep(
         rise_s=_u(rng, ranges["rise_s"]),
         hold_s=hold,
         fall_s=_u(rng, ranges["fall_s"]),
-        strength_cmH2O=_u(rng, ranges["push_iap_cmH2O"]) if push else strength,
+        strength_cmH2O=max(_u(rng, ranges["push_iap_cmH2O"]), PUSH_MIN_SQUEEZE / k)
+        if push
+        else strength,
         rise_shape=random_shape(rng),
         fall_shape=random_shape(rng),
         lifts=lifts,
@@ -71,7 +79,7 @@ def draw_rep(
         overshoot=overshoot,
         overshoot_tau_s=float(rng.uniform(0.3, 1.0)),
         iap_ratio=0.0 if push else iap_ratio,
-        push_pf_frac=float(rng.uniform(-0.12, 0.03)) if push else 0.0,
+        push_pf_frac=k * float(rng.uniform(-0.3, 0.05)) if push else 0.0,
         push_tilt_deg=push_tilt_deg * float(rng.uniform(0.7, 1.3)) if push else 0.0,
         residual_frac=_u(rng, ranges["residual_frac"]) if "incomplete_release" in errors else 0.0,
         breath_level=float(rng.uniform(0.2, 0.9)),

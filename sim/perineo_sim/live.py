@@ -116,7 +116,7 @@ class LivePerson:
         ranges = kind_ranges(kind, hold_s=(hold_s, hold_s), quick_lifts=(quick_lifts, quick_lifts))
         rep = draw_rep(
             self._rng, kind, at_s, ranges, errors=errors, draw_in=bool(self._rng.random() < 0.5),
-            strength_cmH2O=strength, push_tilt_deg=self._push_tilt,
+            strength_cmH2O=strength, push_tilt_deg=self._push_tilt, k=self.fit.k,
         )  # fmt: skip
         return self.person.schedule(rep)
 

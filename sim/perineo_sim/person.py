@@ -159,7 +159,7 @@ class VirtualPerson:
         p = self.params
         tilt = (
             p.tilt_gain_deg_per_cmH2O * contraction
-            - p.iap_tilt_deg_per_cmH2O * iap_act
+            - p.iap_tilt_deg_per_cmH2O * iap  # breaths and coughs nudge the tip down too
             + tilt_push
             + tilt_art
         )

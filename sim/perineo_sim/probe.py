@@ -125,7 +125,9 @@ class VirtualProbe:
         squeeze = rest + lat.pf + f.k * lat.iap + lat.cardiac + lat.direct
         out[Channel.SQUEEZE] = squeeze + self._rng.normal(0.0, s.noise_cmH2O, n)
         if Channel.ABDOMINAL in s.channels:
-            out[Channel.ABDOMINAL] = tip + lat.iap + self._rng.normal(0.0, s.noise_cmH2O, n)
+            pulse = 0.3 * lat.cardiac  # the aorta's pulse reaches the tip, weaker
+            abdominal = tip + lat.iap + pulse
+            out[Channel.ABDOMINAL] = abdominal + self._rng.normal(0.0, s.noise_cmH2O, n)
         if Channel.TILT in s.channels:
             out[Channel.TILT] = tilt0 + lat.tilt + self._rng.normal(0.0, s.tilt_noise_deg, n)
         return {c: np.round(v / QUANTUM) * QUANTUM for c, v in out.items()}

@@ -26,7 +26,7 @@ KIND_WEIGHTS = {
     RepKind.FAST: 0.15,
 }
 ERROR_CHOICES = ("push_down", "abdominal_bracing", "breath_hold", "incomplete_release")
-RATES = (25.0, 50.0, 100.0, 200.0)
+RATES = (25.0, 32.0, 50.0, 64.0, 100.0, 128.0, 200.0)
 
 
 def _random_block(rng: np.random.Generator) -> Block:
@@ -62,7 +62,7 @@ def random_scenario(
 ) -> Scenario:
     """A varied session: mixed behaviours and errors, every nuisance, random person.
 
-    ``sample_rate_hz=None`` draws one of 25, 50, 100 and 200 Hz.
+    ``sample_rate_hz=None`` draws a common probe rate between 25 and 200 Hz.
     """
     rate = float(rng.choice(RATES)) if sample_rate_hz is None else float(sample_rate_hz)
     nuisances = {k: v[0] for k, v in NUISANCE_KEYS.items()}

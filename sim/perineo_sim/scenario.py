@@ -34,6 +34,7 @@ PERSON_KEYS: dict[str, tuple[Range, float, float]] = {
     "heart_rate_hz": ((1.0, 1.6), 0.5, 3.0),
     "heart_cmH2O": ((0.1, 0.5), 0.0, 5.0),
     "tilt_gain_deg_per_cmH2O": ((0.05, 0.25), 0.0, 2.0),
+    "iap_tilt_deg_per_cmH2O": ((0.01, 0.05), 0.0, 1.0),
     "push_tilt_deg": ((3.0, 8.0), 0.0, 45.0),
     "reaction_s": ((0.2, 0.5), 0.0, 3.0),
 }

@@ -65,7 +65,7 @@ def draw_probe(rng: np.random.Generator, scn: Scenario) -> tuple[ProbeFit, Probe
 
 
 def plan_reps(
-    rng: np.random.Generator, scn: Scenario, person: PersonParams, push_tilt: float
+    rng: np.random.Generator, scn: Scenario, fit: ProbeFit, push_tilt: float
 ) -> tuple[list[RepSpec], float]:
     """Repetitions block after block; with ``duration_s`` the blocks cycle until it is full."""
     t = _u(rng, scn.lead_in_s)
@@ -89,7 +89,7 @@ def plan_reps(
                     errors=block.errors if has_err else (),
                     draw_in=bool(rng.random() < block.draw_in_prob),
                     strength_cmH2O=strength,
-                    push_tilt_deg=push_tilt,
+                    push_tilt_deg=push_tilt, k=fit.k,
                 )  # fmt: skip
                 if limit is not None and rep.end_s + 1.0 > limit:
                     return reps, limit
@@ -132,7 +132,7 @@ def plan_session(scn: Scenario, rng: np.random.Generator) -> Plan:
     person = draw_person(rng, scn.person)
     fit, spec = draw_probe(rng, scn)
     push_tilt = _u(rng, scn.person["push_tilt_deg"])
-    reps, duration = plan_reps(rng, scn, person, push_tilt)
+    reps, duration = plan_reps(rng, scn, fit, push_tilt)
     arts = plan_artifacts(rng, scn.nuisances, reps, duration)
     return Plan(person, fit, spec, tuple(reps), tuple(arts), duration)
 
