@@ -12,7 +12,7 @@ import os
 
 from perineo.errors import InputError
 
-DEFAULT_SCENARIO = "follow"
+DEFAULT_SCENARIO = "follow"  # the simulated person who follows the coach
 LANGS = ("en", "nn")
 
 
@@ -58,25 +58,33 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise InputError(f"--{name} must be at least 1, got {value}")
     # Textual and the sources are imported here so that `perineo --help` stays fast.
+    from perineo.program.loader import get_program
     from perineo.store.paths import data_dir
+    from perineo.store.sessions import TrainingRecord
     from perineo.tui.app import create_app
-    from perineo.tui.sources import SourceChoices
+    from perineo.tui.sources import FOLLOW, SourceChoices
 
-    choices = SourceChoices(scenario=args.sim, speed=args.speed, seed=args.seed)
+    program = get_program(args.program)
+    choices = SourceChoices(program, args.sim or FOLLOW, speed=args.speed, seed=args.seed)
     source = None
     if args.sim is not None:
         source = choices.open(None)
     elif args.device is not None:
         source = choices.open(args.device)
+    record = TrainingRecord.open()
     app = create_app(
         source,
-        program=args.program,
+        program=program,
         lang=args.lang or default_lang(),
         source_factory=choices.open,
         scanner=choices.scanner(),
         reps_per_set=args.reps,
         sets=args.sets,
         record_dir=None if args.no_record else data_dir() / "recordings",
+        record=record,
     )
-    app.run()
+    try:
+        app.run()
+    finally:
+        record.close()
     return 0

@@ -7,6 +7,7 @@ timer from the shared buffer.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,8 +20,10 @@ from textual.worker import Worker, WorkerState
 from perineo.program.loader import get_program
 from perineo.program.model import Program
 from perineo.sources.base import SampleSource
+from perineo.store.sessions import TrainingRecord
 from perineo.tui import summary as summarise
-from perineo.tui.live import LiveSession, SessionResult
+from perineo.tui.journal import SessionJournal
+from perineo.tui.live import LiveSession, SessionResult, Stage
 from perineo.tui.messages import (
     CalibrationChanged,
     CueChanged,
@@ -37,7 +40,7 @@ from perineo.tui.screens.home import HomeScreen, Scanner
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
 from perineo.tui.texts import Lang, tr
-from perineo.tui.view import CalibrationView, CueView, RepView, StatusView
+from perineo.tui.view import CalibrationView, CueView, RepView, StatusView, SummaryView
 
 SourceFactory = Callable[[str | None], SampleSource]  # None: the simulator, else an address
 
@@ -51,6 +54,9 @@ class AppOptions:
     fps: float = 25.0
     record_dir: Path | None = None  # None: do not write a recording (tests of the UI only)
     today: date | None = None  # fixed "today" for deterministic summaries and history
+
+    def day(self) -> date:
+        return self.today or date.today()
 
 
 class _PostingListener:
@@ -76,12 +82,13 @@ class _PostingListener:
 
     def finished(self, result: SessionResult) -> None:
         self.app.result = result
-        self.app.post_message(SessionFinished(summarise.summary_view(result, self.app.options)))
+        self.app.post_message(SessionFinished(self.app.summary_of(result)))
 
 
 class PerineoApp(App[SessionResult | None]):
     CSS_PATH = "perineo.tcss"
     TITLE = "perineo"
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,
@@ -90,8 +97,10 @@ class PerineoApp(App[SessionResult | None]):
         source: SampleSource | None = None,
         source_factory: SourceFactory | None = None,
         scanner: Scanner | None = None,
+        record: TrainingRecord | None = None,
     ) -> None:
         super().__init__()
+        self.record = record
         self.options = options
         self.lang = options.lang
         self.initial_source = source
@@ -128,16 +137,23 @@ class PerineoApp(App[SessionResult | None]):
         recording = None
         if o.record_dir is not None:
             recording = summarise.new_recording_path(o.record_dir)
+        journal = None
+        if self.record is not None:
+            journal = SessionJournal(self.record, o.program, source.name, recording)
         self.session = LiveSession(
             source,
             o.program,
             _PostingListener(self),
             lang=self.lang,
             recording_path=recording,
+            journal=journal,
             reps_per_set=o.reps_per_set,
             sets=o.sets,
         )
-        self._show(CalibrateScreen(self.lang, self.session.trace, fps=o.fps))
+        stored = None if journal is None else journal.latest_calibration()
+        self._show(
+            CalibrateScreen(self.lang, self.session.trace, fps=o.fps, can_reuse=stored is not None)
+        )
         self.run_worker(
             self.session.run(), name="data path", group="live", exclusive=True, exit_on_error=False
         )
@@ -150,24 +166,29 @@ class PerineoApp(App[SessionResult | None]):
 
     # -- data path → screens ----------------------------------------------------------------
 
+    def _current(self) -> Screen[object] | None:
+        return self.screen_stack[-1] if len(self.screen_stack) > 1 else None
+
     def on_samples_arrived(self, message: SamplesArrived) -> None:
-        if isinstance(self.screen, TrainScreen):
-            self.screen.baseline = message.baseline_cmH2O
+        screen = self._current()
+        if isinstance(screen, TrainScreen):
+            screen.baseline = message.baseline_cmH2O
 
     def on_status_changed(self, message: StatusChanged) -> None:
         self._status = message.status
-        screen = self.screen
+        screen = self._current()
         if isinstance(screen, CalibrateScreen | TrainScreen):
             screen.status = message.status
         elif isinstance(screen, HomeScreen):
             screen.set_status(message.status)
 
     def on_calibration_changed(self, message: CalibrationChanged) -> None:
-        if isinstance(self.screen, CalibrateScreen):
-            self.screen.calibration = message.calibration
+        screen = self._current()
+        if isinstance(screen, CalibrateScreen):
+            screen.calibration = message.calibration
 
     def on_cue_changed(self, message: CueChanged) -> None:
-        screen = self.screen
+        screen = self._current()
         if not isinstance(screen, TrainScreen):
             if self.session is None:
                 return
@@ -179,8 +200,9 @@ class PerineoApp(App[SessionResult | None]):
         screen.cue = message.cue
 
     def on_repetition_scored(self, message: RepetitionScored) -> None:
-        if isinstance(self.screen, TrainScreen):
-            self.screen.rep = message.rep
+        screen = self._current()
+        if isinstance(screen, TrainScreen):
+            screen.rep = message.rep
 
     def on_session_finished(self, message: SessionFinished) -> None:
         self._show(SummaryScreen(self.lang, message.summary))
@@ -202,8 +224,35 @@ class PerineoApp(App[SessionResult | None]):
         if self.session is not None:
             self.session.stop()
 
+    def action_reuse_calibration(self) -> None:
+        """Skip calibrating: train with the calibration in force (the newest stored)."""
+        session = self.session
+        if session is None or self.record is None or session.stage is not Stage.CALIBRATING:
+            return
+        stored = self.record.latest_calibration()
+        if stored is not None:
+            cal_id, calibration = stored
+            session.use_calibration(calibration, cal_id)
+
     def action_history(self) -> None:
-        self.push_screen(HistoryScreen(self.lang, summarise.history_view(self.options)))
+        view = summarise.history_view(self.record, self.lang, self.options.day())
+        self.push_screen(HistoryScreen(self.lang, view))
+
+    def summary_of(self, result: SessionResult) -> SummaryView:
+        reasons = Counter(r.value for s in result.scores for r in s.reasons)
+        holds = [s.hold_s for s in result.scores if s.hold_s is not None]
+        cal = result.calibration
+        return summarise.summary_view(
+            None if result.summary is None else result.summary.to_json(),
+            program=self.options.program,
+            lang=self.lang,
+            reason_counts=reasons,
+            mvc_cmH2O=None if cal is None else cal.mvc_cmH2O,
+            mean_hold_s=sum(holds) / len(holds) if holds else None,
+            session_id=result.session_id,
+            record=self.record,
+            today=self.options.day(),
+        )
 
     def action_again(self) -> None:
         self.session = None
@@ -221,9 +270,12 @@ def create_app(
     sets: int | None = None,
     fps: float = 25.0,
     record_dir: Path | None = None,
+    record: TrainingRecord | None = None,
     today: date | None = None,
 ) -> PerineoApp:
     """Build the app around ``source`` (start at once) or let the user choose on Home."""
     prog = get_program(program) if isinstance(program, str) else program
     options = AppOptions(prog, Lang(lang), reps_per_set, sets, fps, record_dir, today)
-    return PerineoApp(options, source=source, source_factory=source_factory, scanner=scanner)
+    return PerineoApp(
+        options, source=source, source_factory=source_factory, scanner=scanner, record=record
+    )

@@ -9,7 +9,7 @@ the detector before anything is shown, so the record never depends on the screen
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -17,16 +17,20 @@ from typing import Protocol, runtime_checkable
 from perineo.program.calibration import Calibration, Calibrator, CalStep
 from perineo.program.coach import Coach, Cue, Phase
 from perineo.program.model import Program
-from perineo.program.scoring import RepScore
+from perineo.program.scoring import RepScore, Summary, summarize
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.signal.detect import Detector
-from perineo.signal.events import Event
+from perineo.signal.events import Event, EventKind, Repetition
 from perineo.sources.base import SampleSource, SourceItem
 from perineo.store.recording import RecordingWriter
 from perineo.tui import present
+from perineo.tui.journal import SessionJournal
 from perineo.tui.texts import Lang
 from perineo.tui.tracebuf import TraceBuffer
 from perineo.tui.view import CalibrationView, Connection, CueView, RepView, StatusView
+
+
+LAST_REP_WAIT_S = 8.0  # stream time to wait, after the program is done, for the last score
 
 
 class Stage(StrEnum):
@@ -49,7 +53,7 @@ class LiveListener(Protocol):
 
 @runtime_checkable
 class CueFollower(Protocol):
-    """A source whose (simulated) person follows the coach's cues."""
+    """A source whose (simulated) person does what the coach or the calibration asks."""
 
     def follow(self, cue: Cue | CalStep, now_s: float) -> None: ...
 
@@ -60,10 +64,9 @@ class SessionResult:
 
     program: Program
     scores: list[RepScore] = field(default_factory=list)
-    repetitions: list = field(default_factory=list)
+    repetitions: list[Repetition] = field(default_factory=list)
+    summary: Summary | None = None
     calibration: Calibration | None = None
-    rest_cmH2O: float | None = None
-    mvc_cmH2O: float | None = None
     recording: Path | None = None
     samples: int = 0
     completed: bool = False
@@ -71,10 +74,11 @@ class SessionResult:
 
 
 class LiveSession:
-    """One session on one source: runs until the program is done, the source ends or stop().
+    """One session on one source, until the program is done, the source ends or ``stop()``.
 
-    ``process`` handles one item synchronously (tests and the snapshot fixtures call it
-    directly for a deterministic state); ``run`` feeds it from the source.
+    ``process`` handles one item synchronously (tests call it directly for a deterministic
+    state); ``run`` feeds it from the source. With a ``journal`` the session, its events,
+    calibration and scores go to the training record as they happen.
     """
 
     def __init__(
@@ -85,6 +89,7 @@ class LiveSession:
         *,
         lang: Lang = Lang.EN,
         recording_path: Path | None = None,
+        journal: SessionJournal | None = None,
         reps_per_set: int | None = None,
         sets: int | None = None,
         trace_s: float = 30.0,
@@ -94,6 +99,7 @@ class LiveSession:
         self.listener = listener
         self.lang = lang
         self.recording_path = recording_path
+        self.journal = journal
         self.reps_per_set = reps_per_set
         self.sets = sets
         self.trace = TraceBuffer(keep_s=trace_s)
@@ -101,15 +107,17 @@ class LiveSession:
         self.paused = False
         self.samples = 0
         self.detector: Detector | None = None
+        self.calibrator: Calibrator | None = None
         self.coach: Coach | None = None
         self.result = SessionResult(program, recording=recording_path)
         self._recorder: RecordingWriter | None = None
         self._status = StatusView(source_name=source.name, connection=Connection.CONNECTING)
         self._cue: CueView | None = None
-        self._last_cue: Cue | None = None
-        self.calibrator: Calibrator | None = None
         self._cal_view: CalibrationView | None = None
         self._cal_start = 0.0
+        self._reps: dict[int, Repetition] = {}
+        self._open_reps: set[int] = set()  # onsets not yet final or cancelled
+        self._done_at: float | None = None
         self._scored = 0
         self._stopped = False
         self._finished = False
@@ -124,9 +132,9 @@ class LiveSession:
                 if self.stage is Stage.DONE or self._stopped:
                     break
         finally:
-            self.finish()
             with contextlib.suppress(Exception):
                 await self.source.close()
+            self.finish()
         return self.result
 
     def process(self, item: SourceItem) -> None:
@@ -147,17 +155,18 @@ class LiveSession:
     # -- samples ----------------------------------------------------------------------------
 
     def _on_block(self, block: SampleBlock) -> None:
-        if len(block) == 0:
+        if len(block) == 0 or self._finished:
             return
         if self.detector is None:
             self._start(block.channels)
+        assert self.detector is not None
         if self._recorder is not None:
             self._recorder.write(block)
         self.samples += len(block)
-        assert self.detector is not None
         events = self.detector.push(block)
         now = float(block.t[-1])
         self.trace.append(block.t, block.data[Channel.SQUEEZE])
+        self._keep(events)
         if self.stage is Stage.CALIBRATING:
             self._calibrate(now, events)
         elif self.stage is Stage.TRAINING:
@@ -169,8 +178,22 @@ class LiveSession:
         if self.recording_path is not None:
             self.recording_path.parent.mkdir(parents=True, exist_ok=True)
             self._recorder = RecordingWriter(self.recording_path, channels)
+        if self.journal is not None:
+            self.journal.channels = tuple(c.value for c in channels)
         self.stage = Stage.CALIBRATING
         self._set_status(connection=Connection.CONNECTED)
+
+    def _keep(self, events: list[Event]) -> None:
+        for ev in events:
+            if ev.kind is EventKind.ONSET:
+                self._open_reps.add(ev.rep)
+            elif ev.kind is EventKind.ONSET_CANCELLED:
+                self._open_reps.discard(ev.rep)
+            elif ev.kind is EventKind.REPETITION and ev.repetition is not None:
+                self._reps[ev.repetition.index] = ev.repetition
+                self._open_reps.discard(ev.repetition.index)
+        if self.journal is not None:
+            self.journal.events(events)
 
     # -- status -----------------------------------------------------------------------------
 
@@ -188,12 +211,10 @@ class LiveSession:
             self._set_status(quality=status.value)
         elif kind is StatusKind.GAP and status.end_s is not None:
             if self.detector is not None:
-                self.detector.mark_gap(status.t, status.end_s)
+                self._keep(self.detector.mark_gap(status.t, status.end_s))
             self._set_status(gap_s=status.end_s - status.t)
 
     def _set_status(self, **changes: object) -> None:
-        from dataclasses import replace
-
         self._status = replace(self._status, **changes)  # type: ignore[arg-type]
         self.listener.status(self._status)
 
@@ -203,11 +224,9 @@ class LiveSession:
         assert self.detector is not None
         if self.calibrator is None:
             self._cal_start = now
-            self.calibrator = Calibrator(
-                self.lang, start_s=now, channels=tuple(c.value for c in self.detector.channels)
-            )
-        baseline = self.detector.baseline_cmH2O
-        step = self.calibrator.update(now, events, baseline if baseline is not None else 0.0)
+            chans = tuple(c.value for c in self.detector.channels)
+            self.calibrator = Calibrator(self.lang, start_s=now, channels=chans)
+        step = self.calibrator.update(now, events, self.detector.baseline_cmH2O)
         if isinstance(self.source, CueFollower):
             self.source.follow(step, now)
         view = present.calibration_view(step, self.calibrator.s, now - self._cal_start)
@@ -217,73 +236,83 @@ class LiveSession:
         if step.result is not None:
             self.use_calibration(step.result)
 
-    def use_calibration(self, calibration: Calibration) -> None:
-        """Train with ``calibration`` (just measured, or a stored one reused)."""
+    def use_calibration(self, calibration: Calibration, cal_id: int | None = None) -> None:
+        """Train with ``calibration``: just measured, or a stored one (``cal_id``) reused."""
         self.result.calibration = calibration
-        self.result.rest_cmH2O = calibration.rest_cmH2O
-        self.result.mvc_cmH2O = calibration.mvc_cmH2O
-        self._begin_training()
-
-    # -- training ---------------------------------------------------------------------------
-
-    def _begin_training(self) -> None:
+        if self.journal is not None:
+            self.result.session_id = self.journal.start(calibration, cal_id)
         self.coach = Coach(
             self.program,
             self.lang,
             reps_per_set=self.reps_per_set,
             sets=self.sets,
-            keep_level_cmH2O=self._keep_level(),
+            keep_level_cmH2O=calibration.keep_level_cmH2O(self.program),
         )
         self.stage = Stage.TRAINING
 
-    def _keep_level(self) -> float | None:
-        cal = self.result.calibration
-        return None if cal is None else cal.keep_level_cmH2O(self.program)
+    # -- training ---------------------------------------------------------------------------
 
     def _train(self, now: float, events: list[Event]) -> None:
         coach = self.coach
-        assert coach is not None
+        assert coach is not None and self.detector is not None
         if self.paused:
             return
         cue = coach.update(now, events)
-        self._last_cue = cue
         if isinstance(self.source, CueFollower):
             self.source.follow(cue, now)
-        quick = self.program.rep.coach_quick_lifts
-        while self._scored < len(coach.scores):
-            self._scored += 1
-            self.listener.repetition(
-                present.rep_view(coach.scores[self._scored - 1], self._scored, self.lang, quick)
-            )
-        rest = self.result.rest_cmH2O
-        if self.detector is not None and self.detector.baseline_cmH2O is not None:
-            rest = self.detector.baseline_cmH2O
-        view = present.cue_view(cue, self.program, rest, self.result.mvc_cmH2O)
+        self._report_scores(coach.scores)
+        cal = self.result.calibration
+        mvc = None if cal is None else cal.mvc_cmH2O
+        view = present.cue_view(cue, self.program, self.detector.baseline_cmH2O, mvc)
         if view != self._cue:
             self._cue = view
             self.listener.cue(view)
         if cue.phase is Phase.DONE:
-            self.stage = Stage.DONE
-            self.result.completed = True
+            # the last repetition is final a moment after its fall: wait for its score
+            self._done_at = now if self._done_at is None else self._done_at
+            if not self._open_reps or now - self._done_at >= LAST_REP_WAIT_S:
+                self.result.completed = True
+                self.stage = Stage.DONE
+
+    def _report_scores(self, scores: list[RepScore]) -> None:
+        quick = self.program.rep.coach_quick_lifts
+        while self._scored < len(scores):
+            if self.journal is not None:
+                # the previous score may have gained its rest now: store both again
+                for s in scores[max(0, self._scored - 1) : self._scored + 1]:
+                    if s.index in self._reps:
+                        self.journal.scored(self._reps[s.index], s)
+            self._scored += 1
+            view = present.rep_view(scores[self._scored - 1], self._scored, self.lang, quick)
+            self.listener.repetition(view)
 
     # -- the end ----------------------------------------------------------------------------
 
     def finish(self) -> SessionResult:
-        """Close the recording, flush the detector and report the result (once)."""
+        """Close the recording, flush the detector, keep the session and report (once)."""
         if self._finished:
             return self.result
         self._finished = True
-        if self.detector is not None:
-            tail = self.detector.finish()
-            if self.coach is not None and tail:
-                self.coach.update(self.trace.t_last or 0.0, tail)
-            self.result.repetitions = list(self.detector.repetitions)
-        if self._recorder is not None:
+        if self._recorder is not None:  # first: the samples are safe whatever follows
             self._recorder.close()
             self._recorder = None
+        if self.detector is not None:
+            tail = self.detector.finish()
+            self._keep(tail)
+            if self.coach is not None and tail and not self.paused:
+                self.coach.update(self.trace.t_last or 0.0, tail)
+                self._report_scores(self.coach.scores)
+        result = self.result
+        result.samples = self.samples
         if self.coach is not None:
-            self.result.scores = list(self.coach.scores)
-        self.result.samples = self.samples
+            result.scores = list(self.coach.scores)
+            result.repetitions = [
+                self._reps[s.index] for s in result.scores if s.index in self._reps
+            ]
+        if result.scores:
+            result.summary = summarize(result.repetitions, result.scores, self.program)
+        if self.journal is not None and self.detector is not None:
+            result.session_id = self.journal.finish(result.summary, result.completed)
         self.stage = Stage.DONE
-        self.listener.finished(self.result)
-        return self.result
+        self.listener.finished(result)
+        return result

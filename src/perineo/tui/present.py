@@ -16,6 +16,13 @@ _SQUEEZE_PHASES = (Phase.RISING, Phase.HOLD, Phase.QUICK)
 _REST_PHASES = (Phase.REST, Phase.SET_PAUSE, Phase.RELEASING, Phase.LET_GO, Phase.DONE)
 
 
+BAND_STEP_CMH2O = 0.5  # the band moves with the resting level in steps this size
+
+
+def _step(x: float) -> float:
+    return round(x / BAND_STEP_CMH2O) * BAND_STEP_CMH2O
+
+
 def target_band(
     phase: Phase, program: Program, rest: float | None, mvc: float | None
 ) -> tuple[float, float] | None:
@@ -26,6 +33,7 @@ def target_band(
     """
     if rest is None or mvc is None or mvc <= 0:
         return None
+    rest = _step(rest)
     if phase in _SQUEEZE_PHASES or phase is Phase.SQUEEZE:
         keep = program.rep.keep_level_fraction or 0.5
         return (rest + keep * mvc, rest + mvc)

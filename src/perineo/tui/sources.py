@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import random
 from dataclasses import dataclass
 
+from perineo.program.model import Program
 from perineo.sources.base import SampleSource
 from perineo.tui.screens.home import Device, Scanner
 
-DEFAULT_SCENARIO = "follow"
+FOLLOW = "follow"  # the simulated person who follows the cues (the default)
 
 
 def ble_available() -> bool:
@@ -19,15 +21,21 @@ def ble_available() -> bool:
 class SourceChoices:
     """How to open a source for an address (None: the simulator)."""
 
-    scenario: str | None = None
+    program: Program
+    scenario: str = FOLLOW
     speed: float = 1.0
     seed: int | None = None
 
     def open(self, address: str | None) -> SampleSource:
+        seed = random.randrange(2**31) if self.seed is None else self.seed
+        if address is None and self.scenario == FOLLOW:
+            from perineo.tui.simfollow import CueFollowingSim
+
+            return CueFollowingSim.create(self.program, seed=seed, speed=self.speed)
         if address is None:
             from perineo.sources.sim import SimSource
 
-            return SimSource(self.scenario or DEFAULT_SCENARIO, self.seed, speed=self.speed)
+            return SimSource(self.scenario, seed, speed=self.speed)
         from perineo.sources.ble import BleSource
 
         return BleSource(address)

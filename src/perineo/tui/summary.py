@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from perineo.program.scoring import summarize
+from perineo.program.model import Program
+from perineo.program.plan import ADVICE_TEXT, SessionProgress, advise, monday
 from perineo.program.texts import Text, say
-from perineo.tui.view import HistoryView, SetSummary, SummaryView
-
-if TYPE_CHECKING:
-    from perineo.tui.app import AppOptions
-    from perineo.tui.live import SessionResult
+from perineo.store.sessions import SessionInfo, SessionKind, TrainingRecord
+from perineo.tui.texts import Lang
+from perineo.tui.view import HistoryRow, HistoryView, SetSummary, SummaryView
 
 WORK_ON_MAX = 2  # reasons named under "work on next"
+HISTORY_ROWS = 60
 
 
 def new_recording_path(folder: Path) -> Path:
@@ -29,33 +28,102 @@ def new_recording_path(folder: Path) -> Path:
     return path
 
 
-def summary_view(result: SessionResult, options: AppOptions) -> SummaryView:
-    program = options.program
-    reps = result.repetitions
-    scores = result.scores
-    summary = summarize(reps[: len(scores)], scores, program) if scores else None
-    sets = ()
-    if summary is not None:
+def _trainings(record: TrainingRecord | None) -> list[SessionInfo]:
+    if record is None:
+        return []
+    return [s for s in record.sessions() if s.kind is SessionKind.TRAIN and s.summary]
+
+
+def _num(summary: dict[str, object] | None, key: str) -> float | None:
+    v = None if summary is None else summary.get(key)
+    return None if v is None else float(v)  # type: ignore[arg-type]
+
+
+def summary_view(
+    result_summary: dict[str, object] | None,
+    *,
+    program: Program,
+    lang: Lang,
+    reason_counts: Counter[str],
+    mvc_cmH2O: float | None,
+    mean_hold_s: float | None,
+    session_id: int | None,
+    record: TrainingRecord | None,
+    today: date,
+) -> SummaryView:
+    """The Summary screen's values; ``today`` decides "today's dose" and "last week"."""
+    sets: tuple[SetSummary, ...] = ()
+    score = None
+    done_now = 0
+    if result_summary is not None:
+        raw_sets = result_summary.get("sets") or []
         sets = tuple(
-            SetSummary(s.set_no, round(s.mean_score), s.reps, s.good) for s in summary.sets
+            SetSummary(int(s["set"]), round(float(s["mean_score"])), int(s["reps"]), int(s["good"]))
+            for s in raw_sets  # type: ignore[attr-defined]
         )
-    reasons = Counter(r for s in scores for r in s.reasons)
+        score = round(float(result_summary["mean_score"]))  # type: ignore[arg-type]
+        done_now = int(result_summary.get("sets_done", 0))  # type: ignore[call-overload]
     quick = program.rep.coach_quick_lifts
-    work_on = tuple(
-        say(Text(r.value), options.lang, m=quick) for r, _ in reasons.most_common(WORK_ON_MAX)
-    )
-    holds = [s.hold_s for s in scores if s.hold_s is not None]
+    work_on = tuple(say(Text(r), lang, m=quick) for r, _ in reason_counts.most_common(WORK_ON_MAX))
+    sessions = _trainings(record)
+    others = [s for s in sessions if s.id != session_id and s.program == program.name]
+    today_done = sum(int(_num(s.summary, "sets_done") or 0) for s in others if s.day == today)
+    week0 = monday(today) - timedelta(days=7)
+    last_week = [s for s in others if week0 <= s.day < monday(today)]
+    lw_scores = [_num(s.summary, "mean_score") for s in last_week]
+    lw = [x for x in lw_scores if x is not None]
     return SummaryView(
         sets=sets,
-        session_score=None if summary is None else round(summary.mean_score),
+        session_score=score,
         work_on=work_on,
-        sets_today=0 if summary is None else summary.sets_done,
+        sets_today=today_done + done_now,
         sets_target=program.dose.sets,
-        mvc_cmH2O=result.mvc_cmH2O,
-        mean_hold_s=sum(holds) / len(holds) if holds else None,
-        saved=result.session_id is not None,
+        last_week_score=round(sum(lw) / len(lw)) if lw else None,
+        last_week_sessions=len(last_week),
+        mvc_cmH2O=mvc_cmH2O,
+        mean_hold_s=mean_hold_s,
+        saved=session_id is not None,
     )
 
 
-def history_view(options: AppOptions, today: date | None = None) -> HistoryView:
-    return HistoryView()
+def history_view(record: TrainingRecord | None, lang: Lang, today: date) -> HistoryView:
+    """Days trained, one row a session (newest first), and the plan with its reasons."""
+    sessions = _trainings(record)
+    mvcs: dict[int, float] = {}
+    rows: list[HistoryRow] = []
+    progress: list[SessionProgress] = []
+    for s in sessions:
+        mvc = None
+        if record is not None and s.calibration_id is not None:
+            if s.calibration_id not in mvcs:
+                mvcs[s.calibration_id] = record.calibration(s.calibration_id).mvc_cmH2O
+            mvc = mvcs[s.calibration_id]
+        summ = s.summary or {}
+        errors = summ.get("errors") or {}
+        rows.append(
+            HistoryRow(
+                date=s.day.isoformat(),
+                program=s.program,
+                sets=int(_num(summ, "sets_done") or 0),
+                score=None
+                if _num(summ, "mean_score") is None
+                else round(_num(summ, "mean_score") or 0),
+                mvc_cmH2O=mvc,
+                hold_s=_num(summ, "longest_hold_s"),
+                good_share=_num(summ, "good_share"),
+                errors=sum(int(v) for v in errors.values()),  # type: ignore[attr-defined]
+            )
+        )
+        progress.append(SessionProgress.from_summary(s.day, summ, mvc))
+    symptoms = [] if record is None else record.symptoms()
+    plan = advise(progress, symptoms, today)
+    days = {s.day for s in sessions}
+    recent = {d for d in days if (today - d).days < 28}
+    reasons = plan.reasons if lang is Lang.EN else ()
+    return HistoryView(
+        rows=tuple(reversed(rows))[:HISTORY_ROWS],
+        days_trained=len(days),
+        days_recent=len(recent),
+        phase=ADVICE_TEXT[lang][plan.advice],
+        phase_reasons=tuple(reasons),
+    )

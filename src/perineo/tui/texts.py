@@ -6,12 +6,9 @@ words: titles, labels, keys, warnings and verdicts.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from perineo.program.texts import Lang
 
-
-class Lang(StrEnum):
-    EN = "en"
-    NN = "nn"
+__all__ = ["Lang", "keys", "tr"]
 
 
 _TEXTS: dict[str, tuple[str, str]] = {
@@ -99,6 +96,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Trykk, siste {seconds:.0f} s (cmH2O); band = mål",
     ),
     "train.last_rep": ("Last rep", "Førre rep"),
+    "train.no_reasons": ("Well done: nothing to fix.", "Godt gjort: ingenting å rette på."),
     "train.no_rep": ("No repetition yet.", "Ingen repetisjon enno."),
     "train.score": ("{score}/100", "{score}/100"),
     "train.waiting": ("Get ready…", "Gjer deg klar…"),

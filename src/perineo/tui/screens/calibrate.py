@@ -26,12 +26,18 @@ class CalibrateScreen(Screen[None]):
     calibration: reactive[CalibrationView] = reactive(CalibrationView, init=False)
     status: reactive[StatusView] = reactive(StatusView, init=False)
 
-    def __init__(self, lang: Lang, trace: TraceBuffer, *, fps: float = 25.0) -> None:
+    def __init__(
+        self, lang: Lang, trace: TraceBuffer, *, fps: float = 25.0, can_reuse: bool = False
+    ) -> None:
         super().__init__()
+        self._ready = False
         self.lang = lang
         self.trace = trace
         self.fps = fps
-        bind_keys(self, lang, self.KEYS)
+        keys = self.KEYS
+        if can_reuse:
+            keys = (("u", "app.reuse_calibration", "key.skip"), *keys)
+        bind_keys(self, lang, keys)
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -47,9 +53,13 @@ class CalibrateScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._ready = True
         self.watch_calibration(self.calibration)
+        self.watch_status(self.status)
 
     def watch_calibration(self, cal: CalibrationView) -> None:
+        if not self._ready:  # set before the screen was composed: on_mount applies it
+            return
         lang = self.lang
         self.query_one("#cal-step", Static).update(
             tr(lang, "cal.step", n=cal.step, total=cal.steps)
@@ -68,4 +78,6 @@ class CalibrateScreen(Screen[None]):
         trace.baseline = cal.rest_cmH2O
 
     def watch_status(self, status: StatusView) -> None:
+        if not self._ready:  # set before the screen was composed: on_mount applies it
+            return
         self.query_one("#status", StatusLine).status = status

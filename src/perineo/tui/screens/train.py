@@ -33,6 +33,7 @@ class TrainScreen(Screen[None]):
         self, lang: Lang, trace: TraceBuffer, program_title: str, *, fps: float = 25.0
     ) -> None:
         super().__init__()
+        self._ready = False
         self.lang = lang
         self.trace = trace
         self.program_title = program_title
@@ -52,20 +53,31 @@ class TrainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._ready = True
         self.watch_cue(self.cue)
         self.watch_rep(self.rep)
+        self.watch_status(self.status)
+        self.watch_baseline(self.baseline)
 
     def watch_cue(self, cue: CueView) -> None:
+        if not self._ready:  # set before the screen was composed: on_mount applies it
+            return
         self.query_one("#cue", CueDisplay).cue = cue
         self.query_one("#counter", RepCounter).cue = cue
         self.query_one("#warning", WarningBanner).warning = cue.warning
         self.query_one("#trace", PressureTrace).band = cue.band
 
     def watch_rep(self, rep: RepView | None) -> None:
+        if not self._ready:
+            return
         self.query_one("#rep", RepResult).rep = rep
 
     def watch_status(self, status: StatusView) -> None:
+        if not self._ready:
+            return
         self.query_one("#status", StatusLine).status = status
 
     def watch_baseline(self, baseline: float | None) -> None:
+        if not self._ready:
+            return
         self.query_one("#trace", PressureTrace).baseline = baseline

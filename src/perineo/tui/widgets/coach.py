@@ -80,6 +80,6 @@ class RepResult(Static):
             return
         self.add_class(f"-{rep.verdict.value}")
         verdict = tr(self.lang, f"verdict.{rep.verdict.value}")
-        reasons = "; ".join(rep.reasons) if rep.reasons else tr(self.lang, "reason.none")
+        reasons = "; ".join(rep.reasons) if rep.reasons else tr(self.lang, "train.no_reasons")
         head = f"{tr(self.lang, 'train.last_rep')} {rep.index}: {rep.score}/100 {verdict}"
         self.update(f"{head}\n{reasons}")

@@ -1,0 +1,79 @@
+"""The simulated person doing what the app asks: the demo, and the app's own tests.
+
+Wraps :class:`perineo.sources.sim.LiveSimSource`; when the calibration asks for a maximal
+squeeze, or the coach says "squeeze" for a new repetition, the person is told once, with
+the hold and quick lifts the program asks for. Everything else (rest, let go) she does by
+herself, because a scheduled contraction ends on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+
+from perineo.program.calibration import CalPhase, CalStep
+from perineo.program.coach import Cue, Phase
+from perineo.program.model import Program
+from perineo.samples import Channel
+from perineo.sources.base import SourceItem
+from perineo.sources.sim import LiveSimSource
+from perineo_sim import LivePerson
+
+MVC_HOLD_S = 3.0  # a maximal squeeze during calibration: brief and hard
+DEMO_HABITS: Mapping[str, float] = {"breath_hold": 0.08, "push_down": 0.05}
+
+
+class CueFollowingSim:
+    """A live simulated probe and person who follows the cues (implements ``CueFollower``)."""
+
+    def __init__(self, source: LiveSimSource, program: Program) -> None:
+        self.source = source
+        self.program = program
+        self._asked: set[tuple[str, int, int]] = set()
+
+    @classmethod
+    def create(
+        cls,
+        program: Program,
+        *,
+        seed: int = 0,
+        speed: float = 1.0,
+        habits: Mapping[str, float] | None = None,
+        block_s: float = 0.1,
+    ) -> CueFollowingSim:
+        person = LivePerson(seed, habits=DEMO_HABITS if habits is None else habits)
+        return cls(LiveSimSource(person, speed=speed, block_s=block_s), program)
+
+    @property
+    def person(self) -> LivePerson:
+        return self.source.person
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        return self.source.channels
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    def stream(self) -> AsyncIterator[SourceItem]:
+        return self.source.stream()
+
+    async def close(self) -> None:
+        await self.source.close()
+
+    def follow(self, cue: Cue | CalStep, now_s: float) -> None:
+        if isinstance(cue, CalStep):
+            if cue.phase is CalPhase.MVC and self._first(("mvc", 0, cue.attempt)):
+                self.person.follow_cue(now_s, hold_s=MVC_HOLD_S)
+            return
+        if cue.phase is Phase.SQUEEZE and self._first(("rep", cue.set_no, cue.rep)):
+            rep = self.program.rep
+            self.person.follow_cue(
+                now_s, hold_s=rep.coach_hold_s, quick_lifts=rep.coach_quick_lifts
+            )
+
+    def _first(self, key: tuple[str, int, int]) -> bool:
+        if key in self._asked:
+            return False
+        self._asked.add(key)
+        return True
