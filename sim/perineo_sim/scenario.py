@@ -133,7 +133,7 @@ def scenario_names() -> list[str]:
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """A shipped scenario by name (``"intensive"``) or a TOML file by path."""
     text_path = Path(name_or_path)
-    if text_path.suffix == ".toml" or text_path.exists() or "/" in str(name_or_path):
+    if text_path.suffix == ".toml" or text_path.is_file() or "/" in str(name_or_path):
         try:
             raw = text_path.read_bytes()
         except OSError as exc:

@@ -80,3 +80,11 @@ def test_invalid_toml_and_missing_files(tmp_path: Path) -> None:
         load_scenario(tmp_path / "absent.toml")
     with pytest.raises(ScenarioError, match=r"unknown scenario 'nope': expected one of .*basic"):
         load_scenario("nope")
+
+
+def test_the_format_documented_in_the_readme_parses() -> None:
+    readme = Path(__file__).parents[2] / "sim" / "perineo_sim" / "scenarios" / "README.md"
+    text = readme.read_text().split("```toml\n", 1)[1].split("```", 1)[0]
+    scn = parse_scenario(text, "README.md")
+    assert [b.kind for b in scn.blocks] == [RepKind.INTENSIVE, None]
+    assert scn.blocks[0].errors == ("push_down",)
