@@ -17,6 +17,7 @@ from perineo_sim.shapes import Shape, ShapeKind, bump, spike
 ERRORS = ("push_down", "abdominal_bracing", "breath_hold", "incomplete_release")
 BREATH_RAMP_S = 0.4  # how quickly breathing stops and restarts
 COSINE = Shape(ShapeKind.COSINE)
+RESIDUAL_DEFAULT_S = 6.0  # with no next onset, an incomplete release lets go after this
 
 
 class RepKind(StrEnum):
@@ -121,7 +122,9 @@ class RepSpec:
         """When the residual of an incomplete release has faded (the end if there is none)."""
         if self.residual_frac <= 0.0:
             return self.end_s
-        until = self.residual_until_s if self.residual_until_s is not None else self.end_s + 6.0
+        until = self.residual_until_s
+        if until is None:
+            until = self.end_s + RESIDUAL_DEFAULT_S
         return max(until, self.end_s) + self.residual_fade_s
 
     @property

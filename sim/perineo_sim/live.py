@@ -108,7 +108,7 @@ class LivePerson:
         if at_s < self.now_s:
             raise ValueError(f"cannot contract at {at_s:.2f} s: rendered to {self.now_s:.2f} s")
         if self.person.reps:
-            at_s = max(at_s, self.person.reps[-1].residual_end_s() + MIN_REST_S)
+            at_s = max(at_s, self.person.reps[-1].end_s + MIN_REST_S)
         errors = self._errors(error, hold_s)
         if kind is None:
             kind = _kind_for(hold_s, quick_lifts, strength_cmH2O, self.strength_cmH2O)

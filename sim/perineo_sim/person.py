@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from perineo.samples import FloatArray
-from perineo_sim.actions import ArtifactSpec, RepSpec
+from perineo_sim.actions import RESIDUAL_DEFAULT_S, ArtifactSpec, RepSpec
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class VirtualPerson:
             raise ValueError(f"repetition at {rep.onset_s:.2f} s overlaps the previous one")
         if i < len(self.reps) and rep.end_s > self.reps[i].onset_s:
             raise ValueError(f"repetition at {rep.onset_s:.2f} s overlaps the next one")
-        if i > 0 and self.reps[i - 1].residual_frac > 0:
+        if i > 0 and self._holds_residual_until(self.reps[i - 1], rep.onset_s):
             prev = self.reps[i - 1]
             self.reps[i - 1] = replace(
                 prev, residual_until_s=rep.onset_s, residual_fade_s=rep.rise_s
@@ -120,6 +120,14 @@ class VirtualPerson:
             rep = replace(rep, residual_until_s=nxt.onset_s, residual_fade_s=nxt.rise_s)
         self.reps.insert(i, rep)
         return rep
+
+    @staticmethod
+    def _holds_residual_until(prev: RepSpec, onset_s: float) -> bool:
+        """Whether ``prev``'s incomplete release still holds at ``onset_s`` (then it lasts
+        until that onset; once it has begun to fade on its own, it is left alone)."""
+        if prev.residual_frac <= 0:
+            return False
+        return prev.residual_until_s is not None or onset_s <= prev.end_s + RESIDUAL_DEFAULT_S
 
     def add_artifact(self, art: ArtifactSpec) -> ArtifactSpec:
         self.artifacts.append(art)

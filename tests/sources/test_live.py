@@ -86,3 +86,13 @@ def test_gaps_become_statuses() -> None:
     for i, item in enumerate(items):
         if isinstance(item, SourceStatus) and item.kind == StatusKind.GAP:
             assert items[i + 1].t[0] == item.end_s
+
+
+def test_an_incomplete_release_lasts_until_the_next_cue() -> None:
+    p = LivePerson(6, nuisances=False)
+    first = p.contract(1.0, hold_s=3.0, error="incomplete_release")
+    second = p.contract(first.end_s + 2.0, hold_s=3.0)
+    assert second.onset_s == first.end_s + 2.0
+    assert p.person.reps[0].residual_until_s == second.onset_s
+    truth = p.truth()
+    assert truth.reps[0].errors == ("incomplete_release",) and not truth.reps[1].errors
