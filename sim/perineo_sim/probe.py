@@ -14,7 +14,7 @@ import numpy as np
 from perineo.samples import Channel, FloatArray, SampleBlock
 from perineo_sim.person import Latent, VirtualPerson
 
-QUANTUM = 0.01  # cmH2O and degrees: the protocol's unit
+COUNTS_PER_UNIT = 100.0  # the protocol's unit is 0.01 cmH2O or 0.01 degree
 PACKET_S = 0.04  # a BLE notification carries about this much signal
 
 
@@ -130,7 +130,8 @@ class VirtualProbe:
             out[Channel.ABDOMINAL] = abdominal + self._rng.normal(0.0, s.noise_cmH2O, n)
         if Channel.TILT in s.channels:
             out[Channel.TILT] = tilt0 + lat.tilt + self._rng.normal(0.0, s.tilt_noise_deg, n)
-        return {c: np.round(v / QUANTUM) * QUANTUM for c, v in out.items()}
+        # rounded half up, as the firmware does: value * 100 + 0.5, floored
+        return {c: np.floor(v * COUNTS_PER_UNIT + 0.5) / COUNTS_PER_UNIT for c, v in out.items()}
 
     def sample(self, person: VirtualPerson, until_s: float) -> SampleBlock:
         """The samples received up to ``until_s`` (nominal clock) since the last call."""
