@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("history", "perineo.commands.history", "days trained, sets, scores and trends"),
     ("plan", "perineo.commands.plan", "where you stand over months, and what comes next"),
     ("export", "perineo.commands.export", "export a session as csv, json or edf (EDF+)"),
+    ("scan", "perineo.commands.scan", "list nearby probes: name, address, signal, battery"),
 )
 
 

@@ -35,11 +35,17 @@ from perineo.samples import CHANNEL_ORDER, Channel, SampleBlock, SourceStatus, S
 from perineo.sources.base import SourceItem
 from perineo.sources.ble_assembler import LinkCounters, PacketAssembler
 from perineo.sources.ble_support import (
+    ProbeInfo,
     bluetooth_error,
     bluetooth_errors,
     remember_address,
     remembered_address,
+    scan_probes,
 )
+
+__all__ = ["BleSource", "ProbeInfo", "Reconnect", "scan"]
+
+scan = scan_probes  # perineo.sources.ble.scan(timeout_s=5.0, *, backend=None)
 
 if TYPE_CHECKING:
     from bleak import BleakClient

@@ -58,6 +58,11 @@ class ProbeInfo:
     rssi: int | None
     battery_percent: int | None
 
+    @property
+    def battery(self) -> int | None:
+        """Alias of ``battery_percent`` (what the home screen reads)."""
+        return self.battery_percent
+
 
 def _devices_path() -> Path:
     return config_dir() / DEVICES_FILE
