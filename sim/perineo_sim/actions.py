@@ -70,6 +70,7 @@ class RepSpec:
     residual_until_s: float | None = None  # the next onset (None: let go after a while)
     residual_fade_s: float = 1.0
     breath_level: float = 0.5  # where a held breath stops, as a fraction of a breath
+    breath_keep: float = 1.0  # breathing depth kept during the contraction (0: held)
     wobble_frac: float = 0.0
     wobble_hz: float = 0.5
     wobble_phase: float = 0.0
@@ -130,13 +131,13 @@ class RepSpec:
     @property
     def render_end_s(self) -> float:
         end = self.residual_end_s()
-        if "breath_hold" in self.errors:
+        if self.breath_keep < 1.0:
             end = max(end, self.breath_resume_s + BREATH_RAMP_S)
         return end
 
     @property
     def render_start_s(self) -> float:
-        return self.breath_stop_s if "breath_hold" in self.errors else self.onset_s
+        return self.breath_stop_s if self.breath_keep < 1.0 else self.onset_s
 
     def envelope(self, t: FloatArray) -> FloatArray:
         """The main contraction at unit level (no quick lifts, falls to 0)."""
@@ -192,12 +193,13 @@ class RepSpec:
         return pf, a * self.iap_ratio * env, np.zeros_like(t)
 
     def breath_gate(self, t: FloatArray) -> FloatArray:
-        """1 where the person breathes, 0 where this repetition holds the breath."""
-        if "breath_hold" not in self.errors:
+        """1 where the person breathes freely, ``breath_keep`` during the contraction."""
+        if self.breath_keep >= 1.0:
             return np.ones_like(t)
         stop = np.clip((t - self.breath_stop_s) / BREATH_RAMP_S, 0.0, 1.0)
         go = np.clip((t - self.breath_resume_s) / BREATH_RAMP_S, 0.0, 1.0)
-        return 1.0 - (0.5 - 0.5 * np.cos(np.pi * stop)) + (0.5 - 0.5 * np.cos(np.pi * go))
+        shut = (0.5 - 0.5 * np.cos(np.pi * stop)) - (0.5 - 0.5 * np.cos(np.pi * go))
+        return 1.0 - (1.0 - self.breath_keep) * shut
 
 
 @dataclass(frozen=True)

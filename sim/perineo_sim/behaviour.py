@@ -61,6 +61,10 @@ def draw_rep(
     else:
         iap_ratio = float(rng.uniform(0.0, 0.03))
     overshoot = float(rng.uniform(0.0, 0.08)) if rng.random() < 0.5 else 0.0
+    if "breath_hold" in errors:
+        breath_keep = float(rng.uniform(0.0, 0.08))
+    else:  # many breathe shallower while they squeeze; that is not holding the breath
+        breath_keep = float(rng.uniform(0.6, 1.0)) if rng.random() < 0.5 else 1.0
     return RepSpec(
         kind=kind,
         onset_s=onset_s,
@@ -83,6 +87,7 @@ def draw_rep(
         push_tilt_deg=push_tilt_deg * float(rng.uniform(0.7, 1.3)) if push else 0.0,
         residual_frac=_u(rng, ranges["residual_frac"]) if "incomplete_release" in errors else 0.0,
         breath_level=float(rng.uniform(0.2, 0.9)),
+        breath_keep=breath_keep,
         wobble_frac=float(rng.uniform(0.0, 0.02)),
         wobble_hz=float(rng.uniform(0.2, 0.8)),
         wobble_phase=float(rng.uniform(0, 2 * np.pi)),

@@ -177,7 +177,7 @@ class VirtualPerson:
         """Where a held breath rests: a fraction of a breath's depth, per repetition."""
         out = np.zeros_like(t)
         for rep in self.reps:
-            if "breath_hold" in rep.errors:
+            if rep.breath_keep < 1.0:
                 lo, hi = np.searchsorted(t, (rep.render_start_s, rep.render_end_s))
                 out[lo:hi] = rep.breath_level * self.params.breath_pp_cmH2O
         return out

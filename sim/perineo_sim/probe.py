@@ -47,6 +47,7 @@ class ProbeSpec:
     jitter_frac: float = 0.02  # timestamp jitter, rms as a fraction of the period
     drop_prob: float = 0.0  # chance a packet is lost
     drop_burst: float = 0.4  # chance the next packet is lost too once one was
+    dropouts_per_min: float = 0.0  # link dropouts of 0.5–3 s (BLE supervision hiccups)
 
     @property
     def packet_samples(self) -> int:
@@ -72,6 +73,7 @@ class VirtualProbe:
         self._next = 0  # index of the next sample to take
         self._packet_lost = False
         self._packet = -1
+        self._dropout_until = -1.0
         self._last_t: float | None = None
         self._last_n: int | None = None
         self.gaps: list[tuple[float, float]] = []
@@ -91,17 +93,24 @@ class VirtualProbe:
         return t, n
 
     def _received(self, n: np.ndarray) -> np.ndarray:
-        """Which samples arrive: whole packets are lost, sometimes several in a row."""
+        """Which samples arrive: whole packets are lost, sometimes several in a row, and
+        now and then the link drops out for seconds."""
         keep = np.ones(len(n), dtype=bool)
-        if self.spec.drop_prob <= 0 or len(n) == 0:
+        spec = self.spec
+        if (spec.drop_prob <= 0 and spec.dropouts_per_min <= 0) or len(n) == 0:
             return keep
-        p = self.spec.packet_samples
+        p = spec.packet_samples
+        dropout_chance = spec.dropouts_per_min / 60.0 * p / spec.sample_rate_hz
         packets = n // p
         for pk in np.unique(packets):
             if pk != self._packet:
                 self._packet = int(pk)
-                chance = self.spec.drop_burst if self._packet_lost else self.spec.drop_prob
-                self._packet_lost = pk > 0 and bool(self._rng.random() < chance)
+                at = pk * p / spec.sample_rate_hz
+                if at >= self._dropout_until and self._rng.random() < dropout_chance:
+                    self._dropout_until = at + float(self._rng.uniform(0.5, 3.0))
+                chance = spec.drop_burst if self._packet_lost else spec.drop_prob
+                lost = bool(self._rng.random() < chance) or at < self._dropout_until
+                self._packet_lost = pk > 0 and lost
             if self._packet_lost:
                 keep[packets == pk] = False
         return keep

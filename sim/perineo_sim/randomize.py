@@ -71,6 +71,7 @@ def random_scenario(
         sneezes_per_min=(0.0, 0.2),
         movements_per_min=(0.0, 1.0),
         drop_prob=(0.0, 0.01) if rng.random() < 0.6 else (0.0, 0.0),
+        dropouts_per_min=(0.0, 0.1) if rng.random() < 0.3 else (0.0, 0.0),
     )
     return Scenario(
         name="random",

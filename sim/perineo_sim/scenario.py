@@ -45,6 +45,7 @@ NUISANCE_KEYS: dict[str, tuple[Range, float, float]] = {
     "jitter_frac": ((0.0, 0.05), 0.0, 0.25),
     "drop_prob": ((0.0, 0.0), 0.0, 0.5),
     "drop_burst": ((0.2, 0.6), 0.0, 0.95),
+    "dropouts_per_min": ((0.0, 0.0), 0.0, 10.0),
     "coughs_per_min": ((0.3, 0.3), 0.0, 30.0),
     "sneezes_per_min": ((0.05, 0.05), 0.0, 30.0),
     "movements_per_min": ((0.2, 0.2), 0.0, 30.0),
