@@ -76,6 +76,8 @@ def plan_reps(
         for block in scn.blocks:
             if block.kind is None:
                 t += _u(rng, block.r("duration_s"))
+                if limit is not None and t >= limit:
+                    return reps, limit
                 continue
             count = int(rng.integers(int(block.r("count")[0]), int(block.r("count")[1]) + 1))
             # A set has a typical strength; repetitions vary around it.

@@ -5,7 +5,7 @@ import pytest
 
 from perineo.samples import Channel
 from perineo.sources.replay import find_gaps
-from perineo_sim import load_scenario, random_scenario, scenario_names, simulate
+from perineo_sim import load_scenario, parse_scenario, random_scenario, scenario_names, simulate
 from perineo_sim.actions import ERRORS, RepKind
 
 from .helpers import quiet
@@ -133,3 +133,12 @@ def test_drift_raises_the_resting_level() -> None:
     fit = res.plan.fit
     assert 2 <= fit.drift_cmH2O <= 8 and 40 <= fit.drift_tau_s <= 150
     assert res.truth.person["k"] == pytest.approx(fit.k, abs=1e-4)
+
+
+def test_duration_repeats_blocks_and_rest_only_sessions_end() -> None:
+    text = 'duration_s = 120\nlead_in_s = 2\n[[block]]\nkind = "fast"\ncount = 2\n'
+    res = simulate(parse_scenario(text, "loop"), 0)
+    assert res.truth.duration_s == 120 and len(res.truth.reps) > 10
+    assert res.truth.reps[-1].end_s <= 120
+    rest = simulate(parse_scenario('duration_s = 30\n[[block]]\nkind = "rest"\n', "r"), 0)
+    assert not rest.truth.reps and rest.block.t[-1] == pytest.approx(30, abs=0.05)
