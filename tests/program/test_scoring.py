@@ -137,3 +137,28 @@ def test_short_set_does_not_meet_the_dose():
     reps = [make_rep(index=i, onset=10 + 15.0 * i) for i in range(5)]
     _, summary = score_analysis(reps, INTENSIVE)
     assert summary.sets_done == 0 and not summary.dose_met
+
+
+def test_perfect_assessment_numbers_and_technique_only_verdicts():
+    perfect = get_program("perfect")
+    reps = []
+    onset = 10.0
+    for i, hold in enumerate([8.0, 8.2, 7.9, 7.5, 6.5, 4.0, 7.0]):  # holds fade after 5
+        errs = (TechError.PUSH_DOWN,) if i == 6 else ()
+        r = make_rep(index=i, onset=onset, hold=hold, quick=0, peak=30.0 + i, errors=errs)
+        reps.append(r)
+        onset = r.end_s + 4.0
+    onset += 60.0
+    for j in range(8):  # fast 1-s contractions
+        r = make_rep(index=7 + j, onset=onset, hold=None, quick=0, rise=0.4, fall=0.4)
+        reps.append(r)
+        onset = r.end_s + 1.0
+    scores, summary = score_analysis(reps, perfect)
+    assert [s.verdict for s in scores].count(Verdict.GOOD) == len(reps) - 1
+    assert scores[6].verdict is Verdict.REDO
+    p = summary.perfect
+    assert p is not None
+    assert p.power_cmH2O == 40.0  # fast reps peak at 40; the push-down (36) does not count
+    assert p.endurance_s == 8.0 and p.repetitions == 5 and p.fast == 8 and p.excluded == 1
+    assert len(p.timed_holds_s) == len(reps)
+    assert summary.to_json()["perfect"]["fast"] == 8

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from perineo.program.model import Program
+from perineo.program.model import Program, ProgramKind
+from perineo.program.perfect import PerfectResult, assess
 from perineo.signal.events import Repetition, TechError
 
 
@@ -107,6 +108,7 @@ class Summary:
     best_peak_cmH2O: float | None = None
     longest_hold_s: float | None = None
     mean_quick_lifts: float | None = None
+    perfect: PerfectResult | None = None  # the clinic assessment's numbers
 
     @property
     def good_share(self) -> float:
@@ -134,6 +136,7 @@ class Summary:
             "best_peak_cmH2O": _r(self.best_peak_cmH2O, 2),
             "longest_hold_s": _r(self.longest_hold_s, 3),
             "mean_quick_lifts": _r(self.mean_quick_lifts, 2),
+            "perfect": None if self.perfect is None else self.perfect.to_json(),
         }
 
 
@@ -158,8 +161,9 @@ def score_rep(
     off = 0.0
     reasons: list[Reason] = []
     hold = rep.hold_s
-    no_hold = t.hold_s is not None and (hold is None or rep.hold_start_s is None)
-    if t.hold_s is not None:
+    shape = program.kind is not ProgramKind.ASSESSMENT  # an assessment judges technique only
+    no_hold = shape and t.hold_s is not None and (hold is None or rep.hold_start_s is None)
+    if shape and t.hold_s is not None:
         h = 0.0 if hold is None else hold
         if h < t.hold_s.low - tol:
             reasons.append(Reason.HOLD_SHORT)
@@ -168,7 +172,7 @@ def score_rep(
             reasons.append(Reason.HOLD_LONG)
             off += MIN_OFF + 8.0 * min(1.0, (h - t.hold_s.high) / t.hold_s.high)
     drop = rep.hold_drop_fraction
-    if drop is not None and hold is not None:
+    if shape and drop is not None and hold is not None:
         if drop > t.max_hold_drop:
             reasons.append(Reason.LEVEL_DROPPED)
             off += MIN_OFF + 18.0 * min(
@@ -177,7 +181,8 @@ def score_rep(
         else:  # a gentle fade costs a little, never the verdict
             off += 8.0 * max(0.0, drop) / max(1e-9, t.max_hold_drop)
     if (
-        keep_level_cmH2O is not None
+        shape
+        and keep_level_cmH2O is not None
         and rep.hold_level_cmH2O is not None
         and Reason.LEVEL_DROPPED not in reasons
         and rep.hold_level_cmH2O < keep_level_cmH2O
@@ -185,7 +190,7 @@ def score_rep(
         reasons.append(Reason.LEVEL_DROPPED)
         off += MIN_OFF + 18.0 * min(1.0, 1 - rep.hold_level_cmH2O / keep_level_cmH2O)
     n_quick = len(rep.quick_lifts_s)
-    if t.quick_lifts is not None:
+    if shape and t.quick_lifts is not None:
         if n_quick < t.quick_lifts.low:
             reasons.append(Reason.QUICK_LIFTS_MISSING)
             off += MIN_OFF + min(12.0, 4.0 * (t.quick_lifts.low - n_quick - 1))
@@ -209,7 +214,8 @@ def score_rep(
 def with_rest(score: RepScore, rest_s: float, program: Program) -> RepScore:
     """``score`` once the rest that followed it is known (the next onset came)."""
     t = program.rep
-    if rest_s >= t.rest_s.low - t.tolerance_s or Reason.REST_SHORT in score.reasons:
+    enough = rest_s >= t.rest_s.low - t.tolerance_s or program.kind is ProgramKind.ASSESSMENT
+    if enough or Reason.REST_SHORT in score.reasons:
         return replace(score, rest_s=rest_s)
     off = MIN_OFF + 8.0 * min(1.0, (t.rest_s.low - rest_s) / max(1e-9, t.rest_s.low))
     new = round(max(0.0, score.score - off))
@@ -301,6 +307,7 @@ def summarize(reps: Sequence[Repetition], scores: Sequence[RepScore], program: P
             if reps and program.rep.quick_lifts is not None
             else None
         ),
+        perfect=None if program.perfect is None else assess(reps, program.perfect),
     )
 
 
