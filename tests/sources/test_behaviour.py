@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SampleSource, SourceItem
@@ -144,3 +146,14 @@ def test_bad_speed_and_block_size(tmp_path: Path) -> None:
     write_recording(path, simulate(short(), 0).block)
     with pytest.raises(ValueError, match="speed"):
         ReplaySource(path, speed=-1)
+
+
+@settings(max_examples=15, deadline=None)
+@given(block_s=st.floats(0.005, 5.0), seed=st.integers(0, 3))
+def test_any_block_size_delivers_the_same_samples(block_s: float, seed: int) -> None:
+    src = SimSource(short(rate=25, drops=0.05), seed, speed=math.inf, block_s=block_s)
+    items = collect(src)
+    got = SampleBlock.concat(blocks_of(items))
+    assert np.array_equal(got.t, src.block.t)
+    gaps = [(g.t, g.end_s) for g in statuses(items, StatusKind.GAP)]
+    assert gaps == [(g.start_s, g.end_s) for g in src.truth.gaps]
