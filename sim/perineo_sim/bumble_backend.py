@@ -32,6 +32,7 @@ from bumble.transport.common import AsyncPipeSink
 
 CENTRAL_ADDRESS: Final = "C0:00:00:00:00:01"
 PREFERRED_MTU: Final = 247
+DEFAULT_MTU: Final = 23
 AD_UUID128_LISTS: Final = (0x06, 0x07)
 AD_UUID16_LISTS: Final = (0x02, 0x03)
 AD_NAMES: Final = (0x08, 0x09)
@@ -57,7 +58,8 @@ def new_device(link: LocalLink, address: str) -> Device:
 class VirtualAir:
     """A radio space without a radio: one LocalLink, one central for bleak."""
 
-    def __init__(self) -> None:
+    def __init__(self, mtu: int = PREFERRED_MTU) -> None:
+        self.mtu = mtu  # the ATT MTU the central asks for (23: no exchange)
         self.link = LocalLink()
         self._central: Device | None = None
         self._lock = asyncio.Lock()
@@ -196,7 +198,7 @@ class BumbleBleakClient(BaseBleakClient):
         )
         self._connection: Connection | None = None
         self._peer: Peer | None = None
-        self._mtu = 23
+        self._mtu = DEFAULT_MTU
         self._leaving = False
         self._name = str(self.address)
 
@@ -220,7 +222,8 @@ class BumbleBleakClient(BaseBleakClient):
                 self._connection = connection
                 connection.on(Connection.EVENT_DISCONNECTION, self._on_disconnection)
                 self._peer = Peer(connection)
-                self._mtu = await self._peer.request_mtu(PREFERRED_MTU)
+                if self.air.mtu > DEFAULT_MTU:
+                    self._mtu = await self._peer.request_mtu(self.air.mtu)
                 self.services = await self._discover(self._peer)
         except STACK_ERRORS as exc:
             await self._abandon()
