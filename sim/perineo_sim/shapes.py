@@ -49,13 +49,17 @@ class Shape:
 
 
 def random_shape(rng: np.random.Generator) -> Shape:
-    """Draw a shape; linear ramps are rare because muscles rarely move that way."""
+    """Draw a shape; linear ramps are rare because muscles rarely move that way.
+
+    Exponential steepness stays <= 3.5: steeper, the last third of the interval moves the
+    pressure by a few percent, and no one (person or detector) could say where it ended.
+    """
     kinds = list(ShapeKind)
     weights = np.array([0.3, 0.25, 0.2, 0.17, 0.08])
     kind = kinds[int(rng.choice(len(kinds), p=weights))]
     match kind:
         case ShapeKind.EXPONENTIAL:
-            return Shape(kind, float(rng.uniform(2.0, 4.5)))
+            return Shape(kind, float(rng.uniform(1.5, 3.5)))
         case ShapeKind.SIGMOID:
             return Shape(kind, float(rng.uniform(6.0, 11.0)))
         case _:
