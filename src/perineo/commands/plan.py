@@ -23,7 +23,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.program.loader import load_programs
     from perineo.program.plan import ADVICE_TEXT, Leakage, SymptomEntry, advise
+    from perineo.program.progression import targets
     from perineo.program.texts import Lang
     from perineo.store.history import session_progress
     from perineo.store.sessions import TrainingRecord
@@ -32,15 +34,27 @@ def run(args: argparse.Namespace) -> int:
     with TrainingRecord.open() as rec:
         if args.leakage:
             rec.add_symptom(SymptomEntry(today, Leakage(args.leakage), args.note))
-        plan = advise(session_progress(rec), rec.symptoms(), today)
+        progress = session_progress(rec)
+        plan = advise(progress, rec.symptoms(), today)
+    programs = load_programs()
+    today_targets = None
+    if plan.program in programs:
+        today_targets = targets(programs[plan.program], progress)
     if args.format == "json":
-        json.dump(plan.to_json(), sys.stdout, indent=1, ensure_ascii=False)
+        doc = plan.to_json()
+        doc["targets"] = None if today_targets is None else today_targets.to_json()
+        json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     out = sys.stdout
     out.write(f"{ADVICE_TEXT[Lang(args.lang)][plan.advice]}\n\n")
     for reason in plan.reasons:
         out.write(f"  - {reason}\n")
+    if today_targets is not None and not today_targets.full and today_targets.hold_s:
+        out.write(
+            f"  - Today: hold {today_targets.hold_s} s (you typically hold "
+            f"{today_targets.reached_s:.1f} s); quick lifts come once you hold 6 s.\n"
+        )
     if plan.weeks:
         out.write(
             f"\n{'week of':<10}  {'days':>4}  {'dose':>4}  {'reps':>4}  {'good':>5}  "

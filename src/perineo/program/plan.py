@@ -52,6 +52,7 @@ class SessionProgress:
     good: int
     dose_met: bool
     longest_hold_s: float | None = None
+    median_hold_s: float | None = None
     mean_quick_lifts: float | None = None
     best_peak_cmH2O: float | None = None
     mvc_cmH2O: float | None = None  # from the calibration in force
@@ -72,6 +73,7 @@ class SessionProgress:
             good=int(summary["good"]),  # type: ignore[call-overload]
             dose_met=bool(summary.get("dose_met", False)),
             longest_hold_s=opt("longest_hold_s"),
+            median_hold_s=opt("median_hold_s"),
             mean_quick_lifts=opt("mean_quick_lifts"),
             best_peak_cmH2O=opt("best_peak_cmH2O"),
             mvc_cmH2O=mvc_cmH2O,

@@ -7,6 +7,7 @@ for, or a score under 50) is ``redo``, anything else ``fix``.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -107,6 +108,7 @@ class Summary:
     errors: dict[str, int] = field(default_factory=dict)
     best_peak_cmH2O: float | None = None
     longest_hold_s: float | None = None
+    median_hold_s: float | None = None  # the hold typically reached (progression)
     mean_quick_lifts: float | None = None
     perfect: PerfectResult | None = None  # the clinic assessment's numbers
 
@@ -135,6 +137,7 @@ class Summary:
             "errors": dict(self.errors),
             "best_peak_cmH2O": _r(self.best_peak_cmH2O, 2),
             "longest_hold_s": _r(self.longest_hold_s, 3),
+            "median_hold_s": _r(self.median_hold_s, 3),
             "mean_quick_lifts": _r(self.mean_quick_lifts, 2),
             "perfect": None if self.perfect is None else self.perfect.to_json(),
         }
@@ -302,6 +305,7 @@ def summarize(reps: Sequence[Repetition], scores: Sequence[RepScore], program: P
         errors=dict(sorted(errors.items())),
         best_peak_cmH2O=max(valid_peaks) if valid_peaks else None,
         longest_hold_s=max(holds) if holds else None,
+        median_hold_s=statistics.median(holds) if holds else None,
         mean_quick_lifts=(
             sum(len(r.quick_lifts_s) for r in reps) / len(reps)
             if reps and program.rep.quick_lifts is not None
