@@ -24,7 +24,7 @@ from perineo.tui.messages import (
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
 from perineo.tui.simfollow import CueFollowingSim
-from perineo.tui.widgets.coach import RepCounter, RepResult
+from perineo.tui.widgets.coach import RepCounter
 
 from .helpers import Kept, run, wait_for
 
@@ -35,7 +35,7 @@ def _text(widget: Static) -> str:
     return str(widget.content)
 
 
-def test_whole_intensive_set(record: TrainingRecord, intensive: Program, home) -> None:  # noqa: ANN001
+def test_whole_intensive_set(record: TrainingRecord, intensive: Program, home) -> None:
     seen: list[Message] = []
     screens: list[str] = []
     counters: set[str] = set()

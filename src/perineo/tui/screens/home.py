@@ -49,7 +49,8 @@ class HomeScreen(Screen[None]):
         self.program_title = program_title
         self.scanner = scanner
         self.devices: list[Device] = []
-        bind_keys(self, lang, self.KEYS)
+        keys = self.KEYS if scanner is not None else tuple(k for k in self.KEYS if k[1] != "rescan")
+        bind_keys(self, lang, keys)
 
     def compose(self) -> ComposeResult:
         lang = self.lang
