@@ -18,6 +18,7 @@ from perineo_sim.actions import ArtifactKind, RepKind, RepSpec
 from perineo_sim.behaviour import draw_artifact, draw_rep, kind_ranges
 from perineo_sim.person import VirtualPerson
 from perineo_sim.probe import VirtualProbe
+from perineo_sim.randomize import random_scenario
 from perineo_sim.scenario import Scenario
 from perineo_sim.session import draw_person, draw_probe, rep_truth
 from perineo_sim.truth import Truth, TruthArtifact, TruthGap
@@ -30,8 +31,8 @@ class LivePerson:
 
     ``habits`` maps an error name to the chance she makes it on a contraction whose ``error``
     is not given (e.g. ``{"push_down": 0.2}``). ``strength_cmH2O`` is her maximal squeeze.
-    ``nuisances=False`` turns off random coughs and dropped packets; ``drop_prob`` sets the
-    chance a packet is lost.
+    ``nuisances=False`` turns off random coughs, dropped packets and link dropouts;
+    ``drop_prob`` sets the chance a packet is lost.
     """
 
     def __init__(
@@ -45,16 +46,16 @@ class LivePerson:
         nuisances: bool = True,
         drop_prob: float | None = None,
     ) -> None:
-        from perineo_sim.randomize import random_scenario
-
         rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
         scn: Scenario = random_scenario(rngs[0], channels, sample_rate_hz)
         self.seed = seed
         self.scenario = scn
         self.params = draw_person(rngs[0], scn.person)
         self.fit, self.spec = draw_probe(rngs[0], scn)
-        if drop_prob is not None or not nuisances:
-            self.spec = replace(self.spec, drop_prob=drop_prob or 0.0)
+        if not nuisances:
+            self.spec = replace(self.spec, drop_prob=0.0, dropouts_per_min=0.0)
+        if drop_prob is not None:
+            self.spec = replace(self.spec, drop_prob=drop_prob)
         self._push_tilt = float(rngs[0].uniform(3.0, 8.0))
         self.strength_cmH2O = (
             float(rngs[0].uniform(20.0, 60.0)) if strength_cmH2O is None else strength_cmH2O
