@@ -93,14 +93,15 @@ class VirtualBleProbe:
 
     def __init__(
         self,
-        air: VirtualAir,
+        air: VirtualAir | None,
         signal: Signal,
         channels: tuple[Channel, ...],
         config: ProbeConfig | None = None,
         *,
+        device: Device | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.air = air
+        """On ``air`` (a virtual link), or on ``device`` (e.g. a USB dongle's controller)."""
         self.signal = signal
         self.available = channels
         self.config = config or ProbeConfig()
@@ -109,7 +110,11 @@ class VirtualBleProbe:
         self.rate_hz = self.config.sample_rate_hz
         self.counters = ProbeCounters()
         self.epoch = clock()  # host time of sample index 0
-        self._device: Device = new_device(air.link, self.config.address)
+        if device is None:
+            if air is None:
+                raise ValueError("VirtualBleProbe needs a VirtualAir or a Bumble Device")
+            device = new_device(air.link, self.config.address)
+        self._device: Device = device
         self._connection: Connection | None = None
         self._streaming: asyncio.Task[None] | None = None
         self._injected: list[bytes] = []

@@ -1,5 +1,9 @@
 """The virtual probe, ready to use: for tests, ``perineo scan --virtual`` and ``--sim-ble``.
 
+Over the air from a USB Bluetooth dongle (Bumble's usb transport; see docs/protocol.md)::
+
+    python -m perineo_sim.ble_virtual --transport usb:0 --scenario basic
+
 ``running_virtual_probe()`` starts a virtual air and a probe streaming a simulated scenario;
 ``VirtualBleSource`` is a SampleSource that does that and reads it through the real
 :class:`~perineo.sources.ble.BleSource` over the bleak back end: what the app does with a
@@ -12,6 +16,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Final
+
+from bumble.device import Device
 
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SourceItem
@@ -111,3 +117,51 @@ class VirtualBleSource:
         self._closed = True
         if self._inner is not None:
             await self._inner.close()
+
+
+async def serve(transport: str, scenario: str, seed: int, config: ProbeConfig) -> None:
+    """Advertise and stream a scenario from a real controller until interrupted."""
+    from bumble.hci import Address
+    from bumble.transport import open_transport
+
+    from perineo_sim.ble_probe import VirtualBleProbe, block_signal
+
+    block = scenario_block(scenario, seed)
+    async with await open_transport(transport) as (hci_source, hci_sink):
+        device = Device.with_hci("perineo-virtual", Address(config.address), hci_source, hci_sink)
+        probe = VirtualBleProbe(None, block_signal(block), block.channels, config, device=device)
+        await probe.start()
+        print(f"advertising as {probe.name} ({config.address}) on {transport}; Ctrl-C stops")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await probe.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from bumble.core import BaseBumbleError
+    from usb1 import USBError  # Bumble's usb transport runs on libusb1
+
+    parser = argparse.ArgumentParser(
+        prog="python -m perineo_sim.ble_virtual",
+        description="Serve the virtual probe from a real Bluetooth controller.",
+    )
+    parser.add_argument("--transport", default="usb:0", help="Bumble transport (default usb:0)")
+    parser.add_argument("--scenario", default=DEFAULT_SCENARIO)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--address", default=ProbeConfig().address, help="static random address")
+    args = parser.parse_args(argv)
+    try:
+        asyncio.run(serve(args.transport, args.scenario, args.seed, ProbeConfig(args.address)))
+    except KeyboardInterrupt:
+        return 0
+    except (BaseBumbleError, OSError, ValueError, USBError) as exc:
+        print(f"perineo_sim.ble_virtual: cannot open {args.transport}: {exc}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
