@@ -19,7 +19,8 @@ import time
 from perineo.program.loader import get_program
 from perineo.program.scoring import Verdict, annotate_analysis_json, score_analysis
 from perineo.signal.analysis import analyze_block
-from perineo_sim import parse_scenario, simulate
+from perineo.signal.events import Repetition, TechError
+from perineo_sim import Truth, parse_scenario, simulate
 
 ERRORS = ("push_down", "abdominal_bracing", "breath_hold", "incomplete_release")
 CORRECT = """
@@ -70,7 +71,27 @@ sample_rate_hz = 100
 )  # about 230 repetitions: one hour of intensive sets
 
 
-def correct(seeds: range) -> dict[str, object]:
+def truth_reps(truth: Truth) -> list[Repetition]:
+    """The simulator's ground truth as repetitions: scoring alone, without the detector."""
+    return [
+        Repetition(
+            index=i,
+            onset_s=r.onset_s,
+            onset_detected_s=r.onset_s,
+            hold_start_s=r.hold_start_s,
+            hold_end_s=r.hold_end_s,
+            release_s=r.release_s,
+            end_s=r.end_s,
+            peak_cmH2O=r.peak_cmH2O,
+            rest_cmH2O=0.0,
+            quick_lifts_s=r.quick_lifts_s,
+            errors=tuple(TechError(e) for e in r.errors),
+        )
+        for i, r in enumerate(truth.reps)
+    ]
+
+
+def correct(seeds: range, *, from_truth: bool = False) -> dict[str, object]:
     program = get_program("intensive")
     scores: list[int] = []
     verdicts: list[Verdict] = []
@@ -78,8 +99,8 @@ def correct(seeds: range) -> dict[str, object]:
     sc = parse_scenario(CORRECT, "correct_intensive")
     for seed in seeds:
         sim = simulate(sc, seed=seed)
-        an = analyze_block(sim.block)
-        rs, _ = score_analysis(an.reps, program)
+        reps = truth_reps(sim.truth) if from_truth else analyze_block(sim.block).reps
+        rs, _ = score_analysis(reps, program)
         scores += [r.score for r in rs]
         verdicts += [r.verdict for r in rs]
         for r in rs:
@@ -148,16 +169,22 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args()
     seeds = range(args.seed, args.seed + args.seeds)
-    result = {"correct": correct(seeds), "errors": errors(seeds), "timing": timing(args.seed)}
+    result = {
+        "correct_truth": correct(seeds, from_truth=True),
+        "correct": correct(seeds),
+        "errors": errors(seeds),
+        "timing": timing(args.seed),
+    }
     if args.json:
         print(json.dumps(result, indent=1))
         return
-    c = result["correct"]
-    print(
-        f"correct intensive reps: {c['reps']}, good {c['good_share']:.1%}, "
-        f"score >= 90 {c['share_score_ge_90']:.1%}, min {c['score_min']}, "
-        f"median {c['score_median']}, reasons seen {c['reasons_seen']}"
-    )
+    for key, what in (("correct_truth", "ground truth"), ("correct", "detector")):
+        c = result[key]
+        print(
+            f"correct intensive reps ({what}): {c['reps']}, good {c['good_share']:.1%}, "
+            f"score >= 90 {c['share_score_ge_90']:.1%}, min {c['score_min']}, "
+            f"median {c['score_median']}, reasons seen {c['reasons_seen']}"
+        )
     for error, e in result["errors"].items():
         print(
             f"{error:<19} truth {e['truth_reps']:>3} detected {e['detected_reps']:>3}  "
