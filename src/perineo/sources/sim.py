@@ -10,6 +10,7 @@ Both are paced by the clock scaled by ``speed``; ``speed=math.inf`` means as fas
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import AsyncIterator, Iterable
 
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
@@ -23,7 +24,7 @@ class SimSource:
 
     def __init__(
         self,
-        scenario: Scenario | str,
+        scenario: Scenario | str | os.PathLike[str],
         seed: int = 0,
         speed: float = 1.0,
         block_s: float = 0.1,
@@ -32,7 +33,9 @@ class SimSource:
         if not block_s > 0:
             raise ValueError(f"block_s must be > 0, got {block_s!r}")
         self.block_s = block_s
-        self.scenario = load_scenario(scenario) if isinstance(scenario, str) else scenario
+        self.scenario = (
+            scenario if isinstance(scenario, Scenario) else load_scenario(os.fspath(scenario))
+        )
         self.seed = seed
         self.result: SimResult = simulate(self.scenario, seed)
         self._closed = False
