@@ -68,13 +68,16 @@ class ClockMapper:
         self._window_min: tuple[float, float] | None = None
         self._fit: ClockFit | None = None
 
+    def reset(self) -> None:
+        """Forget the history (after a probe reboot: its clock restarted)."""
+        self._windows.clear()
+        self._window_start = None
+        self._window_min = None
+        self._fit = None
+
     @property
     def fit(self) -> ClockFit | None:
         return self._fit
-
-    def reset(self) -> None:
-        """Forget the history (after a probe reboot: its clock restarted)."""
-        self.__init__()  # type: ignore[misc]
 
     def observe(self, device_s: float, arrival_s: float) -> None:
         """A packet whose *last* frame was sampled at ``device_s`` arrived at ``arrival_s``."""
