@@ -230,3 +230,26 @@ def test_virtual_source_is_a_sample_source_and_streams() -> None:
 
     items = _run(go())
     assert _kinds(items)[0] is StatusKind.CONNECTED and _kinds(items)[-1] is StatusKind.ENDED
+
+
+def test_cancelling_the_consumer_stops_and_disconnects() -> None:
+    """Ctrl-C cancels the task reading the stream: STOP is written and the link closed."""
+
+    async def go() -> tuple[list[str], object, object]:
+        async with running_virtual_probe(_ramp_block()) as (air, probe):
+            source = _source(air, probe)
+
+            async def consume() -> None:
+                async for _ in source.stream():
+                    pass
+
+            task = asyncio.get_running_loop().create_task(consume())
+            await asyncio.sleep(0.4)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            await asyncio.sleep(0.05)
+            return probe.counters.commands, probe._connection, source._client
+
+    commands, probe_link, client = _run(go())
+    assert commands[-1] == "STOP" and probe_link is None and client is None
