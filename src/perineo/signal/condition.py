@@ -22,7 +22,7 @@ from perineo.signal.buffer import History
 from perineo.signal.config import DetectorConfig
 from perineo.signal.resample import Resampled, ResampleState, resample
 
-_NOISE_TAU_S = 10.0
+_NOISE_FRAMES = 40
 _DRIFT_TAU_S = 30.0
 _HOLDOFF_MAX_S = 20.0
 _BREATH_WINDOWS = 15
@@ -70,6 +70,7 @@ class Conditioner:
         self.holdoff = False
         self._holdoff_s = 0.0
         self._rest_buf: list[FloatArray] = []
+        self._noise_frames: list[tuple[float, float]] = []
 
     @property
     def breath_allowance(self) -> float:
@@ -148,20 +149,21 @@ class Conditioner:
         self.drift = _ema(self.drift, step / fdt, fdt, _DRIFT_TAU_S)
         self.drift = min(max(self.drift, -0.1), cfg.baseline_up_cmH2O_s)
         r = h.get("r", f0, f1)
-        self.noise_sd = math.sqrt(_ema(self.noise_sd**2, float(np.var(r)), fdt, _NOISE_TAU_S))
         span = cfg.slope_span
         if len(r) > span:
+            # medians of recent frames: a cough at rest must not raise the thresholds
             sl = (r[span:] - r[:-span]) * (cfg.fs / span)
-            self.slope_sd = math.sqrt(
-                _ema(self.slope_sd**2, float(np.mean(sl**2)), fdt, _NOISE_TAU_S)
-            )
+            self._noise_frames.append((float(np.std(r)), float(np.sqrt(np.mean(sl**2)))))
+            del self._noise_frames[:-_NOISE_FRAMES]
+            self.noise_sd = float(np.median([f[0] for f in self._noise_frames]))
+            self.slope_sd = float(np.median([f[1] for f in self._noise_frames]))
         if self.has_abd:
             abd = h.get("abd", f0, f1)
             self.b_abd += (float(np.mean(abd)) - self.b_abd) * (
                 1.0 - math.exp(-fdt / cfg.baseline_tau_s)
             )
             dev = float(np.mean((abd - self.b_abd) ** 2))
-            self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, _NOISE_TAU_S))
+            self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, 10.0))
             self._learn_rest(sq, abd)
         if self.has_tilt:
             tilt = h.get("tilt", f0, f1)

@@ -40,14 +40,14 @@ class DetectorConfig:
     # contractions take longer) or is carried by abdominal pressure alone.
     min_width_s: float = 0.3
     spike_max_width_s: float = 0.6
-    spike_rise_s: float = 0.1
+    spike_rise_s: float = 0.12  # 10–90 % on the 8 Hz low-pass, which adds ~45 ms
     cough_abdominal_min: float = 8.0  # cmH2O: far beyond a breath
     spike_refractory_s: float = 0.6  # a cough's reflex twitch and tail follow it
     spike_settle_s: float = 0.2
     # Hold: the rise has levelled off when its slope is below this share of its steepest.
     plateau_fraction: float = 0.2
     # Release: the level falls below this share of the recent hold level.
-    release_fraction: float = 0.5
+    release_fraction: float = 0.65  # an incomplete release may stay at half the hold
     hold_ref_s: float = 1.5
     # Quick lifts on top of the hold.
     lift_min: float = 1.5

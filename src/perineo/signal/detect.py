@@ -312,7 +312,7 @@ class Detector:
             if amp < self._min_amp():
                 self._cancel(i, rep, artifact=False)
                 return
-            if width < cfg.min_width_s and self._is_spike(i, rep):
+            if (width < cfg.spike_max_width_s and self._is_spike(i, rep)) or width < 0.2:
                 self._cancel(i, rep, artifact=True)
                 return
             # a contraction without a hold (light or fast): it is already falling
@@ -505,7 +505,7 @@ class Detector:
             if rep.residual > limit:
                 self._add_error(rep, TechError.INCOMPLETE_RELEASE, h.at("avail", i))
                 self.cond.hold_off(rep.residual)
-                self._lo = max(self._lo, 0.0)
+        self.cond.thaw(h.at("t", i))
         self._finish_rep(rep, h.at("avail", i))
 
     def _cancel(self, i: int, rep: _Work, artifact: bool) -> None:
@@ -568,7 +568,8 @@ class Detector:
             push_abd = big_abd and a_med < cfg.push_pelvic_ratio * max(sq_med, 1e-6)
             push = push_abd and not lift_tilt
             bracing = not push and not push_tilt and a_med > 0
-            if bracing and abd >= cfg.bracing_ratio * a_med and (final or (i1 - j0) * self.dt >= 0.6):
+            long_enough = final or (i1 - j0) * self.dt >= 0.6
+            if bracing and abd >= cfg.bracing_ratio * a_med and long_enough:
                 self._add_error(rep, TechError.ABDOMINAL_BRACING, h.at("avail", i))
             if (rep.hold_i is not None and self.phase is Phase.HOLD) or final:
                 self._check_breath(i, rep)
@@ -609,7 +610,9 @@ class Detector:
             w = round(self.config.hold_ref_s * self.config.fs)
             j0 = max(rep.hold_i or f0, f1 - w)
             if f1 - j0 >= self.frame:
-                rep.hold_ref = float(np.median(h.get("r", j0, f1)))
+                # fatigue lowers the hold slowly; a faster fall is a release, not a new level
+                recent = float(np.median(h.get("r", j0, f1)))
+                rep.hold_ref = max(recent, rep.floor + 0.85 * (rep.hold_ref - rep.floor))
             self._judge_technique(f1 - 1, rep, final=False)
         quiet = self.phase is Phase.REST and self._pending is None and self._run == 0
         self.cond.frame_update(h, f0, f1, quiet=quiet, in_rest=self.phase is Phase.REST)

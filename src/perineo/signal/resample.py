@@ -76,6 +76,9 @@ def resample(
             origin, next_k = float(seg_t[0]), 0
         # grid points origin + k*dt for next_k <= k with grid time <= seg_t[-1]
         k_last = int(np.floor((seg_t[-1] - origin) * fs + 1e-6))
+        # exact rule (no tolerance) so that every split of the stream makes the same grid
+        while k_last >= next_k and origin + k_last * dt > seg_t[-1]:
+            k_last -= 1
         n = k_last - next_k + 1
         if n <= 0:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -107,9 +108,11 @@ def parse_recording(text: str, path: str = "<text>") -> Recording:
     cols = [names.index("t")] + [names.index(c.value) for c in chans]
     body = "\n".join(lines[hi + 1 :])
     try:
-        arr = np.loadtxt(
-            io.StringIO(body), delimiter=",", comments="#", ndmin=2, dtype=np.float64
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "input contained no data": reported below
+            arr = np.loadtxt(
+                io.StringIO(body), delimiter=",", comments="#", ndmin=2, dtype=np.float64
+            )
     except ValueError:
         arr = None
     if arr is None or (arr.size and arr.shape[1] != len(names)):

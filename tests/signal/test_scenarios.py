@@ -1,0 +1,122 @@
+"""Every event and technique error on the scenario made for it (simulator ground truth)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from perineo.signal.analysis import Analysis, analyze_block
+from perineo.signal.events import EventKind, TechError
+from perineo_sim import load_scenario, simulate
+from perineo_sim.compare import match, score
+
+
+@cache
+def run(name: str, seed: int = 1) -> tuple[list[dict], Analysis, dict]:
+    sim = simulate(load_scenario(name), seed=seed)
+    truth = sim.truth.to_json()
+    return truth["reps"], analyze_block(sim.block), truth
+
+
+def _pairs(name: str):
+    truth, an, _ = run(name)
+    det = [r.to_json() for r in an.reps]
+    return [(truth[i], det[j]) for i, j in match(truth, det)], truth, det
+
+
+@pytest.mark.parametrize("name", ["learn", "basic", "intensive", "mixed"])
+def test_every_repetition_is_found_once(name: str) -> None:
+    truth, an, _ = run(name)
+    tally = score(truth, [r.to_json() for r in an.reps])
+    assert tally.fn == 0
+    assert tally.fp == 0
+
+
+def test_intensive_events_in_order_and_on_time() -> None:
+    pairs, truth, _ = _pairs("intensive")
+    assert len(pairs) == len(truth)
+    for tr, d in pairs:
+        keys = ["onset_s", "hold_start_s", "hold_end_s", "release_s", "end_s"]
+        times = [d[k] for k in keys]
+        assert times == sorted(times)
+        assert abs(d["onset_s"] - tr["onset_s"]) < 0.15
+        assert 0 < d["onset_detected_s"] - tr["onset_s"] < 0.4
+        assert abs(d["hold_s"] - (tr["hold_end_s"] - tr["hold_start_s"])) < 0.5
+        assert len(d["quick_lifts_s"]) == len(tr["quick_lifts_s"])
+        for q_det, q_true in zip(d["quick_lifts_s"], tr["quick_lifts_s"], strict=True):
+            assert abs(q_det - q_true) < 0.2
+        assert d["errors"] == []
+
+
+def test_live_event_stream_for_one_repetition() -> None:
+    _, an, _ = run("intensive")
+    first = [e for e in an.events if e.rep == 0]
+    kinds = [e.kind for e in first]
+    order = [EventKind.ONSET, EventKind.HOLD_START, EventKind.HOLD_END, EventKind.RELEASE]
+    assert [k for k in kinds if k in order] == order
+    assert kinds[-1] is EventKind.REPETITION
+    assert kinds.count(EventKind.QUICK_LIFT) == len(an.reps[0].quick_lifts_s)
+    detected = [e.detected_s for e in first]
+    assert detected == sorted(detected)
+
+
+@pytest.mark.parametrize(
+    "name,error",
+    [
+        ("push_down", TechError.PUSH_DOWN),
+        ("abdominal_bracing", TechError.ABDOMINAL_BRACING),
+        ("breath_hold", TechError.BREATH_HOLD),
+        ("incomplete_release", TechError.INCOMPLETE_RELEASE),
+    ],
+)
+def test_error_scenario_flags_its_error(name: str, error: TechError) -> None:
+    pairs, _, _ = _pairs(name)
+    with_error = [(tr, d) for tr, d in pairs if error.value in tr["errors"]]
+    without = [(tr, d) for tr, d in pairs if error.value not in tr["errors"]]
+    assert with_error, "scenario has repetitions with the error"
+    assert all(error.value in d["errors"] for _, d in with_error)
+    assert sum(error.value in d["errors"] for _, d in without) <= max(1, len(without) // 10)
+
+
+def test_correct_lifts_carry_no_technique_error() -> None:
+    pairs, _, _ = _pairs("intensive")
+    assert all(not d["errors"] for _, d in pairs)
+
+
+def test_coughs_are_not_repetitions() -> None:
+    truth, an, full = run("coughs")
+    assert len(full["artifacts"]) >= 5
+    tally = score(truth, [r.to_json() for r in an.reps])
+    assert tally.fp == 0
+    assert len(an.artifacts) >= len(full["artifacts"]) // 2
+
+
+def test_squeeze_only_says_push_down_is_not_verifiable() -> None:
+    _, an, _ = run("squeeze_only")
+    assert TechError.PUSH_DOWN in an.unverifiable
+    assert TechError.BREATH_HOLD in an.unverifiable
+    assert all("push_down" not in r.to_json()["errors"] for r in an.reps)
+    assert all("push_down" in r.to_json()["unverifiable"] for r in an.reps)
+    assert an.to_json()["unverifiable_errors"] == [
+        "push_down",
+        "abdominal_bracing",
+        "breath_hold",
+    ]
+
+
+def test_gaps_are_reported_and_not_repetitions() -> None:
+    truth, an, full = run("noisy")
+    assert full["gaps"], "the noisy scenario drops packets"
+    assert an.gaps
+    tally = score(truth, [r.to_json() for r in an.reps])
+    assert tally.fp == 0
+
+
+def test_perfect_fast_contractions_are_counted() -> None:
+    truth, an, _ = run("perfect")
+    fast = [t for t in truth if t["kind"] == "fast"]
+    det = [r.to_json() for r in an.reps]
+    found = {i for i, _ in match(truth, det)}
+    assert fast
+    assert sum(truth.index(t) in found for t in fast) >= len(fast) - 1
