@@ -29,7 +29,6 @@ from perineo.tui.texts import Lang
 from perineo.tui.tracebuf import TraceBuffer
 from perineo.tui.view import CalibrationView, Connection, CueView, RepView, StatusView
 
-
 LAST_REP_WAIT_S = 8.0  # stream time to wait, after the program is done, for the last score
 
 

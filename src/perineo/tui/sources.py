@@ -11,6 +11,7 @@ from perineo.sources.base import SampleSource
 from perineo.tui.screens.home import Device, Scanner
 
 FOLLOW = "follow"  # the simulated person who follows the cues (the default)
+SCAN_S = 4.0
 
 
 def ble_available() -> bool:
@@ -46,17 +47,11 @@ class SourceChoices:
             return None
 
         async def scan() -> list[Device]:
-            from perineo.sources import ble
+            from perineo.sources.ble_support import scan_probes
 
-            found = await ble.scan()
             return [
-                Device(
-                    name=getattr(d, "name", None) or "?",
-                    address=d.address,
-                    rssi=getattr(d, "rssi", None),
-                    battery=getattr(d, "battery", None),
-                )
-                for d in found
+                Device(p.name or "?", p.address, rssi=p.rssi, battery=p.battery_percent)
+                for p in await scan_probes(SCAN_S)
             ]
 
         return scan

@@ -41,6 +41,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Bluetooth probes: not available here (use the simulator)",
         "Bluetooth-probar: ikkje tilgjengeleg her (bruk simulatoren)",
     ),
+    "home.scan_failed": (
+        "Bluetooth scan failed: {problem}. The simulator works without it.",
+        "Bluetooth-søket feila: {problem}. Simulatoren verkar utan.",
+    ),
     "home.none_found": ("No probe found yet.", "Fann ingen probe enno."),
     "home.device": (
         "{name}  signal {rssi} dBm  battery {battery}",

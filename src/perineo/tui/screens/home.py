@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from perineo.errors import PerineoError
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.messages import SourceChosen
 from perineo.tui.texts import Lang, tr
@@ -89,7 +90,11 @@ class HomeScreen(Screen[None]):
             return
         state = self.query_one("#scan-state", Static)
         state.update(tr(self.lang, "home.scanning"))
-        self.devices = list(await self.scanner())
+        try:
+            self.devices = list(await self.scanner())
+        except PerineoError as exc:  # no adapter, Bluetooth off, no permission
+            state.update(tr(self.lang, "home.scan_failed", problem=str(exc)))
+            return
         self._fill()
         state.update("" if self.devices else tr(self.lang, "home.none_found"))
 
