@@ -32,6 +32,10 @@ class Text(StrEnum):
     MVC = "mvc"
     CALIBRATED = "calibrated"
     GAP = "gap"
+    ASSESS_SQUEEZE = "assess_squeeze"
+    HOLD_UP = "hold_up"
+    FAST = "fast"
+    ASSESS_DONE = "assess_done"
     GOOD = "good"
     HOLD_SHORT = "hold_short"
     HOLD_LONG = "hold_long"
@@ -62,6 +66,10 @@ _EN: dict[Text, str] = {
     Text.MVC: "Squeeze as hard as you can ({k}/{m})",
     Text.CALIBRATED: "Calibrated – strongest squeeze {n} cmH2O",
     Text.GAP: "Signal lost – check the probe",
+    Text.ASSESS_SQUEEZE: "Squeeze as hard as you can and hold ({k}/{m})",
+    Text.HOLD_UP: "Hold as long as you can – {n} s",
+    Text.FAST: "Quick squeeze and let go ({k}/{m})",
+    Text.ASSESS_DONE: "Done – P {p} cmH2O, E {e} s, R {r}, F {f}",
     Text.GOOD: "Good!",
     Text.HOLD_SHORT: "Hold a little longer",
     Text.HOLD_LONG: "Let go a little sooner",
@@ -92,6 +100,10 @@ _NN: dict[Text, str] = {
     Text.MVC: "Trekk saman så hardt du kan ({k}/{m})",
     Text.CALIBRATED: "Ferdig – hardaste samantrekning {n} cmH2O",
     Text.GAP: "Signalet fall ut – sjekk proben",
+    Text.ASSESS_SQUEEZE: "Trekk saman så hardt du kan, og hald ({k}/{m})",
+    Text.HOLD_UP: "Hald så lenge du kan – {n} s",
+    Text.FAST: "Raskt løft, og slepp ({k}/{m})",
+    Text.ASSESS_DONE: "Ferdig – P {p} cmH2O, E {e} s, R {r}, F {f}",
     Text.GOOD: "Bra!",
     Text.HOLD_SHORT: "Prøv å halde litt lenger",
     Text.HOLD_LONG: "Slepp litt før",
