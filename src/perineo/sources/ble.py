@@ -303,8 +303,7 @@ class BleSource:
             StatusKind.QUALITY,
             now,
             detail=", ".join(problems),
-            value=0.0,
-            extra={"temperature_c": status.temperature_c},
+            extra={"temperature_c": status.temperature_c, "faults": int(status.faults)},
         )
 
     async def close(self) -> None:
