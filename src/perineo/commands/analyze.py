@@ -15,8 +15,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--block-s",
         type=float,
-        default=0.1,
-        help="seconds of samples fed to the detector at a time (default 0.1, like a live probe)",
+        default=10.0,
+        help=(
+            "seconds of samples fed to the live detector at a time (default 10; the events "
+            "are the same for any block size, 0.1 feeds it like a live probe)"
+        ),
     )
     from perineo.program.analyze_option import add_program_option
 
