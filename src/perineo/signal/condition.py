@@ -26,6 +26,8 @@ _NOISE_FRAMES = 40
 _DRIFT_TAU_S = 30.0
 _HOLDOFF_MAX_S = 20.0
 _BREATH_WINDOWS = 15
+_BREATH_SMOOTH_S = 0.25  # Gaussian sigma: keeps breaths (< 0.5 Hz), drops the heartbeat
+_OUTLIER = 3.0
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,11 @@ class Conditioner:
         self.holdoff = True
         self._holdoff_s = 0.0
 
-    def frame_update(self, h: History, f0: int, f1: int, *, quiet: bool, in_rest: bool) -> None:
+    def frame_update(
+        self, h: History, f0: int, f1: int, *, settled: bool, learn: bool, in_rest: bool
+    ) -> None:
+        """Once a frame: follow the resting level (when ``settled``) and learn noise, k and
+        breathing (when ``learn``: at rest, away from spikes and the end of a fall)."""
         cfg = self.cfg
         fdt = (f1 - f0) / cfg.fs
         sq = h.get("sq", f0, f1)
@@ -139,15 +145,18 @@ class Conditioner:
                 self._holdoff_s > _HOLDOFF_MAX_S
             ):
                 self.holdoff = False
-        if self.frozen or self.holdoff or not quiet:
+        if self.frozen or self.holdoff or not settled:
             self.b_sq += self.drift * fdt
+        else:
+            step = (m_sq - self.b_sq) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
+            up, down = cfg.baseline_up_cmH2O_s * fdt, cfg.baseline_down_cmH2O_s * fdt
+            step = min(max(step, -down), up)
+            self.b_sq += step
+            self.drift = _ema(self.drift, step / fdt, fdt, _DRIFT_TAU_S)
+            self.drift = min(max(self.drift, -0.1), cfg.baseline_up_cmH2O_s)
+        if not learn:
             self._rest_buf.clear()
             return
-        step = (m_sq - self.b_sq) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
-        step = min(max(step, -cfg.baseline_down_cmH2O_s * fdt), cfg.baseline_up_cmH2O_s * fdt)
-        self.b_sq += step
-        self.drift = _ema(self.drift, step / fdt, fdt, _DRIFT_TAU_S)
-        self.drift = min(max(self.drift, -0.1), cfg.baseline_up_cmH2O_s)
         r = h.get("r", f0, f1)
         span = cfg.slope_span
         if len(r) > span:
@@ -173,11 +182,12 @@ class Conditioner:
             self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, float(np.var(tilt)), fdt, 10.0))
 
     def _learn_rest(self, sq: FloatArray, abd: FloatArray) -> None:
-        """Learn k and the breathing size from ~5 s windows of quiet rest.
+        """Learn k and the breathing size from windows of quiet rest.
 
-        Both channels are detrended per window, so the slow tail of a release or the
-        warm-up drift cannot pose as abdominal transmission; only breathing (and coughs
-        at rest) remain, and they reach the balloon through k.
+        Both channels are smoothed to the breathing band and detrended per window, so the
+        heartbeat, the slow tail of a release and the warm-up drift cannot pose as
+        abdominal transmission; a window far larger than the usual (a cough, a sigh) is
+        left out.
         """
         cfg = self.cfg
         self._rest_buf.append(np.column_stack((sq, abd)))
@@ -185,18 +195,23 @@ class Conditioner:
         if sum(len(b) for b in self._rest_buf) < need:
             return
         win = np.concatenate(self._rest_buf)[-need:]
-        self._rest_buf = [win[len(win) // 5 :]]
-        y = detrend(win[:, 0])
-        x = detrend(win[:, 1])
-        lam = math.exp(-cfg.breath_window_s / 5 / cfg.k_memory_s)
-        self._sxy = lam * self._sxy + float(np.dot(x, y)) / 5
-        self._sxx = lam * self._sxx + float(np.dot(x, x)) / 5
+        self._rest_buf = [win[need // 2 :]]
+        sigma = _BREATH_SMOOTH_S * cfg.fs
+        y = detrend(filters.smooth(win[:, 0], sigma))
+        x = detrend(filters.smooth(win[:, 1], sigma))
+        size = float(np.sqrt(np.mean(x**2)))
+        wins = self._breath_windows
+        if len(wins) >= 3 and size > _OUTLIER * float(np.median(wins)):
+            return
+        wins.append(size)
+        del wins[:-_BREATH_WINDOWS]
+        # a median of recent windows: one cough or sigh does not move it
+        self.breath_rms = float(np.median(wins))
+        lam = math.exp(-cfg.breath_window_s / 2 / cfg.k_memory_s)
+        self._sxy = lam * self._sxy + float(np.dot(x, y)) / 2
+        self._sxx = lam * self._sxx + float(np.dot(x, x)) / 2
         w = cfg.k_prior_weight_s * cfg.fs * 0.5
         self.k = min(max((self._sxy + cfg.k_prior * w) / (self._sxx + w), 0.0), cfg.k_max)
-        self._breath_windows.append(float(np.sqrt(np.mean(x**2))))
-        del self._breath_windows[:-_BREATH_WINDOWS]
-        # a median of recent windows: one cough or sigh does not move it
-        self.breath_rms = float(np.median(self._breath_windows))
 
 
 def detrend(x: FloatArray) -> FloatArray:
@@ -206,6 +221,6 @@ def detrend(x: FloatArray) -> FloatArray:
     return x - np.polyval(coef, n)
 
 
-def detrended_rms(x: FloatArray) -> float:
-    """RMS of ``x`` about its straight-line trend (breathing size in a window)."""
-    return float(np.sqrt(np.mean(detrend(x) ** 2)))
+def breathing_size(abd: FloatArray, fs: float) -> float:
+    """RMS of the abdominal pressure in the breathing band over a window (cmH2O)."""
+    return float(np.sqrt(np.mean(detrend(filters.smooth(abd, _BREATH_SMOOTH_S * fs)) ** 2)))

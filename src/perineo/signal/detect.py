@@ -16,10 +16,12 @@ import numpy as np
 from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
 from perineo.signal import filters
 from perineo.signal.buffer import History
-from perineo.signal.condition import Conditioner, detrended_rms
+from perineo.signal.condition import Conditioner, breathing_size
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo.signal.timing import knee_back, knee_forward, steepest
+
+_SETTLE_AFTER_S = 1.0  # the end of a fall still settles this long: learn nothing from it
 
 
 class Phase(StrEnum):
@@ -586,7 +588,7 @@ class Detector:
         start = rep.trig_i + round(0.5 * cfg.fs)
         if i_end - start < w:
             return
-        rms = detrended_rms(self.hist.get("abd", i_end - w, i_end))
+        rms = breathing_size(self.hist.get("abd", i_end - w, i_end), cfg.fs)
         if rms < cfg.breath_ratio * self.cond.breath_rms:
             self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
 
@@ -614,8 +616,15 @@ class Detector:
                 recent = float(np.median(h.get("r", j0, f1)))
                 rep.hold_ref = max(recent, rep.floor + 0.85 * (rep.hold_ref - rep.floor))
             self._judge_technique(f1 - 1, rep, final=False)
-        quiet = self.phase is Phase.REST and self._pending is None and self._run == 0
-        self.cond.frame_update(h, f0, f1, quiet=quiet, in_rest=self.phase is Phase.REST)
+        rest = self.phase is Phase.REST
+        pend = self._pending
+        learn = (
+            rest
+            and self._run == 0
+            and self._refractory_i is None
+            and (pend is None or h.at("t", f1 - 1) - (pend.end_s or 0.0) >= _SETTLE_AFTER_S)
+        )
+        self.cond.frame_update(h, f0, f1, settled=learn and pend is None, learn=learn, in_rest=rest)
 
     def _on_segment_start(self, i: int) -> None:
         self._seg_start = i
