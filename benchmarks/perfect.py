@@ -1,0 +1,158 @@
+"""PERFECT on simulated assessments: measured P, E, R, F against the simulator's truth.
+
+Truth is computed from the simulator's plan with the same definitions as the report
+(docs/clinician.md): P the best peak above rest, E the first hold's time above 65 % of its
+own peak (noise-free), R the holds among the first ten held at least E − 1 s, F the fast
+contractions (push-downs count for nothing). Targets: R and F equal, |E| <= 1 s,
+|P| <= 1 cmH2O.
+
+Usage: python benchmarks/perfect.py [--seeds N] [--scenario NAME ...] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from perineo.assess import perfect
+from perineo.assess.model import (
+    ENDURANCE_FRACTION,
+    ENDURANCE_MAX_S,
+    FAST_MAX,
+    REPETITION_TOLERANCE_S,
+    REPETITIONS_MAX,
+)
+from perineo.signal.analysis import analyze_block
+from perineo_sim import SimResult, load_scenario, simulate
+
+SCENARIOS = (
+    "perfect",
+    "perfect_squeeze",
+    "perfect_squeeze_abdominal",
+    "perfect_squeeze_tilt",
+    "perfect_weak",
+    "perfect_push",
+)
+GRID_HZ = 1000.0
+
+
+@dataclass(frozen=True)
+class Numbers:
+    power: float | None
+    endurance: float | None
+    repetitions: int
+    fast: int
+
+
+def held_truth(res: SimResult, i: int) -> float:
+    """Noise-free time the i-th planned repetition stays above the fraction of its peak."""
+    spec = res.plan.reps[i]
+    g = np.arange(spec.onset_s, spec.end_s + 0.01, 1.0 / GRID_HZ)
+    pf, iap, _ = spec.render(g)
+    y = pf + res.plan.fit.k * iap
+    after = g >= spec.hold_start_s
+    below = np.flatnonzero(y[after] < ENDURANCE_FRACTION * float(np.max(y)))
+    return float(g[after][below[0]] if len(below) else g[-1]) - spec.hold_start_s
+
+
+def truth_numbers(res: SimResult) -> Numbers:
+    reps = res.truth.reps
+    ok = [i for i, r in enumerate(reps) if "push_down" not in r.errors]
+    holds = [i for i, r in enumerate(reps) if r.kind == "endurance"][:REPETITIONS_MAX]
+    first = next((i for i in holds if i in ok), None)
+    e = None if first is None else min(held_truth(res, first), ENDURANCE_MAX_S)
+    r = 0
+    if e is not None:
+        r = sum(i in ok and held_truth(res, i) >= e - REPETITION_TOLERANCE_S for i in holds)
+    return Numbers(
+        power=max((reps[i].peak_cmH2O for i in ok), default=None),
+        endurance=e,
+        repetitions=r,
+        fast=min(FAST_MAX, sum(reps[i].kind == "fast" for i in ok)),
+    )
+
+
+def measure(res: SimResult) -> Numbers:
+    an = analyze_block(res.block)
+    p = perfect(res.block, an.reps)
+    return Numbers(p.power_cmH2O, p.endurance_s, p.repetitions, p.fast)
+
+
+def run(scenario: str, seed: int) -> dict[str, object]:
+    res = simulate(load_scenario(scenario), seed)
+    truth, got = truth_numbers(res), measure(res)
+
+    def diff(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else round(a - b, 2)
+
+    dp, de = diff(got.power, truth.power), diff(got.endurance, truth.endurance)
+    return {
+        "scenario": scenario,
+        "seed": seed,
+        "truth": truth.__dict__,
+        "measured": got.__dict__,
+        "dP": dp,
+        "dE": de,
+        "R_ok": got.repetitions == truth.repetitions,
+        "F_ok": got.fast == truth.fast,
+        "P_ok": dp is not None and abs(dp) <= 1.0,
+        "E_ok": de is not None and abs(de) <= 1.0,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--scenario", nargs="*", default=list(SCENARIOS))
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    rows = []
+    t0 = time.perf_counter()
+    for scn in args.scenario:
+        for seed in range(args.seeds):
+            row = run(scn, seed)
+            rows.append(row)
+            if not args.json:
+                t, m = row["truth"], row["measured"]
+                flags = "".join(k[0] if row[f"{k}_ok"] else "-" for k in ("P", "E", "R", "F"))
+                print(
+                    f"{scn:26} {seed:3}  {flags}  P {_f(m['power'])}/{_f(t['power'])} "
+                    f"E {_f(m['endurance'])}/{_f(t['endurance'])} "
+                    f"R {m['repetitions']}/{t['repetitions']} F {m['fast']}/{t['fast']}"
+                )
+    summary = {}
+    for scn in args.scenario:
+        sel = [r for r in rows if r["scenario"] == scn]
+        de = [abs(r["dE"]) for r in sel if r["dE"] is not None]
+        dp = [abs(r["dP"]) for r in sel if r["dP"] is not None]
+        summary[scn] = {
+            "sessions": len(sel),
+            "P_within_1": sum(r["P_ok"] for r in sel),
+            "E_within_1": sum(r["E_ok"] for r in sel),
+            "R_equal": sum(r["R_ok"] for r in sel),
+            "F_equal": sum(r["F_ok"] for r in sel),
+            "max_abs_dP": max(dp, default=None),
+            "max_abs_dE": max(de, default=None),
+        }
+    if args.json:
+        print(json.dumps({"rows": rows, "summary": summary}, indent=1))
+        return
+    print(f"\n{'scenario':26} {'n':>3} {'P±1':>4} {'E±1':>4} {'R=':>4} {'F=':>4} {'max|dP|':>8} {'max|dE|':>8}")
+    for scn, s in summary.items():
+        print(
+            f"{scn:26} {s['sessions']:3} {s['P_within_1']:4} {s['E_within_1']:4} "
+            f"{s['R_equal']:4} {s['F_equal']:4} {_f(s['max_abs_dP']):>8} {_f(s['max_abs_dE']):>8}"
+        )
+    print(f"({time.perf_counter() - t0:.1f} s)")
+
+
+def _f(x: object) -> str:
+    return "—" if x is None else f"{x:.1f}" if isinstance(x, float) else str(x)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Per-contraction measurements from the samples: local rest, peak, time held.
+
+Pure functions over arrays and the detector's repetitions; nothing is changed in place.
+The detector says *where* each contraction is (one code path with training); these
+functions measure it against a resting level that follows the balloon's warm-up drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+
+from perineo.samples import FloatArray
+from perineo.signal.events import Repetition, TechError
+
+PEAK_SMOOTH_S = 0.04  # takes the sensor noise off a peak without flattening a 1-s contraction
+HOLD_SMOOTH_S = 0.25  # breathing and noise must not end a hold early
+REST_HALF_WINDOW_S = 5.0  # the resting level is the median of rest samples within ±5 s
+REST_GRID_S = 0.5
+MARGIN_BEFORE_S = 0.3  # rest ends this long before an onset
+MARGIN_AFTER_S = 0.8  # and starts again this long after the end of a fall
+
+
+def rest_mask(t: FloatArray, reps: Sequence[Repetition]) -> np.ndarray:
+    """True where the person rests: outside every repetition and its kept residual."""
+    mask = np.ones(len(t), dtype=bool)
+    for i, r in enumerate(reps):
+        end = r.end_s if r.end_s is not None else float(t[-1])
+        if TechError.INCOMPLETE_RELEASE in r.errors:
+            end = reps[i + 1].onset_s if i + 1 < len(reps) else float(t[-1])
+        mask &= ~((t > r.onset_s - MARGIN_BEFORE_S) & (t < end + MARGIN_AFTER_S))
+    return mask
+
+
+def rest_curve(t: FloatArray, x: FloatArray, mask: np.ndarray) -> FloatArray:
+    """The resting level of ``x`` at every sample: a running median over rest samples only.
+
+    Inside a contraction it is interpolated from the rest on both sides, so a drifting
+    baseline (a balloon warming up) is followed rather than frozen at the onset.
+    """
+    if len(t) == 0:
+        return np.zeros(0)
+    if not mask.any():
+        return np.full(len(t), float(np.median(x)))
+    grid = np.arange(float(t[0]), float(t[-1]) + REST_GRID_S, REST_GRID_S)
+    tr, xr = t[mask], x[mask]
+    lo = np.searchsorted(tr, grid - REST_HALF_WINDOW_S)
+    hi = np.searchsorted(tr, grid + REST_HALF_WINDOW_S)
+    vals = np.full(len(grid), np.nan)
+    for j, (a, b) in enumerate(zip(lo, hi, strict=True)):
+        if b - a >= 10:
+            vals[j] = float(np.median(xr[a:b]))
+    ok = ~np.isnan(vals)
+    if not ok.any():
+        return np.full(len(t), float(np.median(xr)))
+    return np.interp(t, grid[ok], vals[ok])
+
+
+def smooth(t: FloatArray, x: FloatArray, sigma_s: float) -> FloatArray:
+    """Gaussian smoothing with a width in seconds (the sample rate is read from ``t``)."""
+    if len(x) < 3:
+        return np.asarray(x, dtype=float).copy()
+    dt = float(np.median(np.diff(t)))
+    return gaussian_filter1d(np.asarray(x, dtype=float), max(sigma_s / dt, 0.5), mode="nearest")
+
+
+def window(t: FloatArray, start_s: float, end_s: float) -> slice:
+    lo, hi = np.searchsorted(t, (start_s, end_s))
+    return slice(int(lo), int(max(hi, lo + 1)))
+
+
+def peak_above_rest(t: FloatArray, above: FloatArray, start_s: float, end_s: float) -> float:
+    """Highest lightly smoothed level above rest between ``start_s`` and ``end_s``."""
+    s = window(t, start_s, end_s)
+    seg = above[s]
+    return float(np.max(seg)) if len(seg) else 0.0
+
+
+def held_seconds(
+    t: FloatArray,
+    above: FloatArray,
+    hold_start_s: float,
+    end_s: float,
+    peak_cmH2O: float,
+    fraction: float,
+) -> float:
+    """Seconds from ``hold_start_s`` until the level first falls below ``fraction`` of the
+    peak (``above`` is the smoothed level above rest)."""
+    s = window(t, hold_start_s, end_s)
+    seg, ts = above[s], t[s]
+    if len(seg) == 0:
+        return 0.0
+    below = np.flatnonzero(seg < fraction * peak_cmH2O)
+    if len(below) == 0:
+        return float(ts[-1] - hold_start_s)
+    i = int(below[0])
+    if i == 0:
+        return 0.0
+    # the crossing, between two samples
+    y0, y1 = float(seg[i - 1]), float(seg[i])
+    level = fraction * peak_cmH2O
+    u = (y0 - level) / (y0 - y1) if y0 != y1 else 0.0
+    return float(ts[i - 1] + u * (ts[i] - ts[i - 1]) - hold_start_s)

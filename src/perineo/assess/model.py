@@ -1,0 +1,158 @@
+"""Values of a clinic assessment (PERFECT): steps, contractions, findings, the result.
+
+Every definition is in ``docs/clinician.md``; the constants here are the ones it quotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+# E: a hold lasts while the squeeze stays above this fraction of its own peak (a fall of
+# 35 %, our reading of Laycock & Jerwood 2001; see docs/clinician.md).
+ENDURANCE_FRACTION = 0.65
+ENDURANCE_MAX_S = 10.0
+REPETITIONS_MAX = 10
+FAST_MAX = 10
+# R: a repetition "reaches the endurance" if it is held at least E minus this tolerance.
+REPETITION_TOLERANCE_S = 1.0
+
+
+class Step(StrEnum):
+    """The parts of a PERFECT assessment, in order."""
+
+    REST = "rest"
+    POWER = "power"  # three maximal contractions
+    ENDURANCE = "endurance"  # the first maximal hold (E) and its repetitions (R)
+    RECOVERY = "recovery"  # a minute's rest
+    FAST = "fast"  # 1-s maximal contractions (F)
+
+
+class Movement(StrEnum):
+    """What the pelvic floor did: the correct-contraction check."""
+
+    LIFT = "lift"
+    PUSH_DOWN = "push_down"
+    NOT_VERIFIABLE = "not_verifiable"  # squeeze-only probe: a push cannot be told from a lift
+
+
+@dataclass(frozen=True)
+class StepSpan:
+    """When a step ran, in the recording's clock."""
+
+    step: Step
+    start_s: float
+    end_s: float
+
+    def contains(self, t: float) -> bool:
+        return self.start_s <= t < self.end_s
+
+    def to_json(self) -> dict[str, object]:
+        return {"step": self.step.value, "start_s": _r(self.start_s), "end_s": _r(self.end_s)}
+
+
+@dataclass(frozen=True)
+class Contraction:
+    """One contraction, timed and classified (ECT: every contraction timed)."""
+
+    index: int
+    step: Step
+    onset_s: float
+    hold_start_s: float | None
+    release_s: float | None
+    end_s: float | None
+    peak_cmH2O: float  # above the local resting level
+    held_s: float | None  # time above ENDURANCE_FRACTION of its own peak, from hold start
+    rise_time_s: float | None  # onset to hold start (to the top, for a fast contraction)
+    relax_time_s: float | None  # release to the end of the fall
+    movement: Movement
+    errors: tuple[str, ...] = ()  # technique errors (DESIGN.md names)
+    relaxed: bool | None = None  # complete relaxation afterwards (None: not decided)
+    residual_cmH2O: float | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "index": self.index,
+            "step": self.step.value,
+            "onset_s": _r(self.onset_s),
+            "hold_start_s": _r(self.hold_start_s),
+            "release_s": _r(self.release_s),
+            "end_s": _r(self.end_s),
+            "peak_cmH2O": _r(self.peak_cmH2O, 1),
+            "held_s": _r(self.held_s, 2),
+            "rise_time_s": _r(self.rise_time_s),
+            "relax_time_s": _r(self.relax_time_s),
+            "classification": self.movement.value,
+            "errors": list(self.errors),
+            "relaxed": self.relaxed,
+            "residual_cmH2O": _r(self.residual_cmH2O, 1),
+        }
+
+
+@dataclass(frozen=True)
+class OxfordBand:
+    """A modified-Oxford-like band for a squeeze pressure (probe-dependent)."""
+
+    grade: int  # 0 below the lowest band, 1–5
+    label: str
+    low_cmH2O: float
+    high_cmH2O: float | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "grade": self.grade,
+            "label": self.label,
+            "low_cmH2O": self.low_cmH2O,
+            "high_cmH2O": self.high_cmH2O,
+            "source": "Angelo et al. 2017, PLoS ONE 12(10):e0187045; probe-dependent",
+        }
+
+
+@dataclass(frozen=True)
+class Perfect:
+    """The PERFECT numbers of one assessment and everything they were computed from."""
+
+    power_cmH2O: float | None
+    band: OxfordBand | None
+    endurance_s: float | None
+    repetitions: int
+    fast: int
+    resting_cmH2O: float | None
+    contractions: tuple[Contraction, ...]
+    steps: tuple[StepSpan, ...]
+    channels: tuple[str, ...]
+    summary: str
+    findings: tuple[str, ...] = ()
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """``P 32 cmH2O · E 7 s · R 6 · F 8``"""
+        p = "–" if self.power_cmH2O is None else f"{self.power_cmH2O:.0f}"
+        e = "–" if self.endurance_s is None else f"{self.endurance_s:.0f}"
+        return f"P {p} cmH2O · E {e} s · R {self.repetitions} · F {self.fast}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "power_cmH2O": _r(self.power_cmH2O, 1),
+            "endurance_s": _r(self.endurance_s, 1),
+            "repetitions": self.repetitions,
+            "fast": self.fast,
+            "resting_cmH2O": _r(self.resting_cmH2O, 1),
+            "contractions": [c.to_json() for c in self.contractions],
+            "perfect": self.line(),
+            "power_band": None if self.band is None else self.band.to_json(),
+            "summary": self.summary,
+            "findings": list(self.findings),
+            "channels": list(self.channels),
+            "steps": [s.to_json() for s in self.steps],
+            "definitions": {
+                "endurance_fraction": ENDURANCE_FRACTION,
+                "endurance_max_s": ENDURANCE_MAX_S,
+                "repetition_tolerance_s": REPETITION_TOLERANCE_S,
+            },
+            **self.extra,
+        }
+
+
+def _r(x: float | None, nd: int = 3) -> float | None:
+    return None if x is None else round(float(x), nd)

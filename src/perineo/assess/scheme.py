@@ -1,0 +1,185 @@
+"""PERFECT from a recording: the detector's repetitions measured on the samples.
+
+``perfect(block, reps, steps)`` is a pure function. Steps come from the guided assessment
+(the cues the clinician gave); for a plain recording :func:`infer_steps` finds them from
+the long rest before the fast contractions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from perineo.assess import measures as m
+from perineo.assess.bands import band_for
+from perineo.assess.model import (
+    ENDURANCE_FRACTION,
+    ENDURANCE_MAX_S,
+    FAST_MAX,
+    REPETITION_TOLERANCE_S,
+    REPETITIONS_MAX,
+    Contraction,
+    Movement,
+    Perfect,
+    Step,
+    StepSpan,
+)
+from perineo.assess.technique import findings, movement, summary_sentence
+from perineo.samples import Channel, SampleBlock
+from perineo.signal.detect import unverifiable_errors
+from perineo.signal.events import Repetition, TechError
+
+RECOVERY_MIN_S = 30.0  # a pause this long before short contractions starts the fast step
+REST_LEVEL_S = 15.0  # the resting level: the last 15 s of the rest step
+
+
+def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tuple[StepSpan, ...]:
+    """Steps of a recording made without cues: rest, holds, then (after the last pause of
+    at least 30 s) fast contractions."""
+    if not reps:
+        return (StepSpan(Step.REST, start_s, end_s),)
+    first = reps[0].onset_s
+    spans = [StepSpan(Step.REST, start_s, first)]
+    split = None
+    for i in range(1, len(reps)):
+        prev_end = reps[i - 1].end_s if reps[i - 1].end_s is not None else reps[i - 1].onset_s
+        if reps[i].onset_s - prev_end >= RECOVERY_MIN_S:
+            split = i
+    if split is None:
+        spans.append(StepSpan(Step.ENDURANCE, first, end_s))
+        return tuple(spans)
+    prev = reps[split - 1]
+    pause_start = (prev.end_s if prev.end_s is not None else prev.onset_s) + 1.0
+    fast_start = reps[split].onset_s - 1.0
+    spans += [
+        StepSpan(Step.ENDURANCE, first, pause_start),
+        StepSpan(Step.RECOVERY, pause_start, fast_start),
+        StepSpan(Step.FAST, fast_start, end_s),
+    ]
+    return tuple(spans)
+
+
+def step_at(steps: Sequence[StepSpan], t: float) -> Step:
+    """The step running at ``t`` (the last one started before it)."""
+    current = steps[0].step if steps else Step.ENDURANCE
+    for s in steps:
+        if s.start_s <= t:
+            current = s.step
+    return current
+
+
+def resting_level(block: SampleBlock, rest: np.ndarray, steps: Sequence[StepSpan]) -> float | None:
+    """Median squeeze (absolute cmH2O) over the last seconds of the rest step."""
+    t, sq = block.t, block.data[Channel.SQUEEZE]
+    span = next((s for s in steps if s.step is Step.REST), None)
+    sel = rest.copy()
+    if span is not None and span.end_s - span.start_s >= 2.0:
+        sel &= (t >= max(span.start_s, span.end_s - REST_LEVEL_S)) & (t < span.end_s)
+    if not sel.any():
+        sel = rest
+    return float(np.median(sq[sel])) if sel.any() else None
+
+
+def contractions(
+    block: SampleBlock, reps: Sequence[Repetition], steps: Sequence[StepSpan]
+) -> tuple[Contraction, ...]:
+    """Every repetition measured on the samples, with its step and classification."""
+    t, sq = block.t, block.data[Channel.SQUEEZE]
+    if len(t) == 0:
+        return ()
+    rest = m.rest_mask(t, reps)
+    base = m.rest_curve(t, sq, rest)
+    lite = m.smooth(t, sq, m.PEAK_SMOOTH_S) - base
+    heavy = m.smooth(t, sq, m.HOLD_SMOOTH_S) - base
+    out = []
+    for i, r in enumerate(reps):
+        end = r.end_s if r.end_s is not None else float(t[-1])
+        peak = m.peak_above_rest(t, lite, r.onset_s, end)
+        held = None
+        if r.hold_start_s is not None:
+            held = m.held_seconds(t, heavy, r.hold_start_s, end, peak, ENDURANCE_FRACTION)
+        relaxed = None
+        if TechError.INCOMPLETE_RELEASE in r.errors:
+            relaxed = False
+        elif r.residual_cmH2O is not None or r.end_s is not None:
+            relaxed = True
+        out.append(
+            Contraction(
+                index=i,
+                step=step_at(steps, r.onset_s),
+                onset_s=r.onset_s,
+                hold_start_s=r.hold_start_s,
+                release_s=r.release_s,
+                end_s=r.end_s,
+                peak_cmH2O=peak,
+                held_s=held,
+                rise_time_s=r.rise_time_s,
+                relax_time_s=r.fall_time_s,
+                movement=movement(r),
+                errors=tuple(e.value for e in r.errors),
+                relaxed=relaxed,
+                residual_cmH2O=r.residual_cmH2O,
+            )
+        )
+    return tuple(out)
+
+
+def perfect(
+    block: SampleBlock,
+    reps: Sequence[Repetition],
+    steps: Sequence[StepSpan] | None = None,
+) -> Perfect:
+    """The PERFECT numbers of a recording and its detected repetitions."""
+    t = block.t
+    t0, t1 = (float(t[0]), float(t[-1])) if len(t) else (0.0, 0.0)
+    spans = tuple(steps) if steps else infer_steps(reps, t0, t1)
+    cs = contractions(block, reps, spans)
+    valid = [c for c in cs if c.movement is not Movement.PUSH_DOWN]
+    power = max((c.peak_cmH2O for c in valid if c.step is not Step.REST), default=None)
+    holds = [c for c in cs if c.step is Step.ENDURANCE][:REPETITIONS_MAX]
+    first = next(
+        (c for c in holds if c.movement is not Movement.PUSH_DOWN and c.held_s is not None), None
+    )
+    endurance = None
+    if first is not None and first.held_s is not None:
+        endurance = min(first.held_s, ENDURANCE_MAX_S)
+    reps_ok = 0
+    if endurance is not None:
+        need = endurance - REPETITION_TOLERANCE_S
+        reps_ok = sum(
+            c.movement is not Movement.PUSH_DOWN and c.held_s is not None and c.held_s >= need
+            for c in holds
+        )
+    fast = [c for c in valid if c.step is Step.FAST]
+    channels = tuple(c.value for c in block.channels)
+    unverifiable = tuple(e.value for e in unverifiable_errors(block.channels))
+    rest = m.rest_mask(t, reps)
+    return Perfect(
+        power_cmH2O=power,
+        band=band_for(power),
+        endurance_s=endurance,
+        repetitions=min(reps_ok, REPETITIONS_MAX),
+        fast=min(len(fast), FAST_MAX),
+        resting_cmH2O=resting_level(block, rest, spans) if len(t) else None,
+        contractions=cs,
+        steps=spans,
+        channels=channels,
+        summary=summary_sentence(cs, unverifiable),
+        findings=findings(cs),
+        extra={
+            "unverifiable": list(unverifiable),
+            "fast_times": [
+                {
+                    "onset_s": round(c.onset_s, 3),
+                    "rise_time_s": _r(c.rise_time_s),
+                    "relax_time_s": _r(c.relax_time_s),
+                }
+                for c in fast[:FAST_MAX]
+            ],
+        },
+    )
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
