@@ -73,6 +73,9 @@ class Conditioner:
         self._holdoff_s = 0.0
         self._rest_buf: list[FloatArray] = []
         self._noise_frames: list[tuple[float, float]] = []
+        self._r_buf: list[FloatArray] = []
+        self._slow_windows: list[float] = []
+        self.slow_sd = 0.0
 
     @property
     def breath_allowance(self) -> float:
@@ -156,6 +159,7 @@ class Conditioner:
             self.drift = min(max(self.drift, -0.1), cfg.baseline_up_cmH2O_s)
         if not learn:
             self._rest_buf.clear()
+            self._r_buf.clear()
             return
         r = h.get("r", f0, f1)
         span = cfg.slope_span
@@ -166,6 +170,7 @@ class Conditioner:
             del self._noise_frames[:-_NOISE_FRAMES]
             self.noise_sd = float(np.median([f[0] for f in self._noise_frames]))
             self.slope_sd = float(np.median([f[1] for f in self._noise_frames]))
+        self._learn_slow(r)
         if self.has_abd:
             abd = h.get("abd", f0, f1)
             self.b_abd += (float(np.mean(abd)) - self.b_abd) * (
@@ -180,6 +185,24 @@ class Conditioner:
                 1.0 - math.exp(-fdt / cfg.baseline_tau_s)
             )
             self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, float(np.var(tilt)), fdt, 10.0))
+
+    def _learn_slow(self, r: FloatArray) -> None:
+        """Slow swings of the detection signal at rest (breathing when no abdominal channel
+        removes it, posture): a repetition must stand out from them, not only from noise."""
+        cfg = self.cfg
+        self._r_buf.append(np.asarray(r, dtype=float).copy())
+        need = round(cfg.breath_window_s * cfg.fs)
+        if sum(len(b) for b in self._r_buf) < need:
+            return
+        win = np.concatenate(self._r_buf)[-need:]
+        self._r_buf = [win[need // 2 :]]
+        size = float(np.std(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
+        wins = self._slow_windows
+        if len(wins) >= 3 and size > _OUTLIER * float(np.median(wins)):
+            return
+        wins.append(size)
+        del wins[:-_BREATH_WINDOWS]
+        self.slow_sd = float(np.median(wins))
 
     def _learn_rest(self, sq: FloatArray, abd: FloatArray) -> None:
         """Learn k and the breathing size from windows of quiet rest.

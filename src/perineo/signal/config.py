@@ -35,6 +35,10 @@ class DetectorConfig:
     # A repetition must reach this above its starting level (weak contractions are ~8).
     min_amplitude: float = 2.5
     min_amplitude_sigmas: float = 5.0
+    # ... and from the slow swings at rest (breathing seen by the squeeze balloon).
+    slow_sigmas_amplitude: float = 4.0
+    slow_sigmas_high: float = 3.0
+    rerise_window_s: float = 2.0
     # Coughs, sneezes and movement spikes are narrower than any voluntary contraction.
     # (width at half height); a spike also rises ballistically (< ~0.1 s, voluntary
     # contractions take longer) or is carried by abdominal pressure alone.

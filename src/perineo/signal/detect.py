@@ -220,7 +220,10 @@ class Detector:
 
     def _thr_hi(self) -> float:
         cfg = self.config
-        return max(cfg.onset_high_min, cfg.onset_high_sigmas * self.cond.noise_sd)
+        c = self.cond
+        return max(
+            cfg.onset_high_min, cfg.onset_high_sigmas * c.noise_sd, cfg.slow_sigmas_high * c.slow_sd
+        )
 
     def _thr_slope(self) -> float:
         cfg = self.config
@@ -228,7 +231,12 @@ class Detector:
 
     def _min_amp(self) -> float:
         cfg = self.config
-        return max(cfg.min_amplitude, cfg.min_amplitude_sigmas * self.cond.noise_sd)
+        c = self.cond
+        return max(
+            cfg.min_amplitude,
+            cfg.min_amplitude_sigmas * c.noise_sd,
+            cfg.slow_sigmas_amplitude * c.slow_sd,
+        )
 
     def _slope(self, i: int) -> float:
         span = min(self.config.slope_span, i - self._seg_start)
@@ -345,14 +353,17 @@ class Detector:
             if (hi[0] - t10) * self.dt < cfg.spike_rise_s:
                 return True
         if self.has_abd:
+            # a cough: a ballistic abdominal spike, gone again (with the pelvic floor's
+            # reflex twitch); a push-down rises in the abdomen as slowly as a contraction
             sq = float(np.max(h.get("sq", rep.trig_i, i + 1))) - self.cond.b_sq
-            a = float(np.max(h.get("a", rep.trig_i, i + 1)))
-            if a < cfg.push_pelvic_ratio * sq:
-                return True
-            # a cough's abdominal spike, gone again, with the pelvic floor's reflex twitch
             abd = h.get("abd", j0, i + 1) - self.cond.b_abd
-            top = float(np.max(abd))
-            return top >= max(cfg.cough_abdominal_min, 0.5 * sq) and abd[-1] < 0.3 * top
+            k_top = int(np.argmax(abd))
+            top = float(abd[k_top])
+            if top < max(cfg.cough_abdominal_min, 0.5 * sq) or abd[-1] >= 0.3 * top:
+                return False
+            below = np.flatnonzero(abd[:k_top] <= 0.1 * top)
+            start = int(below[-1]) if len(below) else 0
+            return (k_top - start) * self.dt < cfg.spike_rise_s
         return False
 
     def _confirm_hold(self, i: int, rep: _Work) -> None:
@@ -375,6 +386,17 @@ class Detector:
         h = self.hist
         if r > rep.peak:
             rep.peak, rep.peak_i = r, i
+        if (
+            not rep.lifts
+            and rep.hold_i is not None
+            and (i - rep.hold_i) * self.dt < cfg.rerise_window_s
+            and r - rep.floor > 2.0 * (rep.hold_ref - rep.floor) + self._min_amp()
+        ):
+            # what looked like the hold was a slow lead-in: the real rise is only now
+            rep.max_slope = self._slope(i)
+            rep.run_below = 0
+            self.phase = Phase.RISING
+            return
         # quick lifts: a brief extra rise on top of the hold that falls back
         q = h.at("q", i)
         lift_min = max(cfg.lift_min, cfg.lift_sigmas * self.cond.noise_sd)
