@@ -15,7 +15,7 @@ from scipy.ndimage import gaussian_filter1d
 from perineo.samples import FloatArray
 from perineo.signal.events import Repetition, TechError
 
-PEAK_SMOOTH_S = 0.04  # takes the sensor noise off a peak without flattening a 1-s contraction
+PEAK_SMOOTH_S = 0.02  # takes the sensor noise off a peak without flattening a 1-s contraction
 HOLD_SMOOTH_S = 0.25  # breathing and noise must not end a hold early
 REST_HALF_WINDOW_S = 5.0  # the resting level is the median of rest samples within ±5 s
 REST_GRID_S = 0.5
@@ -86,20 +86,20 @@ def held_seconds(
     peak_cmH2O: float,
     fraction: float,
 ) -> float:
-    """Seconds from ``hold_start_s`` until the level first falls below ``fraction`` of the
-    peak (``above`` is the smoothed level above rest)."""
+    """Seconds from ``hold_start_s`` the level stays above ``fraction`` of the peak
+    (``above`` is the smoothed level above rest).
+
+    Where a tiring hold hovers at the limit, breathing and noise cross it back and forth;
+    the time spent above it, up to the last crossing, counts (each dip below is left out),
+    which neither the first nor the last crossing alone would measure fairly.
+    """
     s = window(t, hold_start_s, end_s)
     seg, ts = above[s], t[s]
-    if len(seg) == 0:
+    if len(seg) < 2:
         return 0.0
-    below = np.flatnonzero(seg < fraction * peak_cmH2O)
-    if len(below) == 0:
-        return float(ts[-1] - hold_start_s)
-    i = int(below[0])
-    if i == 0:
+    up = seg >= fraction * peak_cmH2O
+    if not up.any():
         return 0.0
-    # the crossing, between two samples
-    y0, y1 = float(seg[i - 1]), float(seg[i])
-    level = fraction * peak_cmH2O
-    u = (y0 - level) / (y0 - y1) if y0 != y1 else 0.0
-    return float(ts[i - 1] + u * (ts[i] - ts[i - 1]) - hold_start_s)
+    last = int(np.flatnonzero(up)[-1])
+    dt = np.diff(ts[: last + 1])  # interval k runs from sample k to k + 1
+    return float(np.sum(dt[up[:last]]))

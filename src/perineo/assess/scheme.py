@@ -98,7 +98,9 @@ def contractions(
         peak = m.peak_above_rest(t, lite, r.onset_s, end)
         held = None
         if r.hold_start_s is not None:
-            held = m.held_seconds(t, heavy, r.hold_start_s, end, peak, ENDURANCE_FRACTION)
+            # the hold's own peak, smoothed like the level it is compared with
+            top = m.peak_above_rest(t, heavy, r.onset_s, end)
+            held = m.held_seconds(t, heavy, r.hold_start_s, end, top, ENDURANCE_FRACTION)
         relaxed = None
         if TechError.INCOMPLETE_RELEASE in r.errors:
             relaxed = False
