@@ -80,6 +80,21 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX sessions_started ON sessions (started_at);
     CREATE INDEX symptoms_day ON symptoms (day);
     """,
+    # 3: clinic assessments (PERFECT) per pseudonymous patient (perineo.assess.records)
+    """
+    CREATE TABLE assessments (
+        id INTEGER PRIMARY KEY,
+        patient TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+        probe TEXT NOT NULL,
+        channels TEXT NOT NULL,
+        recording TEXT,
+        steps TEXT NOT NULL,
+        result TEXT NOT NULL
+    );
+    CREATE INDEX assessments_patient ON assessments (patient, created_at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
