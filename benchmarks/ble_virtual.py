@@ -47,6 +47,8 @@ class Tally:
         self.last: int | None = None
         self.indices: list[np.ndarray] = []
         self.latency: list[np.ndarray] = []
+        self.mapping: list[np.ndarray] = []  # stream time + origin − true sample time
+        self.origin = 0.0
 
     def block(self, block: SampleBlock, now: float) -> None:
         counts = np.round(block.data[Channel.SQUEEZE] * 100).astype(np.int64)
@@ -60,9 +62,10 @@ class Tally:
         self.indices.append(out)
         sample_times = self.probe.epoch + out / self.probe.rate_hz
         self.latency.append(now - sample_times)
+        self.mapping.append(self.origin + block.t - sample_times)
 
 
-async def bench(args: argparse.Namespace) -> dict[str, float]:
+async def bench(args: argparse.Namespace) -> dict[str, object]:
     air = VirtualAir(mtu=args.mtu)
     block = scenario_block("basic", 1)
     probe = VirtualBleProbe(
@@ -78,7 +81,7 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
         reconnect=Reconnect(first_delay_s=0.1, max_delay_s=1.0),
     )
     tally = Tally(probe)
-    start = time.monotonic()
+    start = tally.origin = time.monotonic()  # stream() takes its origin on first iteration
     dropped_at = disconnected_at = reconnected_at = None
     gap_s = None
     drop_task = None
@@ -103,6 +106,8 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
     await air.close()
     indices = np.concatenate(tally.indices)
     latency = np.concatenate(tally.latency) * 1000
+    mapping = np.concatenate(tally.mapping) * 1000
+    settled = mapping[len(mapping) // 10 :]  # after the first tenth: the drift fit has data
     expected = indices[-1] - indices[0] + 1
     steps = np.diff(indices)
     missing = int(np.sum(steps[steps > 1] - 1))
@@ -120,6 +125,11 @@ async def bench(args: argparse.Namespace) -> dict[str, float]:
         "latency_ms_median": round(float(np.median(latency)), 2),
         "latency_ms_p95": round(float(np.percentile(latency, 95)), 2),
         "latency_ms_max": round(float(latency.max()), 2),
+        "drift_ppm": args.drift_ppm,
+        "time_mapping_ms_p5_p95_after_first_tenth": [
+            round(float(np.percentile(settled, 5)), 2),
+            round(float(np.percentile(settled, 95)), 2),
+        ],
         "off_air_s": args.off_air,
         "reconnect_s_after_disconnect": round(reconnected_at - disconnected_at, 3)
         if reconnected_at and disconnected_at
@@ -141,6 +151,7 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=100, choices=(25, 50, 100, 200))
     parser.add_argument("--drop-at", type=float, default=None, help="forced drop (default: half)")
     parser.add_argument("--mtu", type=int, default=247, help="ATT MTU asked for (23: none)")
+    parser.add_argument("--drift-ppm", type=float, default=0.0, help="probe clock error")
     parser.add_argument("--off-air", type=float, default=1.0, help="seconds the probe is gone")
     args = parser.parse_args()
     if args.drop_at is None:
