@@ -49,9 +49,7 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch):
 
     monkeypatch.setattr(dbmod, "MIGRATIONS", (*dbmod.MIGRATIONS, "CREATE TABLE broken ("))
     monkeypatch.setattr(dbmod, "SCHEMA_VERSION", len(dbmod.MIGRATIONS))
-    with pytest.raises(
-        StoreError, match=rf"from 1 to {len(dbmod.MIGRATIONS)}.*left at schema 1"
-    ):
+    with pytest.raises(StoreError, match=rf"from 1 to {len(dbmod.MIGRATIONS)}.*left at schema 1"):
         Database(path, target_version=len(dbmod.MIGRATIONS))
     with sqlite3.connect(path) as c:
         assert c.execute("PRAGMA user_version").fetchone()[0] == 1
