@@ -25,7 +25,7 @@ from perineo.sources.base import SampleSource, SourceItem
 from perineo.store.recording import RecordingWriter
 from perineo.tui import present
 from perineo.tui.journal import SessionJournal
-from perineo.tui.texts import Lang
+from perineo.tui.texts import Lang, tr
 from perineo.tui.tracebuf import TraceBuffer
 from perineo.tui.view import CalibrationView, Connection, CueView, RepView, StatusView
 
@@ -147,8 +147,14 @@ class LiveSession:
         self._stopped = True
 
     def toggle_pause(self) -> bool:
+        """Pause or resume the coaching (the recording and the trace go on)."""
+        if self.stage is not Stage.TRAINING:
+            return self.paused
         self.paused = not self.paused
         self._set_status(paused=self.paused)
+        if self.paused and self._cue is not None:
+            self._cue = replace(self._cue, text=tr(self.lang, "train.paused"), countdown=None)
+            self.listener.cue(self._cue)
         return self.paused
 
     # -- samples ----------------------------------------------------------------------------
@@ -254,12 +260,13 @@ class LiveSession:
     def _train(self, now: float, events: list[Event]) -> None:
         coach = self.coach
         assert coach is not None and self.detector is not None
-        if self.paused:
-            return
+        # the coach hears every event, also while paused, so it never loses its place
         cue = coach.update(now, events)
+        self._report_scores(coach.scores)
+        if self.paused:  # the paused cue stays up and nobody is asked to squeeze
+            return
         if isinstance(self.source, CueFollower):
             self.source.follow(cue, now)
-        self._report_scores(coach.scores)
         cal = self.result.calibration
         mvc = None if cal is None else cal.mvc_cmH2O
         view = present.cue_view(cue, self.program, self.detector.baseline_cmH2O, mvc)
@@ -298,7 +305,7 @@ class LiveSession:
         if self.detector is not None:
             tail = self.detector.finish()
             self._keep(tail)
-            if self.coach is not None and tail and not self.paused:
+            if self.coach is not None and tail:
                 self.coach.update(self.trace.t_last or 0.0, tail)
                 self._report_scores(self.coach.scores)
         result = self.result

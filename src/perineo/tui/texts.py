@@ -100,6 +100,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Trykk, siste {seconds:.0f} s (cmH2O); band = mål",
     ),
     "train.last_rep": ("Last rep", "Førre rep"),
+    "train.paused": (
+        "Paused: rest as long as you like, then press space",
+        "Pause: kvil så lenge du vil, og trykk så mellomrom",
+    ),
     "train.no_reasons": ("Well done: nothing to fix.", "Godt gjort: ingenting å rette på."),
     "train.no_rep": ("No repetition yet.", "Ingen repetisjon enno."),
     "train.score": ("{score}/100", "{score}/100"),

@@ -79,7 +79,9 @@ class HomeScreen(Screen[None]):
             battery = tr(self.lang, "unknown") if dev.battery is None else f"{dev.battery:.0f} %"
             label = tr(self.lang, "home.device", name=dev.name, rssi=rssi, battery=battery)
             options.append(Option(label, id=f"ble:{dev.address}"))
-        self.query_one("#sources", OptionList).set_options(options)
+        sources = self.query_one("#sources", OptionList)
+        sources.set_options(options)
+        sources.highlighted = 0
 
     def set_status(self, status: StatusView) -> None:
         self.query_one("#status", StatusLine).status = status
