@@ -17,12 +17,13 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Final
 
+import numpy as np
 from bumble.device import Device
 
-from perineo.samples import Channel, SampleBlock
-from perineo.sources.base import SourceItem
+from perineo.samples import Channel, FloatArray, SampleBlock, StatusKind
+from perineo.sources.base import SampleSource, SourceItem
 from perineo.sources.ble import BleSource, Reconnect
-from perineo_sim.ble_probe import ProbeConfig, VirtualBleProbe, block_signal
+from perineo_sim.ble_probe import ProbeConfig, Signal, VirtualBleProbe, block_signal
 from perineo_sim.bumble_backend import VirtualAir
 
 DEFAULT_SCENARIO: Final = "basic"
@@ -37,12 +38,19 @@ def scenario_block(scenario: str = DEFAULT_SCENARIO, seed: int = 1) -> SampleBlo
 
 @contextlib.asynccontextmanager
 async def running_virtual_probe(
-    block: SampleBlock | None = None, config: ProbeConfig | None = None
+    block: SampleBlock | None = None,
+    config: ProbeConfig | None = None,
+    signal: Signal | None = None,
 ) -> AsyncIterator[tuple[VirtualAir, VirtualBleProbe]]:
-    """A virtual air with one advertising probe (``block`` looped; default: the basic scenario)."""
+    """A virtual air with one advertising probe.
+
+    It serves ``signal`` if given (then ``block`` only names the channels), else ``block``
+    looped, else the basic scenario looped.
+    """
     samples = block if block is not None else scenario_block()
     air = VirtualAir()
-    probe = VirtualBleProbe(air, block_signal(samples), samples.channels, config)
+    served = block_signal(samples) if signal is None else signal
+    probe = VirtualBleProbe(air, served, samples.channels, config)
     await probe.start()
     try:
         yield air, probe
@@ -51,32 +59,81 @@ async def running_virtual_probe(
         await air.close()
 
 
-class VirtualBleSource:
-    """SampleSource: a simulated scenario served by the virtual probe, read by BleSource.
+class BufferedSignal:
+    """A live source's samples as a probe signal, ``delay_s`` behind (it arrives in chunks).
 
-    ``drop_every_s`` forces a disconnect that often (the source reconnects and marks the gap).
+    Before the first sample and past the last one the nearest value is held.
+    """
+
+    def __init__(self, channels: tuple[Channel, ...], delay_s: float) -> None:
+        self.channels = channels
+        self.delay_s = delay_s
+        self._blocks: list[SampleBlock] = []
+        self._joined: SampleBlock | None = None
+
+    def feed(self, block: SampleBlock) -> None:
+        self._blocks.append(block)
+        self._joined = None
+
+    def __call__(self, times: FloatArray) -> dict[Channel, FloatArray]:
+        if not self._blocks:
+            return {ch: np.zeros(len(times)) for ch in self.channels}
+        if self._joined is None:
+            self._joined = SampleBlock.concat(self._blocks)
+            self._blocks = [self._joined]
+        t = self._joined.t
+        return {ch: np.interp(times - self.delay_s, t, v) for ch, v in self._joined.data.items()}
+
+
+class VirtualBleSource:
+    """SampleSource: samples served by the virtual probe and read back by BleSource.
+
+    ``from_scenario``/``from_block`` loop recorded samples; ``wrap(source)`` serves a live
+    source (e.g. the simulated person who follows the coach) over the virtual link, in real
+    time. ``drop_every_s`` forces a disconnect that often (the source reconnects and marks
+    the gap).
     """
 
     def __init__(
         self,
-        block: SampleBlock,
+        signal: Signal,
+        channels: tuple[Channel, ...],
         *,
         config: ProbeConfig | None = None,
         drop_every_s: float | None = None,
+        feeding: SampleSource | None = None,
     ) -> None:
-        self._block = block
+        self._signal = signal
+        self._channels = channels
         self._config = config or ProbeConfig()
         self._drop_every_s = drop_every_s
+        self._feeding = feeding
         self._inner: BleSource | None = None
         self._closed = False
 
     @classmethod
+    def from_block(
+        cls,
+        block: SampleBlock,
+        *,
+        config: ProbeConfig | None = None,
+        drop_every_s: float | None = None,
+    ) -> VirtualBleSource:
+        return cls(block_signal(block), block.channels, config=config, drop_every_s=drop_every_s)
+
+    @classmethod
     def from_scenario(cls, scenario: str = DEFAULT_SCENARIO, seed: int = 1) -> VirtualBleSource:
-        return cls(scenario_block(scenario, seed))
+        return cls.from_block(scenario_block(scenario, seed))
+
+    @classmethod
+    def wrap(cls, source: SampleSource, delay_s: float = 0.2) -> VirtualBleSource:
+        """Serve a live source (running in real time) through the virtual probe."""
+        signal = BufferedSignal(source.channels, delay_s)
+        return cls(signal, source.channels, feeding=source)
 
     @property
     def channels(self) -> tuple[Channel, ...]:
-        return self._block.channels
+        return self._channels
 
     @property
     def name(self) -> str:
@@ -87,8 +144,18 @@ class VirtualBleSource:
             await asyncio.sleep(every_s)
             await probe.drop()
 
+    async def _feed(self, source: SampleSource, signal: BufferedSignal) -> None:
+        async for item in source.stream():
+            if isinstance(item, SampleBlock):
+                signal.feed(item)
+            elif item.kind is StatusKind.ENDED:
+                break
+        await asyncio.sleep(signal.delay_s)
+        await self.close()
+
     async def stream(self) -> AsyncIterator[SourceItem]:
-        async with running_virtual_probe(self._block, self._config) as (air, probe):
+        block = SampleBlock(np.zeros(0), {ch: np.zeros(0) for ch in self._channels})
+        async with running_virtual_probe(block, self._config, self._signal) as (air, probe):
             inner = BleSource(
                 probe.address,
                 backend=air.client_backend,
@@ -98,20 +165,23 @@ class VirtualBleSource:
                 reconnect=Reconnect(first_delay_s=0.05, max_delay_s=1.0),
             )
             self._inner = inner
-            dropper = None
+            loop = asyncio.get_running_loop()
+            tasks = []
             if self._drop_every_s:
-                dropper = asyncio.get_running_loop().create_task(
-                    self._dropper(probe, self._drop_every_s)
-                )
+                tasks.append(loop.create_task(self._dropper(probe, self._drop_every_s)))
+            if self._feeding is not None and isinstance(self._signal, BufferedSignal):
+                tasks.append(loop.create_task(self._feed(self._feeding, self._signal)))
             try:
                 if self._closed:
                     return
                 async for item in inner.stream():
                     yield item
             finally:
-                if dropper is not None:
-                    dropper.cancel()
+                for task in tasks:
+                    task.cancel()
                 await inner.close()
+                if self._feeding is not None:
+                    await self._feeding.close()
 
     async def close(self) -> None:
         self._closed = True
@@ -123,8 +193,6 @@ async def serve(transport: str, scenario: str, seed: int, config: ProbeConfig) -
     """Advertise and stream a scenario from a real controller until interrupted."""
     from bumble.hci import Address
     from bumble.transport import open_transport
-
-    from perineo_sim.ble_probe import VirtualBleProbe, block_signal
 
     block = scenario_block(scenario, seed)
     async with await open_transport(transport) as (hci_source, hci_sink):

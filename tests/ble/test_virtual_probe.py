@@ -216,7 +216,7 @@ def test_no_address_anywhere_is_a_source_error(tmp_path: Path, monkeypatch) -> N
 
 
 def test_virtual_source_is_a_sample_source_and_streams() -> None:
-    source = VirtualBleSource(_ramp_block())
+    source = VirtualBleSource.from_block(_ramp_block())
     assert isinstance(source, SampleSource)
     assert isinstance(BleSource("AA:BB:CC:DD:EE:FF"), SampleSource)
 
@@ -253,3 +253,27 @@ def test_cancelling_the_consumer_stops_and_disconnects() -> None:
 
     commands, probe_link, client = _run(go())
     assert commands[-1] == "STOP" and probe_link is None and client is None
+
+
+def test_wrap_serves_a_live_source_over_the_virtual_link() -> None:
+    """Any SampleSource (here the simulator in real time) can be read back through BLE."""
+    from perineo.sources.sim import SimSource
+
+    live = SimSource("basic", 3, speed=1.0)
+    source = VirtualBleSource.wrap(live, delay_s=0.2)
+    assert source.channels == live.channels
+
+    async def go() -> list:
+        items = []
+        start = time.monotonic()
+        async for item in source.stream():
+            items.append(item)
+            if time.monotonic() - start > 1.5:
+                await source.close()
+        return items
+
+    items = _run(go())
+    data = SampleBlock.concat([i for i in items if isinstance(i, SampleBlock)])
+    assert len(data) > 100 and data.channels == live.channels
+    assert np.ptp(data.data[Channel.ABDOMINAL][-50:]) > 0  # real samples, not a held value
+    assert _kinds(items)[-1] is StatusKind.ENDED
