@@ -78,6 +78,11 @@ class Conditioner:
         self.slow_sd = 0.0
 
     @property
+    def breath_known(self) -> bool:
+        """Whether breathing at rest has been measured yet."""
+        return bool(self._breath_windows)
+
+    @property
     def breath_allowance(self) -> float:
         """Abdominal swing breathing alone explains (cmH2O above its resting level)."""
         return 3.0 * self.breath_rms

@@ -73,7 +73,8 @@ class DetectorConfig:
     tilt_min_deg: float = 0.8
     tilt_sigmas: float = 4.0
     bracing_ratio: float = 0.4  # DESIGN: half the pelvic-floor rise is bracing; a tenth is fine
-    breath_window_s: float = 4.0
+    breath_window_s: float = 4.0  # rest windows for breathing size and k
+    breath_hold_s: float = 5.5  # DESIGN: a hold of about 6 s or more is needed to tell
     breath_ratio: float = 0.35
     breath_default_rms: float = 0.7
     # Retrospective smoothing (samples) for timing.

@@ -605,12 +605,17 @@ class Detector:
         cfg = self.config
         if rep.hold_i is None or TechError.BREATH_HOLD in rep.errors:
             return
+        if not self.cond.breath_known:
+            return  # no rest seen yet to compare with: unknown is not an error
+        final = rep.release_trig_i is not None
         i_end = rep.release_trig_i if rep.release_trig_i is not None else i
-        w = round(cfg.breath_window_s * cfg.fs)
+        w = round(cfg.breath_hold_s * cfg.fs)
         start = rep.trig_i + round(0.5 * cfg.fs)
         if i_end - start < w:
             return
-        rms = breathing_size(self.hist.get("abd", i_end - w, i_end), cfg.fs)
+        # live: the last stretch as long as a breath hold must be; at the release: all of it
+        i0 = start if final else i_end - w
+        rms = breathing_size(self.hist.get("abd", i0, i_end), cfg.fs)
         if rms < cfg.breath_ratio * self.cond.breath_rms:
             self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
 
