@@ -32,8 +32,9 @@ class DetectorConfig:
     onset_high_sigmas: float = 5.0
     onset_run: int = 2  # consecutive grid samples
     slope_span: int = 3  # samples over which the causal slope is taken
-    # A repetition must reach this above its starting level (weak contractions are ~8).
-    min_amplitude: float = 2.5
+    # A repetition must reach this above its starting level (weak contractions are ~8;
+    # a sigh seen by a squeeze-only balloon reaches 2–4).
+    min_amplitude: float = 4.0
     min_amplitude_sigmas: float = 5.0
     # ... and from the slow swings at rest (breathing seen by the squeeze balloon).
     slow_sigmas_amplitude: float = 4.0
@@ -44,7 +45,8 @@ class DetectorConfig:
     # contractions take longer) or is carried by abdominal pressure alone.
     min_width_s: float = 0.3
     spike_max_width_s: float = 0.6
-    spike_rise_s: float = 0.12  # 10–90 % on the 8 Hz low-pass, which adds ~45 ms
+    # 10–90 % on the 8 Hz low-pass; a 0.16 s voluntary raised-cosine rise measures ~0.1 s
+    spike_rise_s: float = 0.085
     cough_abdominal_min: float = 8.0  # cmH2O: far beyond a breath
     spike_refractory_s: float = 0.6  # a cough's reflex twitch and tail follow it
     spike_settle_s: float = 0.2

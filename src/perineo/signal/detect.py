@@ -535,6 +535,7 @@ class Detector:
     def _cancel(self, i: int, rep: _Work, artifact: bool) -> None:
         h = self.hist
         self._emit(EventKind.ONSET_CANCELLED, rep.onset_s, h.at("avail", i), rep.index)
+        self._after_i = i  # the next onset's foot is not looked for inside this one
         if artifact:
             self._emit(EventKind.ARTIFACT, h.at("t", rep.peak_i), h.at("avail", i))
             self._refractory_i = rep.peak_i + round(self.config.spike_refractory_s * self.config.fs)
