@@ -125,3 +125,48 @@ def test_damaged_record_is_a_clear_error(home: Path, capsys):
     (home / "home" / "perineo.db").write_bytes(b"garbage" * 1000)
     assert main(["history"]) == 1
     assert "not an SQLite database" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_record_stops_cleanly_on_a_signal(home: Path, sig: str, capsys):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rec = home / "live.csv"
+    env = {**os.environ, "PERINEO_HOME": str(home / "home")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "perineo",
+            "record",
+            "--sim",
+            "intensive",
+            "--speed",
+            "4",
+            "--program",
+            "intensive",
+            "--out",
+            str(rec),
+        ],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # wait until samples are on disk (flushed each second)
+        if rec.exists() and rec.stat().st_size > 2000:
+            break
+        time.sleep(0.05)
+    proc.send_signal(getattr(signal, sig))
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert err.startswith("stopped:")
+    recording = read_recording(rec)  # every line whole
+    assert 1.0 < recording.t[-1] < 100
+    assert main(["history", "--sessions", "--format", "json"]) == 0
+    (session,) = out_json(capsys)["sessions"]
+    assert session["status"] == "stopped" and session["summary"] is not None

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
+import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +121,10 @@ class Recorder:
 async def record(source: SampleSource, rec: Recorder) -> None:
     from perineo.samples import SampleBlock, StatusKind
 
+    task = asyncio.current_task()
+    if task is not None:  # SIGTERM stops as cleanly as Ctrl-C (asyncio.run handles SIGINT)
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     try:
         async for item in source.stream():
             if isinstance(item, SampleBlock):
@@ -157,8 +163,8 @@ def run(args: argparse.Namespace) -> int:
     rec = Recorder(args.out, args.overwrite, store, program, source.name)
     try:
         asyncio.run(record(source, rec))
-    except KeyboardInterrupt:
-        rec.stopped = True  # asyncio.run cancelled the task: the recorder closed cleanly
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        rec.stopped = True  # the task was cancelled: the recorder closed cleanly
     finally:
         if store is not None:
             store.close()
