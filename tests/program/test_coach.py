@@ -148,3 +148,18 @@ def test_learn_program_has_short_cued_hold_and_no_quick_lifts():
     seq = texts(run(coach, rep_events(rep), until=rep.end_s + 0.5))
     assert seq[:4] == ["Squeeze lightly and lift", "Up and in…", "Hold 2…", "Hold 1…"]
     assert not any("Quick" in s for s in seq)
+
+
+def test_repetition_final_after_the_next_sets_onset_keeps_its_set():
+    coach = Coach(INTENSIVE, reps_per_set=1, sets=2)
+    r0 = make_rep(index=0, onset=1.0)
+    r1 = make_rep(index=1, onset=r0.end_s + 5.0)
+    e0, e1 = rep_events(r0), rep_events(r1)
+    # r0's REPETITION event arrives only after r1's onset (its rest was needed to judge it)
+    late = [*e0[:-1], e1[0], e0[-1], *e1[1:]]
+    t = 0.0
+    for ev in late:
+        t = max(t, ev.detected_s)
+        coach.update(t, [ev])
+    assert [s.set_no for s in coach.scores] == [1, 2]
+    assert coach.scores[0].rest_s is None  # the rest before a new set is not judged

@@ -95,7 +95,7 @@ class Coach:
         self._gap_until = -math.inf
         self._last: RepScore | None = None
         self._prev_end_s: float | None = None  # end of the last scored repetition's fall
-        self._rep_set: int | None = None  # set of the repetition being scored
+        self._set_of: dict[int, int] = {}  # repetition index → the set it began in
 
     # -- events ---------------------------------------------------------------------------
 
@@ -119,7 +119,8 @@ class Coach:
         elif k is EventKind.ONSET and self.phase in _WAITING:
             if self.phase is Phase.SET_PAUSE:
                 self._next_set()
-            self.phase, self._quick, self._rep_set = Phase.RISING, 0, self.set_no
+            self.phase, self._quick = Phase.RISING, 0
+            self._set_of[ev.rep] = self.set_no
         elif k is EventKind.ONSET_CANCELLED and self.phase is Phase.RISING:
             self.phase = Phase.SQUEEZE
         elif k is EventKind.HOLD_START and self.phase in (Phase.RISING, Phase.SQUEEZE):
@@ -157,7 +158,9 @@ class Coach:
         assert rep is not None
         if self.phase in (Phase.RELEASING, Phase.LET_GO):  # no REST event came: close it here
             self._end_of_fall(rep.end_s if rep.end_s is not None else ev.detected_s)
-        set_no = self._rep_set or self.set_no
+        # a repetition is final only after its rest, maybe after the next onset: use the set
+        # it began in
+        set_no = self._set_of.get(rep.index, self.set_no)
         if self.scores and self._prev_end_s is not None and self.scores[-1].set_no == set_no:
             self.scores[-1] = with_rest(
                 self.scores[-1], rep.onset_s - self._prev_end_s, self.program
