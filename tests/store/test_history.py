@@ -5,12 +5,26 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from perineo.program.calibration import Calibration
 from perineo.program.loader import get_program, load_programs
 from perineo.program.scoring import score_analysis
 from perineo.program.script import make_rep
 from perineo.store.history import day_totals, session_progress, week_totals
 from perineo.store.sessions import SessionKind, TrainingRecord
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    """Days are local dates: pin the local time zone."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def one_set_session(
@@ -38,7 +52,7 @@ def one_set_session(
 
 def test_sets_spread_over_a_day_meet_the_daily_dose(tmp_path: Path):
     with TrainingRecord.open(tmp_path / "p.db") as rec:
-        for hour in (9, 10, 11):  # three sets spread over Monday (one date in any time zone)
+        for hour in (7, 12, 19):  # three sets spread over Monday
             one_set_session(rec, "intensive", datetime(2026, 3, 2, hour, tzinfo=UTC))
         one_set_session(rec, "intensive", datetime(2026, 3, 3, 12, tzinfo=UTC))
         one_set_session(rec, "intensive", datetime(2026, 3, 4, 12, tzinfo=UTC), n=5)
