@@ -79,7 +79,7 @@ class SetSummary:
     reps: int
     good: int
     mean_score: float
-    dose_met: bool  # enough repetitions for the program's set
+    dose_met: bool  # enough repetitions (not counting redos) for the program's set
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -286,7 +286,8 @@ def summarize(reps: Sequence[Repetition], scores: Sequence[RepScore], program: P
                 reps=len(mine),
                 good=sum(s.verdict is Verdict.GOOD for s in mine),
                 mean_score=sum(s.score for s in mine) / len(mine),
-                dose_met=len(mine) >= program.dose.reps.low,
+                # a push-down (or another redo) is not a repetition of the dose
+                dose_met=sum(s.verdict is not Verdict.REDO for s in mine) >= program.dose.reps.low,
             )
         )
     holds = [r.hold_s for r in reps if r.hold_s is not None]
