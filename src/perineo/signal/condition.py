@@ -92,6 +92,11 @@ class Conditioner:
         out, self._rs = resample(t, x, self._rs, self.cfg.fs, self.cfg.gap_s)
         return out
 
+    @property
+    def last_t(self) -> float | None:
+        """Time of the last raw sample taken."""
+        return self._rs.last_t
+
     def break_segment(self) -> None:
         """Force the next sample to start a new gap-free segment."""
         self._rs = ResampleState()

@@ -58,8 +58,10 @@ class DetectorConfig:
     # Quick lifts on top of the hold.
     lift_min: float = 1.5
     lift_sigmas: float = 4.0
+    lift_slow_sigmas: float = 3.0  # breathing ripples on a squeeze-only hold are not lifts
     lift_fraction: float = 0.08
-    lift_max_rise_s: float = 1.0
+    lift_max_rise_s: float = 0.7
+    lift_after_hold_s: float = 0.8  # lifts come on top of a hold, not as it begins
     lift_max_fall_s: float = 0.7  # a quick lift falls back promptly; fatigue sags slowly
     # End of the fall: slope back to this share of the steepest fall.
     fall_end_fraction: float = 0.15

@@ -111,6 +111,7 @@ class Detector:
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
         self._frame_medians: list[float] = []
         self._count = 0
+        self.skipped = 0  # samples left out: non-finite, or time not after the previous
         self._events: list[Event] = []
 
     # ------------------------------------------------------------------ public API
@@ -130,7 +131,16 @@ class Detector:
         if missing:
             raise ValueError(f"block lacks channel {missing[0].value}")
         x = np.column_stack([np.asarray(block.data[c], dtype=float) for c in self.channels])
-        grid = self.cond.resample(np.asarray(block.t, dtype=float), x)
+        t = np.asarray(block.t, dtype=float)
+        ok = np.isfinite(t) & np.isfinite(x).all(axis=1)
+        if self.cond.last_t is not None:
+            ok &= t > self.cond.last_t
+        ok &= np.concatenate(([True], np.diff(t) > 0)) if len(t) else ok
+        if not ok.all():
+            # a broken sample (non-finite, or time not increasing) is skipped and counted
+            self.skipped += int((~ok).sum())
+            t, x = t[ok], x[ok]
+        grid = self.cond.resample(t, x)
         for g0, g1 in grid.gaps:
             self._emit(EventKind.GAP, g0, g1, value=g1)
         if len(grid.t):
@@ -374,6 +384,13 @@ class Detector:
         amp = rep.peak - rep.floor
         rep.onset_s = knee_back(t, lev, sl, i_st, 0, rep.floor, amp)
         rep.hold_start_s = knee_forward(t, lev, sl, i_st, len(t) - 1, rep.peak, amp)
+        if rep.onset_s > rep.detected_s:
+            # the first announcement was a lead-in before this rise: the rise itself was
+            # seen once it stood out from the floor, and no earlier
+            j0 = int(np.searchsorted(t, rep.onset_s))
+            up = np.flatnonzero(lev[j0:] - rep.floor > self._thr_lo())
+            j = j0 + (int(up[0]) if len(up) else len(lev) - 1 - j0)
+            rep.detected_s = max(rep.detected_s, h.at("avail", i0 + j))
         rep.hold_i = i
         rep.hold_ref = rep.peak
         rep.q_min, rep.q_min_i = h.at("q", i), i
@@ -399,7 +416,11 @@ class Detector:
             return
         # quick lifts: a brief extra rise on top of the hold that falls back
         q = h.at("q", i)
-        lift_min = max(cfg.lift_min, cfg.lift_sigmas * self.cond.noise_sd)
+        lift_min = max(
+            cfg.lift_min,
+            cfg.lift_sigmas * self.cond.noise_sd,
+            cfg.lift_slow_sigmas * self.cond.slow_sd,
+        )
         lift_min = max(lift_min, cfg.lift_fraction * (rep.hold_ref - rep.floor))
         if rep.q_peak is None:
             if q < rep.q_min:
@@ -417,7 +438,13 @@ class Detector:
                 rep.q_peak, rep.q_peak_i = q, i
             prom = rep.q_peak - rep.q_min
             if q <= rep.q_peak - 0.5 * prom:
-                self._confirm_lift(i, rep)
+                settled = h.at("t", rep.q_min_i) - (rep.hold_start_s or 0.0)
+                if settled >= cfg.lift_after_hold_s:
+                    self._confirm_lift(i, rep)
+                else:
+                    # an overshoot as the hold begins is not a lift on top of the hold
+                    rep.q_peak = None
+                    rep.q_min, rep.q_min_i = q, i
             elif (i - rep.q_peak_i) * self.dt > cfg.lift_max_fall_s:
                 # a slow sag after a rise (fatigue) is not a quick lift falling back
                 rep.q_peak = None
@@ -432,15 +459,16 @@ class Detector:
     def _confirm_lift(self, i: int, rep: _Work) -> None:
         h = self.hist
         assert rep.q_peak is not None
-        i0 = max(self._seg_start, rep.q_min_i - 5)
+        lo = max(self._seg_start, rep.q_min_i)
+        i0 = max(self._seg_start, lo - 5)
         t = h.get("t", i0, i + 1)
         qs = filters.smooth(h.get("q", i0, i + 1), self.config.smooth_sigma)
-        j = int(np.argmax(qs[rep.q_min_i - i0 :])) + rep.q_min_i - i0
+        j = int(np.argmax(qs[lo - i0 :])) + lo - i0
         peak_t = float(t[j])
         height = rep.q_peak - rep.q_min
         if not rep.lifts:
             sl = np.gradient(qs) / self.dt
-            i_st = steepest(sl, max(0, rep.q_min_i - i0), j)
+            i_st = steepest(sl, lo - i0, j)
             foot = knee_back(t, qs, sl, i_st, 0, rep.q_min, height)
             rep.hold_end_s = max(foot, rep.hold_start_s or foot)
             self._emit(EventKind.HOLD_END, rep.hold_end_s, h.at("avail", i), rep.index)
@@ -661,6 +689,10 @@ class Detector:
         if rep is None:
             return
         # after a gap: still contracting, or did the repetition end inside the gap?
+        # what was being followed across the gap starts afresh after it
+        rep.q_peak = None
+        rep.q_min, rep.q_min_i = np.inf, i
+        rep.run_below = 0
         sq = self.hist.at("sq", i) - self.cond.b_sq
         if sq < rep.floor + 0.5 * (rep.hold_ref - rep.floor):
             self._judge_technique(i, rep, final=True)
