@@ -43,7 +43,7 @@ class DetectorConfig:
     # Coughs, sneezes and movement spikes are narrower than any voluntary contraction.
     # (width at half height); a spike also rises ballistically (< ~0.1 s, voluntary
     # contractions take longer) or is carried by abdominal pressure alone.
-    min_width_s: float = 0.3
+    min_width_s: float = 0.28
     spike_max_width_s: float = 0.6
     # 10–90 % on the 8 Hz low-pass; a 0.16 s voluntary raised-cosine rise measures ~0.1 s
     spike_rise_s: float = 0.085

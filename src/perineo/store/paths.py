@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 from platformdirs import user_config_path, user_data_path
 
@@ -48,7 +49,7 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def open_private(path: Path, mode: str = "w", *, exclusive: bool = False):  # noqa: ANN201
+def open_private(path: Path, mode: str = "w", *, exclusive: bool = False) -> TextIO:
     """Open ``path`` for writing text, created 0600 (never widening an existing file)."""
     flags = os.O_WRONLY | os.O_CREAT
     flags |= os.O_EXCL if exclusive else 0
