@@ -1,7 +1,8 @@
-"""Where samples come from: one interface, back ends imported only when asked for.
+"""Where samples come from: one interface, each back end in its own module.
 
-``open_source(kind, ...)`` is the python-can-like entry; each back end lives in its own
-module (``sim``, ``replay``, ``ble``) and implements :class:`SampleSource`.
+``sim`` (the simulator, scripted or following the coach), ``replay`` (a recording) and
+``ble`` (the probe, through bleak) all implement :class:`SampleSource`; callers import the
+back end they need only when they need it, so nothing loads bleak unless a probe is used.
 """
 
 from perineo.sources.base import SampleSource, SourceItem
