@@ -8,7 +8,6 @@ the thin state machine on top: REST → RISING → HOLD → FALLING → REST.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -16,10 +15,12 @@ import numpy as np
 from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
 from perineo.signal import filters
 from perineo.signal.buffer import History
-from perineo.signal.condition import Conditioner, breathing_size
+from perineo.signal.condition import Conditioner
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
+from perineo.signal.technique import ballistic, breath_held, judge
 from perineo.signal.timing import knee_back, knee_forward, steepest
+from perineo.signal.work import RepWork, hold_level_and_drop
 
 _SETTLE_AFTER_S = 1.0  # the end of a fall still settles this long: learn nothing from it
 
@@ -39,45 +40,6 @@ def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:
     if Channel.ABDOMINAL not in channels:
         out += [TechError.ABDOMINAL_BRACING, TechError.BREATH_HOLD]
     return tuple(out)
-
-
-@dataclass
-class _Work:
-    """The repetition being followed (mutable while it runs)."""
-
-    index: int
-    trig_i: int
-    onset_s: float
-    detected_s: float
-    floor: float  # level the rise started from (local rest)
-    rest_cmH2O: float
-    peak: float
-    peak_i: int
-    max_slope: float = 0.0
-    run_below: int = 0
-    hold_i: int | None = None
-    hold_start_s: float | None = None
-    hold_end_s: float | None = None
-    hold_ref: float = 0.0
-    lifts: list[tuple[float, float]] = field(default_factory=list)
-    last_lift_i: int | None = None
-    q_min: float = 0.0
-    q_min_i: int = 0
-    q_peak: float | None = None
-    q_peak_i: int = 0
-    release_trig_i: int | None = None
-    release_s: float | None = None
-    min_slope: float = 0.0
-    end_s: float | None = None
-    end_i: int | None = None
-    errors: list[TechError] = field(default_factory=list)
-    sq_peak: float = 0.0
-    pelvic_peak: float = 0.0
-    abd_rise: float | None = None
-    tilt_change: float | None = None
-    hold_level: float | None = None
-    drop_fraction: float | None = None
-    residual: float | None = None
 
 
 class Detector:
@@ -100,8 +62,8 @@ class Detector:
         )
         self.phase = Phase.REST
         self.repetitions: list[Repetition] = []
-        self._rep: _Work | None = None
-        self._pending: _Work | None = None  # finished fall, incomplete release undecided
+        self._rep: RepWork | None = None
+        self._pending: RepWork | None = None  # finished fall, incomplete release undecided
         self._n = 0  # global grid index of the next sample
         self._seg_start = 0  # global index where the current gap-free segment began
         self._run = 0
@@ -110,7 +72,6 @@ class Detector:
         self._after_i = 0  # the next onset lies after this index (end of the last fall)
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
         self._frame_medians: list[float] = []
-        self._count = 0
         self.skipped = 0  # samples left out: non-finite, or time not after the previous
         self._events: list[Event] = []
 
@@ -300,7 +261,7 @@ class Detector:
         floor = self._lo
         i_lo = max(self._seg_start, self._after_i, i - round(2.0 * self.config.fs))
         onset = self._foot(i_lo, i, floor)
-        rep = _Work(
+        rep = RepWork(
             index=len(self.repetitions),
             trig_i=i,
             onset_s=onset,
@@ -315,7 +276,7 @@ class Detector:
         self.phase = Phase.RISING
         self._emit(EventKind.ONSET, onset, rep.detected_s, rep.index)
 
-    def _rising(self, i: int, r: float, rep: _Work) -> None:
+    def _rising(self, i: int, r: float, rep: RepWork) -> None:
         cfg = self.config
         slope = self._slope(i)
         if r > rep.peak:
@@ -349,19 +310,14 @@ class Detector:
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
 
-    def _is_spike(self, i: int, rep: _Work) -> bool:
+    def _is_spike(self, i: int, rep: RepWork) -> bool:
         """A cough, sneeze or knock: a ballistic rise, or a rise the abdomen carries alone."""
         cfg = self.config
         h = self.hist
         j0 = max(self._seg_start, rep.trig_i - round(1.0 * cfg.fs))
-        r = h.get("r", j0, rep.peak_i + 1)
         amp = rep.peak - rep.floor
-        lo = np.flatnonzero(r <= rep.floor + 0.1 * amp)
-        hi = np.flatnonzero(r >= rep.floor + 0.9 * amp)
-        if len(hi):
-            t10 = int(lo[lo < hi[0]][-1]) if len(lo[lo < hi[0]]) else 0
-            if (hi[0] - t10) * self.dt < cfg.spike_rise_s:
-                return True
+        if ballistic(h.get("r", j0, rep.peak_i + 1), rep.floor, amp, self.dt, cfg.spike_rise_s):
+            return True
         if self.has_abd:
             # a cough: a ballistic abdominal spike, gone again (with the pelvic floor's
             # reflex twitch); a push-down rises in the abdomen as slowly as a contraction
@@ -376,7 +332,7 @@ class Detector:
             return (k_top - start) * self.dt < cfg.spike_rise_s
         return False
 
-    def _confirm_hold(self, i: int, rep: _Work) -> None:
+    def _confirm_hold(self, i: int, rep: RepWork) -> None:
         h = self.hist
         i0 = max(self._seg_start, self._after_i, rep.trig_i - round(2.0 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)
@@ -398,7 +354,7 @@ class Detector:
         self._emit(EventKind.HOLD_START, rep.hold_start_s, h.at("avail", i), rep.index)
         self._judge_technique(i, rep, final=False)
 
-    def _holding(self, i: int, r: float, rep: _Work) -> None:
+    def _holding(self, i: int, r: float, rep: RepWork) -> None:
         cfg = self.config
         h = self.hist
         if r > rep.peak:
@@ -456,7 +412,7 @@ class Detector:
         else:
             rep.run_below = 0
 
-    def _confirm_lift(self, i: int, rep: _Work) -> None:
+    def _confirm_lift(self, i: int, rep: RepWork) -> None:
         h = self.hist
         assert rep.q_peak is not None
         lo = max(self._seg_start, rep.q_min_i)
@@ -479,7 +435,7 @@ class Detector:
         rep.q_min, rep.q_min_i = h.at("q", i), i
         rep.last_lift_i = i
 
-    def _start_release(self, i: int, rep: _Work) -> None:
+    def _start_release(self, i: int, rep: RepWork) -> None:
         h = self.hist
         i0 = max(self._seg_start, (rep.hold_i or rep.trig_i) - round(0.5 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)
@@ -505,7 +461,7 @@ class Detector:
         self._judge_technique(i, rep, final=True)
         self._emit(EventKind.RELEASE, rel, h.at("avail", i), rep.index)
 
-    def _falling(self, i: int, r: float, rep: _Work) -> None:
+    def _falling(self, i: int, r: float, rep: RepWork) -> None:
         cfg = self.config
         slope = self._slope(i)
         rep.min_slope = min(rep.min_slope, slope)
@@ -517,7 +473,7 @@ class Detector:
         ):
             self._end_fall(i, rep)
 
-    def _end_fall(self, i: int, rep: _Work) -> None:
+    def _end_fall(self, i: int, rep: RepWork) -> None:
         h = self.hist
         assert rep.release_trig_i is not None
         i0 = max(self._seg_start, rep.release_trig_i - round(1.5 * self.config.fs))
@@ -560,7 +516,7 @@ class Detector:
         self.cond.thaw(h.at("t", i))
         self._finish_rep(rep, h.at("avail", i))
 
-    def _cancel(self, i: int, rep: _Work, artifact: bool) -> None:
+    def _cancel(self, i: int, rep: RepWork, artifact: bool) -> None:
         h = self.hist
         self._emit(EventKind.ONSET_CANCELLED, rep.onset_s, h.at("avail", i), rep.index)
         self._after_i = i  # the next onset's foot is not looked for inside this one
@@ -588,8 +544,7 @@ class Detector:
         self._finish_rep(rep, self.hist.at("avail", i))
 
     # ------------------------------------------------------------------ errors
-    def _judge_technique(self, i: int, rep: _Work, final: bool) -> None:
-        cfg = self.config
+    def _judge_technique(self, i: int, rep: RepWork, final: bool) -> None:
         h = self.hist
         c = self.cond
         j0 = rep.hold_i if rep.hold_i is not None else rep.trig_i
@@ -599,38 +554,27 @@ class Detector:
         i1 = rep.release_trig_i if rep.release_trig_i is not None else i
         if i1 - j0 < 3:
             j0 = max(rep.trig_i, i1 - 10)
-        sq = h.get("sq", j0, i1 + 1) - c.b_sq
         a = h.get("a", j0, i1 + 1)
-        rep.sq_peak = max(rep.sq_peak, float(np.max(sq)) if len(sq) else 0.0)
         rep.pelvic_peak = max(rep.pelvic_peak, float(np.max(a)) if len(a) else 0.0)
-        sq_med = float(np.median(sq))
-        a_med = float(np.median(a))
-        push = False
-        lift_tilt = False
-        push_tilt = False
-        if self.has_tilt:
-            tilt = float(np.median(h.get("tilt", j0, i1 + 1))) - c.b_tilt
-            rep.tilt_change = tilt
-            lim = max(cfg.tilt_min_deg, cfg.tilt_sigmas * c.tilt_sd)
-            push_tilt = tilt < -lim
-            lift_tilt = tilt > lim
-        if self.has_abd:
-            abd = float(np.median(h.get("abd", j0, i1 + 1))) - c.b_abd
-            rep.abd_rise = abd
-            big_abd = abd > max(cfg.push_abdominal_min, 3.0 * c.abd_sd)
-            push_abd = big_abd and a_med < cfg.push_pelvic_ratio * max(sq_med, 1e-6)
-            push = push_abd and not lift_tilt
-            bracing = not push and not push_tilt and a_med > 0
-            long_enough = final or (i1 - j0) * self.dt >= 0.6
-            if bracing and abd >= cfg.bracing_ratio * a_med and long_enough:
-                self._add_error(rep, TechError.ABDOMINAL_BRACING, h.at("avail", i))
-            if (rep.hold_i is not None and self.phase is Phase.HOLD) or final:
-                self._check_breath(i, rep)
-        push = push or push_tilt
-        if push:
-            self._add_error(rep, TechError.PUSH_DOWN, h.at("avail", i))
+        found = judge(
+            h.get("sq", j0, i1 + 1) - c.b_sq,
+            a,
+            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
+            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
+            cfg=self.config,
+            abd_sd=c.abd_sd,
+            tilt_sd=c.tilt_sd,
+        )
+        rep.abd_rise, rep.tilt_change = found.abdominal_rise, found.tilt_change
+        now = h.at("avail", i)
+        if found.bracing and (final or (i1 - j0) * self.dt >= 0.6):
+            self._add_error(rep, TechError.ABDOMINAL_BRACING, now)
+        if self.has_abd and ((rep.hold_i is not None and self.phase is Phase.HOLD) or final):
+            self._check_breath(i, rep)
+        if found.push_down:
+            self._add_error(rep, TechError.PUSH_DOWN, now)
 
-    def _check_breath(self, i: int, rep: _Work) -> None:
+    def _check_breath(self, i: int, rep: RepWork) -> None:
         cfg = self.config
         if rep.hold_i is None or TechError.BREATH_HOLD in rep.errors:
             return
@@ -644,11 +588,10 @@ class Detector:
             return
         # live: the last stretch as long as a breath hold must be; at the release: all of it
         i0 = start if final else i_end - w
-        rms = breathing_size(self.hist.get("abd", i0, i_end), cfg.fs)
-        if rms < cfg.breath_ratio * self.cond.breath_rms:
+        if breath_held(self.hist.get("abd", i0, i_end), cfg.fs, self.cond.breath_rms, cfg):
             self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
 
-    def _add_error(self, rep: _Work, err: TechError, detected_s: float) -> None:
+    def _add_error(self, rep: RepWork, err: TechError, detected_s: float) -> None:
         if err in rep.errors:
             return
         rep.errors.append(err)
@@ -723,61 +666,27 @@ class Detector:
             return 0.0
         return float(above[-1] - above[0]) * self.dt
 
-    def _hold_stats(self, rep: _Work, hold_end_s: float) -> None:
+    def _hold_stats(self, rep: RepWork, hold_end_s: float) -> None:
         if rep.hold_start_s is None or rep.hold_i is None:
             return
         h = self.hist
+        fs = self.config.fs
         i_hs = rep.hold_i
-        i_he = i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * self.config.fs))
-        i_he = min(i_he, h.end)
-        t0 = rep.hold_start_s
-        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - t0) * self.config.fs)
+        i_he = min(h.end, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
+        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - rep.hold_start_s) * fs)
         seg = h.get("sq", i_start, i_he) - self.cond.b_sq
-        if len(seg) < 4:
-            rep.hold_level = float(np.max(seg)) if len(seg) else rep.peak
-            return
-        n = max(1, min(len(seg) // 3, round(1.0 * self.config.fs)))
-        first = float(np.median(seg[:n]))
-        last = float(np.median(seg[-n:]))
-        rep.hold_level = float(np.median(seg))
-        rep.drop_fraction = (first - last) / first if first > 0 else None
+        rep.hold_level, rep.drop_fraction = hold_level_and_drop(seg, fs)
+        if rep.hold_level is None:
+            rep.hold_level = rep.peak
 
-    def _finish_rep(self, rep: _Work, detected_s: float) -> None:
+    def _finish_rep(self, rep: RepWork, detected_s: float) -> None:
+        # the squeeze peak above rest over the whole repetition
         h = self.hist
-        lifts = tuple(t for t, _ in rep.lifts)
-        heights = tuple(round(v, 3) for _, v in rep.lifts)
-        # squeeze peak above rest over the whole repetition
-        i0 = rep.trig_i
         i1 = rep.end_i if rep.end_i is not None else h.end - 1
-        sq = h.get("sq", i0, i1 + 1) - rep.rest_cmH2O
+        sq = h.get("sq", rep.trig_i, i1 + 1) - rep.rest_cmH2O
         peak = float(np.max(sq)) if len(sq) else rep.peak
-        final = Repetition(
-            index=rep.index,
-            onset_s=rep.onset_s,
-            onset_detected_s=rep.detected_s,
-            hold_start_s=rep.hold_start_s,
-            hold_end_s=rep.hold_end_s,
-            release_s=rep.release_s,
-            end_s=rep.end_s,
-            peak_cmH2O=peak,
-            rest_cmH2O=rep.rest_cmH2O,
-            hold_level_cmH2O=rep.hold_level,
-            hold_drop_fraction=rep.drop_fraction,
-            quick_lifts_s=lifts,
-            quick_lift_heights_cmH2O=heights,
-            errors=tuple(rep.errors),
-            unverifiable=self.unverifiable,
-            pelvic_peak_cmH2O=rep.pelvic_peak if self.has_abd else None,
-            abdominal_rise_cmH2O=rep.abd_rise,
-            tilt_change_deg=rep.tilt_change,
-            residual_cmH2O=rep.residual,
-            rise_time_s=None if rep.hold_start_s is None else rep.hold_start_s - rep.onset_s,
-            fall_time_s=None
-            if rep.end_s is None or rep.release_s is None
-            else rep.end_s - rep.release_s,
-        )
+        final = rep.to_repetition(peak, self.unverifiable, pelvic=self.has_abd)
         self.repetitions.append(final)
-        self._count += 1
         self._emit(EventKind.REPETITION, rep.onset_s, detected_s, rep.index, repetition=final)
 
     def _emit(

@@ -1,0 +1,79 @@
+"""Technique judgements as pure functions over a repetition's samples.
+
+DESIGN.md's errors: ``push_down`` (the abdomen carries the squeeze, or the probe tilts
+down), ``abdominal_bracing`` (abdominal rise of half the pelvic-floor rise or more; a tenth
+is the allowed transverse draw-in) and ``breath_hold`` (breathing stops during a hold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from perineo.samples import FloatArray
+from perineo.signal.condition import breathing_size
+from perineo.signal.config import DetectorConfig
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the channels say about one repetition so far (cmH2O above rest, degrees)."""
+
+    push_down: bool
+    bracing: bool
+    abdominal_rise: float | None
+    tilt_change: float | None
+
+
+def judge(
+    sq: FloatArray,
+    pelvic: FloatArray,
+    abd: FloatArray | None,
+    tilt: FloatArray | None,
+    *,
+    cfg: DetectorConfig,
+    abd_sd: float,
+    tilt_sd: float,
+) -> Findings:
+    """Push-down and bracing from the hold (all arrays above their resting levels).
+
+    ``pelvic`` is ``squeeze − k·abdominal``; ``abd`` and ``tilt`` are ``None`` when the
+    probe lacks the channel.
+    """
+    sq_med = float(np.median(sq))
+    a_med = float(np.median(pelvic))
+    tilt_change = None
+    push_tilt = lift_tilt = False
+    if tilt is not None:
+        tilt_change = float(np.median(tilt))
+        lim = max(cfg.tilt_min_deg, cfg.tilt_sigmas * tilt_sd)
+        push_tilt = tilt_change < -lim
+        lift_tilt = tilt_change > lim
+    abd_rise = None
+    push_abd = bracing = False
+    if abd is not None:
+        abd_rise = float(np.median(abd))
+        big = abd_rise > max(cfg.push_abdominal_min, 3.0 * abd_sd)
+        push_abd = big and a_med < cfg.push_pelvic_ratio * max(sq_med, 1e-6) and not lift_tilt
+        bracing = (
+            not push_abd and not push_tilt and a_med > 0 and abd_rise >= cfg.bracing_ratio * a_med
+        )
+    return Findings(push_abd or push_tilt, bracing, abd_rise, tilt_change)
+
+
+def breath_held(abd: FloatArray, fs: float, rest_size: float, cfg: DetectorConfig) -> bool:
+    """Breathing has stopped over ``abd`` (a stretch of a hold) compared with rest."""
+    return breathing_size(abd, fs) < cfg.breath_ratio * rest_size
+
+
+def ballistic(x: FloatArray, floor: float, amp: float, dt: float, limit_s: float) -> bool:
+    """``x`` (ending at its peak) rose from 10 % to 90 % of ``amp`` faster than ``limit_s``:
+    a cough or a knock, not a voluntary contraction."""
+    lo = np.flatnonzero(x <= floor + 0.1 * amp)
+    hi = np.flatnonzero(x >= floor + 0.9 * amp)
+    if not len(hi):
+        return False
+    before = lo[lo < hi[0]]
+    start = int(before[-1]) if len(before) else 0
+    return (int(hi[0]) - start) * dt < limit_s

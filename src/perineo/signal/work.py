@@ -1,0 +1,91 @@
+"""The repetition the detector is following, and how it becomes a final ``Repetition``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from perineo.samples import FloatArray
+from perineo.signal.events import Repetition, TechError
+
+
+@dataclass
+class RepWork:
+    """Mutable while the repetition runs; indices are the detector's grid indices."""
+
+    index: int
+    trig_i: int
+    onset_s: float
+    detected_s: float
+    floor: float  # level the rise started from (local rest)
+    rest_cmH2O: float
+    peak: float
+    peak_i: int
+    max_slope: float = 0.0
+    run_below: int = 0
+    hold_i: int | None = None
+    hold_start_s: float | None = None
+    hold_end_s: float | None = None
+    hold_ref: float = 0.0
+    lifts: list[tuple[float, float]] = field(default_factory=list)
+    last_lift_i: int | None = None
+    q_min: float = 0.0
+    q_min_i: int = 0
+    q_peak: float | None = None
+    q_peak_i: int = 0
+    release_trig_i: int | None = None
+    release_s: float | None = None
+    min_slope: float = 0.0
+    end_s: float | None = None
+    end_i: int | None = None
+    errors: list[TechError] = field(default_factory=list)
+    pelvic_peak: float = 0.0
+    abd_rise: float | None = None
+    tilt_change: float | None = None
+    hold_level: float | None = None
+    drop_fraction: float | None = None
+    residual: float | None = None
+
+    def to_repetition(
+        self, peak: float, unverifiable: tuple[TechError, ...], pelvic: bool
+    ) -> Repetition:
+        rise = None if self.hold_start_s is None else self.hold_start_s - self.onset_s
+        fall = None
+        if self.end_s is not None and self.release_s is not None:
+            fall = self.end_s - self.release_s
+        return Repetition(
+            index=self.index,
+            onset_s=self.onset_s,
+            onset_detected_s=self.detected_s,
+            hold_start_s=self.hold_start_s,
+            hold_end_s=self.hold_end_s,
+            release_s=self.release_s,
+            end_s=self.end_s,
+            peak_cmH2O=peak,
+            rest_cmH2O=self.rest_cmH2O,
+            hold_level_cmH2O=self.hold_level,
+            hold_drop_fraction=self.drop_fraction,
+            quick_lifts_s=tuple(t for t, _ in self.lifts),
+            quick_lift_heights_cmH2O=tuple(round(v, 3) for _, v in self.lifts),
+            errors=tuple(self.errors),
+            unverifiable=unverifiable,
+            pelvic_peak_cmH2O=self.pelvic_peak if pelvic else None,
+            abdominal_rise_cmH2O=self.abd_rise,
+            tilt_change_deg=self.tilt_change,
+            residual_cmH2O=self.residual,
+            rise_time_s=rise,
+            fall_time_s=fall,
+        )
+
+
+def hold_level_and_drop(seg: FloatArray, fs: float) -> tuple[float | None, float | None]:
+    """Median level of a hold and how much it fell from its first to its last second."""
+    if len(seg) == 0:
+        return None, None
+    if len(seg) < 4:
+        return float(np.max(seg)), None
+    n = max(1, min(len(seg) // 3, round(fs)))
+    first = float(np.median(seg[:n]))
+    last = float(np.median(seg[-n:]))
+    return float(np.median(seg)), (first - last) / first if first > 0 else None
