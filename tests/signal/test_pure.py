@@ -34,7 +34,7 @@ def test_knees_find_foot_and_top_of_a_rise(shape: str, dur: float) -> None:
     i_st = steepest(sl, 0, len(t) - 1)
     foot = knee_back(t, lev, sl, i_st, 0, 0.0, 30.0)
     top = knee_forward(t, lev, sl, i_st, len(t) - 1, 30.0, 30.0)
-    assert foot == pytest.approx(1.0, abs=0.06 + 0.05 * dur)
+    assert foot == pytest.approx(1.0, abs=0.09 + 0.05 * dur)  # smoothing blurs a kink
     # the top is where the rise has levelled off: at its end, or (an exponential
     # approach) where it is within ~10 % of the hold level
     assert 1.0 + 0.6 * dur <= top <= 1.0 + dur + 0.08
