@@ -60,6 +60,8 @@ class Detector:
             ("t", "avail", "r", "a", "q", "sq", "abd", "tilt"),
             round(cfg.history_s * cfg.fs),
         )
+        self._q_filter = filters.lowpass(cfg.lift_lowpass_hz, cfg.fs)
+        self._zq: FloatArray | None = None
         self.phase = Phase.REST
         self.repetitions: list[Repetition] = []
         self._rep: RepWork | None = None
@@ -171,7 +173,11 @@ class Detector:
             r = sq
         h.set("r", i0, r)
         h.set("a", i0, a)
-        h.set("q", i0, a)
+        # quick lifts are followed on a smoother copy: a noise excursion is not a lift
+        if self._zq is None:
+            self._zq = self._q_filter.initial_state(float(a[0]))
+        q, self._zq = filters.filt(self._q_filter, a, self._zq)
+        h.set("q", i0, q)
         # fast path: nothing in this span can start a repetition
         if (
             self.phase is Phase.REST
@@ -628,6 +634,7 @@ class Detector:
     def _on_segment_start(self, i: int) -> None:
         self._seg_start = i
         self._run = 0
+        self._zq = None
         rep = self._rep
         if rep is None:
             return
