@@ -40,6 +40,7 @@ def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tup
     if not reps:
         return (StepSpan(Step.REST, start_s, end_s),)
     first = reps[0].onset_s
+    end_s += 1.0  # the last step runs past the last sample
     spans = [StepSpan(Step.REST, start_s, first)]
     split = None
     for i in range(1, len(reps)):
@@ -60,13 +61,12 @@ def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tup
     return tuple(spans)
 
 
-def step_at(steps: Sequence[StepSpan], t: float) -> Step:
-    """The step running at ``t`` (the last one started before it)."""
-    current = steps[0].step if steps else Step.ENDURANCE
+def step_at(steps: Sequence[StepSpan], t: float) -> Step | None:
+    """The step running at ``t``; None outside every step (a redone attempt)."""
     for s in steps:
-        if s.start_s <= t:
-            current = s.step
-    return current
+        if s.contains(t):
+            return s.step
+    return None
 
 
 def resting_level(block: SampleBlock, rest: np.ndarray, steps: Sequence[StepSpan]) -> float | None:
@@ -94,6 +94,9 @@ def contractions(
     heavy = m.smooth(t, sq, m.HOLD_SMOOTH_S) - base
     out = []
     for i, r in enumerate(reps):
+        step = step_at(steps, r.onset_s)
+        if step is None:
+            continue
         end = r.end_s if r.end_s is not None else float(t[-1])
         peak = m.peak_above_rest(t, lite, r.onset_s, end)
         held = None
@@ -109,7 +112,7 @@ def contractions(
         out.append(
             Contraction(
                 index=i,
-                step=step_at(steps, r.onset_s),
+                step=step,
                 onset_s=r.onset_s,
                 hold_start_s=r.hold_start_s,
                 release_s=r.release_s,

@@ -1,0 +1,176 @@
+"""The data path of a guided assessment: source → detector → guide → listener.
+
+No Textual here: the screen implements :class:`AssessListener` by posting messages. Each
+contraction is announced when its onset is seen and classified when it is final, while the
+assessment runs; the PERFECT numbers are computed from the whole recording at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from perineo.assess.guide import GuideRunner, Prompt
+from perineo.assess.model import Movement, Perfect, Step, StepSpan
+from perineo.assess.scheme import perfect, step_at
+from perineo.assess.technique import movement
+from perineo.samples import SampleBlock, SourceStatus, StatusKind
+from perineo.signal.detect import Detector
+from perineo.signal.events import Event, EventKind
+from perineo.sources.base import SampleSource
+
+
+@dataclass(frozen=True)
+class LiveContraction:
+    """A contraction as the clinician sees it: announced at onset, classified when final."""
+
+    number: int  # 1-based, over the whole assessment
+    step: Step | None  # None: in a redone attempt (not counted)
+    onset_s: float
+    final: bool
+    peak_cmH2O: float | None = None
+    hold_s: float | None = None
+    movement: Movement | None = None
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssessOutcome:
+    block: SampleBlock | None
+    steps: tuple[StepSpan, ...]
+    result: Perfect | None
+    complete: bool  # every step ran (False: stopped early)
+
+
+class AssessListener(Protocol):
+    def prompt(self, prompt: Prompt) -> None: ...
+    def contraction(self, c: LiveContraction) -> None: ...
+    def samples(self, block: SampleBlock, baseline_cmH2O: float) -> None: ...
+    def finished(self, outcome: AssessOutcome) -> None: ...
+
+
+class CueFollower(Protocol):
+    """A simulated patient: told every prompt at the stream time it falls due."""
+
+    def follow(self, prompt: Prompt) -> None: ...
+
+
+TAIL_S = 3.0  # keep listening after the last cue: the last contraction's fall and rest
+
+
+class AssessSession:
+    """Runs one assessment over ``source``; ``redo``/``skip``/``stop`` come from the keys."""
+
+    def __init__(
+        self,
+        source: SampleSource,
+        listener: AssessListener,
+        *,
+        runner: GuideRunner | None = None,
+        follower: CueFollower | None = None,
+    ) -> None:
+        self.source = source
+        self.listener = listener
+        self.runner = runner or GuideRunner()
+        self.follower = follower
+        self.detector = Detector(source.channels)
+        self.blocks: list[SampleBlock] = []
+        self.now_s: float | None = None
+        self._stop = False
+        self._done_s: float | None = None
+        self._asks: list[str] = []
+
+    def redo(self) -> None:
+        self._asks.append("redo")
+
+    def skip(self) -> None:
+        self._asks.append("skip")
+
+    def stop(self) -> None:
+        self._stop = True
+
+    def _emit(self, prompts: Sequence[Prompt]) -> None:
+        for p in prompts:
+            if self.follower is not None:
+                self.follower.follow(p)
+            self.listener.prompt(p)
+
+    async def run(self) -> AssessOutcome:
+        stream = self.source.stream()
+        try:
+            async for item in stream:
+                if isinstance(item, SourceStatus):
+                    # gaps are seen in the timestamps, as in `perineo report` on the same
+                    # recording: the live numbers and the report's come from one code path
+                    if item.kind is StatusKind.ENDED:
+                        break
+                    continue
+                if len(item) == 0:
+                    continue
+                self._block(item)
+                if self._stop:
+                    break
+                if self.runner.finished and self.now_s is not None and self._done_s is None:
+                    self._done_s = self.now_s
+                if self._done_s is not None and self.now_s - self._done_s >= TAIL_S:
+                    break
+        finally:
+            await self.source.close()
+        return self._finish()
+
+    def _block(self, block: SampleBlock) -> None:
+        now = float(block.t[-1])
+        if self.now_s is None:
+            self._emit(self.runner.start(float(block.t[0])))
+        self.now_s = now
+        self.blocks.append(block)
+        self._events(self.detector.push(block))
+        self.listener.samples(block, self.detector.baseline_cmH2O)
+        while self._asks:
+            ask = self._asks.pop(0)
+            self._emit(self.runner.redo(now) if ask == "redo" else self.runner.skip(now))
+        self._emit(self.runner.advance(now))
+
+    def _events(self, events: Sequence[Event]) -> None:
+        spans = self._spans_so_far()
+        for e in events:
+            if e.kind is EventKind.ONSET:
+                self.listener.contraction(
+                    LiveContraction(e.rep + 1, step_at(spans, e.t), e.t, final=False)
+                )
+            elif e.kind is EventKind.REPETITION and e.repetition is not None:
+                r = e.repetition
+                self.listener.contraction(
+                    LiveContraction(
+                        r.index + 1,
+                        step_at(spans, r.onset_s),
+                        r.onset_s,
+                        final=True,
+                        peak_cmH2O=r.peak_cmH2O,
+                        hold_s=r.hold_s,
+                        movement=movement(r),
+                        errors=tuple(x.value for x in r.errors),
+                    )
+                )
+
+    def _spans_so_far(self) -> tuple[StepSpan, ...]:
+        g = self.runner.current
+        open_span = () if g is None else (StepSpan(g.step, self.runner.step_start_s, math.inf),)
+        return (*self.runner.spans, *open_span)
+
+    def _finish(self) -> AssessOutcome:
+        self._events(self.detector.finish())
+        complete = self.runner.finished
+        if not complete and self.now_s is not None:
+            self.runner.skip(self.now_s)  # close the step that was running
+        steps = tuple(self.runner.spans)
+        if not self.blocks:
+            outcome = AssessOutcome(None, steps, None, complete)
+        else:
+            block = SampleBlock.concat(self.blocks)
+            result = perfect(block, self.detector.repetitions, steps)
+            outcome = AssessOutcome(block, steps, result, complete)
+        self.listener.finished(outcome)
+        return outcome
