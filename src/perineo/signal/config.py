@@ -55,8 +55,9 @@ class DetectorConfig:
     # Release: the level falls below this share of the recent hold level.
     release_fraction: float = 0.65  # an incomplete release may stay at half the hold
     hold_ref_s: float = 1.5
-    # Quick lifts on top of the hold, followed on a 3 Hz low-pass (a lift lasts >= 0.3 s).
-    lift_lowpass_hz: float = 3.0
+    # Quick lifts on top of the hold, decided on a 4 Hz low-pass (a lift lasts >= 0.3 s;
+    # 3 Hz merged lifts 0.6 s apart) and timed on the unlagged signal.
+    lift_lowpass_hz: float = 4.0
     lift_min: float = 1.5
     lift_sigmas: float = 4.0
     lift_slow_sigmas: float = 3.0  # breathing ripples on a squeeze-only hold are not lifts

@@ -422,9 +422,10 @@ class Detector:
         h = self.hist
         assert rep.q_peak is not None
         lo = max(self._seg_start, rep.q_min_i)
-        i0 = max(self._seg_start, lo - 5)
+        i0 = max(self._seg_start, lo - 10)
         t = h.get("t", i0, i + 1)
-        qs = filters.smooth(h.get("q", i0, i + 1), self.config.smooth_sigma)
+        # time it on the unlagged signal (q, which decided it, lags by ~75 ms)
+        qs = filters.smooth(h.get("a", i0, i + 1), self.config.smooth_sigma)
         j = int(np.argmax(qs[lo - i0 :])) + lo - i0
         peak_t = float(t[j])
         height = rep.q_peak - rep.q_min
