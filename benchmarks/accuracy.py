@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from perineo.samples import SampleBlock
 from perineo.signal.analysis import analyze_block
 from perineo_sim import random_scenario, simulate
 from perineo_sim.compare import ERROR_KINDS, Tally, score
@@ -32,7 +33,20 @@ VERIFIABLE = {
 TUNING_SEEDS_BELOW = 10_000  # seeds used while developing; the benchmark starts far above
 
 
-def run(sessions: int, seed0: int, rates: tuple[float, ...]) -> dict[str, dict]:
+def degrade(block: SampleBlock, seed: int, noise: float, jitter_s: float) -> SampleBlock:
+    """The same session through a worse probe: extra white noise, timestamp jitter."""
+    if noise <= 0 and jitter_s <= 0:
+        return block
+    rng = np.random.default_rng(seed + 1)
+    t = block.t + rng.uniform(-jitter_s, jitter_s, len(block.t)) if jitter_s > 0 else block.t
+    keep = np.concatenate(([True], np.diff(t) > 0))
+    data = {c: (v + rng.normal(0.0, noise, len(v)))[keep] for c, v in block.data.items()}
+    return SampleBlock(t[keep], data)
+
+
+def run(
+    sessions: int, seed0: int, rates: tuple[float, ...], noise: float = 0.0, jitter_s: float = 0.0
+) -> dict[str, dict]:
     results: dict[str, Tally] = {}
     overall = Tally()
     for name, chans in CHANNEL_SETS.items():
@@ -43,7 +57,7 @@ def run(sessions: int, seed0: int, rates: tuple[float, ...]) -> dict[str, dict]:
                 rng = np.random.default_rng(seed)
                 sc = random_scenario(rng, chans, rate)
                 sim = simulate(sc, seed=seed)
-                an = analyze_block(sim.block)
+                an = analyze_block(degrade(sim.block, seed, noise, jitter_s))
                 truth = sim.truth.to_json()["reps"]
                 det = [r.to_json() for r in an.reps]
                 tally.add(score(truth, det, VERIFIABLE[name]))
@@ -62,6 +76,8 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=12, help="sessions per channel set and rate")
     ap.add_argument("--seed", type=int, default=1_000_000, help="first seed (>= 10000)")
     ap.add_argument("--rates", default="50,100")
+    ap.add_argument("--extra-noise", type=float, default=0.0, help="cmH2O/deg of white noise")
+    ap.add_argument("--jitter", type=float, default=0.0, help="timestamp jitter, seconds")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--tuning", action="store_true", help="allow the tuning seeds (< 10000)")
     args = ap.parse_args()
@@ -69,7 +85,7 @@ def main() -> None:
         ap.error("benchmark seeds must not overlap the tuning seeds (< 10000)")
     rates = tuple(float(r) for r in args.rates.split(","))
     t0 = time.perf_counter()
-    res = run(args.sessions, args.seed, rates)
+    res = run(args.sessions, args.seed, rates, args.extra_noise, args.jitter)
     if args.json:
         print(json.dumps(res, indent=1))
         return
