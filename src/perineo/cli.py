@@ -21,6 +21,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("plan", "perineo.commands.plan", "where you stand over months, and what comes next"),
     ("export", "perineo.commands.export", "export a session as csv, json or edf (EDF+)"),
     ("scan", "perineo.commands.scan", "list nearby probes: name, address, signal, battery"),
+    ("assess", "perineo.commands.assess", "guided PERFECT assessment of a patient (clinic)"),
+    ("report", "perineo.commands.report", "PERFECT report of a recording: html or json"),
 )
 
 

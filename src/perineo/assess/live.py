@@ -70,8 +70,10 @@ class AssessSession:
         *,
         runner: GuideRunner | None = None,
         follower: CueFollower | None = None,
+        steps_from_cues: bool = True,
     ) -> None:
         self.source = source
+        self.steps_from_cues = steps_from_cues  # False: a scripted recording, steps inferred
         self.listener = listener
         self.runner = runner or GuideRunner()
         self.follower = follower
@@ -170,7 +172,9 @@ class AssessSession:
             outcome = AssessOutcome(None, steps, None, complete)
         else:
             block = SampleBlock.concat(self.blocks)
-            result = perfect(block, self.detector.repetitions, steps)
+            used = steps if self.steps_from_cues else None
+            result = perfect(block, self.detector.repetitions, used)
+            steps = result.steps
             outcome = AssessOutcome(block, steps, result, complete)
         self.listener.finished(outcome)
         return outcome

@@ -18,6 +18,7 @@ from perineo.samples import Channel, FloatArray, SampleBlock
 WIDTH = 1000
 PANEL_H = {Channel.SQUEEZE: 230, Channel.ABDOMINAL: 90, Channel.TILT: 70}
 LEFT, RIGHT, TOP, GAP, AXIS = 56, 12, 18, 14, 30
+LABEL_GAP = 16  # px between contraction numbers
 MAX_POINTS = 1600  # min/max pairs: every peak survives the thinning
 COLOUR = {Movement.LIFT: "#1b7f3b", Movement.PUSH_DOWN: "#c0262d", Movement.NOT_VERIFIABLE: "#555"}
 STEP_FILL = {
@@ -133,6 +134,7 @@ def _panel(
 
 def _marks(cs: Sequence[Contraction], x, y0: float, h: float) -> list[str]:
     out = []
+    last_label = -1e9
     for c in cs:
         col = COLOUR[c.movement]
         a = x(c.onset_s)
@@ -148,8 +150,10 @@ def _marks(cs: Sequence[Contraction], x, y0: float, h: float) -> list[str]:
             'stroke-width="0.8" stroke-dasharray="2,2"/>'
             f'<rect x="{a:.1f}" y="{y0 + 16}" width="{max(b - a, 1.5):.1f}" height="4" '
             f'fill="{col}"/>'
-            f'<text x="{a + 1:.1f}" y="{y0 + 30}" fill="{col}">{c.index + 1}</text>'
         )
+        if a - last_label >= LABEL_GAP or c.errors:  # crowded numbers stay in the tooltip
+            out.append(f'<text x="{a + 1:.1f}" y="{y0 + 30}" fill="{col}">{c.index + 1}</text>')
+            last_label = a
         if c.errors:
             short = ",".join(_ABBR.get(e, e) for e in c.errors)
             out.append(f'<text x="{a + 1:.1f}" y="{y0 + 41}" fill="#c0262d">{short}</text>')

@@ -1,0 +1,145 @@
+"""``perineo assess --patient ID``: the guided PERFECT assessment, stored per patient.
+
+``--sim`` (no value) runs a simulated patient who follows the cues by herself;
+``--sim SCENARIO`` plays a scripted simulated session (steps found from its pauses);
+``--device ADDRESS`` connects to a probe. ``--no-ui`` runs without the terminal app
+(prints the result), for scripts and tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import UTC, datetime
+
+from perineo.errors import InputError
+
+FOLLOW = "follow"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--patient", required=True, metavar="ID", help="pseudonymous patient ID")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument(
+        "--sim",
+        nargs="?",
+        const=FOLLOW,
+        default=None,
+        metavar="SCENARIO",
+        help="simulated patient who follows the cues (or a scenario name or file)",
+    )
+    src.add_argument("--device", metavar="ADDRESS", help="connect to this probe")
+    p.add_argument("--seed", type=int, default=0, help="simulator seed (default 0)")
+    p.add_argument(
+        "--speed", type=float, default=1.0, help="simulated time runs this many times faster"
+    )
+    p.add_argument(
+        "--channels",
+        default="squeeze,abdominal,tilt",
+        help="simulated probe channels, comma separated (default all three)",
+    )
+    p.add_argument("--no-ui", action="store_true", help="run without the terminal app")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from perineo.assess.records import check_patient_id
+
+    check_patient_id(args.patient)
+    if args.sim is None and args.device is None:
+        raise InputError("choose a source: --sim [SCENARIO] or --device ADDRESS")
+    if not args.speed > 0:
+        raise InputError(f"--speed must be a positive number, got {args.speed:g}")
+    source, follower, probe = _open(args)
+    from perineo.assess.live import AssessSession
+
+    if args.no_ui:
+        import asyncio
+
+        session = AssessSession(
+            source, _Quiet(), follower=follower, steps_from_cues=args.sim in (None, FOLLOW)
+        )
+        outcome = asyncio.run(session.run())
+    else:
+        from perineo.tui.screens.assess import AssessApp
+
+        app = AssessApp(source, args.patient, follower=follower)
+        app.session.steps_from_cues = args.sim in (None, FOLLOW)
+        outcome = app.run()
+    if outcome is None or outcome.result is None or outcome.block is None:
+        print("perineo: the assessment recorded no samples; nothing stored", file=sys.stderr)
+        return 1
+    assessment_id, path = _store(args.patient, probe, outcome)
+    res = outcome.result
+    if args.json:
+        doc = {"assessment_id": assessment_id, "recording": str(path), **res.to_json()}
+        json.dump(doc, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(f"{args.patient}: {res.line()}")
+        print(res.summary)
+        aid = assessment_id
+        print(f"stored as assessment {aid}; report: perineo report assessment:{aid}")
+    return 0
+
+
+def _open(args: argparse.Namespace):
+    speed = math.inf if math.isinf(args.speed) else args.speed
+    if args.device is not None:
+        from perineo.sources.ble import BleSource
+
+        return BleSource(args.device), None, f"probe {args.device}"
+    channels = tuple(c.strip() for c in args.channels.split(",") if c.strip())
+    if "squeeze" not in channels or not set(channels) <= {"squeeze", "abdominal", "tilt"}:
+        raise InputError(
+            f"--channels {args.channels!r}: expected squeeze plus any of abdominal, tilt"
+        )
+    if args.sim == FOLLOW:
+        from perineo.assess.simpatient import SimPatient
+
+        pat = SimPatient(args.seed, channels=channels, speed=speed)
+        return pat.source, pat, f"simulated (patient seed {args.seed})"
+    from perineo.sources.sim import SimSource
+
+    src = SimSource(args.sim, args.seed, speed=speed)
+    return src, None, f"simulated (scenario {args.sim}, seed {args.seed})"
+
+
+class _Quiet:
+    def prompt(self, prompt: object) -> None:
+        pass
+
+    def contraction(self, c: object) -> None:
+        pass
+
+    def samples(self, block: object, baseline_cmH2O: float) -> None:
+        pass
+
+    def finished(self, outcome: object) -> None:
+        pass
+
+
+def _store(patient: str, probe: str, outcome):
+    from perineo.assess.records import save_assessment
+    from perineo.store.db import Database
+    from perineo.store.paths import data_dir, ensure_private_dir
+    from perineo.store.recording import write_recording
+
+    now = datetime.now(UTC)
+    folder = ensure_private_dir(data_dir() / "recordings")
+    path = folder / f"assess-{patient}-{now.strftime('%Y%m%dT%H%M%S%f')}.csv"
+    write_recording(path, outcome.block)
+    with Database() as db:
+        aid = save_assessment(
+            db,
+            patient=patient,
+            probe=probe,
+            channels=outcome.result.channels,
+            steps=outcome.steps,
+            result=outcome.result.to_json(),
+            recording=path,
+            created_at=now,
+        )
+    return aid, path

@@ -1,0 +1,100 @@
+"""``perineo report RECORDING``: the PERFECT report of a recording or a stored assessment.
+
+RECORDING is a recording CSV or ``assessment:N`` (a stored assessment). The report goes to
+stdout unless ``--out PATH`` asks for a file (written readable by the user only, 0600).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from perineo.errors import InputError
+
+PREFIX = "assessment:"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("recording", metavar="RECORDING", help="recording CSV, or assessment:N")
+    p.add_argument("--format", choices=("html", "json"), default="html", help="default html")
+    p.add_argument("--out", metavar="PATH", help="write the report here (0600), not to stdout")
+    p.add_argument(
+        "--patient", metavar="ID", help="pseudonymous patient ID (to compare with the last)"
+    )
+    p.add_argument("--probe", default=None, help="probe description shown in the report")
+
+
+def run(args: argparse.Namespace) -> int:
+    from perineo.assess import perfect
+    from perineo.assess.records import (
+        AssessmentRecord,
+        assessment,
+        assessments,
+        check_patient_id,
+        previous,
+    )
+    from perineo.report import ReportInfo, report_html, report_json, write_private
+    from perineo.report.build import dumps
+    from perineo.signal.analysis import analyze_block
+    from perineo.store.db import Database
+    from perineo.store.recording import check_rate, read_recording
+
+    if args.patient is not None:
+        check_patient_id(args.patient)
+    with Database() as db:
+        stored: AssessmentRecord | None = None
+        if args.recording.startswith(PREFIX):
+            number = args.recording[len(PREFIX) :]
+            if not number.isdigit():
+                raise InputError(f"{args.recording!r}: expected assessment:N with a number N")
+            stored = assessment(db, int(number))
+            if stored.recording is None:
+                raise InputError(f"assessment {number} has no recording")
+            path = stored.recording
+        else:
+            path = Path(args.recording)
+            if args.patient is not None:
+                stored = next(
+                    (a for a in assessments(db, args.patient) if _same(a.recording, path)), None
+                )
+        rec = read_recording(path)
+        if len(rec.t) < 2:
+            raise InputError(f"{path}: has fewer than 2 samples")
+        rate = check_rate(rec)
+        analysis = analyze_block(rec.block, sample_rate_hz=rate)
+        steps = stored.steps if stored is not None else None
+        result = perfect(rec.block, analysis.reps, steps)
+        patient = stored.patient if stored is not None else args.patient
+        when = (
+            stored.created_at
+            if stored is not None
+            else datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        )
+        prev = None if patient is None else previous(db, patient, when)
+    probe = args.probe or (stored.probe if stored is not None else "not stated (recording)")
+    info = ReportInfo(
+        patient=patient,
+        when=when,
+        probe=probe,
+        source=str(path),
+        previous=None if prev is None else prev.summary(),
+    )
+    if args.format == "json":
+        text = dumps(report_json(result, info))
+    else:
+        text = report_html(result, rec.block, info)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        out = write_private(args.out, text)
+        print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _same(a: Path | None, b: Path) -> bool:
+    try:
+        return a is not None and a.resolve() == b.resolve()
+    except OSError:
+        return False

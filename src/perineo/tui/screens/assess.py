@@ -1,0 +1,227 @@
+"""Assess: the guided PERFECT assessment for the clinician.
+
+The trace, the step and its instruction, the cue, and a table in which every contraction
+appears at its onset and is classified (lift / push-down / not verifiable, errors, peak,
+hold) when it ends. Keys: ``r`` redo the step, ``n`` next step, ``e`` end, ``q`` close.
+The data path (:class:`perineo.assess.live.AssessSession`) runs in a worker and posts
+messages; the screen only sets widgets from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from perineo.assess.guide import Prompt, PromptKind
+from perineo.assess.live import AssessOutcome, AssessSession, CueFollower, LiveContraction
+from perineo.assess.model import Movement
+from perineo.samples import Channel, SampleBlock
+from perineo.sources.base import SampleSource
+from perineo.tui.tracebuf import TraceBuffer
+from perineo.tui.widgets.trace import PressureTrace
+
+MOVEMENT_TEXT = {
+    Movement.LIFT: "lift",
+    Movement.PUSH_DOWN: "PUSH-DOWN",
+    Movement.NOT_VERIFIABLE: "not verifiable",
+}
+
+
+@dataclass
+class PromptShown(Message):
+    prompt: Prompt
+
+
+@dataclass
+class ContractionSeen(Message):
+    contraction: LiveContraction
+
+
+@dataclass
+class SamplesSeen(Message):
+    t_end: float
+    baseline_cmH2O: float
+
+
+@dataclass
+class AssessmentDone(Message):
+    outcome: AssessOutcome
+
+
+class _Poster:
+    """The session's listener: keeps the trace buffer, posts everything else as messages."""
+
+    def __init__(self, app: App[object], trace: TraceBuffer) -> None:
+        self.app = app
+        self.trace = trace
+
+    def prompt(self, prompt: Prompt) -> None:
+        self.app.post_message(PromptShown(prompt))
+
+    def contraction(self, c: LiveContraction) -> None:
+        self.app.post_message(ContractionSeen(c))
+
+    def samples(self, block: SampleBlock, baseline_cmH2O: float) -> None:
+        self.trace.append(block.t, block.data[Channel.SQUEEZE])
+        self.app.post_message(SamplesSeen(float(block.t[-1]), baseline_cmH2O))
+
+    def finished(self, outcome: AssessOutcome) -> None:
+        self.app.post_message(AssessmentDone(outcome))
+
+
+def contraction_row(c: LiveContraction) -> tuple[str, ...]:
+    """One table row: number, step, onset, peak, hold, classification, errors."""
+    step = "(redone)" if c.step is None else c.step.value
+    if not c.final:
+        return (str(c.number), step, f"{c.onset_s:.1f}", "…", "…", "contracting", "")
+    return (
+        str(c.number),
+        step,
+        f"{c.onset_s:.1f}",
+        "–" if c.peak_cmH2O is None else f"{c.peak_cmH2O:.0f}",
+        "–" if c.hold_s is None else f"{c.hold_s:.1f}",
+        "–" if c.movement is None else MOVEMENT_TEXT[c.movement],
+        ", ".join(e.replace("_", " ") for e in c.errors),
+    )
+
+
+class AssessScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "redo", "redo step"),
+        Binding("n", "next", "next step"),
+        Binding("e", "end", "end"),
+        Binding("q", "app.quit", "close"),
+    ]
+
+    def __init__(self, patient: str, trace: TraceBuffer, *, fps: float = 25.0) -> None:
+        super().__init__()
+        self.patient = patient
+        self.trace = trace
+        self.fps = fps
+        self._rows: dict[int, object] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="topbar"):
+            yield Static(f"PERFECT assessment · patient {self.patient}", classes="heading")
+            yield Static("", id="assess-step")
+        yield PressureTrace(self.trace, fps=self.fps, id="trace")
+        yield Static("", id="assess-instruction")
+        yield Static("", id="assess-cue")
+        yield DataTable(id="assess-table", cursor_type="none", zebra_stripes=True)
+        yield Static("", id="assess-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#assess-table", DataTable)
+        table.add_columns("#", "step", "onset s", "peak", "hold s", "classification", "errors")
+
+    def show_prompt(self, p: Prompt) -> None:
+        cue = self.query_one("#assess-cue", Static)
+        if p.kind is PromptKind.STEP:
+            self.query_one("#assess-step", Static).update("" if p.step is None else p.step.value)
+            self.query_one("#assess-instruction", Static).update(p.text)
+            cue.update("")
+        elif p.kind is PromptKind.SQUEEZE:
+            cue.update(f"SQUEEZE — {p.number}" + (f" · hold up to {p.hold_s:.0f} s"
+                                                   if p.hold_s >= 2 else ""))  # fmt: skip
+        elif p.kind is PromptKind.LET_GO:
+            cue.update("let go — relax fully")
+        else:
+            cue.update(p.text)
+
+    def show_contraction(self, c: LiveContraction) -> None:
+        table = self.query_one("#assess-table", DataTable)
+        row = contraction_row(c)
+        key = self._rows.get(c.number)
+        if key is None:
+            self._rows[c.number] = table.add_row(*row, key=str(c.number))
+        else:
+            for col, value in zip(table.ordered_columns, row, strict=True):
+                table.update_cell(str(c.number), col.key, value)
+        table.scroll_end(animate=False)
+
+    def show_outcome(self, outcome: AssessOutcome) -> None:
+        res = outcome.result
+        text = "No samples." if res is None else f"{res.line()}\n{res.summary}"
+        if not outcome.complete:
+            text += "\n(ended early)"
+        self.query_one("#assess-result", Static).update(text + "\nq: close")
+        self.query_one("#assess-cue", Static).update("")
+
+    def action_redo(self) -> None:
+        self.app.post_message(_Ask("redo"))
+
+    def action_next(self) -> None:
+        self.app.post_message(_Ask("skip"))
+
+    def action_end(self) -> None:
+        self.app.post_message(_Ask("end"))
+
+
+@dataclass
+class _Ask(Message):
+    what: str
+
+
+class AssessApp(App[AssessOutcome | None]):
+    """The assessment on its own: ``perineo assess`` runs it, tests drive it with Pilot."""
+
+    CSS_PATH = "../perineo.tcss"
+    TITLE = "perineo assess"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        source: SampleSource,
+        patient: str,
+        *,
+        follower: CueFollower | None = None,
+        fps: float = 25.0,
+        exit_when_done: bool = False,
+    ) -> None:
+        super().__init__()
+        self.trace = TraceBuffer(keep_s=30.0)
+        self.session = AssessSession(source, _Poster(self, self.trace), follower=follower)
+        self.patient = patient
+        self.fps = fps
+        self.exit_when_done = exit_when_done
+        self.outcome: AssessOutcome | None = None
+        self.screen_view = AssessScreen(patient, self.trace, fps=fps)
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_view)
+        self.run_worker(self.session.run(), name="assessment", group="live", exclusive=True)
+
+    def on_prompt_shown(self, message: PromptShown) -> None:
+        self.screen_view.show_prompt(message.prompt)
+
+    def on_contraction_seen(self, message: ContractionSeen) -> None:
+        self.screen_view.show_contraction(message.contraction)
+
+    def on_samples_seen(self, message: SamplesSeen) -> None:
+        self.screen_view.query_one("#trace", PressureTrace).baseline = message.baseline_cmH2O
+
+    def on_assessment_done(self, message: AssessmentDone) -> None:
+        self.outcome = message.outcome
+        self.screen_view.show_outcome(message.outcome)
+        if self.exit_when_done:
+            self.exit(message.outcome)
+
+    def on__ask(self, message: _Ask) -> None:
+        if message.what == "redo":
+            self.session.redo()
+        elif message.what == "skip":
+            self.session.skip()
+        else:
+            self.session.stop()
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        self.session.stop()
+        self.exit(self.outcome)
