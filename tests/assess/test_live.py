@@ -1,0 +1,76 @@
+"""A whole guided assessment with the simulated patient following the cues (no UI)."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+import pytest
+
+from perineo.assess.guide import Prompt, PromptKind
+from perineo.assess.live import AssessOutcome, AssessSession, LiveContraction
+from perineo.assess.model import Movement, Step
+from perineo.assess.simpatient import SimPatient
+from perineo.samples import SampleBlock
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.prompts: list[Prompt] = []
+        self.seen: list[tuple[float, LiveContraction]] = []  # (stream time, contraction)
+        self.now = 0.0
+        self.outcome: AssessOutcome | None = None
+
+    def prompt(self, prompt: Prompt) -> None:
+        self.prompts.append(prompt)
+
+    def contraction(self, c: LiveContraction) -> None:
+        self.seen.append((self.now, c))
+
+    def samples(self, block: SampleBlock, baseline_cmH2O: float) -> None:
+        self.now = float(block.t[-1])
+
+    def finished(self, outcome: AssessOutcome) -> None:
+        self.outcome = outcome
+
+
+@pytest.fixture(scope="module")
+def run() -> tuple[SimPatient, Recorder, AssessOutcome]:
+    pat = SimPatient(2, speed=math.inf)
+    rec = Recorder()
+    outcome = asyncio.run(AssessSession(pat.source, rec, follower=pat).run())
+    return pat, rec, outcome
+
+
+def test_every_step_runs_and_the_numbers_match_the_patient(run):
+    pat, rec, outcome = run
+    assert outcome.complete and rec.outcome is outcome
+    res = outcome.result
+    assert res is not None
+    assert [s.step for s in outcome.steps] == [
+        Step.REST, Step.POWER, Step.ENDURANCE, Step.RECOVERY, Step.FAST,
+    ]  # fmt: skip
+    truth = pat.person.truth().reps
+    assert res.fast == sum(r.kind == "fast" for r in truth) == 10
+    assert res.power_cmH2O == pytest.approx(max(r.peak_cmH2O for r in truth), abs=1.0)
+    # she lets go when she can no longer hold: E is her own endurance
+    first_hold = next(r for r in truth if r.onset_s > outcome.steps[2].start_s)
+    assert res.endurance_s == pytest.approx(min(10.0, first_hold.hold_s), abs=1.0)
+    assert 1 <= res.repetitions <= 10
+    assert res.resting_cmH2O is not None
+    assert res.summary == "correct lift in 23 of 23"
+
+
+def test_each_contraction_is_announced_at_onset_and_classified_when_it_ends(run):
+    _, rec, _ = run
+    first_seen = {}
+    for now, c in rec.seen:
+        first_seen.setdefault(c.number, (now, c))
+    finals = {c.number: (now, c) for now, c in rec.seen if c.final}
+    assert set(finals) == set(first_seen)
+    for number, (now, c) in finals.items():
+        seen_at, first = first_seen[number]
+        assert not first.final and seen_at - first.onset_s < 1.0  # live, not afterwards
+        assert c.movement is Movement.LIFT and now >= seen_at
+    squeezes = [p for p in rec.prompts if p.kind is PromptKind.SQUEEZE]
+    assert len(squeezes) == 3 + 10 + 10

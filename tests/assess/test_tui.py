@@ -1,0 +1,38 @@
+"""The assess screen through Pilot: contractions appear in the table, redo, the result."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from perineo.assess.model import Step
+from perineo.assess.simpatient import SimPatient
+from perineo.tui.screens.assess import AssessApp
+
+
+@pytest.mark.asyncio
+async def test_a_simulated_assessment_runs_with_a_redo():
+    pat = SimPatient(2, speed=400.0)
+    app = AssessApp(pat.source, "P-0042", follower=pat, fps=4)
+    redone = False
+    async with app.run_test(size=(110, 40)) as pilot:
+        for _ in range(600):
+            await pilot.pause(0.02)
+            runner = app.session.runner
+            cur = runner.current
+            if not redone and cur is not None and cur.step is Step.POWER and runner._next >= 2:
+                await pilot.press("r")
+                redone = True
+            if app.outcome is not None:
+                break
+        assert redone and app.outcome is not None
+        table = app.screen.query_one("#assess-table", DataTable)
+        res = app.outcome.result
+        assert res is not None
+        # rows: every contraction, also those of the redone attempt (not counted)
+        assert table.row_count > len(res.contractions)
+        assert sum(c.step is Step.POWER for c in res.contractions) == 3
+        shown = str(app.screen.query_one("#assess-result", Static).render())
+        assert res.line() in shown
+        await pilot.press("q")
+    assert app.return_value is app.outcome
