@@ -1,0 +1,69 @@
+"""perineo report: the JSON contract, a self-contained HTML page, private exports."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from perineo.cli import main
+from perineo.store.recording import write_recording
+from perineo_sim import load_scenario, simulate
+
+KEYS = {"power_cmH2O", "endurance_s", "repetitions", "fast", "resting_cmH2O", "contractions"}
+
+
+def test_json_of_a_recording(home: Path, capsys):
+    res = simulate(load_scenario("perfect_push"), 0)
+    rec = home / "rec.csv"
+    write_recording(rec, res.block)
+    assert main(["report", str(rec), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) >= KEYS
+    assert isinstance(doc["repetitions"], int) and isinstance(doc["fast"], int)
+    first = doc["contractions"][0]
+    assert {"onset_s", "end_s", "classification", "errors", "rise_time_s", "relax_time_s"} <= set(
+        first
+    )
+    classes = {c["classification"] for c in doc["contractions"]}
+    assert classes == {"lift", "push_down"}
+    assert doc["perfect"] == (
+        f"P {doc['power_cmH2O']:.0f} cmH2O · E {doc['endurance_s']:.0f} s · "
+        f"R {doc['repetitions']} · F {doc['fast']}"
+    )
+    assert doc["previous"] is None and doc["patient"] is None
+    assert "pushes down during fast contractions" in doc["summary"]
+
+
+def test_stored_assessment_compared_with_the_previous(two_assessments: Path, capsys):
+    assert main(["report", "assessment:2", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["patient"] == "P-0042"
+    assert doc["probe"].startswith("simulated")
+    prev = doc["previous"]
+    assert prev is not None and prev["perfect"].startswith("P ")
+    assert doc["change"]["power_cmH2O"] == round(doc["power_cmH2O"] - prev["power_cmH2O"], 1)
+    assert [s["step"] for s in doc["steps"]] == ["rest", "power", "endurance", "recovery", "fast"]
+
+
+def test_html_is_self_contained_and_exported_private(two_assessments: Path, capsys):
+    out = two_assessments / "report.html"
+    assert main(["report", "assessment:2", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == ""  # nothing on stdout when a file was asked for
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    html = out.read_text(encoding="utf-8")
+    fetchable = html.replace('xmlns="http://www.w3.org/2000/svg"', "")  # a name, not a fetch
+    for banned in ("<script", "http://", "https://", "src=", "@import", "<link"):
+        assert banned not in fetchable
+    assert "<svg" in html and "P-0042" in html and "Compared with the previous" in html
+    assert html.count('class="contraction"') == 23
+
+
+def test_bad_inputs_exit_2(home: Path, capsys):
+    assert main(["report", str(home / "missing.csv")]) == 2
+    assert main(["report", "assessment:x"]) == 2
+    assert main(["report", "assessment:99"]) == 2
+    assert main(["report", str(home / "missing.csv"), "--patient", "Kari Nordmann"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("perineo: ") == 4
+    assert main(["assess", "--patient", "P-1"]) == 2  # no source
