@@ -17,6 +17,7 @@ from perineo.signal.events import Repetition, TechError
 
 PEAK_SMOOTH_S = 0.02  # takes the sensor noise off a peak without flattening a 1-s contraction
 HOLD_SMOOTH_S = 0.25  # breathing and noise must not end a hold early
+HOLD_PEAK_SMOOTH_S = 0.1  # the peak a hold is measured against: noise off, overshoot kept
 REST_HALF_WINDOW_S = 5.0  # the resting level is the median of rest samples within ±5 s
 REST_GRID_S = 0.5
 MARGIN_BEFORE_S = 0.3  # rest ends this long before an onset

@@ -92,6 +92,7 @@ def contractions(
     base = m.rest_curve(t, sq, rest)
     lite = m.smooth(t, sq, m.PEAK_SMOOTH_S) - base
     heavy = m.smooth(t, sq, m.HOLD_SMOOTH_S) - base
+    mid = m.smooth(t, sq, m.HOLD_PEAK_SMOOTH_S) - base
     out = []
     for i, r in enumerate(reps):
         step = step_at(steps, r.onset_s)
@@ -101,8 +102,8 @@ def contractions(
         peak = m.peak_above_rest(t, lite, r.onset_s, end)
         held = None
         if r.hold_start_s is not None:
-            # the hold's own peak, smoothed like the level it is compared with
-            top = m.peak_above_rest(t, heavy, r.onset_s, end)
+            # the hold's own peak: noise smoothed off, a brief overshoot at its top kept
+            top = m.peak_above_rest(t, mid, r.onset_s, end)
             held = m.held_seconds(t, heavy, r.hold_start_s, end, top, ENDURANCE_FRACTION)
         relaxed = None
         if TechError.INCOMPLETE_RELEASE in r.errors:
