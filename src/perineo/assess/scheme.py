@@ -32,6 +32,7 @@ from perineo.signal.events import Repetition, TechError
 
 RECOVERY_MIN_S = 30.0  # a pause this long before short contractions starts the fast step
 REST_LEVEL_S = 15.0  # the resting level: the last 15 s of the rest step
+MAXIMAL_FRACTION = 0.3  # a fast contraction counts if it reaches 30 % of the best peak
 
 
 def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tuple[StepSpan, ...]:
@@ -39,6 +40,9 @@ def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tup
     at least 30 s) fast contractions."""
     if not reps:
         return (StepSpan(Step.REST, start_s, end_s),)
+    # a twitch or a knock on the probe during the minute's rest does not end the rest
+    top = max(r.peak_cmH2O for r in reps)
+    reps = [r for r in reps if r.peak_cmH2O >= MAXIMAL_FRACTION * top] or list(reps)
     first = reps[0].onset_s
     end_s += 1.0  # the last step runs past the last sample
     spans = [StepSpan(Step.REST, start_s, first)]
@@ -157,7 +161,11 @@ def perfect(
             c.movement is not Movement.PUSH_DOWN and c.held_s is not None and c.held_s >= need
             for c in holds
         )
-    fast = [c for c in valid if c.step is Step.FAST]
+    fast = [
+        c
+        for c in valid
+        if c.step is Step.FAST and c.peak_cmH2O >= MAXIMAL_FRACTION * (power or 0.0)
+    ]
     channels = tuple(c.value for c in block.channels)
     unverifiable = tuple(e.value for e in unverifiable_errors(block.channels))
     rest = m.rest_mask(t, reps)
