@@ -14,7 +14,13 @@ from perineo.signal.analysis import analyze_block
 from perineo_sim import load_scenario, simulate
 
 # seeds where the detector finds every fast contraction (see docs/clinician.md for the rest)
-CASES = [("perfect", 0), ("perfect", 1), ("perfect_squeeze_abdominal", 2), ("perfect_push", 2)]
+CASES = [
+    ("perfect", 0),
+    ("perfect", 1),
+    ("perfect_squeeze_abdominal", 2),
+    ("perfect_push", 2),
+    ("perfect_squeeze", 18),  # a knock in the minute's rest neither splits steps nor counts
+]
 
 
 @pytest.mark.parametrize(("scenario", "seed"), CASES)
