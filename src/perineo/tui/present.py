@@ -94,7 +94,8 @@ def calibration_view(
     else:
         number = min(steps, 2 + max(1, step.attempt))
         within = 0.0
-    progress = max(0.0, min(1.0, (number - 1 + within) / steps))
+    # in 2 % steps: the bar need not be redrawn for every block of samples
+    progress = round(50 * max(0.0, min(1.0, (number - 1 + within) / steps))) / 50
     countdown = step.count if step.phase in (CalPhase.REST_LEVEL, CalPhase.MVC_REST) else None
     return CalibrationView(
         step=number,

@@ -18,6 +18,7 @@ from perineo.sources.base import SourceItem
 from perineo.sources.sim import LiveSimSource
 from perineo_sim import LivePerson
 
+BLOCK_S = 0.04  # blocks arrive every 40 ms, like a probe's BLE notifications
 MVC_HOLD_S = 3.0  # a maximal squeeze during calibration: brief and hard
 DEMO_HABITS: Mapping[str, float] = {"breath_hold": 0.08, "push_down": 0.05}
 
@@ -38,7 +39,7 @@ class CueFollowingSim:
         seed: int = 0,
         speed: float = 1.0,
         habits: Mapping[str, float] | None = None,
-        block_s: float = 0.1,
+        block_s: float = BLOCK_S,
     ) -> CueFollowingSim:
         person = LivePerson(seed, habits=DEMO_HABITS if habits is None else habits)
         return cls(LiveSimSource(person, speed=speed, block_s=block_s), program)
