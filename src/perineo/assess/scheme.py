@@ -42,7 +42,9 @@ def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tup
         return (StepSpan(Step.REST, start_s, end_s),)
     # a twitch or a knock on the probe during the minute's rest does not end the rest
     top = max(r.peak_cmH2O for r in reps)
-    reps = [r for r in reps if r.peak_cmH2O >= MAXIMAL_FRACTION * top] or list(reps)
+    reps = [
+        r for r in reps if r.peak_cmH2O >= MAXIMAL_FRACTION * top or TechError.PUSH_DOWN in r.errors
+    ] or list(reps)
     first = reps[0].onset_s
     end_s += 1.0  # the last step runs past the last sample
     spans = [StepSpan(Step.REST, start_s, first)]
