@@ -108,3 +108,20 @@ def test_whole_intensive_set(record: TrainingRecord, intensive: Program, home) -
     np.testing.assert_allclose(rec.t, sent.t, atol=5e-5)
     for ch in sent.channels:
         np.testing.assert_allclose(rec.block.data[ch], sent.data[ch], atol=5e-4)
+
+
+def test_squeeze_only_probe_says_push_down_cannot_be_checked(
+    intensive: Program,
+    home,
+) -> None:
+    seen: list[Message] = []
+    sim = CueFollowingSim.create(intensive, seed=7, speed=200.0, habits={}, channels=["squeeze"])
+    app = create_app(sim, program=intensive, sets=1, reps_per_set=1)
+
+    async def drive() -> None:
+        async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+            await wait_for(pilot.pause, lambda: isinstance(app.screen, SummaryScreen), 60.0)
+
+    run(drive())
+    cues = [m.cue for m in seen if isinstance(m, CueChanged)]
+    assert cues and all(c.note and "cannot tell lifting from pushing down" in c.note for c in cues)

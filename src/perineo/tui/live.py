@@ -120,6 +120,7 @@ class LiveSession:
         self._scored = 0
         self._stopped = False
         self._finished = False
+        self._can_see_push_down = True
 
     # -- driving ----------------------------------------------------------------------------
 
@@ -180,6 +181,8 @@ class LiveSession:
 
     def _start(self, channels: tuple[Channel, ...]) -> None:
         self.detector = Detector(channels)
+        # with squeeze alone a lift cannot be told from bearing down (DESIGN.md)
+        self._can_see_push_down = bool({Channel.ABDOMINAL, Channel.TILT} & set(channels))
         if self.recording_path is not None:
             self.recording_path.parent.mkdir(parents=True, exist_ok=True)
             self._recorder = RecordingWriter(self.recording_path, channels)
@@ -270,6 +273,8 @@ class LiveSession:
         cal = self.result.calibration
         mvc = None if cal is None else cal.mvc_cmH2O
         view = present.cue_view(cue, self.program, self.detector.baseline_cmH2O, mvc)
+        if not self._can_see_push_down:
+            view = replace(view, note=tr(self.lang, "error.unverifiable"))
         if view != self._cue:
             self._cue = view
             self.listener.cue(view)

@@ -8,7 +8,7 @@ herself, because a scheduled contraction ends on its own.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 
 from perineo.program.calibration import CalPhase, CalStep
 from perineo.program.coach import Cue, Phase
@@ -40,8 +40,10 @@ class CueFollowingSim:
         speed: float = 1.0,
         habits: Mapping[str, float] | None = None,
         block_s: float = BLOCK_S,
+        channels: Iterable[Channel | str] = tuple(Channel),
     ) -> CueFollowingSim:
-        person = LivePerson(seed, habits=DEMO_HABITS if habits is None else habits)
+        habits = DEMO_HABITS if habits is None else habits
+        person = LivePerson(seed, channels=channels, habits=habits)
         return cls(LiveSimSource(person, speed=speed, block_s=block_s), program)
 
     @property

@@ -48,6 +48,7 @@ class CueView:
     quick_target: int = 0
     band: tuple[float, float] | None = None  # absolute cmH2O for the trace
     warning: str | None = None
+    note: str | None = None  # shown where the warning goes while there is none
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,9 @@ class TrainScreen(Screen[None]):
             return
         self.query_one("#cue", CueDisplay).cue = cue
         self.query_one("#counter", RepCounter).cue = cue
-        self.query_one("#warning", WarningBanner).warning = cue.warning
+        banner = self.query_one("#warning", WarningBanner)
+        banner.warning = cue.warning
+        banner.note = cue.note
         self.query_one("#trace", PressureTrace).band = cue.band
 
     def watch_rep(self, rep: RepView | None) -> None:

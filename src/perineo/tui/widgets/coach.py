@@ -54,13 +54,23 @@ class RepCounter(Static):
 
 
 class WarningBanner(Static):
-    """A technique warning in plain words; hidden while there is none."""
+    """A technique warning in plain words (⚠, highlighted); else a quiet note, or nothing."""
 
     warning: reactive[str | None] = reactive(None)
+    note: reactive[str | None] = reactive(None)
 
-    def watch_warning(self, warning: str | None) -> None:
-        self.update(f"⚠ {warning}" if warning else "")
-        self.set_class(bool(warning), "-active")
+    def watch_warning(self) -> None:
+        self._show()
+
+    def watch_note(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        if self.warning:
+            self.update(f"⚠ {self.warning}")
+        else:
+            self.update(f"ⓘ {self.note}" if self.note else "")
+        self.set_class(bool(self.warning), "-active")
 
 
 class RepResult(Static):
