@@ -67,3 +67,12 @@ def test_bad_inputs_exit_2(home: Path, capsys):
     err = capsys.readouterr().err
     assert err.count("perineo: ") == 4
     assert main(["assess", "--patient", "P-1"]) == 2  # no source
+
+
+def test_history_of_a_patient(two_assessments: Path, capsys):
+    assert main(["assess", "--patient", "P-0042", "--history", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["assessment_id"] for r in rows] == [1, 2]
+    assert all(r["perfect"].startswith("P ") for r in rows)
+    assert main(["assess", "--patient", "P-0099", "--history"]) == 0
+    assert "no assessments yet" in capsys.readouterr().out

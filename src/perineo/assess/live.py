@@ -34,6 +34,7 @@ class LiveContraction:
     hold_s: float | None = None
     movement: Movement | None = None
     errors: tuple[str, ...] = ()
+    cancelled: bool = False  # the rise was a cough or a knock: not a contraction
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,10 @@ class AssessSession:
             if e.kind is EventKind.ONSET:
                 self.listener.contraction(
                     LiveContraction(e.rep + 1, step_at(spans, e.t), e.t, final=False)
+                )
+            elif e.kind is EventKind.ONSET_CANCELLED:
+                self.listener.contraction(
+                    LiveContraction(e.rep + 1, step_at(spans, e.t), e.t, final=True, cancelled=True)
                 )
             elif e.kind is EventKind.REPETITION and e.repetition is not None:
                 r = e.repetition

@@ -41,6 +41,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="simulated probe channels, comma separated (default all three)",
     )
     p.add_argument("--no-ui", action="store_true", help="run without the terminal app")
+    p.add_argument(
+        "--history", action="store_true", help="list the patient's assessments over time and stop"
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -48,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
     from perineo.assess.records import check_patient_id
 
     check_patient_id(args.patient)
+    if args.history:
+        return _history(args.patient, args.json)
     if args.sim is None and args.device is None:
         raise InputError("choose a source: --sim [SCENARIO] or --device ADDRESS")
     if not args.speed > 0:
@@ -143,3 +148,22 @@ def _store(patient: str, probe: str, outcome):
             created_at=now,
         )
     return aid, path
+
+
+def _history(patient: str, as_json: bool) -> int:
+    from perineo.assess.records import assessments
+    from perineo.store.db import Database
+
+    with Database() as db:
+        rows = assessments(db, patient)
+    if as_json:
+        docs = [{"assessment_id": a.id, "probe": a.probe, **a.summary()} for a in rows]
+        json.dump(docs, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if not rows:
+        print(f"{patient}: no assessments yet")
+    for a in rows:
+        when = a.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"{a.id:>4}  {when}  {a.result.get('perfect', '?')}  ({a.probe})")
+    return 0

@@ -79,6 +79,8 @@ class _Poster:
 def contraction_row(c: LiveContraction) -> tuple[str, ...]:
     """One table row: number, step, onset, peak, hold, classification, errors."""
     step = "(redone)" if c.step is None else c.step.value
+    if c.cancelled:
+        return (str(c.number), step, f"{c.onset_s:.1f}", "–", "–", "ignored (spike)", "")
     if not c.final:
         return (str(c.number), step, f"{c.onset_s:.1f}", "…", "…", "contracting", "")
     return (
