@@ -141,7 +141,9 @@ def main() -> None:
     if args.json:
         print(json.dumps({"rows": rows, "summary": summary}, indent=1))
         return
-    print(f"\n{'scenario':26} {'n':>3} {'P±1':>4} {'E±1':>4} {'R=':>4} {'F=':>4} {'max|dP|':>8} {'max|dE|':>8}")
+    cols = ("P±1", "E±1", "R=", "F=")
+    head = " ".join(f"{c:>4}" for c in cols)
+    print(f"\n{'scenario':26} {'n':>3} {head} {'max|dP|':>8} {'max|dE|':>8}")
     for scn, s in summary.items():
         print(
             f"{scn:26} {s['sessions']:3} {s['P_within_1']:4} {s['E_within_1']:4} "
