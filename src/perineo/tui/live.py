@@ -116,6 +116,8 @@ class LiveSession:
         self._cal_start = 0.0
         self._reps: dict[int, Repetition] = {}
         self._open_reps: set[int] = set()  # onsets not yet final or cancelled
+        self._onsets: dict[int, float] = {}  # repetition index -> onset time
+        self._train_start_s = 0.0
         self._done_at: float | None = None
         self._scored = 0
         self._stopped = False
@@ -195,6 +197,7 @@ class LiveSession:
         for ev in events:
             if ev.kind is EventKind.ONSET:
                 self._open_reps.add(ev.rep)
+                self._onsets[ev.rep] = ev.t
             elif ev.kind is EventKind.ONSET_CANCELLED:
                 self._open_reps.discard(ev.rep)
             elif ev.kind is EventKind.REPETITION and ev.repetition is not None:
@@ -256,6 +259,7 @@ class LiveSession:
             sets=self.sets,
             keep_level_cmH2O=calibration.keep_level_cmH2O(self.program),
         )
+        self._train_start_s = self.trace.t_last or 0.0
         self.stage = Stage.TRAINING
 
     # -- training ---------------------------------------------------------------------------
@@ -263,8 +267,9 @@ class LiveSession:
     def _train(self, now: float, events: list[Event]) -> None:
         coach = self.coach
         assert coach is not None and self.detector is not None
-        # the coach hears every event, also while paused, so it never loses its place
-        cue = coach.update(now, events)
+        # the coach hears every event, also while paused, so it never loses its place;
+        # but not those of a squeeze that began before training did (calibration's last)
+        cue = coach.update(now, [e for e in events if self._in_training(e)])
         self._report_scores(coach.scores)
         if self.paused:  # the paused cue stays up and nobody is asked to squeeze
             return
@@ -284,6 +289,12 @@ class LiveSession:
             if not self._open_reps or now - self._done_at >= LAST_REP_WAIT_S:
                 self.result.completed = True
                 self.stage = Stage.DONE
+
+    def _in_training(self, ev: Event) -> bool:
+        if ev.kind is EventKind.REPETITION and ev.repetition is not None:
+            return ev.repetition.onset_s >= self._train_start_s
+        onset = self._onsets.get(ev.rep)
+        return onset is None or onset >= self._train_start_s
 
     def _report_scores(self, scores: list[RepScore]) -> None:
         quick = self.program.rep.coach_quick_lifts
@@ -311,7 +322,9 @@ class LiveSession:
             tail = self.detector.finish()
             self._keep(tail)
             if self.coach is not None and tail:
-                self.coach.update(self.trace.t_last or 0.0, tail)
+                self.coach.update(
+                    self.trace.t_last or 0.0, [e for e in tail if self._in_training(e)]
+                )
                 self._report_scores(self.coach.scores)
         result = self.result
         result.samples = self.samples

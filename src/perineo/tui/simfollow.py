@@ -19,7 +19,9 @@ from perineo.sources.sim import LiveSimSource
 from perineo_sim import LivePerson
 
 BLOCK_S = 0.04  # blocks arrive every 40 ms, like a probe's BLE notifications
-MVC_HOLD_S = 3.0  # a maximal squeeze during calibration: brief and hard
+MVC_HOLD_S = 3.0
+# a squeeze takes ~15 s at most: a request still standing 20 s later is asked again
+ASK_AGAIN_S = 20.0
 DEMO_HABITS: Mapping[str, float] = {"breath_hold": 0.08, "push_down": 0.05}
 
 
@@ -29,7 +31,7 @@ class CueFollowingSim:
     def __init__(self, source: LiveSimSource, program: Program) -> None:
         self.source = source
         self.program = program
-        self._asked: set[tuple[str, int, int]] = set()
+        self._asked: dict[tuple[str, int, int], float] = {}  # request -> when asked
 
     @classmethod
     def create(
@@ -66,17 +68,20 @@ class CueFollowingSim:
 
     def follow(self, cue: Cue | CalStep, now_s: float) -> None:
         if isinstance(cue, CalStep):
-            if cue.phase is CalPhase.MVC and self._first(("mvc", 0, cue.attempt)):
+            if cue.phase is CalPhase.MVC and self._due(("mvc", 0, cue.attempt), now_s):
                 self.person.follow_cue(now_s, hold_s=MVC_HOLD_S)
             return
-        if cue.phase is Phase.SQUEEZE and self._first(("rep", cue.set_no, cue.rep)):
+        if cue.phase is Phase.SQUEEZE and self._due(("rep", cue.set_no, cue.rep), now_s):
             rep = self.program.rep
             self.person.follow_cue(
                 now_s, hold_s=rep.coach_hold_s, quick_lifts=rep.coach_quick_lifts
             )
 
-    def _first(self, key: tuple[str, int, int]) -> bool:
-        if key in self._asked:
+    def _due(self, key: tuple[str, int, int], now_s: float) -> bool:
+        """Ask once; ask again if the same request still stands ``ASK_AGAIN_S`` later
+        (the attempt did not count, e.g. it was taken for a cough)."""
+        asked = self._asked.get(key)
+        if asked is not None and now_s - asked < ASK_AGAIN_S:
             return False
-        self._asked.add(key)
+        self._asked[key] = now_s
         return True
