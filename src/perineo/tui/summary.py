@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from perineo.program.model import Program
-from perineo.program.plan import ADVICE_TEXT, SessionProgress, advise, monday
+from perineo.program.plan import ADVICE_TEXT, SessionProgress, WeekProgress, advise, monday
 from perineo.program.texts import Text, say
 from perineo.store.sessions import SessionInfo, SessionKind, TrainingRecord
-from perineo.tui.texts import Lang
+from perineo.tui.texts import Lang, tr
 from perineo.tui.view import HistoryRow, HistoryView, SetSummary, SummaryView
 
 WORK_ON_MAX = 2  # reasons named under "work on next"
@@ -121,9 +122,31 @@ def history_view(record: TrainingRecord | None, lang: Lang, today: date) -> Hist
     recent = {d for d in days if (today - d).days < 28}
     reasons = plan.reasons if lang is Lang.EN else ()
     return HistoryView(
+        trend=_trend(plan.weeks, lang),
         rows=tuple(reversed(rows))[:HISTORY_ROWS],
         days_trained=len(days),
         days_recent=len(recent),
         phase=ADVICE_TEXT[lang][plan.advice],
         phase_reasons=tuple(reasons),
+    )
+
+
+def _trend(weeks: Sequence[WeekProgress], lang: Lang) -> str:
+    """MVC, longest hold, good share and errors: the first week trained against the latest."""
+    trained = [w for w in weeks if w.sessions]
+    if len(trained) < 2:
+        return ""
+    a, b = trained[0], trained[-1]
+
+    def pair(x: float | None, y: float | None, fmt: str) -> str:
+        return f"{'—' if x is None else fmt.format(x)}→{'—' if y is None else fmt.format(y)}"
+
+    return tr(
+        lang,
+        "hist.trend",
+        weeks=len(trained),
+        mvc=pair(a.mvc_cmH2O, b.mvc_cmH2O, "{:.1f}"),
+        hold=pair(a.longest_hold_s, b.longest_hold_s, "{:.1f}"),
+        good=pair(100 * a.good_share, 100 * b.good_share, "{:.0f}"),
+        errors=pair(a.errors, b.errors, "{:d}"),
     )

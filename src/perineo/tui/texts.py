@@ -147,6 +147,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Days trained: {days} (last 4 weeks: {recent})",
         "Dagar trena: {days} (siste 4 veker: {recent})",
     ),
+    "hist.trend": (
+        "{weeks} weeks: MVC {mvc} cmH2O · hold {hold} s · good {good} % · errors {errors}",
+        "{weeks} veker: MVC {mvc} cmH2O · hald {hold} s · bra {good} % · feil {errors}",
+    ),
     "hist.col.date": ("Date", "Dato"),
     "hist.col.program": ("Program", "Program"),
     "hist.col.sets": ("Sets", "Rundar"),

@@ -115,3 +115,4 @@ class HistoryView:
     days_recent: int = 0
     phase: str = ""
     phase_reasons: tuple[str, ...] = field(default_factory=tuple)
+    trend: str = ""  # first week against the latest, already in words

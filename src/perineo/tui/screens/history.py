@@ -32,9 +32,8 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         lang, h = self.lang, self.history
         yield Static(tr(lang, "hist.heading"), classes="heading")
-        yield Static(
-            tr(lang, "hist.days", days=h.days_trained, recent=h.days_recent), id="hist-days"
-        )
+        days = tr(lang, "hist.days", days=h.days_trained, recent=h.days_recent)
+        yield Static(days + (f"\n{h.trend}" if h.trend else ""), id="hist-days")
         if h.rows:
             yield DataTable(id="hist-table", cursor_type="row", zebra_stripes=True)
         else:
