@@ -40,13 +40,13 @@ class DetectorConfig:
     slow_sigmas_amplitude: float = 4.0
     slow_sigmas_high: float = 3.0
     rerise_window_s: float = 2.0
-    # Coughs, sneezes and movement spikes are narrower than any voluntary contraction.
-    # (width at half height); a spike also rises ballistically (< ~0.1 s, voluntary
-    # contractions take longer) or is carried by abdominal pressure alone.
-    min_width_s: float = 0.28
+    # Coughs, sneezes and movement spikes are narrower than voluntary contractions (width
+    # at half height; the fastest 1-s contractions measure ~0.2 s), or, up to 0.6 s wide,
+    # rise ballistically (10-90 % interpolated on the 8 Hz low-pass: coughs 0.04-0.07 s,
+    # fast voluntary rises from ~0.075 s) or carry a passing ballistic abdominal spike.
+    min_width_s: float = 0.2
     spike_max_width_s: float = 0.6
-    # 10–90 % on the 8 Hz low-pass; a 0.16 s voluntary raised-cosine rise measures ~0.1 s
-    spike_rise_s: float = 0.085
+    spike_rise_s: float = 0.07
     cough_abdominal_min: float = 8.0  # cmH2O: far beyond a breath
     spike_refractory_s: float = 0.6  # a cough's reflex twitch and tail follow it
     spike_settle_s: float = 0.2

@@ -69,11 +69,21 @@ def breath_held(abd: FloatArray, fs: float, rest_size: float, cfg: DetectorConfi
 
 def ballistic(x: FloatArray, floor: float, amp: float, dt: float, limit_s: float) -> bool:
     """``x`` (ending at its peak) rose from 10 % to 90 % of ``amp`` faster than ``limit_s``:
-    a cough or a knock, not a voluntary contraction."""
-    lo = np.flatnonzero(x <= floor + 0.1 * amp)
-    hi = np.flatnonzero(x >= floor + 0.9 * amp)
-    if not len(hi):
+    a cough or a knock, not a voluntary contraction. Crossings are interpolated between
+    samples, so the grid's 20 ms steps do not decide it."""
+    lo_level, hi_level = floor + 0.1 * amp, floor + 0.9 * amp
+    hi = np.flatnonzero(x >= hi_level)
+    if not len(hi) or hi[0] == 0:
         return False
-    before = lo[lo < hi[0]]
-    start = int(before[-1]) if len(before) else 0
-    return (int(hi[0]) - start) * dt < limit_s
+    k_hi = int(hi[0])
+    below = np.flatnonzero(x[:k_hi] <= lo_level)
+    if not len(below):
+        return False
+    k_lo = int(below[-1])
+    t_lo = k_lo + _frac(x[k_lo], x[k_lo + 1], lo_level)
+    t_hi = k_hi - 1 + _frac(x[k_hi - 1], x[k_hi], hi_level)
+    return (t_hi - t_lo) * dt < limit_s
+
+
+def _frac(a: float, b: float, level: float) -> float:
+    return 0.0 if b == a else min(max((level - a) / (b - a), 0.0), 1.0)
