@@ -49,6 +49,11 @@ def bleak_uuid(uuid: UUID) -> str:
     return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
 
 
+def _plain(address: Address) -> str:
+    """``AA:BB:…`` without Bumble's ``/P`` (public) suffix."""
+    return str(address).split("/")[0]
+
+
 def new_device(link: LocalLink, address: str) -> Device:
     """A Bumble device with its own virtual controller on ``link``."""
     controller = Controller(f"ctrl-{address}", link=link, public_address=address)
@@ -63,6 +68,7 @@ class VirtualAir:
         self.link = LocalLink()
         self._central: Device | None = None
         self._lock = asyncio.Lock()
+        self._scanners = 0  # scans in progress on the central (scanner back end, connects)
         self.client_backend = type("BumbleClient", (BumbleBleakClient,), {"air": self})
         self.scanner_backend = type("BumbleScanner", (BumbleBleakScanner,), {"air": self})
 
@@ -73,6 +79,42 @@ class VirtualAir:
                 await device.power_on()
                 self._central = device
             return self._central
+
+    async def wait_for_advertiser(self, address: str, timeout_s: float) -> None:
+        """Return once ``address`` advertises; raises TimeoutError after ``timeout_s``.
+
+        Connect only to an advertiser, as BlueZ does: Bumble 0.0.236's virtual controller
+        ignores LE Create Connection Cancel, so a connection attempt to a silent device
+        would stay pending for ever and block every later one.
+        """
+        central = await self.central()
+        seen = asyncio.get_running_loop().create_future()
+        wanted = address.upper()
+
+        def on_advertisement(adv: Advertisement) -> None:
+            if _plain(adv.address) == wanted and not seen.done():
+                seen.set_result(None)
+
+        central.on(Device.EVENT_ADVERTISEMENT, on_advertisement)
+        await self.start_scan()
+        try:
+            async with asyncio.timeout(timeout_s):
+                await seen
+        finally:
+            central.remove_listener(Device.EVENT_ADVERTISEMENT, on_advertisement)
+            await self.stop_scan()
+
+    async def start_scan(self) -> None:
+        central = await self.central()
+        self._scanners += 1
+        if not central.is_scanning:
+            await central.start_scanning(filter_duplicates=False)
+
+    async def stop_scan(self) -> None:
+        central = await self.central()
+        self._scanners = max(0, self._scanners - 1)
+        if self._scanners == 0 and central.is_scanning:
+            await central.stop_scanning()
 
     async def close(self) -> None:
         if self._central is not None:
@@ -142,16 +184,16 @@ class BumbleBleakScanner(BaseBleakScanner):
         self._raw = {}
         self._device = await self.air.central()
         self._device.on(Device.EVENT_ADVERTISEMENT, self._on_advertisement)
-        await self._device.start_scanning(filter_duplicates=False)
+        await self.air.start_scan()
 
     async def stop(self) -> None:
         if self._device is not None:
             self._device.remove_listener(Device.EVENT_ADVERTISEMENT, self._on_advertisement)
-            await self._device.stop_scanning()
+            await self.air.stop_scan()
             self._device = None
 
     def _on_advertisement(self, adv: Advertisement) -> None:
-        key = str(adv.address).split("/")[0]
+        key = _plain(adv.address)
         adv_bytes, resp_bytes = self._raw.get(key, (b"", b""))
         if adv.is_scan_response:
             resp_bytes = adv.data_bytes
@@ -218,6 +260,7 @@ class BumbleBleakClient(BaseBleakClient):
         central = await self.air.central()
         try:
             async with asyncio.timeout(self._timeout):
+                await self.air.wait_for_advertiser(self.address, self._timeout)
                 connection = await central.connect(Address(self.address), timeout=self._timeout)
                 self._connection = connection
                 connection.on(Connection.EVENT_DISCONNECTION, self._on_disconnection)

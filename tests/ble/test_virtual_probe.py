@@ -117,19 +117,31 @@ def test_stream_decodes_every_sample_in_order() -> None:
     assert probe.counters.frames_sent // probe.counters.packets_sent == 4  # MTU 247, 40 ms
 
 
-def test_forced_drop_reconnects_and_marks_the_gap() -> None:
+@pytest.mark.parametrize(
+    ("off_air_s", "connect_timeout_s"),
+    [(0.4, 1.0), (1.2, 0.3)],  # second: several connection attempts time out first
+)
+def test_forced_drop_reconnects_and_marks_the_gap(
+    off_air_s: float, connect_timeout_s: float
+) -> None:
     async def go() -> tuple[list, BleSource]:
         async with running_virtual_probe(_ramp_block()) as (air, probe):
-            source = _source(air, probe)
+            source = BleSource(
+                probe.address,
+                backend=air.client_backend,
+                remember=False,
+                connect_timeout_s=connect_timeout_s,
+                reconnect=FAST,
+            )
             dropped = False
 
             async def drop(elapsed: float) -> None:
                 nonlocal dropped
                 if elapsed > 0.5 and not dropped:
                     dropped = True
-                    asyncio.get_running_loop().create_task(probe.drop(off_air_s=0.4))
+                    asyncio.get_running_loop().create_task(probe.drop(off_air_s=off_air_s))
 
-            return await _collect(source, 2.0, drop), source
+            return await _collect(source, 1.0 + off_air_s + 1.0, drop), source
 
     items, source = _run(go())
     kinds = _kinds(items)
@@ -137,7 +149,7 @@ def test_forced_drop_reconnects_and_marks_the_gap() -> None:
     assert kinds[i + 1] is StatusKind.CONNECTED
     gaps = [x for x in items if isinstance(x, SourceStatus) and x.kind is StatusKind.GAP]
     assert len(gaps) == 1
-    assert 0.3 < gaps[0].end_s - gaps[0].t < 2.0
+    assert off_air_s - 0.1 < gaps[0].end_s - gaps[0].t < off_air_s + 1.5
     assert source.counters.reconnects == 1
     blocks = [x for x in items if isinstance(x, SampleBlock)]
     t = np.concatenate([b.t for b in blocks])
