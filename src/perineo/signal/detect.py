@@ -278,7 +278,6 @@ class Detector:
             peak_i=i,
         )
         self._rep = rep
-        self.cond.freeze()
         self.phase = Phase.RISING
         self._emit(EventKind.ONSET, onset, rep.detected_s, rep.index)
 
@@ -289,6 +288,9 @@ class Detector:
             rep.peak, rep.peak_i = r, i
         rep.max_slope = max(rep.max_slope, slope)
         amp = rep.peak - rep.floor
+        if not self.cond.frozen and amp >= self._min_amp():
+            # a real rise: the resting level stops learning (a noise candidate does not)
+            self.cond.freeze()
         half = rep.floor + 0.5 * amp
         width = self._width_above(half, rep.trig_i, i)
         if r < half:
@@ -624,8 +626,10 @@ class Detector:
             self._judge_technique(f1 - 1, rep, final=False)
         rest = self.phase is Phase.REST
         pend = self._pending
+        # a candidate still smaller than a repetition (noise, a breath) is rest to learn from
+        small = self.phase is Phase.RISING and not self.cond.frozen
         learn = (
-            rest
+            (rest or small)
             and self._run == 0
             and self._refractory_i is None
             and (pend is None or h.at("t", f1 - 1) - (pend.end_s or 0.0) >= _SETTLE_AFTER_S)
