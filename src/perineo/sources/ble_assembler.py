@@ -105,6 +105,11 @@ class PacketAssembler:
         if self._last_t is not None:
             spacing = float(first_device_s - self._last_device_s)  # type: ignore[operator]
             last_period = self._period_s or period
+            # after a reboot the device axis was stitched end to end: only host time shows
+            # how long the probe was away
+            rebooted = self._device_clock.reboots != reboots
+            if rebooted:
+                spacing = float(t[0]) - self._last_t
             if lost or spacing > GAP_TOLERANCE_PERIODS * max(last_period, period):
                 self.counters.gaps += 1
                 items.append(
