@@ -306,7 +306,8 @@ class Detector:
                 return
             # a contraction without a hold (light or fast): it is already falling
             self._confirm_hold(i, rep)
-            self._start_release(i, rep)
+            if self._rep is rep:
+                self._start_release(i, rep)
             return
         if (
             amp >= self._min_amp()
@@ -340,7 +341,28 @@ class Detector:
             return (k_top - start) * self.dt < cfg.spike_rise_s
         return False
 
+    def _breath_not_strain(self, i: int, rep: RepWork) -> bool:
+        """A rise the abdomen alone carries, with the probe not tilting down: a deep
+        breath, not a push-down attempt (DESIGN: bearing down tilts the probe down)."""
+        if not (self.has_abd and self.has_tilt):
+            return False
+        h, c = self.hist, self.cond
+        j0 = max(rep.trig_i, i - round(1.0 * self.config.fs))
+        found = judge(
+            h.get("sq", j0, i + 1) - c.b_sq,
+            h.get("a", j0, i + 1),
+            h.get("abd", j0, i + 1) - c.b_abd,
+            h.get("tilt", j0, i + 1) - c.b_tilt,
+            cfg=self.config,
+            abd_sd=c.abd_sd,
+            tilt_sd=c.tilt_sd,
+        )
+        return found.carried and not found.tilt_down
+
     def _confirm_hold(self, i: int, rep: RepWork) -> None:
+        if self._breath_not_strain(i, rep):
+            self._cancel(i, rep, artifact=True)
+            return
         h = self.hist
         i0 = max(self._seg_start, self._after_i, rep.trig_i - round(2.0 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)

@@ -24,6 +24,8 @@ class Findings:
     bracing: bool
     abdominal_rise: float | None
     tilt_change: float | None
+    carried: bool = False  # the abdomen alone carries the squeeze rise
+    tilt_down: bool = False
 
 
 def judge(
@@ -51,15 +53,16 @@ def judge(
         push_tilt = tilt_change < -lim
         lift_tilt = tilt_change > lim
     abd_rise = None
-    push_abd = bracing = False
+    carried = push_abd = bracing = False
     if abd is not None:
         abd_rise = float(np.median(abd))
         big = abd_rise > max(cfg.push_abdominal_min, 3.0 * abd_sd)
-        push_abd = big and a_med < cfg.push_pelvic_ratio * max(sq_med, 1e-6) and not lift_tilt
+        carried = big and a_med < cfg.push_pelvic_ratio * max(sq_med, 1e-6)
+        push_abd = carried and not lift_tilt
         bracing = (
             not push_abd and not push_tilt and a_med > 0 and abd_rise >= cfg.bracing_ratio * a_med
         )
-    return Findings(push_abd or push_tilt, bracing, abd_rise, tilt_change)
+    return Findings(push_abd or push_tilt, bracing, abd_rise, tilt_change, carried, push_tilt)
 
 
 def breath_held(abd: FloatArray, fs: float, rest_size: float, cfg: DetectorConfig) -> bool:
