@@ -88,8 +88,8 @@ def test_whole_intensive_set(record: TrainingRecord, intensive: Program, home) -
     reps = [m.rep for m in seen if isinstance(m, RepetitionScored)]
     assert len(reps) == REPS
     good = [r for r in reps if r.verdict.value == "good"]
-    # a correct simulated set scores well (how well is the detector's and scoring's to test)
-    assert len(good) >= REPS // 2, [(r.score, r.reasons) for r in reps]
+    # the simulated woman trains correctly (no habits): the live path must say so
+    assert len(good) >= REPS - 1, [(r.score, r.reasons) for r in reps]
     assert sum(isinstance(m, SessionFinished) for m in seen) == 1
 
     # the training record holds the session, its calibration and every scored repetition
