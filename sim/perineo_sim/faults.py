@@ -418,3 +418,52 @@ class FaultySource:
 
     async def close(self) -> None:
         await self.inner.close()
+
+
+# -- what the detector makes of it ----------------------------------------------------------
+
+
+@dataclass
+class Detected:
+    """The detector's output over a faulty run, compared with the simulator's truth."""
+
+    reps: list[dict[str, object]]
+    true_positive: int
+    phantom: int  # detected repetitions matching no true one
+    missed: int
+    phantom_releases: int  # RELEASE events with no true release within 1 s
+    gap_events: int
+
+
+def detect_items(
+    items: Sequence[SampleBlock | SourceStatus],
+    channels: tuple[Channel, ...],
+    truth_reps: Sequence[dict[str, object]],
+) -> Detected:
+    """Feed blocks and GAPs to the live detector as the app does; score against truth."""
+    from perineo.signal.detect import Detector
+    from perineo.signal.events import EventKind
+    from perineo_sim.compare import score
+
+    det = Detector(channels)
+    events = []
+    for item in items:
+        if isinstance(item, SampleBlock):
+            events += det.push(item)
+        elif item.kind is StatusKind.GAP and item.end_s is not None:
+            events += det.mark_gap(item.t, item.end_s)
+    events += det.finish()
+    reps = [
+        e.repetition.to_json()
+        for e in events
+        if e.kind is EventKind.REPETITION and e.repetition is not None
+    ]
+    tally = score(truth_reps, reps)
+    releases = [float(r["release_s"]) for r in truth_reps]  # type: ignore[arg-type]
+    phantom_releases = sum(
+        1
+        for e in events
+        if e.kind is EventKind.RELEASE and not any(abs(e.t - r) <= 1.0 for r in releases)
+    )
+    gap_events = sum(1 for e in events if e.kind is EventKind.GAP)
+    return Detected(reps, tally.tp, tally.fp, tally.fn, phantom_releases, gap_events)
