@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+
 from textual.widgets import DataTable, Static
 
 from perineo.assess.model import Step
@@ -10,8 +11,11 @@ from perineo.assess.simpatient import SimPatient
 from perineo.tui.screens.assess import AssessApp
 
 
-@pytest.mark.asyncio
-async def test_a_simulated_assessment_runs_with_a_redo():
+def test_a_simulated_assessment_runs_with_a_redo() -> None:
+    asyncio.run(_assessment_with_a_redo())
+
+
+async def _assessment_with_a_redo() -> None:
     pat = SimPatient(2, speed=400.0)
     app = AssessApp(pat.source, "P-0042", follower=pat, fps=4)
     redone = False
