@@ -18,7 +18,7 @@ from perineo.signal.buffer import History
 from perineo.signal.condition import Conditioner
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
-from perineo.signal.technique import ballistic, breath_held, judge
+from perineo.signal.technique import ballistic, breath_held, crossing, judge
 from perineo.signal.timing import knee_back, knee_forward, steepest
 from perineo.signal.work import RepWork, hold_level_and_drop
 
@@ -698,7 +698,11 @@ class Detector:
         above = np.flatnonzero(r >= level)
         if len(above) == 0:
             return 0.0
-        return float(above[-1] - above[0]) * self.dt
+        # crossings interpolated between grid samples (20 ms steps would decide otherwise)
+        first, last = int(above[0]), int(above[-1])
+        start = first - (crossing(r[first - 1], r[first], level) if first > 0 else 0.0)
+        end = last + (1.0 - crossing(r[last], r[last + 1], level) if last + 1 < len(r) else 0.0)
+        return (end - start) * self.dt
 
     def _hold_stats(self, rep: RepWork, hold_end_s: float) -> None:
         if rep.hold_start_s is None or rep.hold_i is None:

@@ -83,10 +83,11 @@ def ballistic(x: FloatArray, floor: float, amp: float, dt: float, limit_s: float
     if not len(below):
         return False
     k_lo = int(below[-1])
-    t_lo = k_lo + _frac(x[k_lo], x[k_lo + 1], lo_level)
-    t_hi = k_hi - 1 + _frac(x[k_hi - 1], x[k_hi], hi_level)
+    t_lo = k_lo + crossing(x[k_lo], x[k_lo + 1], lo_level)
+    t_hi = k_hi - 1 + crossing(x[k_hi - 1], x[k_hi], hi_level)
     return (t_hi - t_lo) * dt < limit_s
 
 
-def _frac(a: float, b: float, level: float) -> float:
+def crossing(a: float, b: float, level: float) -> float:
+    """Where between two samples ``a`` and ``b`` the straight line crosses ``level`` (0-1)."""
     return 0.0 if b == a else min(max((level - a) / (b - a), 0.0), 1.0)
