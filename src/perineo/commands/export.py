@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from perineo.store.export import ExportFormat, export_session
     from perineo.store.sessions import TrainingRecord
 
-    with TrainingRecord.open() as rec:
+    with TrainingRecord.open_at_start() as rec:
         text = export_session(
             rec, args.session, ExportFormat(args.format), args.out, overwrite=args.overwrite
         )

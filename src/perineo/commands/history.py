@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from perineo.store.history import day_totals, week_totals
     from perineo.store.sessions import TrainingRecord
 
-    with TrainingRecord.open() as rec:
+    with TrainingRecord.open_at_start() as rec:
         sessions = rec.sessions()
     days = day_totals(sessions)[-args.days :] if args.days > 0 else []
     weeks = week_totals(sessions, load_programs())

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from perineo.store.sessions import TrainingRecord
 
     today = args.today or date.today()
-    with TrainingRecord.open() as rec:
+    with TrainingRecord.open_at_start() as rec:
         if args.leakage:
             rec.add_symptom(SymptomEntry(today, Leakage(args.leakage), args.note))
         progress = session_progress(rec)

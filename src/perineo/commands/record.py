@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
 
     program = None if args.program is None else get_program(args.program)
     source = open_source(args)
-    store = None if args.no_store else TrainingRecord.open()
+    store = None if args.no_store else TrainingRecord.open_at_start()
     rec = Recorder(args.out, args.overwrite, store, program, source.name)
     try:
         asyncio.run(record(source, rec))

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         source = choices.open(None)
     elif args.device is not None:
         source = choices.open(args.device)
-    record = TrainingRecord.open()
+    record = TrainingRecord.open_at_start()
     app = create_app(
         source,
         program=program,

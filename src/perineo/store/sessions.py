@@ -19,6 +19,7 @@ from perineo.program.plan import Leakage, SymptomEntry
 from perineo.program.scoring import Reason, RepScore, Summary, Verdict
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo.store.db import Database
+from perineo.store.recovery import Recovered, SessionLock, recover_interrupted
 
 NO_PROGRAM = "-"  # a session recorded without a program
 
@@ -33,6 +34,7 @@ class SessionStatus(StrEnum):
     OPEN = "open"  # still running, or the program stopped without finishing it
     DONE = "done"
     STOPPED = "stopped"  # ended early by the user
+    INTERRUPTED = "interrupted"  # its process died (crash, kill); recovered from its recording
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,34 @@ class TrainingRecord:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.live_sessions: dict[int, SessionLock] = {}  # started here, not finished yet
 
     @classmethod
     def open(cls, path: Path | None = None) -> TrainingRecord:
         return cls(Database(path))
 
+    @classmethod
+    def open_at_start(cls, path: Path | None = None) -> TrainingRecord:
+        """Open as a command starts: recover sessions a crash interrupted, one line each."""
+        from perineo.store.recovery import report
+
+        record = cls.open(path)
+        try:
+            report(record.recover_interrupted())
+        except BaseException:
+            record.close()
+            raise
+        return record
+
     def close(self) -> None:
+        for lock in self.live_sessions.values():
+            lock.release()
+        self.live_sessions.clear()
         self.db.close()
+
+    def recover_interrupted(self) -> list[Recovered]:
+        """Sessions whose process died: recovered from their recordings, marked interrupted."""
+        return recover_interrupted(self)
 
     def __enter__(self) -> TrainingRecord:
         return self
@@ -128,7 +151,12 @@ class TrainingRecord:
                     calibration_id,
                 ),
             )
-            return int(cur.lastrowid or 0)
+            session_id = int(cur.lastrowid or 0)
+            # locked before the row is committed: no one sees it open without its lock
+            lock = SessionLock(self.db.path.parent, session_id)
+            if lock.acquire():
+                self.live_sessions[session_id] = lock
+            return session_id
 
     def add_events(self, session_id: int, events: Sequence[Event]) -> None:
         """Append events (in order) to a session."""
@@ -192,6 +220,46 @@ class TrainingRecord:
             )
             if cur.rowcount != 1:
                 raise StoreError(f"no session {session_id} in the training record")
+        lock = self.live_sessions.pop(session_id, None)
+        if lock is not None:
+            lock.release()
+
+    def append_recovered(
+        self, session_id: int, events: Sequence[Event], reps: Sequence[Repetition]
+    ) -> int:
+        """Add what a re-analysis of the recording found after the last stored event.
+
+        Stored repetitions (and their scores) are kept; returns how many were added.
+        """
+        with self.db.transaction() as c:
+            row = c.execute(
+                "SELECT coalesce(max(seq), -1), max(detected_s) FROM events WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()
+            seq, last = int(row[0]) + 1, row[1]
+            new = [e for e in events if last is None or e.detected_s > float(last)]
+            c.executemany(
+                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        session_id,
+                        seq + i,
+                        e.kind.value,
+                        e.t,
+                        e.detected_s,
+                        e.rep,
+                        None if e.error is None else e.error.value,
+                        e.value,
+                    )
+                    for i, e in enumerate(new)
+                ],
+            )
+            before = c.total_changes
+            c.executemany(
+                "INSERT OR IGNORE INTO reps VALUES (?,?,?,?,NULL,NULL,NULL)",
+                [(session_id, r.index, 1, json.dumps(asdict(r))) for r in reps],
+            )
+            return int(c.total_changes - before)
 
     def session(self, session_id: int) -> SessionInfo:
         row = self.db.conn.execute(_SESSION_SQL + " WHERE id = ?", (session_id,)).fetchone()
