@@ -100,15 +100,30 @@ class Recorder:
                     self.record.save_rep(self.session_id, e.repetition, None)
 
     def close(self) -> None:
-        from perineo.program.scoring import score_analysis
-        from perineo.store.sessions import SessionStatus
+        from perineo.errors import StoreError
+        from perineo.store.recovery import trim_cut_row
 
         if self.detector is not None:
             self._events(self.detector.finish())
+        failed: StoreError | None = None
         if self.writer is not None:
-            self.writer.close()
-        if self.record is None or self.session_id is None:
-            return
+            try:
+                self.writer.close()
+            except StoreError as exc:
+                failed = exc
+            if self.writer.failed or failed is not None:
+                self.stopped = True
+                trim_cut_row(self.writer.path)  # a row the full disk cut short
+        if self.record is not None and self.session_id is not None:
+            self._finish_session()
+        if failed is not None:
+            raise failed
+
+    def _finish_session(self) -> None:
+        from perineo.program.scoring import score_analysis
+        from perineo.store.sessions import SessionStatus
+
+        assert self.record is not None and self.session_id is not None
         summary = None
         if self.program is not None:
             scores, summary = score_analysis(self.reps, self.program)

@@ -6,6 +6,7 @@ A header row, then one row a sample: ``t`` (seconds, increasing, gaps allowed) a
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import time
@@ -16,7 +17,7 @@ from typing import TextIO
 
 import numpy as np
 
-from perineo.errors import RecordingError
+from perineo.errors import RecordingError, StoreError
 from perineo.samples import CHANNEL_ORDER, Channel, FloatArray, SampleBlock, ordered_channels
 from perineo.store.paths import open_private
 
@@ -181,6 +182,7 @@ class RecordingWriter:
     """Appends samples to a recording CSV as they arrive, flushed at least every second.
 
     The file is created 0600 and never overwrites an existing file unless ``overwrite``.
+    A failed write (disk full) raises :class:`StoreError` and sets ``failed``.
     """
 
     def __init__(
@@ -195,6 +197,7 @@ class RecordingWriter:
         self.channels = ordered_channels(channels)
         self.flush_interval_s = flush_interval_s
         self.samples_written = 0
+        self.failed = False  # a write or flush failed (disk full): the file may end in a cut row
         self._last_flush = time.monotonic()
         try:
             self._fh: TextIO | None = open_private(self.path, "w", exclusive=not overwrite)
@@ -207,11 +210,12 @@ class RecordingWriter:
 
     def _write(self, text: str) -> None:
         if self._fh is None:
-            raise RecordingError(self.path, "recording already closed")
+            raise StoreError(f"{self.path}: recording already closed")
         try:
             self._fh.write(text)
         except OSError as exc:
-            raise RecordingError(self.path, f"cannot write: {exc.strerror or exc}") from None
+            self.failed = True
+            raise StoreError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
 
     def write(self, block: SampleBlock) -> None:
         self._write(format_rows(block, self.channels))
@@ -226,14 +230,21 @@ class RecordingWriter:
             self._fh.flush()
             os.fsync(self._fh.fileno())
         except OSError as exc:
-            raise RecordingError(self.path, f"cannot write: {exc.strerror or exc}") from None
+            self.failed = True
+            raise StoreError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
         self._last_flush = time.monotonic()
 
     def close(self) -> None:
-        if self._fh is not None:
+        """Flush and close; the file is closed even when the last flush fails (disk full)."""
+        fh = self._fh
+        if fh is None:
+            return
+        try:
             self.flush()
-            self._fh.close()
+        finally:
             self._fh = None
+            with contextlib.suppress(OSError):  # the flush above raised for the same write
+                fh.close()
 
     def __enter__(self) -> RecordingWriter:
         return self
