@@ -26,10 +26,16 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def one_line(message: object) -> str:
+    """``message`` on one printable line: control characters (a path's newline) escaped."""
+    text = str(message)
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"perineo: {message}\n")
+        self.exit(2, f"perineo: {one_line(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,10 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(run(args) or 0)
     except InputError as exc:
-        print(f"perineo: {exc}", file=sys.stderr)
+        print(f"perineo: {one_line(exc)}", file=sys.stderr)
         return 2
     except PerineoError as exc:
-        print(f"perineo: {exc}", file=sys.stderr)
+        print(f"perineo: {one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("perineo: stopped", file=sys.stderr)

@@ -134,7 +134,8 @@ class _Reader:
 
     def choice(self, key: str, enum: type[_E], default: object = ...) -> _E:
         names = ", ".join(repr(e.value) for e in enum)
-        v = self.get(key, f"one of {names}", lambda v: v in {e.value for e in enum}, default)
+        values = {e.value for e in enum}
+        v = self.get(key, f"one of {names}", lambda v: isinstance(v, str) and v in values, default)
         return enum(v)
 
     def table(self, key: str, required: bool = True) -> _Reader | None:
