@@ -25,7 +25,9 @@ from perineo_sim.scenario import parse_scenario
 
 EXAMPLES = int(os.environ.get("PERINEO_FUZZ_EXAMPLES", "150"))  # deeper runs: set it higher
 FUZZ = settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 # -- structured mutation of valid TOML documents -------------------------------------------
@@ -278,7 +280,9 @@ _TOKENS = st.one_of(
 
 
 @settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(st.sampled_from(_COMMANDS), st.lists(_TOKENS, max_size=5))
 def test_command_line(
