@@ -210,7 +210,7 @@ def test_remembered_probes_file(home: Path, data: bytes) -> None:
 
     cfg = home / "home" / "config"
     cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "devices.json").write_bytes(data)
+    (cfg / "ble_devices.json").write_bytes(data)
     got = remembered_address()
     assert got is None or isinstance(got, str)
     remember_address("F0:0D:00:00:00:01")  # a damaged file is replaced, not a crash
