@@ -129,12 +129,35 @@ def test_corrupted_values_never_crash_and_are_counted() -> None:
     assert run.frames_wrong_value > 0  # no checksum in the packet: BLE's link CRC is the guard
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assembler bug (sources/ble_assembler.py): one corrupted sequence number or "
-    "timestamp makes later packets look stale and they are dropped unmarked; "
-    "see docs/reliability.md",
-)
 def test_corrupted_headers_lose_nothing_unmarked() -> None:
-    run, _det = through(LinkFaults(corrupt=0.02, corrupt_header=True))
-    assert run.frames_lost_unmarked == 0
+    """A corrupted sequence number no longer stalls the stream: the assembler resyncs after
+    three packets that count up on their own, and marks the gap."""
+    run, det = through(LinkFaults(corrupt=0.02, corrupt_header=True))
+    assert run.link.corrupted > 50
+    assert run.frames_lost_unmarked == 0 and run.frames_duplicated == 0
+    assert run.frames_out > 0.95 * run.frames_sent
+    assert det.true_positive == 8
+
+
+def test_a_jumped_sequence_resyncs_but_replayed_packets_stay_stale() -> None:
+    from perineo.protocol import StreamPacket, encode_packet
+    from perineo.samples import CHANNEL_ORDER
+    from perineo.sources.ble_assembler import PacketAssembler
+
+    def pkt(seq: int, i: int) -> bytes:
+        frames = tuple((j, 0, 0) for j in range(4 * i, 4 * i + 4))
+        return encode_packet(StreamPacket(seq, i * 40_000, 100, CHANNEL_ORDER, frames))
+
+    asm = PacketAssembler(CHANNEL_ORDER, 0.0)
+    out = [asm.feed(pkt(i, i), 1.0 + i * 0.04) for i in range(5)]
+    out.append(asm.feed(pkt(20_000, 5), 1.2))  # corrupted sequence: looks 19 995 ahead
+    out += [asm.feed(pkt(i, i), 1.0 + i * 0.04) for i in range(6, 12)]
+    assert asm.counters.resyncs == 1
+    blocks = [x for items in out for x in items if not isinstance(x, SourceStatus)]
+    assert len(blocks) == 6 + 4  # two packets dropped before the run was trusted
+    gaps = [x for items in out for x in items if isinstance(x, SourceStatus)]
+    assert all(g.kind is StatusKind.GAP for g in gaps) and len(gaps) == 2
+    before = asm.counters.packets
+    for i in range(3, 6):  # old packets replayed in order: stale, not a resync
+        asm.feed(pkt(i, i), 2.0)
+    assert asm.counters.packets == before and asm.counters.resyncs == 1

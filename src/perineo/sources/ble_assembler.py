@@ -9,12 +9,14 @@ import numpy as np
 
 from perineo.errors import ProtocolError
 from perineo.protocol import StreamPacket, decode_packet
-from perineo.protocol.packet import SEQUENCE_MODULUS
+from perineo.protocol.packet import SEQUENCE_MODULUS, TIMESTAMP_MODULUS
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.ble_clock import ClockMapper, DeviceClock
 
 GAP_TOLERANCE_PERIODS: Final = 1.5  # frames further apart than this are a gap in time
+RESYNC_AFTER: Final = 3  # consecutive "stale" packets in sequence: the stream, resynced
 _AHEAD: Final = SEQUENCE_MODULUS // 2
+_HALF_TS: Final = TIMESTAMP_MODULUS // 2
 
 
 @dataclass
@@ -29,6 +31,7 @@ class LinkCounters:
     gaps: int = 0
     wrong_channels: int = 0
     reconnects: int = 0
+    resyncs: int = 0  # sequence counting restarted after a corrupted sequence number
     last_error: str = ""
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -48,12 +51,15 @@ class PacketAssembler:
         self._device_clock = DeviceClock()
         self._mapper = ClockMapper()
         self._expected_seq: int | None = None
+        self._stale_run: tuple[int, int] | None = None  # (last stale sequence, run length)
+        self._last_raw_us: int | None = None  # device time of the last packet accepted
         self._last_t: float | None = None
         self._last_device_s: float | None = None
         self._period_s: float | None = None
 
     def new_link(self) -> None:
         self._expected_seq = None
+        self._stale_run = None
 
     def feed(self, data: bytes, arrival_s: float) -> list[SampleBlock | SourceStatus]:
         """Decode one notification that arrived at host time ``arrival_s``."""
@@ -81,9 +87,23 @@ class PacketAssembler:
             return 0
         ahead = (packet.sequence - expected) % SEQUENCE_MODULUS
         if ahead >= _AHEAD:
-            self.counters.duplicates += 1
-            self._expected_seq = expected
-            return None
+            # stale, unless the "stale" packets keep counting up on their own: then the
+            # expected number was wrong (a corrupted sequence jumped it far ahead)
+            # (and that are newer than what was accepted: old packets replayed are not)
+            run = self._stale_run
+            follows = run is not None and packet.sequence == (run[0] + 1) % SEQUENCE_MODULUS
+            newer = (
+                self._last_raw_us is None
+                or (packet.timestamp_us - self._last_raw_us) % TIMESTAMP_MODULUS < _HALF_TS
+            )
+            self._stale_run = (packet.sequence, run[1] + 1 if follows and run and newer else 1)
+            if self._stale_run[1] < RESYNC_AFTER:
+                self.counters.duplicates += 1
+                self._expected_seq = expected
+                return None
+            self.counters.resyncs += 1
+            ahead = RESYNC_AFTER - 1  # the packets of the run, dropped before it was trusted
+        self._stale_run = None
         self.counters.lost_packets += ahead
         return ahead
 
@@ -91,6 +111,7 @@ class PacketAssembler:
         self, packet: StreamPacket, arrival_s: float, lost: int
     ) -> list[SampleBlock | SourceStatus]:
         reboots = self._device_clock.reboots
+        self._last_raw_us = packet.timestamp_us
         first_device_s = self._device_clock.unwrap(packet.timestamp_us)
         if self._device_clock.reboots != reboots:
             self._mapper.reset()
