@@ -161,3 +161,22 @@ def test_a_jumped_sequence_resyncs_but_replayed_packets_stay_stale() -> None:
     for i in range(3, 6):  # old packets replayed in order: stale, not a resync
         asm.feed(pkt(i, i), 2.0)
     assert asm.counters.packets == before and asm.counters.resyncs == 1
+
+
+@pytest.mark.parametrize(("loss", "word"), [(0.0, "good"), (0.3, "fair"), (0.6, "poor")])
+def test_link_quality_is_reported_and_shown(loss: float, word: str) -> None:
+    from perineo.tui.texts import Lang
+    from perineo.tui.widgets.status import quality_word
+
+    sent = packets()[:1500]  # the first minute
+    channels = session().block.channels
+    run = run_link(sent, LinkFaults(loss=loss), np.random.default_rng(1), channels=channels)
+    values = [
+        i.value
+        for i in run.items
+        if isinstance(i, SourceStatus) and i.kind is StatusKind.QUALITY and i.value is not None
+    ]
+    assert len(values) >= 50  # every second
+    median = float(np.median(values[5:]))
+    assert abs(median - (1 - loss)) < 0.08
+    assert quality_word(Lang.EN, median) == word  # what the status line says

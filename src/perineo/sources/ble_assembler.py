@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -14,6 +15,8 @@ from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.ble_clock import ClockMapper, DeviceClock
 
 GAP_TOLERANCE_PERIODS: Final = 1.5  # frames further apart than this are a gap in time
+QUALITY_WINDOW_S: Final = 5.0  # link quality: packets over the last 5 s ...
+QUALITY_EVERY_S: Final = 1.0  # ... reported every second
 RESYNC_AFTER: Final = 3  # consecutive "stale" packets in sequence: the stream, resynced
 _AHEAD: Final = SEQUENCE_MODULUS // 2
 _HALF_TS: Final = TIMESTAMP_MODULUS // 2
@@ -36,6 +39,38 @@ class LinkCounters:
     extra: dict[str, float] = field(default_factory=dict)
 
 
+class LinkQuality:
+    """Share of packets that arrived usable over the last few seconds, reported every second
+    as a QUALITY status whose ``value`` (0..1) the status line shows."""
+
+    def __init__(
+        self, window_s: float = QUALITY_WINDOW_S, every_s: float = QUALITY_EVERY_S
+    ) -> None:
+        self.window_s = window_s
+        self.every_s = every_s
+        self._seen: deque[tuple[float, int, int]] = deque()  # (arrival, usable, lost)
+        self._next_s: float | None = None
+
+    def add(self, arrival_s: float, usable: int, lost: int) -> None:
+        self._seen.append((arrival_s, usable, lost))
+
+    def update(self, arrival_s: float, origin_s: float) -> SourceStatus | None:
+        if self._next_s is None:
+            self._next_s = arrival_s + self.every_s
+        if arrival_s < self._next_s:
+            return None
+        self._next_s = arrival_s + self.every_s
+        while self._seen and self._seen[0][0] < arrival_s - self.window_s:
+            self._seen.popleft()
+        usable = sum(u for _, u, _ in self._seen)
+        total = usable + sum(lost for _, _, lost in self._seen)
+        if total == 0:
+            return None
+        return SourceStatus(
+            StatusKind.QUALITY, arrival_s - origin_s, detail="link", value=usable / total
+        )
+
+
 class PacketAssembler:
     """Turns raw notification bytes into :class:`SampleBlock` and GAP items.
 
@@ -56,6 +91,7 @@ class PacketAssembler:
         self._last_t: float | None = None
         self._last_device_s: float | None = None
         self._period_s: float | None = None
+        self._quality = LinkQuality()
 
     def new_link(self) -> None:
         self._expected_seq = None
@@ -63,11 +99,17 @@ class PacketAssembler:
 
     def feed(self, data: bytes, arrival_s: float) -> list[SampleBlock | SourceStatus]:
         """Decode one notification that arrived at host time ``arrival_s``."""
+        items = self._feed(data, arrival_s)
+        quality = self._quality.update(arrival_s, self.host_origin_s)
+        return items if quality is None else [*items, quality]
+
+    def _feed(self, data: bytes, arrival_s: float) -> list[SampleBlock | SourceStatus]:
         try:
             packet = decode_packet(data)
         except ProtocolError as exc:
             self.counters.malformed += 1
             self.counters.last_error = str(exc)
+            self._quality.add(arrival_s, 0, 1)
             return []
         if packet.channels != self.channels:
             self.counters.wrong_channels += 1
@@ -77,6 +119,7 @@ class PacketAssembler:
             return []
         self.counters.packets += 1
         self.counters.frames += packet.n_frames
+        self._quality.add(arrival_s, 1, lost)
         return self._to_items(packet, arrival_s, lost)
 
     def _check_sequence(self, packet: StreamPacket) -> int | None:
