@@ -25,6 +25,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="SCENARIO",
         help=f"use the simulator (scenario name or file; default {DEFAULT_SCENARIO!r})",
     )
+    p.add_argument(
+        "--sim-ble",
+        action="store_true",
+        help="serve the simulator through a virtual probe over a real BLE stack (Bumble; "
+        "needs the test extra; real time)",
+    )
     p.add_argument("--device", metavar="ADDRESS", help="connect to this probe")
     p.add_argument("--program", default="intensive", help="training program (default intensive)")
     p.add_argument("--lang", choices=LANGS, default=None, help="language (default from $LANG)")
@@ -51,6 +57,12 @@ def default_lang() -> str:
 def run(args: argparse.Namespace) -> int:
     if args.sim is not None and args.device is not None:
         raise InputError("choose either --sim or --device, not both")
+    if args.sim_ble and args.device is not None:
+        raise InputError("choose either --sim-ble or --device, not both")
+    if args.sim_ble and args.speed != 1.0:
+        raise InputError("--sim-ble runs in real time: leave out --speed")
+    if args.sim_ble:
+        _need_bumble()
     if args.speed <= 0:
         raise InputError(f"--speed must be a positive number, got {args.speed:g}")
     for name in ("sets", "reps"):
@@ -65,9 +77,11 @@ def run(args: argparse.Namespace) -> int:
     from perineo.tui.sources import FOLLOW, SourceChoices
 
     program = get_program(args.program)
-    choices = SourceChoices(program, args.sim or FOLLOW, speed=args.speed, seed=args.seed)
+    choices = SourceChoices(
+        program, args.sim or FOLLOW, speed=args.speed, seed=args.seed, ble_link=args.sim_ble
+    )
     source = None
-    if args.sim is not None:
+    if args.sim is not None or args.sim_ble:
         source = choices.open(None)
     elif args.device is not None:
         source = choices.open(args.device)
@@ -88,3 +102,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         record.close()
     return 0
+
+
+def _need_bumble() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("bumble") is None:
+        raise InputError("--sim-ble needs Bumble: pip install -e '.[test]' (or use --sim)")
