@@ -677,6 +677,9 @@ class Detector:
             self.phase = Phase.REST
             self._finish_rep(rep, self.hist.at("avail", i))
             self.cond.thaw(self.hist.at("t", i))
+            # what is left of its fall after the gap is no new onset: wait until it settles
+            self._refractory_i = i
+            self._quiet_run = 0
 
     # ------------------------------------------------------------------ helpers
     def _smoothed(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray, FloatArray]:
