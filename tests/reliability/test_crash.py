@@ -130,3 +130,54 @@ def test_a_running_session_is_not_recovered_by_another_process(tmp_path: Path) -
     with TrainingRecord.open(home / "perineo.db") as record:
         assert record.session(1).status is SessionStatus.STOPPED
         assert not (home / "running" / "session-1.lock").exists()
+
+
+_TRAIN_THEN_DIE = """
+import os, signal, sys
+from pathlib import Path
+from perineo.program.loader import get_program
+from perineo.program.scoring import score_rep
+from perineo.signal.analysis import analyze_block
+from perineo.store.recording import RecordingWriter
+from perineo.store.sessions import SessionKind, TrainingRecord
+from perineo_sim import load_scenario, simulate
+
+home, cut = Path(sys.argv[1]), float(sys.argv[2])
+block = simulate(load_scenario("intensive"), 1).block
+program = get_program("intensive")
+rec = TrainingRecord.open(home / "perineo.db")
+sid = rec.start_session(kind=SessionKind.TRAIN, program=program, source="sim",
+                        channels=[c.value for c in block.channels], recording=home / "r.csv")
+writer = RecordingWriter(home / "r.csv", block.channels)
+upto = int((block.t < cut).sum())
+writer.write(block.slice(0, upto))
+writer.flush()
+writer._fh.write("79.1230,12.5")  # the kill lands in the middle of a row
+writer._fh.flush()
+scored = [r for r in analyze_block(block.slice(0, upto)).reps if r.end_s and r.end_s < cut - 12]
+for r in scored:
+    rec.save_rep(sid, r, score_rep(r, program))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_killed_training_session_keeps_its_scores(tmp_path: Path) -> None:
+    """A coached session killed mid-set: scored repetitions keep their scores, the ones the
+    coach had not stored yet come back from the recording, unscored."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TRAIN_THEN_DIE, str(tmp_path), "79.0"],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    with TrainingRecord.open(tmp_path / "perineo.db") as record:
+        stored = record.reps(1)
+        (recovered,) = record.recover_interrupted()
+        reps = record.reps(1)
+        info = record.session(1)
+    assert recovered.trimmed_bytes == len("79.1230,12.5")
+    assert info.status is SessionStatus.INTERRUPTED
+    assert len(stored) >= 2 and all(r.score is not None for r in stored)
+    assert reps[: len(stored)] == stored  # kept as they were, with their scores
+    assert len(reps) == len(stored) + recovered.reps_added and recovered.reps_added >= 1
+    assert all(r.score is None for r in reps[len(stored) :])
