@@ -47,12 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         "| fault | samples sent | lost in marked gaps | lost unmarked | duplicated | wrong values "
-        "| reps found | phantom reps | phantom releases | recover s (max) |"
+        "| reps found | reps counted | unmatched (onset > 1 s off) | outside any true rep "
+        "| phantom releases | recover s (max) |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     started = time.perf_counter()
     for name, faults, reboot in CASES:
-        tot = dict.fromkeys(("sent", "gaps", "unmarked", "dup", "wrong", "tp", "fp", "rel"), 0)
+        keys = ("sent", "gaps", "unmarked", "dup", "wrong", "tp", "n", "fp", "out", "rel")
+        tot = dict.fromkeys(keys, 0)
         recover: list[float] = []
         for i, sim in enumerate(sessions):
             sent = probe_packets(sim.block, 100, 4, outages=faults.outages, reboot_on_outage=reboot)
@@ -64,13 +66,16 @@ def main(argv: list[str] | None = None) -> int:
             tot["dup"] += run.frames_duplicated
             tot["wrong"] += run.frames_wrong_value + run.frames_unknown
             tot["tp"] += det.true_positive
+            tot["n"] += len(det.reps)
             tot["fp"] += det.phantom
+            tot["out"] += det.outside
             tot["rel"] += det.phantom_releases
             recover += run.recover_s
         rec = f"{max(recover):.2f}" if recover else "–"
         print(
             f"| {name} | {tot['sent']} | {tot['gaps']} | {tot['unmarked']} | {tot['dup']} "
-            f"| {tot['wrong']} | {tot['tp']}/{n_true} | {tot['fp']} | {tot['rel']} | {rec} |"
+            f"| {tot['wrong']} | {tot['tp']}/{n_true} | {tot['n']}/{n_true} | {tot['fp']} "
+            f"| {tot['out']} | {tot['rel']} | {rec} |"
         )
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0

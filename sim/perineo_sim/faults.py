@@ -429,8 +429,9 @@ class Detected:
 
     reps: list[dict[str, object]]
     true_positive: int
-    phantom: int  # detected repetitions matching no true one
+    phantom: int  # detected repetitions matching no true one (onset within 1 s)
     missed: int
+    outside: int  # detected repetitions whose onset lies in no true repetition at all
     phantom_releases: int  # RELEASE events with no true release within 1 s
     gap_events: int
 
@@ -466,4 +467,10 @@ def detect_items(
         if e.kind is EventKind.RELEASE and not any(abs(e.t - r) <= 1.0 for r in releases)
     )
     gap_events = sum(1 for e in events if e.kind is EventKind.GAP)
-    return Detected(reps, tally.tp, tally.fp, tally.fn, phantom_releases, gap_events)
+    spans = [(float(r["onset_s"]) - 1.0, float(r["end_s"])) for r in truth_reps]  # type: ignore[arg-type]
+    outside = sum(
+        1
+        for r in reps
+        if not any(a <= float(r["onset_s"]) <= b for a, b in spans)  # type: ignore[arg-type]
+    )
+    return Detected(reps, tally.tp, tally.fp, tally.fn, outside, phantom_releases, gap_events)

@@ -71,8 +71,8 @@ def test_packet_loss_is_marked_and_counting_goes_on(loss: float) -> None:
 def test_packet_loss_makes_no_phantom_repetition(loss: float) -> None:
     """A gap in a repetition's fall ends it there; the rest of the fall is no new onset."""
     _run, det = through(LinkFaults(loss=loss))
-    assert det.phantom == 0 and det.phantom_releases == 0
-    assert det.true_positive == 8
+    assert det.phantom == 0 and det.outside == 0 and det.phantom_releases == 0
+    assert det.true_positive == 8 and len(det.reps) == 8
 
 
 def test_duplicates_are_dropped_without_a_trace() -> None:
