@@ -97,19 +97,29 @@ def test_database_on_a_full_disk_is_left_consistent(tmp_path: Path, monkeypatch,
         capsys.readouterr()
         (home / "a.csv").unlink()
         with contextlib.suppress(OSError), (home / "filler").open("wb") as fh:
-            while True:  # fill the disk to the last byte
+            while True:  # fill the disk to the last byte ...
                 fh.write(b"\0" * 4096)
                 fh.flush()
+        size = (home / "filler").stat().st_size
+        os.truncate(home / "filler", size - 96 * 1024)  # ... but room to open and start
         out = tmp_path / "b.csv"  # the recording itself goes elsewhere
         code = main(["record", "--sim", "intensive", "--speed", "inf", "--out", str(out)])
-        line = _one_line(capsys.readouterr().err)
-        assert code == 1 and "training record" in line
+        err = capsys.readouterr().err.splitlines()
+        assert code == 1 and "Traceback" not in "".join(err)
+        assert "training record" in err[0] and "the recording goes on without it" in err[0]
+        assert err[-1].startswith("done: ")
+        rec = read_recording(out)  # the whole session was recorded all the same
+        assert len(rec.t) > 13_000
         (home / "filler").unlink()
         with sqlite3.connect(home / "perineo.db") as raw:
             assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         raw.close()
         with TrainingRecord.open() as record:
             assert record.sessions()[0].status is SessionStatus.DONE  # the earlier one, whole
+            # the session the full disk cut off is recovered from its complete recording
+            (recovered,) = record.recover_interrupted()
+            assert recovered.samples == len(rec.t)
+            assert record.session(recovered.session_id).status is SessionStatus.INTERRUPTED
 
 
 def test_read_only_data_folder(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -13,9 +13,12 @@ import contextlib
 import math
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from perineo.errors import StoreError
 
 if TYPE_CHECKING:
     from perineo.program.model import Program
@@ -60,6 +63,21 @@ class Recorder:
     session_id: int | None = None
     reps: list[Repetition] = field(default_factory=list)
     stopped: bool = False
+    store_error: StoreError | None = None  # the training record failed; recording went on
+
+    def _store(self, write: Callable[[TrainingRecord], object]) -> object:
+        """Write to the training record; if it fails (disk full), keep recording without it.
+
+        A session already open stays open, so the next start recovers it from the recording.
+        """
+        if self.record is None:
+            return None
+        try:
+            return write(self.record)
+        except StoreError as exc:
+            self.store_error, self.record = exc, None
+            print(f"perineo: {exc}; the recording goes on without it", file=sys.stderr)
+            return None
 
     def block(self, block: object) -> None:
         from perineo.signal.detect import Detector
@@ -70,14 +88,16 @@ class Recorder:
         if self.writer is None:
             self.writer = RecordingWriter(self.out, block.channels, overwrite=self.overwrite)
             self.detector = Detector(block.channels)
-            if self.record is not None:
-                self.session_id = self.record.start_session(
+            session_id = self._store(
+                lambda r: r.start_session(
                     kind=SessionKind.RECORD,
                     program=self.program,
                     source=self.source_name,
                     channels=[c.value for c in block.channels],
                     recording=self.out.resolve(),
                 )
+            )
+            self.session_id = None if session_id is None else int(session_id)  # type: ignore[call-overload]
         self.writer.write(block)  # type: ignore[arg-type]
         assert self.detector is not None
         self._events(self.detector.push(block))  # type: ignore[arg-type]
@@ -91,16 +111,17 @@ class Recorder:
 
         if not events:
             return
-        if self.record is not None and self.session_id is not None:
-            self.record.add_events(self.session_id, events)
+        sid = self.session_id
+        if sid is not None:
+            self._store(lambda r: r.add_events(sid, events))
         for e in events:
             if e.kind is EventKind.REPETITION and e.repetition is not None:
-                self.reps.append(e.repetition)
-                if self.record is not None and self.session_id is not None:
-                    self.record.save_rep(self.session_id, e.repetition, None)
+                rep = e.repetition
+                self.reps.append(rep)
+                if sid is not None:
+                    self._store(lambda r, rep=rep: r.save_rep(sid, rep, None))
 
     def close(self) -> None:
-        from perineo.errors import StoreError
         from perineo.store.recovery import trim_cut_row
 
         if self.detector is not None:
@@ -115,7 +136,7 @@ class Recorder:
                 self.stopped = True
                 trim_cut_row(self.writer.path)  # a row the full disk cut short
         if self.record is not None and self.session_id is not None:
-            self._finish_session()
+            self._store(lambda _r: self._finish_session())
         if failed is not None:
             raise failed
 
@@ -187,4 +208,4 @@ def run(args: argparse.Namespace) -> int:
     where = "" if rec.session_id is None else f"; session {rec.session_id}"
     how = "stopped" if rec.stopped else "done"
     print(f"{how}: {n} samples to {args.out}, {len(rec.reps)} repetitions{where}", file=sys.stderr)
-    return 0
+    return 0 if rec.store_error is None else 1

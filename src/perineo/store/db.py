@@ -120,6 +120,11 @@ class Database:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._check_and_migrate(target_version)
             self.conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:  # full or read-only disk, locked: not damage
+            self.conn.close()
+            raise StoreError(
+                f"{self.path}: cannot open the training record ({exc}); it was left untouched"
+            ) from None
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise StoreError(
