@@ -59,3 +59,38 @@ def test_broken_samples_are_skipped_and_counted() -> None:
     det.finish()
     assert det.skipped == 2
     assert len(det.repetitions) == 1
+
+
+def test_one_sample_glitches_make_no_repetition_and_split_no_hold() -> None:
+    from perineo.signal.analysis import analyze_block
+    from perineo_sim import load_scenario, simulate
+    from perineo_sim.compare import score
+
+    sim = simulate(load_scenario("intensive"), seed=1)
+    b = sim.block
+    rng = np.random.default_rng(0)
+    sq = b.data[Channel.SQUEEZE].copy()
+    idx = rng.choice(len(sq), 40, replace=False)
+    sq[idx] += np.where(rng.random(40) < 0.5, 300.0, -300.0)
+    an = analyze_block(SampleBlock(b.t, {**b.data, Channel.SQUEEZE: sq}))
+    tally = score(sim.truth.to_json()["reps"], [r.to_json() for r in an.reps])
+    assert tally.fp == 0 and tally.fn == 0
+    assert all(tally.lifts_exact)
+
+
+def test_glitch_removal_keeps_edges_and_is_split_invariant() -> None:
+    from perineo.signal.glitch import GlitchState, remove_glitches
+
+    t = np.arange(12, dtype=float)
+    x = np.array([0, 0, 0, 90, 0, 0, 30, 60, 90, 90, 90, -80], dtype=float)[:, None]
+    whole_t, whole_x, st, fixed = remove_glitches(t, x, GlitchState(), 20.0)
+    assert fixed == 1 and whole_x[3, 0] == 0.0  # the lone spike
+    assert list(whole_x[6:9, 0]) == [30.0, 60.0, 90.0]  # a real edge is kept
+    assert len(whole_t) == 11 and st.held_t == 11.0  # the last jump waits for its successor
+    parts_t, parts_x, st2 = [], [], GlitchState()
+    for k in range(12):
+        pt, px, st2, _ = remove_glitches(t[k : k + 1], x[k : k + 1], st2, 20.0)
+        parts_t.append(pt)
+        parts_x.append(px)
+    assert np.array_equal(np.concatenate(parts_t), whole_t)
+    assert np.array_equal(np.vstack(parts_x), whole_x)

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 class DetectorConfig:
     # Internal grid: 50 Hz resolves a 0.3 s rise and a quick lift with 20 ms steps.
     fs: float = 50.0
+    # A raw sample jumping this far (cmH2O or degrees) from the last one is checked against
+    # its successor: a lone spike is a glitch, a real edge rises over several samples.
+    glitch_jump: float = 20.0
     # Raw intervals longer than this are gaps (not interpolated across).
     gap_s: float = 0.3
     # Causal low-pass for decisions: passes a contraction's rise, removes sensor noise.

@@ -18,6 +18,7 @@ from perineo.signal.buffer import History
 from perineo.signal.condition import Conditioner
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
+from perineo.signal.glitch import GlitchState, remove_glitches
 from perineo.signal.technique import ballistic, breath_held, crossing, judge
 from perineo.signal.timing import knee_back, knee_forward, steepest
 from perineo.signal.work import RepWork, hold_level_and_drop
@@ -75,6 +76,9 @@ class Detector:
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
         self._frame_medians: list[float] = []
         self.skipped = 0  # samples left out: non-finite, or time not after the previous
+        self.glitches = 0  # one-sample spikes replaced by the median of their neighbours
+        self._glitch = GlitchState()
+        self._last_t = -np.inf
         self._events: list[Event] = []
 
     # ------------------------------------------------------------------ public API
@@ -96,23 +100,39 @@ class Detector:
         x = np.column_stack([np.asarray(block.data[c], dtype=float) for c in self.channels])
         t = np.asarray(block.t, dtype=float)
         ok = np.isfinite(t) & np.isfinite(x).all(axis=1)
-        if self.cond.last_t is not None:
-            ok &= t > self.cond.last_t
-        ok &= np.concatenate(([True], np.diff(t) > 0)) if len(t) else ok
+        if len(t) and np.isfinite(t).all():
+            # time must increase, from the last sample taken (passed on or held back)
+            ok &= t > np.maximum.accumulate(np.concatenate(([self._last_t], t[:-1])))
         if not ok.all():
             # a broken sample (non-finite, or time not increasing) is skipped and counted
             self.skipped += int((~ok).sum())
             t, x = t[ok], x[ok]
+        if len(t):
+            self._last_t = float(t[-1])
+        t, x, self._glitch, fixed = remove_glitches(t, x, self._glitch, self.config.glitch_jump)
+        self.glitches += fixed
+        self._resample_and_process(t, x)
+        return self._events
+
+    def _resample_and_process(self, t: FloatArray, x: FloatArray) -> None:
         grid = self.cond.resample(t, x)
         for g0, g1 in grid.gaps:
             self._emit(EventKind.GAP, g0, g1, value=g1)
         if len(grid.t):
             self._process(grid)
-        return self._events
+
+    def _release_held(self) -> None:
+        """Pass on a sample held back for its successor that will not come."""
+        g = self._glitch
+        if g.held_t is None or g.held_x is None:
+            return
+        self._glitch = GlitchState(g.held_x.copy())
+        self._resample_and_process(np.array([g.held_t]), g.held_x[None, :])
 
     def mark_gap(self, start_s: float, end_s: float) -> list[Event]:
         """A source reports missing samples: break the grid there."""
         self._events = []
+        self._release_held()
         self.cond.break_segment()
         self._emit(EventKind.GAP, start_s, start_s, value=end_s)
         return self._events
@@ -120,6 +140,7 @@ class Detector:
     def finish(self) -> list[Event]:
         """End of stream: settle what can be settled."""
         self._events = []
+        self._release_held()
         last = self.hist.end - 1
         if self._pending is not None:
             self._decide_residual(last, final=True)
