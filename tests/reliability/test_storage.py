@@ -192,3 +192,52 @@ def test_truncated_recording_is_a_clear_error_and_left_alone(tmp_path: Path, cap
     line = _one_line(capsys.readouterr().err)
     assert str(rec) in line and "line" in line
     assert rec.read_bytes() == cut
+
+
+class _Seen:
+    """A LiveListener that keeps what the data path reported."""
+
+    def __init__(self) -> None:
+        self.statuses: list = []
+        self.result = None
+        self.t_end = 0.0
+
+    def samples(self, t_end, baseline_cmH2O) -> None:
+        self.t_end = t_end
+
+    def status(self, status) -> None:
+        self.statuses.append(status)
+
+    def calibration(self, calibration) -> None:
+        pass
+
+    def cue(self, cue) -> None:
+        pass
+
+    def repetition(self, rep) -> None:
+        pass
+
+    def finished(self, result) -> None:
+        self.result = result
+
+
+def test_live_session_coaches_on_when_the_disk_fills(tmp_path: Path) -> None:
+    import asyncio
+    import math
+
+    from perineo.program.loader import get_program
+    from perineo.sources.sim import SimSource
+    from perineo.tui.live import LiveSession
+
+    with tiny_disk(tmp_path / "disk") as disk:
+        seen = _Seen()
+        source = SimSource("intensive", seed=2, speed=math.inf)
+        session = LiveSession(
+            source, get_program("intensive"), seen, recording_path=disk / "live.csv"
+        )
+        result = asyncio.run(session.run())
+        assert seen.statuses[-1].recording_stopped  # the user is told
+        assert result.samples == len(source.block)  # the data path went on to the end
+        assert seen.t_end == float(source.block.t[-1])
+        kept = (disk / "live.csv").read_text().splitlines()
+        assert 1 < len(kept) < len(source.block)  # what fitted is kept, readable

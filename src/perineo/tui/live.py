@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from perineo.errors import PerineoError
 from perineo.program.calibration import Calibration, Calibrator, CalStep
 from perineo.program.coach import Coach, Cue, Phase
 from perineo.program.model import Program
@@ -169,7 +170,7 @@ class LiveSession:
             self._start(block.channels)
         assert self.detector is not None
         if self._recorder is not None:
-            self._recorder.write(block)
+            self._write(block)
         self.samples += len(block)
         events = self.detector.push(block)
         now = float(block.t[-1])
@@ -180,6 +181,17 @@ class LiveSession:
         elif self.stage is Stage.TRAINING:
             self._train(now, events)
         self.listener.samples(now, self.detector.baseline_cmH2O)
+
+    def _write(self, block: SampleBlock) -> None:
+        """Keep the samples; if the disk refuses, keep what was written and coach on."""
+        assert self._recorder is not None
+        try:
+            self._recorder.write(block)
+        except PerineoError:
+            recorder, self._recorder = self._recorder, None
+            with contextlib.suppress(PerineoError, OSError):
+                recorder.close()
+            self._set_status(recording_stopped=True)
 
     def _start(self, channels: tuple[Channel, ...]) -> None:
         self.detector = Detector(channels)
@@ -218,7 +230,8 @@ class LiveSession:
             self._set_status(connection=Connection.ENDED)
         elif kind is StatusKind.BATTERY:
             self._set_status(battery=status.value)
-        elif kind is StatusKind.QUALITY:
+        elif kind is StatusKind.QUALITY and status.value is not None:
+            # a probe fault carries no link quality: keep the last one shown
             self._set_status(quality=status.value)
         elif kind is StatusKind.GAP and status.end_s is not None:
             if self.detector is not None:

@@ -63,6 +63,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "status.battery": ("battery {battery}", "batteri {battery}"),
     "status.gap": ("gap {seconds:.1f} s", "hol {seconds:.1f} s"),
     "status.paused": ("PAUSED", "PAUSE"),
+    "status.recording_stopped": (
+        "recording stopped (disk full?) – coaching goes on",
+        "opptaket stoppa (full disk?) – treninga held fram",
+    ),
     "quality.good": ("good", "god"),
     "quality.fair": ("fair", "middels"),
     "quality.poor": ("poor", "dårleg"),

@@ -32,6 +32,7 @@ class StatusView:
     battery: float | None = None  # percent
     gap_s: float | None = None  # length of the last gap, if recent
     paused: bool = False
+    recording_stopped: bool = False  # the recording file could not be written any more
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ class StatusLine(Static):
             parts.append(tr(lang, "status.gap", seconds=status.gap_s))
         if status.paused:
             parts.append(tr(lang, "status.paused"))
+        if status.recording_stopped:
+            parts.append(tr(lang, "status.recording_stopped"))
         self.update(" · ".join(parts))
-        self.set_class(status.connection in (Connection.LOST, Connection.NONE), "-trouble")
+        trouble = status.connection in (Connection.LOST, Connection.NONE)
+        self.set_class(trouble or status.recording_stopped, "-trouble")
         self.set_class(status.paused, "-paused")
