@@ -74,3 +74,34 @@ def test_each_contraction_is_announced_at_onset_and_classified_when_it_ends(run)
         assert c.movement is Movement.LIFT and now >= seen_at
     squeezes = [p for p in rec.prompts if p.kind is PromptKind.SQUEEZE]
     assert len(squeezes) == 3 + 10 + 10
+
+
+class _FileWatcher(Recorder):
+    """Also notes how much of the recording file is on disk while the session runs."""
+
+    def __init__(self, path) -> None:
+        super().__init__()
+        self.path = path
+        self.rows_seen_live = 0
+
+    def samples(self, block: SampleBlock, baseline_cmH2O: float) -> None:
+        super().samples(block, baseline_cmH2O)
+        if self.path.exists():
+            self.rows_seen_live = max(self.rows_seen_live, len(self.path.read_bytes().splitlines()))
+
+
+def test_samples_reach_the_disk_while_the_assessment_runs(tmp_path) -> None:
+    from perineo.store.recording import read_recording
+
+    path = tmp_path / "assess.csv"
+    pat = SimPatient(3, speed=math.inf)
+    watch = _FileWatcher(path)
+    session = AssessSession(pat.source, watch, follower=pat, recording_path=path)
+    outcome = asyncio.run(session.run())
+    assert outcome.block is not None
+    rec = read_recording(path)
+    assert len(rec.t) == len(outcome.block)  # nothing lost, nothing doubled
+    assert (rec.t == outcome.block.t.round(4)).all()
+    # the file exists from the first block on (the writer flushes every second, as for
+    # training sessions, whose SIGKILL survival tests/reliability proves)
+    assert watch.rows_seen_live >= 1

@@ -7,19 +7,23 @@ assessment runs; the PERFECT numbers are computed from the whole recording at th
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from perineo.assess.guide import GuideRunner, Prompt
 from perineo.assess.model import Movement, Perfect, Step, StepSpan
 from perineo.assess.scheme import perfect, step_at
 from perineo.assess.technique import movement
+from perineo.errors import PerineoError
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.signal.detect import Detector
 from perineo.signal.events import Event, EventKind
 from perineo.sources.base import SampleSource
+from perineo.store.recording import RecordingWriter
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,13 @@ class AssessSession:
         runner: GuideRunner | None = None,
         follower: CueFollower | None = None,
         steps_from_cues: bool = True,
+        recording_path: Path | None = None,
     ) -> None:
         self.source = source
+        # samples go to disk as they arrive: a crash loses at most the last second
+        self.recording_path = recording_path
+        self._recorder: RecordingWriter | None = None
+        self.recording_failed = False
         self.steps_from_cues = steps_from_cues  # False: a scripted recording, steps inferred
         self.listener = listener
         self.runner = runner or GuideRunner()
@@ -129,6 +138,7 @@ class AssessSession:
             self._emit(self.runner.start(float(block.t[0])))
         self.now_s = now
         self.blocks.append(block)
+        self._record(block)
         self._events(self.detector.push(block))
         self.listener.samples(block, self.detector.baseline_cmH2O)
         while self._asks:
@@ -162,12 +172,31 @@ class AssessSession:
                     )
                 )
 
+    def _record(self, block: SampleBlock) -> None:
+        if self.recording_path is None or self.recording_failed:
+            return
+        try:
+            if self._recorder is None:
+                self._recorder = RecordingWriter(self.recording_path, block.channels)
+            self._recorder.write(block)
+        except PerineoError:
+            # the disk refused: keep what was written, the assessment itself goes on
+            self.recording_failed = True
+            recorder, self._recorder = self._recorder, None
+            if recorder is not None:
+                with contextlib.suppress(PerineoError, OSError):
+                    recorder.close()
+
     def _spans_so_far(self) -> tuple[StepSpan, ...]:
         g = self.runner.current
         open_span = () if g is None else (StepSpan(g.step, self.runner.step_start_s, math.inf),)
         return (*self.runner.spans, *open_span)
 
     def _finish(self) -> AssessOutcome:
+        if self._recorder is not None:
+            with contextlib.suppress(PerineoError, OSError):
+                self._recorder.close()
+            self._recorder = None
         self._events(self.detector.finish())
         complete = self.runner.finished
         if not complete and self.now_s is not None:

@@ -60,11 +60,16 @@ def run(args: argparse.Namespace) -> int:
     source, follower, probe = _open(args)
     from perineo.assess.live import AssessSession
 
+    recording = _recording_path()
     if args.no_ui:
         import asyncio
 
         session = AssessSession(
-            source, _Quiet(), follower=follower, steps_from_cues=args.sim in (None, FOLLOW)
+            source,
+            _Quiet(),
+            follower=follower,
+            steps_from_cues=args.sim in (None, FOLLOW),
+            recording_path=recording,
         )
         outcome = asyncio.run(session.run())
     else:
@@ -72,11 +77,12 @@ def run(args: argparse.Namespace) -> int:
 
         app = AssessApp(source, args.patient, follower=follower)
         app.session.steps_from_cues = args.sim in (None, FOLLOW)
+        app.session.recording_path = recording
         outcome = app.run()
     if outcome is None or outcome.result is None or outcome.block is None:
         print("perineo: the assessment recorded no samples; nothing stored", file=sys.stderr)
         return 1
-    assessment_id, path = _store(args.patient, probe, outcome)
+    assessment_id, path = _store(args.patient, probe, outcome, recording)
     res = outcome.result
     if args.json:
         doc = {"assessment_id": assessment_id, "recording": str(path), **res.to_json()}
@@ -126,16 +132,22 @@ class _Quiet:
         pass
 
 
-def _store(patient: str, probe: str, outcome):
+def _recording_path():
+    """Where the assessment's samples go as they arrive (no patient ID in the file name)."""
+    from perineo.store.paths import data_dir, ensure_private_dir
+
+    folder = ensure_private_dir(data_dir() / "recordings")
+    return folder / f"assess-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.csv"
+
+
+def _store(patient: str, probe: str, outcome, path):
     from perineo.assess.records import save_assessment
     from perineo.store.db import Database
-    from perineo.store.paths import data_dir, ensure_private_dir
     from perineo.store.recording import write_recording
 
     now = datetime.now(UTC)
-    folder = ensure_private_dir(data_dir() / "recordings")
-    path = folder / f"assess-{patient}-{now.strftime('%Y%m%dT%H%M%S%f')}.csv"
-    write_recording(path, outcome.block)
+    if not path.exists():
+        write_recording(path, outcome.block)
     with Database() as db:
         aid = save_assessment(
             db,
