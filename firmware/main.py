@@ -28,6 +28,11 @@ PREFERRED_MTU = 247
 STATUS_PERIOD_MS = 1000
 TILT_AXIS = 0  # accelerometer x runs along the shaft...
 TILT_SIGN = 1  # ...pointing towards the tip (see docs/hardware.md to check)
+# Security: LE Secure Connections with bonding where the board's stack supports it. The
+# probe has no display or keys, so pairing is "Just Works" (encrypted, not authenticated).
+REQUIRE_ENCRYPTION = True  # control writes (start, tare, ...) need an encrypted link
+IO_NO_INPUT_OUTPUT = 3
+_FLAG_WRITE_ENCRYPTED = 0x1000  # MicroPython's bluetooth characteristic flag
 MODEL = "perineo reference probe"
 HARDWARE_REVISION = "A"
 FIRMWARE_REVISION = "0.1.0"
@@ -47,7 +52,20 @@ class Clock:
         return self._total
 
 
-def build_services():
+def enable_bonding():
+    """Turn on LE Secure Connections bonding; False where the board cannot (then the link
+    stays unencrypted and docs/protocol.md says what that means)."""
+    try:
+        import aioble.security
+
+        aioble.security.load_secrets()  # keys of probes bonded before, kept in flash
+        aioble.config(bond=True, le_secure=True, mitm=False, io=IO_NO_INPUT_OUTPUT)
+    except (ImportError, AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def build_services(secure):
     probe_service = aioble.Service(bluetooth.UUID(wire.PROBE_SERVICE_UUID))
     stream = aioble.Characteristic(
         probe_service, bluetooth.UUID(wire.STREAM_CHAR_UUID), notify=True
@@ -55,6 +73,9 @@ def build_services():
     control = aioble.Characteristic(
         probe_service, bluetooth.UUID(wire.CONTROL_CHAR_UUID), write=True, capture=True
     )
+    if secure and REQUIRE_ENCRYPTION:
+        # no START (so no samples) before the host has paired: the stream is encrypted
+        control.flags |= _FLAG_WRITE_ENCRYPTED
     status = aioble.Characteristic(
         probe_service, bluetooth.UUID(wire.STATUS_CHAR_UUID), read=True, notify=True
     )
@@ -93,7 +114,8 @@ class Probe:
         self.engine.tare.start()  # switched on in air: zero at atmospheric pressure
         self.led = machine.Pin(LED_PIN, machine.Pin.OUT)
         self.adc = machine.ADC(machine.Pin(BATTERY_ADC_PIN))
-        self.stream, self.control, self.status, self.battery = build_services()
+        self.secure = enable_bonding()
+        self.stream, self.control, self.status, self.battery = build_services(self.secure)
         self.connection = None
         _, address = bluetooth.BLE().config("mac")
         self.name = advert.device_name(address)
