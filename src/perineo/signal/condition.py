@@ -35,6 +35,8 @@ class Filtered:
     sq: FloatArray
     abd: FloatArray
     tilt: FloatArray
+    sq_slow: FloatArray  # squeeze and abdominal through the quick-lift low-pass as well
+    abd_slow: FloatArray
 
 
 def _ema(old: float, new: float, dt: float, tau: float) -> float:
@@ -53,6 +55,7 @@ class Conditioner:
         self._col = {c: i for i, c in enumerate(channels)}
         self._rs = ResampleState()
         self._lp = filters.lowpass(cfg.lowpass_hz, cfg.fs)
+        self._slow = filters.lowpass(cfg.lift_lowpass_hz, cfg.fs)
         self._z: dict[str, FloatArray] = {}
         self.initialised = False
         self.b_sq = 0.0
@@ -117,16 +120,22 @@ class Conditioner:
             self.initialised = True
         starts = np.flatnonzero(grid.segment_start)
         bounds = [0, *[int(s) for s in starts if s > 0], n]
-        out = {k: np.empty(n) for k in ("sq", "abd", "tilt")}
+        out = {k: np.empty(n) for k in ("sq", "abd", "tilt", "sq_slow", "abd_slow")}
         for lo, hi in itertools.pairwise(bounds):
             if hi <= lo:
                 continue
             if grid.segment_start[lo] or not self._z:
                 for k, v in cols.items():
                     self._z[k] = self._lp.initial_state(float(v[lo]))
+                for k in ("sq", "abd"):
+                    self._z[k + "_slow"] = self._slow.initial_state(float(cols[k][lo]))
             for k, v in cols.items():
                 out[k][lo:hi], self._z[k] = filters.filt(self._lp, v[lo:hi], self._z[k])
-        return Filtered(out["sq"], out["abd"], out["tilt"])
+            for k in ("sq", "abd"):
+                out[k + "_slow"][lo:hi], self._z[k + "_slow"] = filters.filt(
+                    self._slow, out[k][lo:hi], self._z[k + "_slow"]
+                )
+        return Filtered(out["sq"], out["abd"], out["tilt"], out["sq_slow"], out["abd_slow"])
 
     # ------------------------------------------------------------------ slow state
     def freeze(self) -> None:

@@ -58,11 +58,9 @@ class Detector:
         self.cond = Conditioner(self.channels, cfg)
         self.frame = max(1, round(cfg.frame_s * cfg.fs))
         self.hist = History(
-            ("t", "avail", "r", "a", "q", "sq", "abd", "tilt"),
+            ("t", "avail", "r", "a", "q", "sq", "abd", "tilt", "sq_slow", "abd_slow"),
             round(cfg.history_s * cfg.fs),
         )
-        self._q_filter = filters.lowpass(cfg.lift_lowpass_hz, cfg.fs)
-        self._zq: FloatArray | None = None
         self.phase = Phase.REST
         self.repetitions: list[Repetition] = []
         self._rep: RepWork | None = None
@@ -159,6 +157,8 @@ class Detector:
             sq=sig.sq,
             abd=sig.abd,
             tilt=sig.tilt,
+            sq_slow=sig.sq_slow,
+            abd_slow=sig.abd_slow,
             r=np.zeros(n),
             a=np.zeros(n),
             q=np.zeros(n),
@@ -195,9 +195,9 @@ class Detector:
         h.set("r", i0, r)
         h.set("a", i0, a)
         # quick lifts are followed on a smoother copy: a noise excursion is not a lift
-        if self._zq is None:
-            self._zq = self._q_filter.initial_state(float(a[0]))
-        q, self._zq = filters.filt(self._q_filter, a, self._zq)
+        q = h.get("sq_slow", i0, i1) - c.b_sq
+        if self.has_abd:
+            q = q - c.k * (h.get("abd_slow", i0, i1) - c.b_abd)
         h.set("q", i0, q)
         # fast path: nothing in this span can start a repetition
         if (
@@ -682,7 +682,6 @@ class Detector:
     def _on_segment_start(self, i: int) -> None:
         self._seg_start = i
         self._run = 0
-        self._zq = None
         rep = self._rep
         if rep is None:
             return
