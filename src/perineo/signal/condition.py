@@ -187,8 +187,8 @@ class Conditioner:
             sl = (r[span:] - r[:-span]) * (cfg.fs / span)
             self._noise_frames.append((float(np.std(r)), float(np.sqrt(np.mean(sl**2)))))
             del self._noise_frames[:-_NOISE_FRAMES]
-            self.noise_sd = float(np.median([f[0] for f in self._noise_frames]))
-            self.slope_sd = float(np.median([f[1] for f in self._noise_frames]))
+            self.noise_sd = filters.median([f[0] for f in self._noise_frames])
+            self.slope_sd = filters.median([f[1] for f in self._noise_frames])
         self._learn_slow(r)
         if self.has_abd:
             abd = h.get("abd", f0, f1)
@@ -217,11 +217,11 @@ class Conditioner:
         self._r_buf = [win[need // 2 :]]
         size = float(np.std(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
         wins = self._slow_windows
-        if len(wins) >= 3 and size > _OUTLIER * float(np.median(wins)):
+        if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
             return
         wins.append(size)
         del wins[:-_BREATH_WINDOWS]
-        self.slow_sd = float(np.median(wins))
+        self.slow_sd = filters.median(wins)
 
     def _learn_rest(self, sq: FloatArray, abd: FloatArray) -> None:
         """Learn k and the breathing size from windows of quiet rest.
@@ -243,12 +243,12 @@ class Conditioner:
         x = detrend(filters.smooth(win[:, 1], sigma))
         size = float(np.sqrt(np.mean(x**2)))
         wins = self._breath_windows
-        if len(wins) >= 3 and size > _OUTLIER * float(np.median(wins)):
+        if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
             return
         wins.append(size)
         del wins[:-_BREATH_WINDOWS]
         # a median of recent windows: one cough or sigh does not move it
-        self.breath_rms = float(np.median(wins))
+        self.breath_rms = filters.median(wins)
         lam = math.exp(-cfg.breath_window_s / 2 / cfg.k_memory_s)
         self._sxy = lam * self._sxy + float(np.dot(x, y)) / 2
         self._sxx = lam * self._sxx + float(np.dot(x, x)) / 2

@@ -555,7 +555,7 @@ class Detector:
         i0 = rep.end_i + round(cfg.residual_delay_s * cfg.fs)
         lev = h.get("a", i0, i + 1)
         if len(lev) >= round(0.4 * cfg.fs):
-            rep.residual = float(np.median(lev))
+            rep.residual = filters.median(lev)
             amp = (rep.hold_level or rep.hold_ref) - 0.0
             limit = max(
                 cfg.residual_min,
@@ -654,7 +654,7 @@ class Detector:
         h = self.hist
         r = h.get("r", f0, f1)
         if self.phase is Phase.REST:
-            med = float(np.median(r))
+            med = filters.median(r)
             self._frame_medians = [*self._frame_medians[-1:], med]
             if self._pending is None:
                 self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
@@ -664,7 +664,7 @@ class Detector:
             j0 = max(rep.hold_i or f0, f1 - w)
             if f1 - j0 >= self.frame:
                 # fatigue lowers the hold slowly; a faster fall is a release, not a new level
-                recent = float(np.median(h.get("r", j0, f1)))
+                recent = filters.median(h.get("r", j0, f1))
                 rep.hold_ref = max(recent, rep.floor + 0.85 * (rep.hold_ref - rep.floor))
             self._judge_technique(f1 - 1, rep, final=False)
         rest = self.phase is Phase.REST

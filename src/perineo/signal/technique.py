@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from perineo.samples import FloatArray
+from perineo.signal import filters
 from perineo.signal.condition import breathing_size
 from perineo.signal.config import DetectorConfig
 
@@ -43,19 +44,19 @@ def judge(
     ``pelvic`` is ``squeeze − k·abdominal``; ``abd`` and ``tilt`` are ``None`` when the
     probe lacks the channel.
     """
-    sq_med = float(np.median(sq))
-    a_med = float(np.median(pelvic))
+    sq_med = filters.median(sq)
+    a_med = filters.median(pelvic)
     tilt_change = None
     push_tilt = lift_tilt = False
     if tilt is not None:
-        tilt_change = float(np.median(tilt))
+        tilt_change = filters.median(tilt)
         lim = max(cfg.tilt_min_deg, cfg.tilt_sigmas * tilt_sd)
         push_tilt = tilt_change < -lim
         lift_tilt = tilt_change > lim
     abd_rise = None
     carried = push_abd = bracing = False
     if abd is not None:
-        abd_rise = float(np.median(abd))
+        abd_rise = filters.median(abd)
         big = abd_rise > max(cfg.push_abdominal_min, 3.0 * abd_sd)
         carried = big and a_med < cfg.push_pelvic_ratio * max(sq_med, 1e-6)
         push_abd = carried and not lift_tilt

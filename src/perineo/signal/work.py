@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from perineo.samples import FloatArray
+from perineo.signal import filters
 from perineo.signal.events import Repetition, TechError
 
 
@@ -86,6 +87,6 @@ def hold_level_and_drop(seg: FloatArray, fs: float) -> tuple[float | None, float
     if len(seg) < 4:
         return float(np.max(seg)), None
     n = max(1, min(len(seg) // 3, round(fs)))
-    first = float(np.median(seg[:n]))
-    last = float(np.median(seg[-n:]))
-    return float(np.median(seg)), (first - last) / first if first > 0 else None
+    first = filters.median(seg[:n])
+    last = filters.median(seg[-n:])
+    return filters.median(seg), (first - last) / first if first > 0 else None
