@@ -167,22 +167,7 @@ class TrainingRecord:
                 "SELECT coalesce(max(seq), -1) FROM events WHERE session_id = ?", (session_id,)
             ).fetchone()
             seq = int(row[0]) + 1
-            c.executemany(
-                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        session_id,
-                        seq + i,
-                        e.kind.value,
-                        e.t,
-                        e.detected_s,
-                        e.rep,
-                        None if e.error is None else e.error.value,
-                        e.value,
-                    )
-                    for i, e in enumerate(events)
-                ],
-            )
+            c.executemany(_INSERT_EVENT, _event_rows(session_id, seq, events))
 
     def save_rep(self, session_id: int, rep: Repetition, score: RepScore | None) -> None:
         """Store a repetition and its score (again, if it was re-scored)."""
@@ -238,22 +223,7 @@ class TrainingRecord:
             ).fetchone()
             seq, last = int(row[0]) + 1, row[1]
             new = [e for e in events if last is None or e.detected_s > float(last)]
-            c.executemany(
-                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        session_id,
-                        seq + i,
-                        e.kind.value,
-                        e.t,
-                        e.detected_s,
-                        e.rep,
-                        None if e.error is None else e.error.value,
-                        e.value,
-                    )
-                    for i, e in enumerate(new)
-                ],
-            )
+            c.executemany(_INSERT_EVENT, _event_rows(session_id, seq, new))
             before = c.total_changes
             c.executemany(
                 "INSERT OR IGNORE INTO reps VALUES (?,?,?,?,NULL,NULL,NULL)",
@@ -450,3 +420,23 @@ def rep_from_json(d: dict[str, object]) -> Repetition:
         fall_time_s=f("fall_time_s"),
         extra={str(k): float(v) for k, v in dict(d.get("extra") or {}).items()},  # type: ignore[call-overload]
     )
+
+
+_INSERT_EVENT = "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)"
+
+
+def _event_rows(session_id: int, seq: int, events: Sequence[Event]) -> list[tuple[object, ...]]:
+    """Rows of the events table, numbered on from ``seq``."""
+    return [
+        (
+            session_id,
+            seq + i,
+            e.kind.value,
+            e.t,
+            e.detected_s,
+            e.rep,
+            None if e.error is None else e.error.value,
+            e.value,
+        )
+        for i, e in enumerate(events)
+    ]
