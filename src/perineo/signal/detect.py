@@ -590,10 +590,15 @@ class Detector:
             if amp < self._min_amp() or width < self.config.min_width_s:
                 self._cancel(i, rep, artifact=False)
                 return
+        self._end_unfinished(i, rep)
+
+    def _end_unfinished(self, i: int, rep: RepWork) -> None:
+        """Settle a repetition whose fall was not seen (stream end, or ended in a gap)."""
         self._judge_technique(i, rep, final=True)
         self._rep = None
         self.phase = Phase.REST
         self._finish_rep(rep, self.hist.at("avail", i))
+        self.cond.thaw(self.hist.at("t", i))
 
     # ------------------------------------------------------------------ errors
     def _judge_technique(self, i: int, rep: RepWork, final: bool) -> None:
@@ -692,11 +697,7 @@ class Detector:
         rep.run_below = 0
         sq = self.hist.at("sq", i) - self.cond.b_sq
         if sq < rep.floor + 0.5 * (rep.hold_ref - rep.floor):
-            self._judge_technique(i, rep, final=True)
-            self._rep = None
-            self.phase = Phase.REST
-            self._finish_rep(rep, self.hist.at("avail", i))
-            self.cond.thaw(self.hist.at("t", i))
+            self._end_unfinished(i, rep)
             # what is left of its fall after the gap is no new onset: wait until it settles
             self._refractory_i = i
             self._quiet_run = 0
