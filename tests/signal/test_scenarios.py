@@ -92,6 +92,24 @@ def test_coughs_are_not_repetitions() -> None:
     assert len(an.artifacts) >= len(full["artifacts"]) // 2
 
 
+@pytest.mark.parametrize(
+    ("name", "seed", "at_s"),
+    [
+        ("perfect_weak", 24, 123.29),  # a 0.46-s cough, 33 cmH2O, its twitch 17 cmH2O
+        ("perfect_weak", 26, 79.78),  # a sneeze whose twitch outlasts it
+    ],
+)
+def test_a_cough_held_up_by_its_twitch_is_not_a_repetition(
+    name: str, seed: int, at_s: float
+) -> None:
+    """The abdominal impulse is too slow to be ballistic, and the pelvic floor's reflex
+    twitch keeps the squeeze up after it: still a cough (the impulse left the squeeze)."""
+    _, an, full = run(name, seed)
+    assert any(abs(a["t_s"] - at_s) < 0.01 for a in full["artifacts"])
+    assert not [r for r in an.reps if abs(r.onset_s - at_s) < 0.5]
+    assert any(abs(e.t - at_s) < 0.5 for e in an.artifacts)
+
+
 def test_squeeze_only_says_push_down_is_not_verifiable() -> None:
     _, an, _ = run("squeeze_only")
     assert TechError.PUSH_DOWN in an.unverifiable

@@ -46,7 +46,8 @@ class DetectorConfig:
     # Coughs, sneezes and movement spikes are narrower than voluntary contractions (width
     # at half height; the fastest 1-s contractions measure ~0.2 s), or, up to 0.6 s wide,
     # rise ballistically (10-90 % interpolated on the 8 Hz low-pass: coughs 0.04-0.07 s,
-    # fast voluntary rises from ~0.075 s) or carry a passing ballistic abdominal spike.
+    # fast voluntary rises from ~0.075 s) or carry a passing ballistic abdominal spike, or
+    # an abdominal impulse that is over while the reflex twitch still holds the squeeze up.
     min_width_s: float = 0.2
     spike_max_width_s: float = 0.6
     spike_rise_s: float = 0.07

@@ -359,8 +359,23 @@ class Detector:
                 return False
             below = np.flatnonzero(abd[:k_top] <= 0.1 * top)
             start = int(below[-1]) if len(below) else 0
-            return (k_top - start) * self.dt < cfg.spike_rise_s
+            if (k_top - start) * self.dt < cfg.spike_rise_s:
+                return True
+            return self._impulse_left_squeeze(max(j0, h.base) + k_top, i, top, rep)
         return False
+
+    def _impulse_left_squeeze(self, i_top: int, i: int, top: float, rep: RepWork) -> bool:
+        """A slower cough or a sneeze: the abdominal impulse has passed (under 30 % of its
+        top) while the squeeze, held up by the pelvic floor's reflex twitch, still stands at
+        60 % of its own peak or more. Bracing and straining rise and fall with the squeeze."""
+        h = self.hist
+        abd = h.get("abd", i_top, i + 1) - self.cond.b_abd
+        gone = np.flatnonzero(abd < 0.3 * top)
+        if not len(gone) or i_top <= rep.trig_i:
+            return False
+        i_gone = i_top + int(gone[0])
+        amp = rep.peak - rep.floor
+        return bool(h.at("r", i_gone) - rep.floor >= 0.6 * amp)
 
     def _breath_not_strain(self, i: int, rep: RepWork) -> bool:
         """A rise the abdomen alone carries, with the probe not tilting down: a deep
