@@ -110,6 +110,24 @@ def test_a_cough_held_up_by_its_twitch_is_not_a_repetition(
     assert any(abs(e.t - at_s) < 0.5 for e in an.artifacts)
 
 
+def test_a_fast_contraction_narrower_than_0_2_s_that_rises_like_a_muscle_counts() -> None:
+    """perfect_weak seed 24 at 136.24 s: a 1-s contraction (rise 0.2 s, no hold, a steep
+    0.4-s fall) only 0.19 s wide at half height; its 10-90 % rise (0.1 s) is a muscle's."""
+    _, an, _ = run("perfect_weak", 24)
+    assert [r for r in an.reps if abs(r.onset_s - 136.24) < 0.15]
+
+
+def test_a_contraction_begun_on_a_deep_breath_is_not_taken_for_the_breath() -> None:
+    """perfect_push seed 45: she breathes in deeply (abdominal +7 cmH2O) and squeezes at
+    its top (15.79 s). Judged on the top of the rise, the squeeze is her own, so the first
+    hold keeps its onset and is measured whole."""
+    truth, an, _ = run("perfect_push", 45)
+    first = min(an.reps, key=lambda r: abs(r.onset_s - truth[0]["onset_s"]))
+    assert abs(first.onset_s - truth[0]["onset_s"]) < 0.2
+    assert first.hold_start_s is not None
+    assert abs(first.hold_start_s - truth[0]["hold_start_s"]) < 0.3
+
+
 def test_squeeze_only_says_push_down_is_not_verifiable() -> None:
     _, an, _ = run("squeeze_only")
     assert TechError.PUSH_DOWN in an.unverifiable

@@ -49,6 +49,11 @@ class DetectorConfig:
     # fast voluntary rises from ~0.075 s) or carry a passing ballistic abdominal spike, or
     # an abdominal impulse that is over while the reflex twitch still holds the squeeze up.
     min_width_s: float = 0.2
+    # ... but a fast contraction may measure 0.15 s when it rises as a muscle does, the
+    # 10-90 % rise no faster than this (movement knocks: 0.06 s and less; 0.09 accepted
+    # more knocks in training sessions, 0.11 lost more fast contractions)
+    narrow_width_s: float = 0.15
+    voluntary_rise_s: float = 0.10
     spike_max_width_s: float = 0.6
     spike_rise_s: float = 0.07
     cough_abdominal_min: float = 8.0  # cmH2O: far beyond a breath
@@ -80,6 +85,10 @@ class DetectorConfig:
     # Technique errors.
     push_pelvic_ratio: float = 0.35  # pelvic-floor share of the squeeze rise below this
     push_abdominal_min: float = 3.0
+    # A rise the abdomen carries with the probe not tilting down is a deep breath; judged
+    # on the top just reached, not on a longer stretch that may reach back into a breath
+    # a contraction started on.
+    breath_top_s: float = 0.4
     tilt_min_deg: float = 0.8
     tilt_sigmas: float = 4.0
     bracing_ratio: float = 0.4  # DESIGN: half the pelvic-floor rise is bracing; a tenth is fine

@@ -322,7 +322,9 @@ class Detector:
             if amp < self._min_amp():
                 self._cancel(i, rep, artifact=False)
                 return
-            if (width < cfg.spike_max_width_s and self._is_spike(i, rep)) or width < 0.2:
+            if (width < cfg.spike_max_width_s and self._is_spike(i, rep)) or self._too_narrow(
+                width, rep
+            ):
                 self._cancel(i, rep, artifact=True)
                 return
             # a contraction without a hold (light or fast): it is already falling
@@ -339,6 +341,20 @@ class Detector:
             self._confirm_hold(i, rep)
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
+
+    def _too_narrow(self, width: float, rep: RepWork) -> bool:
+        """Narrower than the fastest voluntary contraction, unless it is only a little
+        narrower and rose as a muscle does (no faster than ``voluntary_rise_s``)."""
+        cfg = self.config
+        if width >= cfg.min_width_s:
+            return False
+        if width < cfg.narrow_width_s:
+            return True
+        h = self.hist
+        j0 = max(self._seg_start, rep.trig_i - round(1.0 * cfg.fs))
+        amp = rep.peak - rep.floor
+        x = h.get("r", j0, rep.peak_i + 1)
+        return ballistic(x, rep.floor, amp, self.dt, cfg.voluntary_rise_s)
 
     def _is_spike(self, i: int, rep: RepWork) -> bool:
         """A cough, sneeze or knock: a ballistic rise, or a rise the abdomen carries alone."""
@@ -383,7 +399,7 @@ class Detector:
         if not (self.has_abd and self.has_tilt):
             return False
         h, c = self.hist, self.cond
-        j0 = max(rep.trig_i, i - round(1.0 * self.config.fs))
+        j0 = max(rep.trig_i, i - round(self.config.breath_top_s * self.config.fs))
         found = judge(
             h.get("sq", j0, i + 1) - c.b_sq,
             h.get("a", j0, i + 1),
