@@ -7,7 +7,15 @@ import pytest
 from tests.assess.helpers import bench
 
 from perineo.assess import Movement, Step, StepSpan, band_for, infer_steps, perfect
-from perineo.assess.measures import held_seconds
+from perineo.assess.measures import (
+    breath_free,
+    held_seconds,
+    peak_above_rest,
+    peak_on_foot,
+    rest_curve,
+    rest_mask,
+    transmission,
+)
 from perineo.assess.model import Contraction
 from perineo.assess.technique import summary_sentence
 from perineo.signal.analysis import analyze_block
@@ -20,6 +28,8 @@ CASES = [
     ("perfect_squeeze_abdominal", 2),
     ("perfect_push", 2),
     ("perfect_squeeze", 18),  # a knock in the minute's rest neither splits steps nor counts
+    ("perfect_weak", 24),  # a cough with a strong twitch; a 0.19-s-wide fast contraction
+    ("perfect", 23),  # P on a hold begun at the top of a breath (+2 cmH2O of breathing)
 ]
 
 
@@ -110,3 +120,58 @@ def test_redone_attempts_are_not_counted():
     assert len(part.contractions) == len(full.contractions) - 2
     assert part.contractions[0].index == 2
     assert part.endurance_s == pytest.approx(min(10.0, part.contractions[0].held_s or 0.0))
+
+
+def _breathing(t: np.ndarray, size: float) -> np.ndarray:
+    return size * np.sin(2 * np.pi * 0.27 * t)
+
+
+def _bump(t: np.ndarray, at: float, rise: float, hold: float, fall: float) -> np.ndarray:
+    return np.interp(t, [at, at + rise, at + rise + hold, at + rise + hold + fall], [0, 1, 1, 0])
+
+
+def test_a_fast_peak_stands_on_the_breath_it_falls_in():
+    """A 1-s contraction of 40 cmH2O on the crest of a breath the balloon sees as
+    ±1.5 cmH2O: the line between its feet follows the breath, short of the crest by the
+    chord (1.5 x (1 - cos(pi x 0.27 x 1.2 s)) = 0.7); the resting median misses all of it."""
+    t = np.arange(0.0, 30.0, 0.01)
+    at = 1 / (4 * 0.27) + 3 / 0.27 - 0.4  # the crest falls mid-contraction
+    y = 20.0 + _breathing(t, 1.5) + 40.0 * _bump(t, at, 0.3, 0.2, 0.3)
+    onset, end = at, at + 0.8
+    mask = (t < onset - 0.3) | (t > end + 0.8)
+    above = y - rest_curve(t, y, mask)
+    assert peak_on_foot(t, y, onset, end, None, above) == pytest.approx(40.0, abs=0.8)
+    assert peak_above_rest(t, above, onset, end) > 41.2  # the crest, on top of the squeeze
+    # on the breath's slope the line is all but exact
+    y2 = 20.0 + _breathing(t, 1.5) + 40.0 * _bump(t, at - 0.9, 0.3, 0.2, 0.3)
+    above2 = y2 - rest_curve(t, y2, mask)
+    assert peak_on_foot(t, y2, at - 0.9, end - 0.9, None, above2) == pytest.approx(40.0, abs=0.2)
+
+
+def test_the_breath_comes_off_a_hold_and_the_contractions_own_abdominal_part_stays():
+    """squeeze = pelvic floor + k x abdominal; the abdomen breathes and also draws in by a
+    tenth of the contraction. The breathing goes, the drawing-in (part of P) stays; what
+    is left is the share of the breath that runs with the hold (its mean over the hold)."""
+    t = np.arange(0.0, 60.0, 0.02)
+    k = 0.6
+    env = _bump(t, 30.0, 0.6, 8.0, 0.8)
+    breath = _breathing(t, 2.0)
+    abd = 5.0 + breath + 0.1 * 50.0 * env
+    sq = 20.0 + 50.0 * env + k * (abd - 5.0)
+    rep = type("Rep", (), {"onset_s": 30.0, "end_s": 39.4, "errors": ()})()
+    mask = rest_mask(t, [rep])
+    assert transmission(t, sq, abd, mask) == pytest.approx(k, abs=0.02)
+    clean = breath_free(t, sq, abd, [rep], k)
+    want = 20.0 + (50.0 + k * 5.0) * env
+    inside = (t > 30.0) & (t < 39.4)
+    assert np.max(np.abs(clean - want)[inside]) < 0.45
+    assert np.max(np.abs(sq - want)[inside]) > 1.1  # it was there to take off
+
+
+def test_a_brief_contraction_among_the_holds_is_listed_not_counted():
+    res = simulate(load_scenario("perfect_weak"), 21)  # a knock at 91.97 s, 23 cmH2O
+    p = perfect(res.block, analyze_block(res.block).reps)
+    knock = [c for c in p.contractions if abs(c.onset_s - 91.97) < 0.2]
+    assert knock and knock[0].step is Step.ENDURANCE
+    assert p.power_cmH2O is not None and p.power_cmH2O < 16.0
+    assert any("not counted as holds" in f and "91.9" in f for f in p.findings)

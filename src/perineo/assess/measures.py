@@ -16,12 +16,25 @@ from perineo.samples import FloatArray
 from perineo.signal.events import Repetition, TechError
 
 PEAK_SMOOTH_S = 0.02  # takes the sensor noise off a peak without flattening a 1-s contraction
+HELD_MIN_S = 1.0  # a contraction held this long is measured without the breathing
+BREATH_MAX_CMH2O = 10.0  # abdominal swings at rest beyond this are coughs, not breaths
+BREATH_SMOOTH_S = 0.1
+# the level breathing swings about: a median over several whole breaths (±5 s would sit
+# on part of a breath beside a long hold)
+BREATH_REST_HALF_WINDOW_S = 12.0
+K_MAX = 1.2
 HOLD_SMOOTH_S = 0.25  # breathing and noise must not end a hold early
 HOLD_PEAK_SMOOTH_S = 0.1  # the peak a hold is measured against: noise off, overshoot kept
 REST_HALF_WINDOW_S = 5.0  # the resting level is the median of rest samples within ±5 s
 REST_GRID_S = 0.5
 MARGIN_BEFORE_S = 0.3  # rest ends this long before an onset
 MARGIN_AFTER_S = 0.8  # and starts again this long after the end of a fall
+# The level a peak stands on: the squeeze just before the onset and just after the fall,
+# joined by a straight line. Breathing moves the squeeze by up to a couple of cmH2O and a
+# running median of the rest sits mid-breath; the neighbours follow the breath a short
+# contraction sits on.
+FOOT_BEFORE_S = (0.3, 0.05)  # from onset - 0.3 s to onset - 0.05 s
+FOOT_AFTER_S = (0.1, 0.35)  # from end + 0.1 s to end + 0.35 s (before the next onset)
 
 
 def rest_mask(t: FloatArray, reps: Sequence[Repetition]) -> np.ndarray:
@@ -35,7 +48,9 @@ def rest_mask(t: FloatArray, reps: Sequence[Repetition]) -> np.ndarray:
     return mask
 
 
-def rest_curve(t: FloatArray, x: FloatArray, mask: np.ndarray) -> FloatArray:
+def rest_curve(
+    t: FloatArray, x: FloatArray, mask: np.ndarray, half_window_s: float = REST_HALF_WINDOW_S
+) -> FloatArray:
     """The resting level of ``x`` at every sample: a running median over rest samples only.
 
     Inside a contraction it is interpolated from the rest on both sides, so a drifting
@@ -47,8 +62,8 @@ def rest_curve(t: FloatArray, x: FloatArray, mask: np.ndarray) -> FloatArray:
         return np.full(len(t), float(np.median(x)))
     grid = np.arange(float(t[0]), float(t[-1]) + REST_GRID_S, REST_GRID_S)
     tr, xr = t[mask], x[mask]
-    lo = np.searchsorted(tr, grid - REST_HALF_WINDOW_S)
-    hi = np.searchsorted(tr, grid + REST_HALF_WINDOW_S)
+    lo = np.searchsorted(tr, grid - half_window_s)
+    hi = np.searchsorted(tr, grid + half_window_s)
     vals = np.full(len(grid), np.nan)
     for j, (a, b) in enumerate(zip(lo, hi, strict=True)):
         if b - a >= 10:
@@ -57,6 +72,45 @@ def rest_curve(t: FloatArray, x: FloatArray, mask: np.ndarray) -> FloatArray:
     if not ok.any():
         return np.full(len(t), float(np.median(xr)))
     return np.interp(t, grid[ok], vals[ok])
+
+
+def transmission(t: FloatArray, sq: FloatArray, abd: FloatArray, rest: np.ndarray) -> float:
+    """k, the share of abdominal pressure the squeeze balloon sees, from the breathing at
+    rest: the least-squares slope of squeeze on abdominal about their resting levels
+    (coughs, beyond BREATH_MAX_CMH2O, left out; the twitch they bring would bias it)."""
+    if rest.sum() < 50:
+        return 0.0
+    x = (abd - rest_curve(t, abd, rest, BREATH_REST_HALF_WINDOW_S))[rest]
+    y = (sq - rest_curve(t, sq, rest, BREATH_REST_HALF_WINDOW_S))[rest]
+    keep = np.abs(x) < BREATH_MAX_CMH2O
+    x, y = x[keep], y[keep]
+    sxx = float(np.dot(x, x))
+    return 0.0 if sxx <= 0 else min(max(float(np.dot(x, y)) / sxx, 0.0), K_MAX)
+
+
+def breath_free(
+    t: FloatArray, sq: FloatArray, abd: FloatArray, reps: Sequence[Repetition], k: float
+) -> FloatArray:
+    """The squeeze without the breathing the balloon picks up from the abdomen.
+
+    Every abdominal swing about its resting level is breathing (or a cough), except that
+    inside a contraction the abdomen also rises with the contraction itself (drawing in,
+    bracing, straining). That part follows the squeeze, so the multiple of the squeeze's
+    rise that best explains the abdominal rise there is taken out first; ``k`` times what
+    is left (lightly smoothed) comes off the squeeze. The contraction's own abdominal part
+    stays in: P is the squeeze pressure, whatever raised it.
+    """
+    rest = rest_mask(t, reps)
+    breath = abd - rest_curve(t, abd, rest, BREATH_REST_HALF_WINDOW_S)
+    above = sq - rest_curve(t, sq, rest, BREATH_REST_HALF_WINDOW_S)
+    for r in reps:
+        end = r.end_s if r.end_s is not None else float(t[-1])
+        s = window(t, r.onset_s - MARGIN_BEFORE_S, end + MARGIN_BEFORE_S)
+        x = above[s]
+        sxx = float(np.dot(x, x))
+        if sxx > 0:
+            breath[s] -= float(np.dot(x, breath[s])) / sxx * x
+    return sq - k * smooth(t, breath, BREATH_SMOOTH_S)
 
 
 def smooth(t: FloatArray, x: FloatArray, sigma_s: float) -> FloatArray:
@@ -77,6 +131,41 @@ def peak_above_rest(t: FloatArray, above: FloatArray, start_s: float, end_s: flo
     s = window(t, start_s, end_s)
     seg = above[s]
     return float(np.max(seg)) if len(seg) else 0.0
+
+
+def _mean_in(t: FloatArray, x: FloatArray, start_s: float, end_s: float) -> float | None:
+    lo, hi = np.searchsorted(t, (start_s, end_s))
+    return float(np.mean(x[lo:hi])) if hi > lo else None
+
+
+def peak_on_foot(
+    t: FloatArray,
+    level: FloatArray,
+    onset_s: float,
+    end_s: float,
+    next_onset_s: float | None,
+    above: FloatArray,
+) -> float:
+    """Highest ``level`` between onset and end above the line joining the level just before
+    the onset and just after the fall (see FOOT_BEFORE_S); where a side has no samples
+    (a gap, the next contraction too close, the recording's end) the resting level
+    ``level - above`` stands in for it."""
+    s = window(t, onset_s, end_s)
+    if s.stop <= s.start:
+        return 0.0
+    base = level - above
+    stop = end_s + FOOT_AFTER_S[1]
+    if next_onset_s is not None:
+        stop = min(stop, next_onset_s - FOOT_BEFORE_S[1])
+    pre = _mean_in(t, level, onset_s - FOOT_BEFORE_S[0], onset_s - FOOT_BEFORE_S[1])
+    post = _mean_in(t, level, end_s + FOOT_AFTER_S[0], stop)
+    i0, i1 = s.start, s.stop - 1
+    y0 = float(base[i0]) if pre is None else pre
+    y1 = float(base[i1]) if post is None else post
+    ts = t[s]
+    span = max(float(ts[-1] - ts[0]), 1e-6)
+    foot = y0 + (y1 - y0) * (ts - ts[0]) / span
+    return float(np.max(level[s] - foot))
 
 
 def held_seconds(

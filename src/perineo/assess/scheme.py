@@ -33,6 +33,18 @@ from perineo.signal.events import Repetition, TechError
 RECOVERY_MIN_S = 30.0  # a pause this long before short contractions starts the fast step
 REST_LEVEL_S = 15.0  # the resting level: the last 15 s of the rest step
 MAXIMAL_FRACTION = 0.3  # a fast contraction counts if it reaches 30 % of the best peak
+# In the endurance step, a contraction over (onset to end of fall) in less than this is no
+# hold attempt: a knock on the probe or a twitch between holds. It is listed, not counted.
+BRIEF_S = 1.0
+
+
+def counted(c: Contraction) -> bool:
+    """Does this contraction count for PERFECT? Not in the rests, not a brief one among
+    the holds."""
+    if c.step in (Step.REST, Step.RECOVERY):
+        return False
+    brief = c.end_s is not None and c.end_s - c.onset_s < BRIEF_S
+    return not (c.step is Step.ENDURANCE and brief)
 
 
 def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tuple[StepSpan, ...]:
@@ -95,17 +107,39 @@ def contractions(
     if len(t) == 0:
         return ()
     rest = m.rest_mask(t, reps)
-    base = m.rest_curve(t, sq, rest)
-    lite = m.smooth(t, sq, m.PEAK_SMOOTH_S) - base
-    heavy = m.smooth(t, sq, m.HOLD_SMOOTH_S) - base
-    mid = m.smooth(t, sq, m.HOLD_PEAK_SMOOTH_S) - base
+    # a brief contraction stands on the breath it falls in (the line between its feet
+    # follows it); under a hold the breath keeps moving, so holds are measured on the
+    # squeeze without it where the abdominal channel shows the breathing
+    steady = sq
+    if Channel.ABDOMINAL in block.data:
+        abd = block.data[Channel.ABDOMINAL]
+        steady = m.breath_free(t, sq, abd, reps, m.transmission(t, sq, abd, rest))
+    brief_level = m.smooth(t, sq, m.PEAK_SMOOTH_S)
+    brief_base = m.rest_curve(t, brief_level, rest)
+    held_level = m.smooth(t, steady, m.PEAK_SMOOTH_S)
+    base = m.rest_curve(t, steady, rest)
+    heavy = m.smooth(t, steady, m.HOLD_SMOOTH_S) - base
+    mid = m.smooth(t, steady, m.HOLD_PEAK_SMOOTH_S) - base
     out = []
     for i, r in enumerate(reps):
         step = step_at(steps, r.onset_s)
         if step is None:
             continue
         end = r.end_s if r.end_s is not None else float(t[-1])
-        peak = m.peak_above_rest(t, lite, r.onset_s, end)
+        nxt = reps[i + 1].onset_s if i + 1 < len(reps) else None
+        held_long = (
+            r.hold_start_s is not None
+            and r.release_s is not None
+            and r.release_s - r.hold_start_s >= m.HELD_MIN_S
+        )
+        if held_long:
+            lev, above = held_level, held_level - base
+        else:
+            lev, above = brief_level, brief_level - brief_base
+        if r.end_s is None or TechError.INCOMPLETE_RELEASE in r.errors:
+            peak = m.peak_above_rest(t, above, r.onset_s, end)
+        else:
+            peak = m.peak_on_foot(t, lev, r.onset_s, end, nxt, above)
         held = None
         if r.hold_start_s is not None:
             # the hold's own peak: noise smoothed off, a brief overshoot at its top kept
@@ -147,9 +181,10 @@ def perfect(
     t0, t1 = (float(t[0]), float(t[-1])) if len(t) else (0.0, 0.0)
     spans = tuple(steps) if steps else infer_steps(reps, t0, t1)
     cs = contractions(block, reps, spans)
-    valid = [c for c in cs if c.movement is not Movement.PUSH_DOWN]
-    power = max((c.peak_cmH2O for c in valid if c.step is not Step.REST), default=None)
-    holds = [c for c in cs if c.step is Step.ENDURANCE][:REPETITIONS_MAX]
+    attempts = [c for c in cs if counted(c)]
+    valid = [c for c in attempts if c.movement is not Movement.PUSH_DOWN]
+    power = max((c.peak_cmH2O for c in valid), default=None)
+    holds = [c for c in attempts if c.step is Step.ENDURANCE][:REPETITIONS_MAX]
     first = next(
         (c for c in holds if c.movement is not Movement.PUSH_DOWN and c.held_s is not None), None
     )
@@ -182,7 +217,7 @@ def perfect(
         steps=spans,
         channels=channels,
         summary=summary_sentence(cs, unverifiable),
-        findings=findings(cs),
+        findings=findings(cs) + _not_counted(cs),
         extra={
             "unverifiable": list(unverifiable),
             "fast_times": [
@@ -195,6 +230,15 @@ def perfect(
             ],
         },
     )
+
+
+def _not_counted(cs: Sequence[Contraction]) -> tuple[str, ...]:
+    """A finding naming the brief contractions among the holds that were left out."""
+    brief = [c for c in cs if c.step is Step.ENDURANCE and not counted(c)]
+    if not brief:
+        return ()
+    at = ", ".join(f"#{c.index + 1} ({c.onset_s:.1f} s)" for c in brief)
+    return (f"not counted as holds (over in under {BRIEF_S:.0f} s: a twitch or a knock): {at}",)
 
 
 def _r(x: float | None) -> float | None:
