@@ -8,7 +8,7 @@ contractions (push-downs count for nothing). Targets: R and F equal, |E| <= 1 s,
 
 R also gets a second count over the sessions where it is decidable: where no hold's true
 time lies within BOUNDARY_S of the E - 1 s line. A hold 0.05 s to one side of that line
-flips with any measurement error (holds are timed to sd 0.14 s), so the plain count
+flips with any measurement error (holds are timed to sd 0.13-0.16 s), so the plain count
 partly measures how often the simulator draws a hold on the line.
 
 Usage: python benchmarks/perfect.py [--seeds N] [--first S] [--scenario NAME ...] [--json]

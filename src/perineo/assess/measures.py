@@ -24,6 +24,7 @@ BREATH_SMOOTH_S = 0.1
 BREATH_REST_HALF_WINDOW_S = 12.0
 K_MAX = 1.2
 HOLD_SMOOTH_S = 0.25  # breathing and noise must not end a hold early
+HOLD_SMOOTH_BREATH_FREE_S = 0.1  # the breathing taken off (abdominal channel): noise only
 HOLD_PEAK_SMOOTH_S = 0.1  # the peak a hold is measured against: noise off, overshoot kept
 REST_HALF_WINDOW_S = 5.0  # the resting level is the median of rest samples within ±5 s
 REST_GRID_S = 0.5

@@ -110,15 +110,16 @@ def contractions(
     # a brief contraction stands on the breath it falls in (the line between its feet
     # follows it); under a hold the breath keeps moving, so holds are measured on the
     # squeeze without it where the abdominal channel shows the breathing
-    steady = sq
+    steady, hold_smooth = sq, m.HOLD_SMOOTH_S
     if Channel.ABDOMINAL in block.data:
         abd = block.data[Channel.ABDOMINAL]
         steady = m.breath_free(t, sq, abd, reps, m.transmission(t, sq, abd, rest))
+        hold_smooth = m.HOLD_SMOOTH_BREATH_FREE_S
     brief_level = m.smooth(t, sq, m.PEAK_SMOOTH_S)
     brief_base = m.rest_curve(t, brief_level, rest)
     held_level = m.smooth(t, steady, m.PEAK_SMOOTH_S)
     base = m.rest_curve(t, steady, rest)
-    heavy = m.smooth(t, steady, m.HOLD_SMOOTH_S) - base
+    heavy = m.smooth(t, steady, hold_smooth) - base
     mid = m.smooth(t, steady, m.HOLD_PEAK_SMOOTH_S) - base
     out = []
     for i, r in enumerate(reps):
