@@ -17,6 +17,7 @@ from perineo.assess.measures import (
     transmission,
 )
 from perineo.assess.model import Contraction
+from perineo.assess.scheme import _repetitions
 from perineo.assess.technique import summary_sentence
 from perineo.signal.analysis import analyze_block
 from perineo_sim import load_scenario, simulate
@@ -175,3 +176,31 @@ def test_a_brief_contraction_among_the_holds_is_listed_not_counted():
     assert knock and knock[0].step is Step.ENDURANCE
     assert p.power_cmH2O is not None and p.power_cmH2O < 16.0
     assert any("not counted as holds" in f and "91.9" in f for f in p.findings)
+
+
+def _hold(i: int, held: float, movement: Movement = Movement.LIFT) -> Contraction:
+    return Contraction(
+        i, Step.ENDURANCE, 10.0 * i, None, None, None, 30.0, held, None, None, movement
+    )
+
+
+def test_r_comes_with_the_range_its_borderline_holds_span():
+    """E 8 s: the line is 7 s. 7.1 s and 6.9 s are each 0.1 s from it, within the 0.3 s
+    holds are timed to; 5 s and 7.5 s are clear of it; a push-down never counts."""
+    holds = [_hold(0, 8.0), _hold(1, 7.1), _hold(2, 6.9), _hold(3, 5.0), _hold(4, 7.5)]
+    holds.append(_hold(5, 9.0, Movement.PUSH_DOWN))
+    r, close, low, high = _repetitions(holds, holds[0], 8.0)
+    assert r == 3  # 8.0, 7.1, 7.5
+    assert [c.index for c in close] == [1, 2]
+    assert (low, high) == (2, 4)
+    assert _repetitions(holds, None, None) == (0, [], 0, 0)
+    clear = [_hold(0, 8.0), _hold(1, 7.5), _hold(2, 5.0)]
+    assert _repetitions(clear, clear[0], 8.0) == (2, [], 2, 2)
+
+
+def test_the_report_says_when_r_could_read_otherwise():
+    res = simulate(load_scenario("perfect"), 13)  # a hold of 5.8 s against a line of 5.7 s
+    p = perfect(res.block, analyze_block(res.block).reps)
+    low, high = p.extra["repetitions_range"]
+    assert low < high and low <= p.repetitions <= high
+    assert any(f.startswith(f"R could read {low}–{high}") for f in p.findings)

@@ -33,6 +33,9 @@ from perineo.signal.events import Repetition, TechError
 RECOVERY_MIN_S = 30.0  # a pause this long before short contractions starts the fast step
 REST_LEVEL_S = 15.0  # the resting level: the last 15 s of the rest step
 MAXIMAL_FRACTION = 0.3  # a fast contraction counts if it reaches 30 % of the best peak
+# A hold whose time is this close to E - 1 s could have counted either way: holds are
+# timed to about 0.13-0.16 s (sd, docs/clinician.md), so R is given with the range it spans.
+BORDERLINE_S = 0.3
 # In the endurance step, a contraction over (onset to end of fall) in less than this is no
 # hold attempt: a knock on the probe or a twitch between holds. It is listed, not counted.
 BRIEF_S = 1.0
@@ -192,13 +195,7 @@ def perfect(
     endurance = None
     if first is not None and first.held_s is not None:
         endurance = min(first.held_s, ENDURANCE_MAX_S)
-    reps_ok = 0
-    if endurance is not None:
-        need = endurance - REPETITION_TOLERANCE_S
-        reps_ok = sum(
-            c.movement is not Movement.PUSH_DOWN and c.held_s is not None and c.held_s >= need
-            for c in holds
-        )
+    reps_ok, close, r_low, r_high = _repetitions(holds, first, endurance)
     fast = [
         c
         for c in valid
@@ -218,9 +215,10 @@ def perfect(
         steps=spans,
         channels=channels,
         summary=summary_sentence(cs, unverifiable),
-        findings=findings(cs) + _not_counted(cs),
+        findings=findings(cs) + _not_counted(cs) + _borderline(close, r_low, r_high),
         extra={
             "unverifiable": list(unverifiable),
+            "repetitions_range": [min(r_low, REPETITIONS_MAX), min(r_high, REPETITIONS_MAX)],
             "fast_times": [
                 {
                     "onset_s": round(c.onset_s, 3),
@@ -230,6 +228,36 @@ def perfect(
                 for c in fast[:FAST_MAX]
             ],
         },
+    )
+
+
+def _repetitions(
+    holds: Sequence[Contraction], first: Contraction | None, endurance: float | None
+) -> tuple[int, list[Contraction], int, int]:
+    """R, the holds too near the E − 1 s line to be sure of, and the range R spans."""
+    if endurance is None:
+        return 0, [], 0, 0
+    need = endurance - REPETITION_TOLERANCE_S
+    timed = [
+        (c, c.held_s)
+        for c in holds
+        if c.movement is not Movement.PUSH_DOWN and c.held_s is not None
+    ]
+    r = sum(h >= need for _, h in timed)
+    close = [(c, h) for c, h in timed if c is not first and abs(h - need) < BORDERLINE_S]
+    low = r - sum(h >= need for _, h in close)
+    high = r + sum(h < need for _, h in close)
+    return r, [c for c, _ in close], low, high
+
+
+def _borderline(close: Sequence[Contraction], low: int, high: int) -> tuple[str, ...]:
+    """A finding naming the holds that ended too near the E − 1 s line to be sure of R."""
+    if not close:
+        return ()
+    which = ", ".join(f"#{c.index + 1} ({c.held_s:.1f} s)" for c in close)
+    return (
+        f"R could read {low}–{high}: held within {BORDERLINE_S} s of E − 1 s, so counted "
+        f"either way by a few tenths of a second: {which}",
     )
 
 
