@@ -17,7 +17,7 @@ from perineo.assess.measures import (
     transmission,
 )
 from perineo.assess.model import Contraction
-from perineo.assess.scheme import _repetitions
+from perineo.assess.scheme import _repetitions, probe_moved
 from perineo.assess.technique import summary_sentence
 from perineo.signal.analysis import analyze_block
 from perineo_sim import load_scenario, simulate
@@ -204,3 +204,29 @@ def test_the_report_says_when_r_could_read_otherwise():
     low, high = p.extra["repetitions_range"]
     assert low < high and low <= p.repetitions <= high
     assert any(f.startswith(f"R could read {low}–{high}") for f in p.findings)
+
+
+def _tilted(i: int, peak: float, tilt: float, movement: Movement = Movement.LIFT) -> Contraction:
+    return Contraction(
+        i, Step.FAST, float(i), None, None, None, peak, None, None, None, movement,
+        tilt_change_deg=tilt,
+    )  # fmt: skip
+
+
+def test_a_tilt_out_of_proportion_to_the_squeeze_is_the_probe_moving():
+    """Her lifts tilt the probe ~0.08 degrees per cmH2O; a 19-cmH2O event tilting 6 degrees
+    (4x) was the probe knocked. A push-down's downward tilt is not this rule's business, and
+    with too few lifts to learn her ratio from nothing is judged."""
+    cs = [_tilted(i, 50.0 + i, 4.0 + 0.1 * i) for i in range(6)]
+    knock = _tilted(6, 19.0, 6.0)
+    push = _tilted(7, 20.0, -6.0, Movement.PUSH_DOWN)
+    small = _tilted(8, 10.0, 1.9)  # 2.4x her ratio but under 2 degrees
+    assert probe_moved([*cs, knock, push, small]) == [knock]
+    assert probe_moved([*cs[:3], knock]) == []
+
+
+def test_a_knock_in_the_fast_step_is_not_a_fast_contraction():
+    res = simulate(load_scenario("perfect"), 84)  # the probe knocked at 177.19 s: +6.8 deg
+    p = perfect(res.block, analyze_block(res.block).reps)
+    assert p.fast == sum(r.kind == "fast" for r in res.truth.reps)
+    assert any(f.startswith("not counted, the probe moved") and "177.2 s" in f for f in p.findings)

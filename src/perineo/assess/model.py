@@ -69,6 +69,7 @@ class Contraction:
     errors: tuple[str, ...] = ()  # technique errors (DESIGN.md names)
     relaxed: bool | None = None  # complete relaxation afterwards (None: not decided)
     residual_cmH2O: float | None = None
+    tilt_change_deg: float | None = None  # probe pitch during it (tilt channel), + = lift
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -86,6 +87,7 @@ class Contraction:
             "errors": list(self.errors),
             "relaxed": self.relaxed,
             "residual_cmH2O": _r(self.residual_cmH2O, 1),
+            "tilt_change_deg": _r(self.tilt_change_deg, 2),
         }
 
 

@@ -33,12 +33,46 @@ from perineo.signal.events import Repetition, TechError
 RECOVERY_MIN_S = 30.0  # a pause this long before short contractions starts the fast step
 REST_LEVEL_S = 15.0  # the resting level: the last 15 s of the rest step
 MAXIMAL_FRACTION = 0.3  # a fast contraction counts if it reaches 30 % of the best peak
+# A contraction tilting the probe up this many times more per cmH2O than her own do (and
+# by at least MOVED_MIN_DEG) is a movement of the probe: a knock tilts it 1-8 degrees
+# whatever the squeeze; her lifts tilt it by a steady 0.05-0.25 degrees per cmH2O.
+MOVED_RATIO = 2.5
+MOVED_MIN_DEG = 2.0
+MOVED_MIN_LIFTS = 5
 # A hold whose time is this close to E - 1 s could have counted either way: holds are
 # timed to about 0.13-0.16 s (sd, docs/clinician.md), so R is given with the range it spans.
 BORDERLINE_S = 0.3
 # In the endurance step, a contraction over (onset to end of fall) in less than this is no
 # hold attempt: a knock on the probe or a twitch between holds. It is listed, not counted.
 BRIEF_S = 1.0
+
+
+def probe_moved(cs: Sequence[Contraction]) -> list[Contraction]:
+    """Contractions whose upward tilt is out of all proportion to their squeeze: the probe
+    was moved (a knock, shifting position), not lifted by the pelvic floor.
+
+    A lift tilts the probe in proportion to its squeeze, by a ratio her own contractions
+    show (degrees per cmH2O, their median). One that tilts MOVED_RATIO times that and at
+    least MOVED_MIN_DEG is taken for a movement. Needs the tilt channel and at least
+    MOVED_MIN_LIFTS lifts to learn her ratio from; a downward tilt is left to the
+    push-down check.
+    """
+    lifts = [
+        c
+        for c in cs
+        if c.movement is Movement.LIFT
+        and c.tilt_change_deg is not None
+        and c.tilt_change_deg > 0
+        and c.peak_cmH2O > 0
+    ]
+    if len(lifts) < MOVED_MIN_LIFTS:
+        return []
+    ratio = float(np.median([(c.tilt_change_deg or 0.0) / c.peak_cmH2O for c in lifts]))
+    return [
+        c
+        for c in lifts
+        if (c.tilt_change_deg or 0.0) >= max(MOVED_MIN_DEG, MOVED_RATIO * ratio * c.peak_cmH2O)
+    ]
 
 
 def counted(c: Contraction) -> bool:
@@ -170,6 +204,7 @@ def contractions(
                 errors=tuple(e.value for e in r.errors),
                 relaxed=relaxed,
                 residual_cmH2O=r.residual_cmH2O,
+                tilt_change_deg=r.tilt_change_deg,
             )
         )
     return tuple(out)
@@ -185,7 +220,9 @@ def perfect(
     t0, t1 = (float(t[0]), float(t[-1])) if len(t) else (0.0, 0.0)
     spans = tuple(steps) if steps else infer_steps(reps, t0, t1)
     cs = contractions(block, reps, spans)
-    attempts = [c for c in cs if counted(c)]
+    moved = probe_moved(cs)
+    moved_ix = {c.index for c in moved}
+    attempts = [c for c in cs if counted(c) and c.index not in moved_ix]
     valid = [c for c in attempts if c.movement is not Movement.PUSH_DOWN]
     power = max((c.peak_cmH2O for c in valid), default=None)
     holds = [c for c in attempts if c.step is Step.ENDURANCE][:REPETITIONS_MAX]
@@ -215,7 +252,10 @@ def perfect(
         steps=spans,
         channels=channels,
         summary=summary_sentence(cs, unverifiable),
-        findings=findings(cs) + _not_counted(cs) + _borderline(close, r_low, r_high),
+        findings=findings(cs)
+        + _not_counted(cs)
+        + _moved(moved)
+        + _borderline(close, r_low, r_high),
         extra={
             "unverifiable": list(unverifiable),
             "repetitions_range": [min(r_low, REPETITIONS_MAX), min(r_high, REPETITIONS_MAX)],
@@ -259,6 +299,18 @@ def _borderline(close: Sequence[Contraction], low: int, high: int) -> tuple[str,
         f"R could read {low}–{high}: held within {BORDERLINE_S} s of E − 1 s, so counted "
         f"either way by a few tenths of a second: {which}",
     )
+
+
+def _moved(moved: Sequence[Contraction]) -> tuple[str, ...]:
+    """A finding naming the contractions taken for a movement of the probe."""
+    if not moved:
+        return ()
+    at = ", ".join(
+        f"#{c.index + 1} ({c.onset_s:.1f} s, tilt +{c.tilt_change_deg or 0.0:.1f}° "
+        f"for {c.peak_cmH2O:.0f} cmH2O)"
+        for c in moved
+    )
+    return (f"not counted, the probe moved (tilted far more than her contractions do): {at}",)
 
 
 def _not_counted(cs: Sequence[Contraction]) -> tuple[str, ...]:
