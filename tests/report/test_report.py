@@ -76,3 +76,20 @@ def test_history_of_a_patient(two_assessments: Path, capsys):
     assert all(r["perfect"].startswith("P ") for r in rows)
     assert main(["assess", "--patient", "P-0099", "--history"]) == 0
     assert "no assessments yet" in capsys.readouterr().out
+
+
+def test_what_qualifies_the_numbers_is_beside_them(home: Path, capsys):
+    """perfect_weak seed 21: a knock between the holds (left out) and a hold 0.1 s from the
+    E − 1 s line (R could read 5–6): both in the JSON and in the HTML's R row."""
+    res = simulate(load_scenario("perfect_weak"), 21)
+    rec = home / "rec.csv"
+    write_recording(rec, res.block)
+    assert main(["report", str(rec), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    low, high = doc["repetitions_range"]
+    assert low < high and low <= doc["repetitions"] <= high
+    assert any(f.startswith("not counted as holds") for f in doc["findings"])
+    out = home / "r.html"
+    assert main(["report", str(rec), "--format", "html", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert f"{doc['repetitions']} (could read {low}–{high})" in html

@@ -42,6 +42,7 @@ MOVED_MIN_LIFTS = 5
 # A hold whose time is this close to E - 1 s could have counted either way: holds are
 # timed to about 0.13-0.16 s (sd, docs/clinician.md), so R is given with the range it spans.
 BORDERLINE_S = 0.3
+_NOT_COUNTED, _R_COULD = "not counted", "R could read"  # how qualifying findings begin
 # In the endurance step, a contraction over (onset to end of fall) in less than this is no
 # hold attempt: a knock on the probe or a twitch between holds. It is listed, not counted.
 BRIEF_S = 1.0
@@ -296,9 +297,15 @@ def _borderline(close: Sequence[Contraction], low: int, high: int) -> tuple[str,
         return ()
     which = ", ".join(f"#{c.index + 1} ({c.held_s:.1f} s)" for c in close)
     return (
-        f"R could read {low}–{high}: held within {BORDERLINE_S} s of E − 1 s, so counted "
+        f"{_R_COULD} {low}–{high}: held within {BORDERLINE_S} s of E − 1 s, so counted "
         f"either way by a few tenths of a second: {which}",
     )
+
+
+def qualifiers(p: Perfect) -> tuple[str, ...]:
+    """The findings that qualify the PERFECT line itself: what was left out of it, and
+    how far R could read otherwise. Shown beside the line wherever it is shown."""
+    return tuple(f for f in p.findings if f.startswith((_NOT_COUNTED, _R_COULD)))
 
 
 def _moved(moved: Sequence[Contraction]) -> tuple[str, ...]:
@@ -310,7 +317,7 @@ def _moved(moved: Sequence[Contraction]) -> tuple[str, ...]:
         f"for {c.peak_cmH2O:.0f} cmH2O)"
         for c in moved
     )
-    return (f"not counted, the probe moved (tilted far more than her contractions do): {at}",)
+    return (f"{_NOT_COUNTED}, the probe moved (tilted far more than her contractions do): {at}",)
 
 
 def _not_counted(cs: Sequence[Contraction]) -> tuple[str, ...]:
@@ -319,7 +326,7 @@ def _not_counted(cs: Sequence[Contraction]) -> tuple[str, ...]:
     if not brief:
         return ()
     at = ", ".join(f"#{c.index + 1} ({c.onset_s:.1f} s)" for c in brief)
-    return (f"not counted as holds (over in under {BRIEF_S:.0f} s: a twitch or a knock): {at}",)
+    return (f"{_NOT_COUNTED} as holds (over in under {BRIEF_S:.0f} s: a twitch or a knock): {at}",)
 
 
 def _r(x: float | None) -> float | None:

@@ -113,11 +113,12 @@ def report_html(result: Perfect, block: SampleBlock, info: ReportInfo) -> str:
         f'<div class="perfect" id="perfect">{escape(result.line())}</div>',
         f'<div class="summary" id="summary">{escape(result.summary)}</div>',
         "<table><tr><th class='l'>measure</th><th>value</th><th class='l'>definition</th></tr>",
-        _row("P power", f"{_fmt(result.power_cmH2O)} cmH2O", "best peak above the resting level"),
+        _row("P power", f"{_fmt(result.power_cmH2O)} cmH2O",
+             "best peak of the counted contractions, above the level at its feet"),
         _row("band", band_txt, "probe-dependent guide, not a grade"),
         _row("E endurance", f"{_fmt(result.endurance_s)} s",
              "first maximal hold: seconds above 65 % of its peak, up to 10"),
-        _row("R repetitions", str(result.repetitions),
+        _row("R repetitions", _r_value(result),
              "holds among the first 10 held at least E − 1 s"),
         _row("F fast", str(result.fast), "1-s contractions after the minute's rest, up to 10"),
         _row("resting level", f"{_fmt(result.resting_cmH2O)} cmH2O", "median at rest, absolute"),
@@ -190,6 +191,14 @@ def _contractions(result: Perfect) -> list[str]:
 
 def _movement(m: Movement) -> str:
     return {"lift": "lift", "push_down": "push-down", "not_verifiable": "not verifiable"}[m.value]
+
+
+def _r_value(result: Perfect) -> str:
+    """``5``, or ``5 (could read 4–5)`` when holds ended near the E − 1 s line."""
+    low, high = result.extra.get("repetitions_range", (result.repetitions,) * 2)  # type: ignore[misc]
+    if low == high:
+        return str(result.repetitions)
+    return f"{result.repetitions} (could read {low}–{high})"
 
 
 def _findings(result: Perfect) -> list[str]:

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Static
 from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, AssessSession, CueFollower, LiveContraction
 from perineo.assess.model import Movement
+from perineo.assess.scheme import qualifiers
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SampleSource
 from perineo.tui.tracebuf import TraceBuffer
@@ -152,6 +153,9 @@ class AssessScreen(Screen[None]):
     def show_outcome(self, outcome: AssessOutcome) -> None:
         res = outcome.result
         text = "No samples." if res is None else f"{res.line()}\n{res.summary}"
+        if res is not None:
+            # what qualifies the numbers themselves: left out, or R near its line
+            text += "".join(f"\n· {f}" for f in qualifiers(res))
         if not outcome.complete:
             text += "\n(ended early)"
         self.query_one("#assess-result", Static).update(text + "\nq: close")
