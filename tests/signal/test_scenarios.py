@@ -128,6 +128,15 @@ def test_a_contraction_begun_on_a_deep_breath_is_not_taken_for_the_breath() -> N
     assert abs(first.hold_start_s - truth[0]["hold_start_s"]) < 0.3
 
 
+def test_a_knock_that_tilts_the_probe_down_without_abdominal_pressure_is_no_push_down() -> None:
+    """perfect seed 59 at 144.82 s: the probe knocked (squeeze +23.5, tilt -6.7 deg) while
+    the abdominal pressure stayed put. Bearing down raises it; this was no push-down."""
+    _, an, full = run("perfect", 59)
+    assert any(abs(a["t_s"] - 144.82) < 0.01 for a in full["artifacts"])
+    assert not [r for r in an.reps if abs(r.onset_s - 144.8) < 0.5]
+    assert any(abs(e.t - 144.9) < 0.5 for e in an.artifacts)
+
+
 def test_squeeze_only_says_push_down_is_not_verifiable() -> None:
     _, an, _ = run("squeeze_only")
     assert TechError.PUSH_DOWN in an.unverifiable

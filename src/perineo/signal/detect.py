@@ -393,26 +393,32 @@ class Detector:
         amp = rep.peak - rep.floor
         return bool(h.at("r", i_gone) - rep.floor >= 0.6 * amp)
 
-    def _breath_not_strain(self, i: int, rep: RepWork) -> bool:
-        """A rise the abdomen alone carries, with the probe not tilting down: a deep
-        breath, not a push-down attempt (DESIGN: bearing down tilts the probe down)."""
+    def _breath_or_knock(self, i: int, rep: RepWork) -> bool:
+        """Not a contraction, told by the abdominal and tilt channels together:
+        - a rise the abdomen alone carries, with the probe not tilting down: a deep
+          breath, not a push-down attempt (DESIGN: bearing down tilts the probe down);
+        - the probe tilting down while the abdominal pressure does not rise: the probe
+          pushed or knocked from outside, for bearing down raises the abdominal pressure."""
         if not (self.has_abd and self.has_tilt):
             return False
-        h, c = self.hist, self.cond
-        j0 = max(rep.trig_i, i - round(self.config.breath_top_s * self.config.fs))
+        h, c, cfg = self.hist, self.cond, self.config
+        j0 = max(rep.trig_i, i - round(cfg.breath_top_s * cfg.fs))
         found = judge(
             h.get("sq", j0, i + 1) - c.b_sq,
             h.get("a", j0, i + 1),
             h.get("abd", j0, i + 1) - c.b_abd,
             h.get("tilt", j0, i + 1) - c.b_tilt,
-            cfg=self.config,
+            cfg=cfg,
             abd_sd=c.abd_sd,
             tilt_sd=c.tilt_sd,
         )
-        return found.carried and not found.tilt_down
+        if found.carried and not found.tilt_down:
+            return True
+        still = (found.abdominal_rise or 0.0) < max(cfg.push_abdominal_min, 3.0 * c.abd_sd)
+        return found.tilt_down and still
 
     def _confirm_hold(self, i: int, rep: RepWork) -> None:
-        if self._breath_not_strain(i, rep):
+        if self._breath_or_knock(i, rep):
             self._cancel(i, rep, artifact=True)
             return
         h = self.hist
