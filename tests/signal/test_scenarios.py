@@ -137,6 +137,14 @@ def test_a_knock_that_tilts_the_probe_down_without_abdominal_pressure_is_no_push
     assert any(abs(e.t - 144.9) < 0.5 for e in an.artifacts)
 
 
+def test_a_quick_strain_that_stays_at_its_top_is_a_push_down_not_a_cough() -> None:
+    """perfect_push seed 47 at 155.71 s: a 1-s push-down rising in 0.155 s (as fast as a
+    cough) but staying near its top for 0.2 s; a cough falls away from its peak at once."""
+    _, an, _ = run("perfect_push", 47)
+    hit = [r for r in an.reps if abs(r.onset_s - 155.71) < 0.3]
+    assert hit and TechError.PUSH_DOWN in hit[0].errors
+
+
 def test_squeeze_only_says_push_down_is_not_verifiable() -> None:
     _, an, _ = run("squeeze_only")
     assert TechError.PUSH_DOWN in an.unverifiable

@@ -56,6 +56,7 @@ class DetectorConfig:
     voluntary_rise_s: float = 0.10
     spike_max_width_s: float = 0.6
     spike_rise_s: float = 0.07
+    spike_top_dwell_s: float = 0.15  # ... unless it then stays near its top this long
     cough_abdominal_min: float = 8.0  # cmH2O: far beyond a breath
     spike_refractory_s: float = 0.6  # a cough's reflex twitch and tail follow it
     spike_settle_s: float = 0.2

@@ -362,7 +362,9 @@ class Detector:
         h = self.hist
         j0 = max(self._seg_start, rep.trig_i - round(1.0 * cfg.fs))
         amp = rep.peak - rep.floor
-        if ballistic(h.get("r", j0, rep.peak_i + 1), rep.floor, amp, self.dt, cfg.spike_rise_s):
+        if ballistic(
+            h.get("r", j0, rep.peak_i + 1), rep.floor, amp, self.dt, cfg.spike_rise_s
+        ) and not self._dwelt_at_top(i, rep):
             return True
         if self.has_abd:
             # a cough: a ballistic abdominal spike, gone again (with the pelvic floor's
@@ -379,6 +381,15 @@ class Detector:
                 return True
             return self._impulse_left_squeeze(max(j0, h.base) + k_top, i, top, rep)
         return False
+
+    def _dwelt_at_top(self, i: int, rep: RepWork) -> bool:
+        """A quick rise that then stays near its top (above 90 % for ``spike_top_dwell_s``)
+        was held there: a fast contraction or a quick strain, not a cough or a knock, whose
+        pressure falls away from the peak at once."""
+        cfg = self.config
+        amp = rep.peak - rep.floor
+        r = self.hist.get("r", rep.trig_i, i + 1)
+        return bool(np.count_nonzero(r >= rep.floor + 0.9 * amp) * self.dt >= cfg.spike_top_dwell_s)
 
     def _impulse_left_squeeze(self, i_top: int, i: int, top: float, rep: RepWork) -> bool:
         """A slower cough or a sneeze: the abdominal impulse has passed (under 30 % of its
