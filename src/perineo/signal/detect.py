@@ -350,21 +350,20 @@ class Detector:
             return False
         if width < cfg.narrow_width_s:
             return True
-        h = self.hist
-        j0 = max(self._seg_start, rep.trig_i - round(1.0 * cfg.fs))
-        amp = rep.peak - rep.floor
-        x = h.get("r", j0, rep.peak_i + 1)
-        return ballistic(x, rep.floor, amp, self.dt, cfg.voluntary_rise_s)
+        return self._rose_faster_than(rep, cfg.voluntary_rise_s)
+
+    def _rose_faster_than(self, rep: RepWork, limit_s: float) -> bool:
+        """The rise to the peak went from 10 % to 90 % in under ``limit_s``."""
+        j0 = max(self._seg_start, rep.trig_i - round(1.0 * self.config.fs))
+        x = self.hist.get("r", j0, rep.peak_i + 1)
+        return ballistic(x, rep.floor, rep.peak - rep.floor, self.dt, limit_s)
 
     def _is_spike(self, i: int, rep: RepWork) -> bool:
         """A cough, sneeze or knock: a ballistic rise, or a rise the abdomen carries alone."""
         cfg = self.config
         h = self.hist
         j0 = max(self._seg_start, rep.trig_i - round(1.0 * cfg.fs))
-        amp = rep.peak - rep.floor
-        if ballistic(
-            h.get("r", j0, rep.peak_i + 1), rep.floor, amp, self.dt, cfg.spike_rise_s
-        ) and not self._dwelt_at_top(i, rep):
+        if self._rose_faster_than(rep, cfg.spike_rise_s) and not self._dwelt_at_top(i, rep):
             return True
         if self.has_abd:
             # a cough: a ballistic abdominal spike, gone again (with the pelvic floor's
