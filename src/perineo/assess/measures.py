@@ -79,10 +79,18 @@ def transmission(t: FloatArray, sq: FloatArray, abd: FloatArray, rest: np.ndarra
     """k, the share of abdominal pressure the squeeze balloon sees, from the breathing at
     rest: the least-squares slope of squeeze on abdominal about their resting levels
     (coughs, beyond BREATH_MAX_CMH2O, left out; the twitch they bring would bias it)."""
+    return _slope_at_rest(_about_rest(t, sq, rest), _about_rest(t, abd, rest), rest)
+
+
+def _about_rest(t: FloatArray, x: FloatArray, rest: np.ndarray) -> FloatArray:
+    """``x`` less the level it swings about at rest (over several whole breaths)."""
+    return x - rest_curve(t, x, rest, BREATH_REST_HALF_WINDOW_S)
+
+
+def _slope_at_rest(sq_dev: FloatArray, abd_dev: FloatArray, rest: np.ndarray) -> float:
     if rest.sum() < 50:
         return 0.0
-    x = (abd - rest_curve(t, abd, rest, BREATH_REST_HALF_WINDOW_S))[rest]
-    y = (sq - rest_curve(t, sq, rest, BREATH_REST_HALF_WINDOW_S))[rest]
+    x, y = abd_dev[rest], sq_dev[rest]
     keep = np.abs(x) < BREATH_MAX_CMH2O
     x, y = x[keep], y[keep]
     sxx = float(np.dot(x, x))
@@ -90,7 +98,11 @@ def transmission(t: FloatArray, sq: FloatArray, abd: FloatArray, rest: np.ndarra
 
 
 def breath_free(
-    t: FloatArray, sq: FloatArray, abd: FloatArray, reps: Sequence[Repetition], k: float
+    t: FloatArray,
+    sq: FloatArray,
+    abd: FloatArray,
+    reps: Sequence[Repetition],
+    k: float | None = None,
 ) -> FloatArray:
     """The squeeze without the breathing the balloon picks up from the abdomen.
 
@@ -99,11 +111,14 @@ def breath_free(
     bracing, straining). That part follows the squeeze, so the multiple of the squeeze's
     rise that best explains the abdominal rise there is taken out first; ``k`` times what
     is left (lightly smoothed) comes off the squeeze. The contraction's own abdominal part
-    stays in: P is the squeeze pressure, whatever raised it.
+    stays in: P is the squeeze pressure, whatever raised it. Without ``k`` it is learned
+    from the rest, as :func:`transmission` does.
     """
     rest = rest_mask(t, reps)
-    breath = abd - rest_curve(t, abd, rest, BREATH_REST_HALF_WINDOW_S)
-    above = sq - rest_curve(t, sq, rest, BREATH_REST_HALF_WINDOW_S)
+    breath = _about_rest(t, abd, rest)
+    above = _about_rest(t, sq, rest)
+    if k is None:
+        k = _slope_at_rest(above, breath, rest)
     for r in reps:
         end = r.end_s if r.end_s is not None else float(t[-1])
         s = window(t, r.onset_s - MARGIN_BEFORE_S, end + MARGIN_BEFORE_S)

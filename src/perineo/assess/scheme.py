@@ -151,11 +151,11 @@ def contractions(
     steady, hold_smooth = sq, m.HOLD_SMOOTH_S
     if Channel.ABDOMINAL in block.data:
         abd = block.data[Channel.ABDOMINAL]
-        steady = m.breath_free(t, sq, abd, reps, m.transmission(t, sq, abd, rest))
+        steady = m.breath_free(t, sq, abd, reps)
         hold_smooth = m.HOLD_SMOOTH_BREATH_FREE_S
     brief_level = m.smooth(t, sq, m.PEAK_SMOOTH_S)
     brief_base = m.rest_curve(t, brief_level, rest)
-    held_level = m.smooth(t, steady, m.PEAK_SMOOTH_S)
+    held_level = brief_level if steady is sq else m.smooth(t, steady, m.PEAK_SMOOTH_S)
     base = m.rest_curve(t, steady, rest)
     heavy = m.smooth(t, steady, hold_smooth) - base
     mid = m.smooth(t, steady, m.HOLD_PEAK_SMOOTH_S) - base
