@@ -32,7 +32,7 @@ from functools import partial
 
 import numpy as np
 
-from perineo.assess import Perfect, perfect
+from perineo.assess import perfect
 from perineo.assess.live import AssessSession
 from perineo.assess.model import (
     ENDURANCE_FRACTION,
@@ -115,12 +115,7 @@ def r_margin(res: SimResult, endurance: float | None) -> float | None:
 def measure(res: SimResult) -> Numbers:
     an = analyze_block(res.block)
     p = perfect(res.block, an.reps)
-    return Numbers(p.power_cmH2O, p.endurance_s, p.repetitions, p.fast, _range(p))
-
-
-def _range(p: Perfect) -> tuple[int, int]:
-    lo, hi = p.extra["repetitions_range"]  # type: ignore[misc]
-    return int(lo), int(hi)
+    return Numbers(p.power_cmH2O, p.endurance_s, p.repetitions, p.fast, p.repetitions_range)
 
 
 def run(scenario: str, seed: int) -> dict[str, object]:
@@ -194,7 +189,7 @@ def guided(seed: int, channels: tuple[str, ...]) -> dict[str, object]:
         None if got is None else got.endurance_s,
         0 if got is None else got.repetitions,
         0 if got is None else got.fast,
-        None if got is None else _range(got),
+        None if got is None else got.repetitions_range,
     )
     return _row("guided " + "+".join(channels), seed, t, m, margin)
 

@@ -201,7 +201,7 @@ def test_r_comes_with_the_range_its_borderline_holds_span():
 def test_the_report_says_when_r_could_read_otherwise():
     res = simulate(load_scenario("perfect"), 13)  # a hold of 5.8 s against a line of 5.7 s
     p = perfect(res.block, analyze_block(res.block).reps)
-    low, high = p.extra["repetitions_range"]
+    low, high = p.repetitions_range
     assert low < high and low <= p.repetitions <= high
     assert any(f.startswith(f"R could read {low}–{high}") for f in p.findings)
 

@@ -125,6 +125,8 @@ class Perfect:
     channels: tuple[str, ...]
     summary: str
     findings: tuple[str, ...] = ()
+    # the lowest and highest R the holds ending near the E - 1 s line allow
+    repetitions_range: tuple[int, int] = (0, 0)
     extra: dict[str, object] = field(default_factory=dict)
 
     def line(self) -> str:
@@ -139,6 +141,7 @@ class Perfect:
             "endurance_s": _r(self.endurance_s, 1),
             "repetitions": self.repetitions,
             "fast": self.fast,
+            "repetitions_range": list(self.repetitions_range),
             "resting_cmH2O": _r(self.resting_cmH2O, 1),
             "contractions": [c.to_json() for c in self.contractions],
             "perfect": self.line(),

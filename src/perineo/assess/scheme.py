@@ -253,13 +253,13 @@ def perfect(
         steps=spans,
         channels=channels,
         summary=summary_sentence(cs, unverifiable),
+        repetitions_range=(min(r_low, REPETITIONS_MAX), min(r_high, REPETITIONS_MAX)),
         findings=findings(cs)
         + _not_counted(cs)
         + _moved(moved)
         + _borderline(close, r_low, r_high),
         extra={
             "unverifiable": list(unverifiable),
-            "repetitions_range": [min(r_low, REPETITIONS_MAX), min(r_high, REPETITIONS_MAX)],
             "fast_times": [
                 {
                     "onset_s": round(c.onset_s, 3),

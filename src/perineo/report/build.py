@@ -195,7 +195,7 @@ def _movement(m: Movement) -> str:
 
 def _r_value(result: Perfect) -> str:
     """``5``, or ``5 (could read 4–5)`` when holds ended near the E − 1 s line."""
-    low, high = result.extra.get("repetitions_range", (result.repetitions,) * 2)  # type: ignore[misc]
+    low, high = result.repetitions_range
     if low == high:
         return str(result.repetitions)
     return f"{result.repetitions} (could read {low}–{high})"
