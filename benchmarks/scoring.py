@@ -23,8 +23,9 @@ from perineo.signal.events import Repetition, TechError
 from perineo_sim import Truth, parse_scenario, simulate
 
 ERRORS = ("push_down", "abdominal_bracing", "breath_hold", "incomplete_release")
-CORRECT = """
-name = "correct_intensive"
+# ten intensive repetitions (7-s hold, 4 quick lifts), either done right or all with one error
+TEMPLATE = """
+name = "{name}"
 channels = ["squeeze", "abdominal", "tilt"]
 sample_rate_hz = 100
 [[block]]
@@ -34,22 +35,15 @@ hold_s = 7
 quick_lifts = 4
 rest_s = 4
 strength_cmH2O = [25, 70]
-fatigue = [0.05, 0.15]
+{extra}
 """
-ERROR_TEMPLATE = """
-name = "all_{error}"
-channels = ["squeeze", "abdominal", "tilt"]
-sample_rate_hz = 100
-[[block]]
-kind = "intensive"
-count = 10
-hold_s = 7
-quick_lifts = 4
-rest_s = 4
-strength_cmH2O = [25, 70]
-error = "{error}"
-error_prob = 1.0
-"""
+CORRECT = TEMPLATE.format(name="correct_intensive", extra="fatigue = [0.05, 0.15]")
+
+
+def with_error(error: str) -> str:
+    return TEMPLATE.format(name=f"all_{error}", extra=f'error = "{error}"\nerror_prob = 1.0')
+
+
 HOUR_BLOCK = """
 [[block]]
 kind = "intensive"
@@ -121,7 +115,7 @@ def errors(seeds: range) -> dict[str, dict[str, object]]:
     program = get_program("intensive")
     out: dict[str, dict[str, object]] = {}
     for error in ERRORS:
-        sc = parse_scenario(ERROR_TEMPLATE.format(error=error), f"all_{error}")
+        sc = parse_scenario(with_error(error), f"all_{error}")
         truth_n = det_n = good = named = 0
         for seed in seeds:
             sim = simulate(sc, seed=seed)
