@@ -10,6 +10,8 @@ from perineo_sim.shapes import random_shape
 
 BREATH_HOLD_MIN_S = 6.0  # a contraction this long shows a held breath
 PUSH_MIN_SQUEEZE = 8.6  # cmH2O of k·iap; with the pelvic floor sagging it stays >= ~6
+KEPT_HOLD_FRAC = (0.97, 1.05)  # a kept repetition of the endurance hold, against the first
+LOST_HOLD_FRAC = BLOCK_EXTRA["lost_frac"]  # a lost one: she lets go after this much of it
 
 
 def _u(rng: np.random.Generator, r: Range) -> float:
@@ -19,6 +21,19 @@ def _u(rng: np.random.Generator, r: Range) -> float:
 def kind_ranges(kind: RepKind, **overrides: Range) -> dict[str, Range]:
     """The default ranges of a kind with some replaced."""
     return {**KIND_DEFAULTS[kind], **BLOCK_EXTRA, **overrides}
+
+
+def repeated_hold_s(
+    rng: np.random.Generator, first_hold_s: float, kept: bool, lost_frac: Range = LOST_HOLD_FRAC
+) -> float:
+    """How long she holds one repetition of her first (endurance) hold in PERFECT's R step.
+
+    While she keeps it she holds about as long as the first; once tired she loses it: the
+    squeeze fades and she lets go well short (``lost_frac`` of the first). A clinician counts
+    the kept ones; there is no repetition "almost" at her endurance to argue over.
+    """
+    frac = _u(rng, KEPT_HOLD_FRAC) if kept else _u(rng, lost_frac)
+    return first_hold_s * frac
 
 
 def draw_rep(

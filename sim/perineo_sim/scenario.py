@@ -86,9 +86,10 @@ BLOCK_EXTRA: dict[str, Range] = {
     "residual_frac": (0.2, 0.5),
     "pause_after_s": (0.0, 0.0),
     "duration_s": (10.0, 10.0),
+    "lost_frac": (0.2, 0.6),
 }
-BLOCK_KEYS = {"kind", "error", "error_prob", "draw_in_prob", *BLOCK_EXTRA, "rise_s", "hold_s",
-              "fall_s", "rest_s", "strength_cmH2O", "quick_lifts", "fatigue"}  # fmt: skip
+BLOCK_KEYS = {"kind", "error", "error_prob", "draw_in_prob", "kept", *BLOCK_EXTRA, "rise_s",
+              "hold_s", "fall_s", "rest_s", "strength_cmH2O", "quick_lifts", "fatigue"}  # fmt: skip
 TOP_KEYS = {"name", "description", "channels", "sample_rate_hz", "duration_s", "lead_in_s",
             "tail_s", "person", "nuisances", "block"}  # fmt: skip
 INT_KEYS = {"count", "quick_lifts"}
@@ -103,6 +104,9 @@ class Block:
     errors: tuple[str, ...] = ()
     error_prob: float = 1.0
     draw_in_prob: float = 0.5
+    # PERFECT's R step: after the first hold, how many repetitions she keeps as long as the
+    # first before she tires and loses the rest (None: every hold's length drawn on its own)
+    kept: Range | None = None
 
     def r(self, key: str) -> Range:
         return self.ranges[key]
@@ -271,7 +275,16 @@ class _Reader:
         probs = {}
         for key, default in (("error_prob", 1.0), ("draw_in_prob", 0.5)):
             probs[key] = self.range(raw.get(key, default), f"{where}.{key}", 0.0, 1.0)[0]
-        return Block(kind, ranges, errors, probs["error_prob"], probs["draw_in_prob"])
+        if not ranges["lost_frac"][1] < 1.0:
+            raise self.fail(f"{where}.lost_frac", "fractions below 1", raw.get("lost_frac"))
+        kept = None
+        if "kept" in raw:
+            if kind is not RepKind.ENDURANCE or "breath_hold" in errors:
+                raise self.fail(
+                    f"{where}.kept", "only in an endurance block without breath_hold", raw["kept"]
+                )
+            kept = self.range(raw["kept"], f"{where}.kept", 0.0, 100.0, integer=True)
+        return Block(kind, ranges, errors, probs["error_prob"], probs["draw_in_prob"], kept)
 
     def errors(self, value: object, key: str) -> tuple[str, ...]:
         vals = [value] if isinstance(value, str) else value

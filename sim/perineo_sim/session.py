@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from perineo.samples import SampleBlock
 from perineo_sim.actions import ArtifactKind, ArtifactSpec, RepSpec
-from perineo_sim.behaviour import draw_artifact, draw_rep
+from perineo_sim.behaviour import draw_artifact, draw_rep, repeated_hold_s
 from perineo_sim.person import PersonParams, VirtualPerson
 from perineo_sim.probe import ProbeFit, ProbeSpec, VirtualProbe
 from perineo_sim.scenario import Range, Scenario
@@ -41,6 +41,10 @@ class SimResult:
 
 def _u(rng: np.random.Generator, r: Range) -> float:
     return float(rng.uniform(r[0], r[1])) if r[1] > r[0] else float(r[0])
+
+
+def _int(rng: np.random.Generator, r: Range) -> int:
+    return int(rng.integers(int(r[0]), int(r[1]) + 1))
 
 
 def draw_person(rng: np.random.Generator, ranges: dict[str, Range]) -> PersonParams:
@@ -79,11 +83,13 @@ def plan_reps(
                 if limit is not None and t >= limit:
                     return reps, limit
                 continue
-            count = int(rng.integers(int(block.r("count")[0]), int(block.r("count")[1]) + 1))
+            count = _int(rng, block.r("count"))
             # A set has a typical strength; repetitions vary around it.
             centre = _u(rng, block.r("strength_cmH2O"))
             lo, hi = block.r("strength_cmH2O")
-            for _ in range(count):
+            kept = None if block.kept is None else _int(rng, block.kept)
+            first: RepSpec | None = None
+            for i in range(count):
                 has_err = block.errors and rng.random() < block.error_prob
                 strength = float(np.clip(centre * rng.uniform(0.88, 1.12), lo * 0.9, hi * 1.1))
                 rep = draw_rep(
@@ -93,6 +99,8 @@ def plan_reps(
                     strength_cmH2O=strength,
                     push_tilt_deg=push_tilt, k=fit.k,
                 )  # fmt: skip
+                if kept is not None:
+                    rep, first = _repeat_first(rng, rep, first, i <= kept, block.r("lost_frac"))
                 if limit is not None and rep.end_s + 1.0 > limit:
                     return reps, limit
                 reps.append(rep)
@@ -103,6 +111,26 @@ def plan_reps(
     if limit is not None:
         return reps, limit
     return reps, (reps[-1].end_s if reps else t) + tail
+
+
+def _repeat_first(
+    rng: np.random.Generator, rep: RepSpec, first: RepSpec | None, kept: bool, lost: Range
+) -> tuple[RepSpec, RepSpec]:
+    """PERFECT's R step: a repetition of the block's first hold, kept or lost."""
+    if first is None:
+        return rep, rep
+    hold = repeated_hold_s(rng, first.hold_s, kept, lost)
+    # the same muscle on the same task: her first hold's overshoot and fading, over this
+    # hold's length (how long she keeps it above a fraction of its peak scales with it)
+    same = replace(
+        rep,
+        hold_s=hold,
+        fatigue=first.fatigue,
+        fatigue_power=first.fatigue_power,
+        overshoot=first.overshoot,
+        overshoot_tau_s=first.overshoot_tau_s,
+    )
+    return same, first
 
 
 def plan_artifacts(

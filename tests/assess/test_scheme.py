@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from tests.assess.helpers import bench
+from tests.sim.helpers import uneven
 
 from perineo.assess import Movement, Step, StepSpan, band_for, infer_steps, perfect
 from perineo.assess.measures import (
@@ -24,14 +25,18 @@ from perineo_sim import load_scenario, simulate
 
 # seeds where the detector finds every fast contraction (see docs/clinician.md for the rest)
 CASES = [
-    ("perfect", 0),
-    ("perfect", 1),
-    ("perfect_squeeze_abdominal", 2),
-    ("perfect_push", 2),
-    ("perfect_squeeze", 18),  # a knock in the minute's rest neither splits steps nor counts
-    ("perfect_weak", 24),  # a cough with a strong twitch; a 0.19-s-wide fast contraction
-    ("perfect", 23),  # P on a hold begun at the top of a breath (+2 cmH2O of breathing)
+    (uneven("perfect"), 0),
+    (uneven("perfect"), 1),
+    (uneven("perfect_squeeze_abdominal"), 2),
+    (uneven("perfect_push"), 2),
+    (uneven("perfect_squeeze"), 18),  # a knock in the minute's rest neither splits steps nor counts
+    (uneven("perfect_weak"), 24),  # a cough with a strong twitch; a 0.19-s-wide fast contraction
+    (uneven("perfect"), 23),  # P on a hold begun at the top of a breath (+2 cmH2O of breathing)
 ]
+
+
+# the shipped scenarios: holds repeated as long as the first until she tires (sim `kept`)
+CASES += [("perfect", 3), ("perfect_squeeze", 5), ("perfect_weak", 7), ("perfect_push", 4)]
 
 
 @pytest.mark.parametrize(("scenario", "seed"), CASES)
@@ -45,7 +50,7 @@ def test_targets_on_simulated_assessments(scenario: str, seed: int):
 
 
 def test_squeeze_only_never_guesses_a_push():
-    res = simulate(load_scenario("perfect_squeeze"), 0)
+    res = simulate(load_scenario(uneven("perfect_squeeze")), 0)
     p = perfect(res.block, analyze_block(res.block).reps)
     assert {c.movement for c in p.contractions} == {Movement.NOT_VERIFIABLE}
     assert p.summary.startswith("lift or push-down not verifiable")
@@ -53,7 +58,7 @@ def test_squeeze_only_never_guesses_a_push():
 
 
 def test_push_downs_in_the_fast_part_are_named_and_not_counted():
-    res = simulate(load_scenario("perfect_push"), 0)
+    res = simulate(load_scenario(uneven("perfect_push")), 0)
     p = perfect(res.block, analyze_block(res.block).reps)
     fast_truth = [r for r in res.truth.reps if r.kind == "fast"]
     pushes = sum("push_down" in r.errors for r in fast_truth)
@@ -64,7 +69,7 @@ def test_push_downs_in_the_fast_part_are_named_and_not_counted():
 
 
 def test_steps_are_inferred_from_the_minute_of_rest():
-    res = simulate(load_scenario("perfect"), 1)
+    res = simulate(load_scenario(uneven("perfect")), 1)
     reps = analyze_block(res.block).reps
     steps = infer_steps(reps, float(res.block.t[0]), float(res.block.t[-1]))
     assert [s.step for s in steps] == [Step.REST, Step.ENDURANCE, Step.RECOVERY, Step.FAST]
@@ -108,7 +113,7 @@ def test_summary_sentence():
 
 
 def test_redone_attempts_are_not_counted():
-    res = simulate(load_scenario("perfect"), 0)
+    res = simulate(load_scenario(uneven("perfect")), 0)
     reps = analyze_block(res.block).reps
     full = perfect(res.block, reps)
     # the first two holds were a redone attempt: the step starts again after them
@@ -170,7 +175,7 @@ def test_the_breath_comes_off_a_hold_and_the_contractions_own_abdominal_part_sta
 
 
 def test_a_brief_contraction_among_the_holds_is_listed_not_counted():
-    res = simulate(load_scenario("perfect_weak"), 21)  # a knock at 91.97 s, 23 cmH2O
+    res = simulate(load_scenario(uneven("perfect_weak")), 21)  # a knock at 91.97 s, 23 cmH2O
     p = perfect(res.block, analyze_block(res.block).reps)
     knock = [c for c in p.contractions if abs(c.onset_s - 91.97) < 0.2]
     assert knock and knock[0].step is Step.ENDURANCE
@@ -199,7 +204,7 @@ def test_r_comes_with_the_range_its_borderline_holds_span():
 
 
 def test_the_report_says_when_r_could_read_otherwise():
-    res = simulate(load_scenario("perfect"), 13)  # a hold of 5.8 s against a line of 5.7 s
+    res = simulate(load_scenario(uneven("perfect")), 13)  # a hold of 5.8 s against a line of 5.7 s
     p = perfect(res.block, analyze_block(res.block).reps)
     low, high = p.repetitions_range
     assert low < high and low <= p.repetitions <= high
@@ -226,7 +231,7 @@ def test_a_tilt_out_of_proportion_to_the_squeeze_is_the_probe_moving():
 
 
 def test_a_knock_in_the_fast_step_is_not_a_fast_contraction():
-    res = simulate(load_scenario("perfect"), 84)  # the probe knocked at 177.19 s: +6.8 deg
+    res = simulate(load_scenario(uneven("perfect")), 84)  # the probe knocked at 177.19 s: +6.8 deg
     p = perfect(res.block, analyze_block(res.block).reps)
     assert p.fast == sum(r.kind == "fast" for r in res.truth.reps)
     assert any(f.startswith("not counted, the probe moved") and "177.2 s" in f for f in p.findings)

@@ -6,6 +6,8 @@ import json
 import stat
 from pathlib import Path
 
+from tests.sim.helpers import uneven
+
 from perineo.cli import main
 from perineo.store.recording import write_recording
 from perineo_sim import load_scenario, simulate
@@ -14,7 +16,7 @@ KEYS = {"power_cmH2O", "endurance_s", "repetitions", "fast", "resting_cmH2O", "c
 
 
 def test_json_of_a_recording(home: Path, capsys):
-    res = simulate(load_scenario("perfect_push"), 0)
+    res = simulate(load_scenario(uneven("perfect_push")), 0)
     rec = home / "rec.csv"
     write_recording(rec, res.block)
     assert main(["report", str(rec), "--format", "json"]) == 0
@@ -81,7 +83,7 @@ def test_history_of_a_patient(two_assessments: Path, capsys):
 def test_what_qualifies_the_numbers_is_beside_them(home: Path, capsys):
     """perfect_weak seed 21: a knock between the holds (left out) and a hold 0.1 s from the
     E − 1 s line (R could read 5–6): both in the JSON and in the HTML's R row."""
-    res = simulate(load_scenario("perfect_weak"), 21)
+    res = simulate(load_scenario(uneven("perfect_weak")), 21)
     rec = home / "rec.csv"
     write_recording(rec, res.block)
     assert main(["report", str(rec), "--format", "json"]) == 0

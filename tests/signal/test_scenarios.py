@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import pytest
+from tests.sim.helpers import uneven
 
 from perineo.signal.analysis import Analysis, analyze_block
 from perineo.signal.events import EventKind, TechError
@@ -95,8 +96,8 @@ def test_coughs_are_not_repetitions() -> None:
 @pytest.mark.parametrize(
     ("name", "seed", "at_s"),
     [
-        ("perfect_weak", 24, 123.29),  # a 0.46-s cough, 33 cmH2O, its twitch 17 cmH2O
-        ("perfect_weak", 26, 79.78),  # a sneeze whose twitch outlasts it
+        (uneven("perfect_weak"), 24, 123.29),  # a 0.46-s cough, 33 cmH2O, its twitch 17 cmH2O
+        (uneven("perfect_weak"), 26, 79.78),  # a sneeze whose twitch outlasts it
     ],
 )
 def test_a_cough_held_up_by_its_twitch_is_not_a_repetition(
@@ -113,7 +114,7 @@ def test_a_cough_held_up_by_its_twitch_is_not_a_repetition(
 def test_a_fast_contraction_narrower_than_0_2_s_that_rises_like_a_muscle_counts() -> None:
     """perfect_weak seed 24 at 136.24 s: a 1-s contraction (rise 0.2 s, no hold, a steep
     0.4-s fall) only 0.19 s wide at half height; its 10-90 % rise (0.1 s) is a muscle's."""
-    _, an, _ = run("perfect_weak", 24)
+    _, an, _ = run(uneven("perfect_weak"), 24)
     assert [r for r in an.reps if abs(r.onset_s - 136.24) < 0.15]
 
 
@@ -121,7 +122,7 @@ def test_a_contraction_begun_on_a_deep_breath_is_not_taken_for_the_breath() -> N
     """perfect_push seed 45: she breathes in deeply (abdominal +7 cmH2O) and squeezes at
     its top (15.79 s). Judged on the top of the rise, the squeeze is her own, so the first
     hold keeps its onset and is measured whole."""
-    truth, an, _ = run("perfect_push", 45)
+    truth, an, _ = run(uneven("perfect_push"), 45)
     first = min(an.reps, key=lambda r: abs(r.onset_s - truth[0]["onset_s"]))
     assert abs(first.onset_s - truth[0]["onset_s"]) < 0.2
     assert first.hold_start_s is not None
@@ -131,7 +132,7 @@ def test_a_contraction_begun_on_a_deep_breath_is_not_taken_for_the_breath() -> N
 def test_a_knock_that_tilts_the_probe_down_without_abdominal_pressure_is_no_push_down() -> None:
     """perfect seed 59 at 144.82 s: the probe knocked (squeeze +23.5, tilt -6.7 deg) while
     the abdominal pressure stayed put. Bearing down raises it; this was no push-down."""
-    _, an, full = run("perfect", 59)
+    _, an, full = run(uneven("perfect"), 59)
     assert any(abs(a["t_s"] - 144.82) < 0.01 for a in full["artifacts"])
     assert not [r for r in an.reps if abs(r.onset_s - 144.8) < 0.5]
     assert any(abs(e.t - 144.9) < 0.5 for e in an.artifacts)
@@ -140,7 +141,7 @@ def test_a_knock_that_tilts_the_probe_down_without_abdominal_pressure_is_no_push
 def test_a_quick_strain_that_stays_at_its_top_is_a_push_down_not_a_cough() -> None:
     """perfect_push seed 47 at 155.71 s: a 1-s push-down rising in 0.155 s (as fast as a
     cough) but staying near its top for 0.2 s; a cough falls away from its peak at once."""
-    _, an, _ = run("perfect_push", 47)
+    _, an, _ = run(uneven("perfect_push"), 47)
     hit = [r for r in an.reps if abs(r.onset_s - 155.71) < 0.3]
     assert hit and TechError.PUSH_DOWN in hit[0].errors
 
@@ -167,7 +168,7 @@ def test_gaps_are_reported_and_not_repetitions() -> None:
 
 
 def test_perfect_fast_contractions_are_counted() -> None:
-    truth, an, _ = run("perfect")
+    truth, an, _ = run(uneven("perfect"))
     fast = [t for t in truth if t["kind"] == "fast"]
     det = [r.to_json() for r in an.reps]
     found = {i for i, _ in match(truth, det)}

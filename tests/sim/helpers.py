@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from perineo_sim import Scenario, parse_scenario
 
 QUIET = """
@@ -31,3 +33,11 @@ count = {count}
 def quiet(kind: str = "intensive", count: int = 3, rate: float = 100, extra: str = "") -> Scenario:
     """Nearly noise-free: what the truth says must be visible in the samples."""
     return parse_scenario(QUIET.format(kind=kind, count=count, rate=rate, extra=extra), "quiet")
+
+
+UNEVEN = Path(__file__).resolve().parents[1] / "data" / "uneven"
+
+
+def uneven(name: str) -> str:
+    """A PERFECT scenario as it was before ``kept``: the sessions regression tests name."""
+    return "perfect_uneven" if name == "perfect" else str(UNEVEN / f"{name}.toml")

@@ -62,6 +62,10 @@ def test_a_user_file_by_path(tmp_path: Path) -> None:
         ('person = 3\n[[block]]\nkind = "basic"\n', "person"),
         ("name = 'x'\n", "block"),
         ("speed = 2\n[[block]]\nkind = 'basic'\n", "speed"),
+        ('[[block]]\nkind = "basic"\nkept = 3\n', "block[0].kept"),
+        ('[[block]]\nkind = "endurance"\nkept = 2.5\n', "block[0].kept"),
+        ('[[block]]\nkind="endurance"\nkept=2\nhold_s=8\nerror="breath_hold"\n', "block[0].kept"),
+        ('[[block]]\nkind = "endurance"\nkept = 2\nlost_frac = [0.5, 1]\n', "block[0].lost_frac"),
     ],
 )
 def test_malformed_scenarios_name_file_and_key(text: str, key: str) -> None:

@@ -142,3 +142,30 @@ def test_duration_repeats_blocks_and_rest_only_sessions_end() -> None:
     assert res.truth.reps[-1].end_s <= 120
     rest = simulate(parse_scenario('duration_s = 30\n[[block]]\nkind = "rest"\n', "r"), 0)
     assert not rest.truth.reps and rest.block.t[-1] == pytest.approx(30, abs=0.05)
+
+
+def test_kept_repetitions_repeat_the_first_hold_then_are_lost() -> None:
+    """PERFECT's R step: kept repetitions hold as long as the first, lost ones well short."""
+    lengths = set()
+    for seed in range(6):
+        res = simulate(quiet("endurance", count=8, extra="kept = [1, 5]"), seed)
+        holds = [r.hold_s for r in res.plan.reps]
+        first = holds[0]
+        kept = [h / first for h in holds[1:] if h > 0.9 * first]
+        lost = [h / first for h in holds[1:] if h <= 0.9 * first]
+        assert 1 <= len(kept) <= 5 and len(kept) + len(lost) == 7
+        assert all(0.97 <= f <= 1.05 for f in kept) and all(0.2 <= f <= 0.6 for f in lost)
+        # kept first, then lost: she does not recover in the middle of the step
+        assert holds[1 : 1 + len(kept)] == [h for h in holds[1:] if h > 0.9 * first]
+        same = {(r.fatigue, r.fatigue_power, r.overshoot) for r in res.plan.reps}
+        assert len(same) == 1  # one muscle, one task: the first hold's fading throughout
+        lengths.add(len(kept))
+    assert len(lengths) > 1  # how long she lasts is drawn per session
+
+
+def test_without_kept_each_hold_is_drawn_on_its_own() -> None:
+    res = simulate(quiet("endurance", count=8, extra=""), 1)
+    holds = [r.hold_s for r in res.plan.reps]
+    assert len({round(h, 3) for h in holds}) == 8
+    assert any(abs(h / holds[0] - 1) > 0.1 for h in holds[1:])
+    assert len({r.fatigue for r in res.plan.reps}) == 8
