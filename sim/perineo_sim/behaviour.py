@@ -11,7 +11,9 @@ from perineo_sim.shapes import random_shape
 BREATH_HOLD_MIN_S = 6.0  # a contraction this long shows a held breath
 PUSH_MIN_SQUEEZE = 8.6  # cmH2O of k·iap; with the pelvic floor sagging it stays >= ~6
 KEPT_HOLD_FRAC = (0.97, 1.05)  # a kept repetition of the endurance hold, against the first
-LOST_HOLD_FRAC = BLOCK_EXTRA["lost_frac"]  # a lost one: she lets go after this much of it
+LOST_HOLD_FRAC = BLOCK_EXTRA["lost_frac"]  # a lost one: she lets go after this much of it,
+LOST_SHORT_S = 2.0  # and at least this much sooner than the first (a short first hold)
+LOST_HOLD_MIN_S = 0.3
 
 
 def _u(rng: np.random.Generator, r: Range) -> float:
@@ -29,11 +31,14 @@ def repeated_hold_s(
     """How long she holds one repetition of her first (endurance) hold in PERFECT's R step.
 
     While she keeps it she holds about as long as the first; once tired she loses it: the
-    squeeze fades and she lets go well short (``lost_frac`` of the first). A clinician counts
-    the kept ones; there is no repetition "almost" at her endurance to argue over.
+    squeeze fades and she lets go well short (``lost_frac`` of the first, and at least
+    LOST_SHORT_S sooner). A clinician counts the kept ones; there is no repetition "almost"
+    at her endurance to argue over.
     """
-    frac = _u(rng, KEPT_HOLD_FRAC) if kept else _u(rng, lost_frac)
-    return first_hold_s * frac
+    if kept:
+        return first_hold_s * _u(rng, KEPT_HOLD_FRAC)
+    lost = first_hold_s * _u(rng, lost_frac)
+    return max(LOST_HOLD_MIN_S, min(lost, first_hold_s - LOST_SHORT_S))
 
 
 def draw_rep(

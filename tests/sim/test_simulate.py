@@ -155,6 +155,7 @@ def test_kept_repetitions_repeat_the_first_hold_then_are_lost() -> None:
         lost = [h / first for h in holds[1:] if h <= 0.9 * first]
         assert 1 <= len(kept) <= 5 and len(kept) + len(lost) == 7
         assert all(0.97 <= f <= 1.05 for f in kept) and all(0.2 <= f <= 0.6 for f in lost)
+        assert all(h <= first - 2.0 for h in holds[1:] if h <= 0.9 * first)
         # kept first, then lost: she does not recover in the middle of the step
         assert holds[1 : 1 + len(kept)] == [h for h in holds[1:] if h > 0.9 * first]
         same = {(r.fatigue, r.fatigue_power, r.overshoot) for r in res.plan.reps}
