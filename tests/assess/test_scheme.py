@@ -18,9 +18,10 @@ from perineo.assess.measures import (
     transmission,
 )
 from perineo.assess.model import Contraction
-from perineo.assess.scheme import _repetitions, probe_moved
+from perineo.assess.scheme import _repetitions, probe_moved, step_at
 from perineo.assess.technique import summary_sentence
 from perineo.signal.analysis import analyze_block
+from perineo.signal.events import TechError
 from perineo_sim import load_scenario, simulate
 
 # seeds where the detector finds every fast contraction (see docs/clinician.md for the rest)
@@ -66,6 +67,21 @@ def test_push_downs_in_the_fast_part_are_named_and_not_counted():
     assert p.fast == len(fast_truth) - pushes
     assert "pushes down during fast contractions" in p.summary
     assert p.line().startswith("P ") and f"F {p.fast}" in p.line()
+
+
+def test_a_lone_spike_in_the_minutes_rest_does_not_split_it():
+    """perfect_weak seed 14: a sneeze at 80.09 s, 32 s after the last hold, that the
+    detector takes for a 0.5-s push-down (44 cmH2O). Neither its size (twice her best lift)
+    nor its place may move the fast step: the first two fast contractions had fallen into
+    the rest (F 3 of 5)."""
+    res = simulate(load_scenario("perfect_weak"), 14)
+    reps = analyze_block(res.block).reps
+    sneeze = next(r for r in reps if abs(r.onset_s - 80.0) < 0.5)
+    assert TechError.PUSH_DOWN in sneeze.errors and sneeze.end_s - sneeze.onset_s < 1.0
+    p = perfect(res.block, reps)
+    assert [s.step for s in p.steps] == [Step.REST, Step.ENDURANCE, Step.RECOVERY, Step.FAST]
+    assert step_at(p.steps, sneeze.onset_s) is Step.RECOVERY
+    assert p.fast == sum(r.kind == "fast" for r in res.truth.reps) == 5
 
 
 def test_steps_are_inferred_from_the_minute_of_rest():

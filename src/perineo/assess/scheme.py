@@ -46,6 +46,7 @@ _NOT_COUNTED, _R_COULD = "not counted", "R could read"  # how qualifying finding
 # In the endurance step, a contraction over (onset to end of fall) in less than this is no
 # hold attempt: a knock on the probe or a twitch between holds. It is listed, not counted.
 BRIEF_S = 1.0
+STRAY_S = 10.0  # a brief contraction this far from any other is a spike in a rest
 
 
 def probe_moved(cs: Sequence[Contraction]) -> list[Contraction]:
@@ -90,10 +91,15 @@ def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tup
     at least 30 s) fast contractions."""
     if not reps:
         return (StepSpan(Step.REST, start_s, end_s),)
-    # a twitch or a knock on the probe during the minute's rest does not end the rest
-    top = max(r.peak_cmH2O for r in reps)
+    # a twitch or a knock on the probe during the minute's rest does not end the rest, nor
+    # does a sneeze the detector took for a push-down: brief and far from anything else
+    lifts = [r for r in reps if TechError.PUSH_DOWN not in r.errors] or list(reps)
+    top = max(r.peak_cmH2O for r in lifts)
     reps = [
-        r for r in reps if r.peak_cmH2O >= MAXIMAL_FRACTION * top or TechError.PUSH_DOWN in r.errors
+        r
+        for i, r in enumerate(reps)
+        if (r.peak_cmH2O >= MAXIMAL_FRACTION * top or TechError.PUSH_DOWN in r.errors)
+        and not _stray(reps, i)
     ] or list(reps)
     first = reps[0].onset_s
     end_s += 1.0  # the last step runs past the last sample
@@ -115,6 +121,21 @@ def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tup
         StepSpan(Step.FAST, fast_start, end_s),
     ]
     return tuple(spans)
+
+
+def _stray(reps: Sequence[Repetition], i: int) -> bool:
+    """Brief (over in under BRIEF_S) with no other contraction within STRAY_S on either
+    side, and not the last: a spike in a rest, not the start of a step."""
+    r = reps[i]
+    end = r.end_s if r.end_s is not None else r.onset_s
+    if end - r.onset_s >= BRIEF_S or i + 1 >= len(reps):
+        return False
+    if i > 0:
+        prev = reps[i - 1]
+        before = prev.end_s if prev.end_s is not None else prev.onset_s
+        if r.onset_s - before < STRAY_S:
+            return False
+    return reps[i + 1].onset_s - end >= STRAY_S
 
 
 def step_at(steps: Sequence[StepSpan], t: float) -> Step | None:
