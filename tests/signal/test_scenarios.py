@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pytest
 from tests.sim.helpers import uneven
 
+from perineo.samples import Channel, SampleBlock
 from perineo.signal.analysis import Analysis, analyze_block
 from perineo.signal.events import EventKind, TechError
 from perineo_sim import load_scenario, simulate
@@ -116,6 +118,61 @@ def test_a_fast_contraction_narrower_than_0_2_s_that_rises_like_a_muscle_counts(
     0.4-s fall) only 0.19 s wide at half height; its 10-90 % rise (0.1 s) is a muscle's."""
     _, an, _ = run(uneven("perfect_weak"), 24)
     assert [r for r in an.reps if abs(r.onset_s - 136.24) < 0.15]
+
+
+@pytest.mark.parametrize(
+    ("name", "seed", "onset_s"),
+    [
+        ("perfect", 22, 168.20),  # 0.155 s wide, the last of eight, 1.5 s after the 7th
+        ("perfect", 25, 201.75),  # 0.147 s wide
+        ("perfect_push", 71, 180.88),  # after three push-downs; the lift before, as big
+    ],
+)
+def test_the_next_of_a_series_of_fast_contractions_counts_though_narrow(
+    name: str, seed: int, onset_s: float
+) -> None:
+    """A fast contraction 0.13-0.2 s wide whose 10-90 % rise (0.07-0.1 s) is as quick as
+    a knock's counts when it follows a quick contraction of about its size within 2 s."""
+    _, an, _ = run(name, seed)
+    assert [r for r in an.reps if abs(r.onset_s - onset_s) < 0.15]
+
+
+def _bump(t: np.ndarray, t0: float, rise: float, fall: float, amp: float) -> np.ndarray:
+    """A raised-cosine rise and fall, no hold."""
+    y = np.zeros_like(t)
+    u, v = (t - t0) / rise, (t - t0 - rise) / fall
+    up, down = (u >= 0) & (u < 1), (v >= 0) & (v < 1)
+    y[up] = amp * (0.5 - 0.5 * np.cos(np.pi * u[up]))
+    y[down] = amp * (0.5 + 0.5 * np.cos(np.pi * v[down]))
+    return y
+
+
+@pytest.mark.parametrize(
+    ("before", "knock_at", "knock_amp", "counted"),
+    [
+        ("nothing", 25.0, 30.0, False),
+        ("fast", 25.0, 30.0, True),  # 2 s after a fast contraction of its size
+        ("fast", 26.0, 30.0, False),  # 3 s after: no longer part of the series
+        ("fast", 25.0, 80.0, False),  # 2.7 times bigger than the series
+        ("hold", 25.0, 30.0, False),  # after a held contraction
+    ],
+)
+def test_only_the_next_of_a_series_counts_though_narrow(
+    before: str, knock_at: float, knock_amp: float, counted: bool
+) -> None:
+    """A narrow rise (0.14-s rise, 0.2-s fall: ~0.15 s wide at half height) is a knock on
+    its own; right after fast contractions as big as it, it is the next of them."""
+    t = np.arange(0.0, 40.0, 0.01)
+    sq = 20.0 + 0.05 * np.random.default_rng(0).standard_normal(len(t))
+    if before == "fast":
+        for s in (18.0, 20.2, 22.4):  # each ends 0.6 s later
+            sq += _bump(t, s, 0.25, 0.35, 30.0)
+    elif before == "hold":
+        sq += np.interp(t, [16.0, 16.5, 22.5, 23.0], [0.0, 30.0, 30.0, 0.0], left=0, right=0)
+    sq += _bump(t, knock_at, 0.14, 0.2, knock_amp)
+    reps = analyze_block(SampleBlock(t, {Channel.SQUEEZE: sq})).reps
+    assert bool([r for r in reps if abs(r.onset_s - knock_at) < 0.15]) is counted
+    assert len(reps) == {"nothing": 0, "fast": 3, "hold": 1}[before] + counted
 
 
 def test_a_contraction_begun_on_a_deep_breath_is_not_taken_for_the_breath() -> None:

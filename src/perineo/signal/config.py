@@ -54,6 +54,17 @@ class DetectorConfig:
     # more knocks in training sessions, 0.11 lost more fast contractions)
     narrow_width_s: float = 0.15
     voluntary_rise_s: float = 0.10
+    # ... and in a train of quick contractions (the one before had no hold and ended at
+    # most train_gap_s before this onset; one of the train's last train_span_s was about
+    # as big) a rise that is not ballistic
+    # counts down to this width: the fastest of a series of fast contractions measure
+    # 0.13-0.2 s with 10-90 % rises of 0.07-0.1 s, where knocks lie too; a knock that
+    # size within 2 s of her last quick contraction is the rarer of the two
+    train_width_s: float = 0.12
+    train_gap_s: float = 2.0
+    train_span_s: float = 10.0
+    train_hold_max_s: float = 0.5
+    train_amp_ratio: tuple[float, float] = (0.6, 1.6)
     spike_max_width_s: float = 0.6
     spike_rise_s: float = 0.07
     spike_top_dwell_s: float = 0.15  # ... unless it then stays near its top this long

@@ -348,9 +348,31 @@ class Detector:
         cfg = self.config
         if width >= cfg.min_width_s:
             return False
+        if self._in_a_train(rep):
+            return width < cfg.train_width_s
         if width < cfg.narrow_width_s:
             return True
         return self._rose_faster_than(rep, cfg.voluntary_rise_s)
+
+    def _in_a_train(self, rep: RepWork) -> bool:
+        """The next of a series of quick contractions: the last repetition had no hold to
+        speak of and ended at most ``train_gap_s`` before this onset, and one of the quick
+        ones of the last ``train_span_s`` was about as big as this (a push-down between
+        them is part of the series, though its size is the abdomen's)."""
+        cfg = self.config
+        quick = []
+        for prev in reversed(self.repetitions):
+            if prev.end_s is None or rep.onset_s - prev.end_s > cfg.train_span_s:
+                break
+            held = (prev.release_s or 0.0) - (prev.hold_start_s or 0.0)
+            if held > cfg.train_hold_max_s:
+                break
+            quick.append(prev)
+        if not quick or rep.onset_s - (quick[0].end_s or 0.0) > cfg.train_gap_s:
+            return False
+        lo, hi = cfg.train_amp_ratio
+        amp = rep.peak - rep.floor
+        return any(lo * q.peak_cmH2O <= amp <= hi * q.peak_cmH2O for q in quick)
 
     def _rose_faster_than(self, rep: RepWork, limit_s: float) -> bool:
         """The rise to the peak went from 10 % to 90 % in under ``limit_s``."""
