@@ -8,12 +8,13 @@ contractions (push-downs count for nothing). Targets: R and F equal, |E| <= 1 s,
 
 In the shipped PERFECT scenarios the holds after the first are repetitions of it, as in the
 clinic: she keeps them as long as the first (97-105 %) until she tires, then loses them
-(20-60 % of it). ``perfect_uneven`` instead draws every hold's length on its own (4-10 s),
-so holds land anywhere, also within a tenth of a second of the E - 1 s line, where any
-measurement error (holds are timed to sd 0.13-0.16 s) flips the count: there R is checked
-against the range the report gives (holds within 0.3 s of the line counted either way: "R
-could read 4-5") and counted over the sessions where it is decidable (no hold's true time
-within BOUNDARY_S of the line). R_margin_s is how close the nearest hold comes to the line.
+(20-60 % of it, and at least 2.5 s short). ``perfect_uneven`` instead draws every hold's
+length on its own (4-10 s), so holds land anywhere, also within a tenth of a second of the
+E - 1 s line, where any measurement error (holds are timed to sd 0.13-0.16 s) flips the
+count: there R is checked against the range the report gives (holds within 0.3 s of the
+line counted either way: "R could read 4-5") and counted over the sessions where it is
+decidable (no hold's true time within BOUNDARY_S of the line). R_margin_s is how close
+the nearest hold comes to the line.
 
 With --guided, the guided assessment (``perineo assess --sim``) runs instead, the simulated
 patient following the cues: she holds the first as long as she can (her endurance), then

@@ -12,7 +12,7 @@ BREATH_HOLD_MIN_S = 6.0  # a contraction this long shows a held breath
 PUSH_MIN_SQUEEZE = 8.6  # cmH2O of k·iap; with the pelvic floor sagging it stays >= ~6
 KEPT_HOLD_FRAC = (0.97, 1.05)  # a kept repetition of the endurance hold, against the first
 LOST_HOLD_FRAC = BLOCK_EXTRA["lost_frac"]  # a lost one: she lets go after this much of it,
-LOST_SHORT_S = 2.0  # and at least this much sooner than the first (a short first hold)
+LOST_SHORT_S = 2.5  # and at least this much sooner than the first (a short first hold)
 LOST_HOLD_MIN_S = 0.3
 
 

@@ -120,11 +120,14 @@ def _repeat_first(
     if first is None:
         return rep, rep
     hold = repeated_hold_s(rng, first.hold_s, kept, lost)
-    # the same muscle on the same task: her first hold's overshoot and fading, over this
-    # hold's length (how long she keeps it above a fraction of its peak scales with it)
+    # the same muscle on the same task: her first hold's overshoot, fading and letting go,
+    # over this hold's length (how long she keeps it above a fraction of its peak scales
+    # with it)
     same = replace(
         rep,
         hold_s=hold,
+        fall_s=first.fall_s,
+        fall_shape=first.fall_shape,
         fatigue=first.fatigue,
         fatigue_power=first.fatigue_power,
         overshoot=first.overshoot,
