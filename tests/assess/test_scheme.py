@@ -21,7 +21,7 @@ from perineo.assess.model import Contraction
 from perineo.assess.scheme import _repetitions, probe_moved, step_at
 from perineo.assess.technique import summary_sentence
 from perineo.signal.analysis import analyze_block
-from perineo.signal.events import TechError
+from perineo.signal.events import Repetition, TechError
 from perineo_sim import load_scenario, simulate
 
 # seeds where the detector finds every fast contraction (see docs/clinician.md for the rest)
@@ -69,19 +69,33 @@ def test_push_downs_in_the_fast_part_are_named_and_not_counted():
     assert p.line().startswith("P ") and f"F {p.fast}" in p.line()
 
 
+def _rep(i: int, onset: float, end: float, peak: float, *errors: TechError) -> Repetition:
+    hold = end - onset > 1.0
+    return Repetition(
+        index=i, onset_s=onset, onset_detected_s=onset + 0.1,
+        hold_start_s=onset + 0.5 if hold else None, hold_end_s=end - 0.5 if hold else None,
+        release_s=end - 0.5 if hold else None, end_s=end, peak_cmH2O=peak, rest_cmH2O=20.0,
+        errors=errors,
+    )  # fmt: skip
+
+
 def test_a_lone_spike_in_the_minutes_rest_does_not_split_it():
-    """perfect_weak seed 14: a sneeze at 80.09 s, 32 s after the last hold, that the
-    detector takes for a 0.5-s push-down (44 cmH2O). Neither its size (twice her best lift)
-    nor its place may move the fast step: the first two fast contractions had fallen into
-    the rest (F 3 of 5)."""
-    res = simulate(load_scenario("perfect_weak"), 14)
-    reps = analyze_block(res.block).reps
-    sneeze = next(r for r in reps if abs(r.onset_s - 80.0) < 0.5)
-    assert TechError.PUSH_DOWN in sneeze.errors and sneeze.end_s - sneeze.onset_s < 1.0
-    p = perfect(res.block, reps)
-    assert [s.step for s in p.steps] == [Step.REST, Step.ENDURANCE, Step.RECOVERY, Step.FAST]
-    assert step_at(p.steps, sneeze.onset_s) is Step.RECOVERY
-    assert p.fast == sum(r.kind == "fast" for r in res.truth.reps) == 5
+    """As in a perfect_weak session: a sneeze 32 s after the last hold that the detector
+    took for a 0.5-s push-down of 44 cmH2O, 29 s before the fast contractions (13-14
+    cmH2O). Neither its size (twice her best lift) nor its place may move the fast step:
+    the first two fast contractions had fallen into the rest (F 3 of 5)."""
+    holds = [(14.1, 21.1, 19.9), (25.1, 31.8, 19.2), (36.8, 40.3, 22.4), (44.6, 47.6, 21.9)]
+    fast = [(109.4, 110.2, 13.6), (111.8, 112.4, 13.3), (113.9, 114.7, 14.4),
+            (116.5, 117.2, 12.0), (118.5, 119.4, 13.7)]  # fmt: skip
+    reps = [_rep(i, *h) for i, h in enumerate(holds)]
+    reps.append(_rep(4, 80.04, 80.58, 44.0, TechError.PUSH_DOWN))
+    reps += [_rep(5 + i, *f) for i, f in enumerate(fast)]
+    steps = infer_steps(reps, 0.0, 125.0)
+    assert [s.step for s in steps] == [Step.REST, Step.ENDURANCE, Step.RECOVERY, Step.FAST]
+    assert step_at(steps, 80.04) is Step.RECOVERY
+    assert all(step_at(steps, f[0]) is Step.FAST for f in fast)
+    # not the last, nor one among others: a brief rise that starts the series stays its start
+    assert step_at(infer_steps(reps[:5], 0.0, 125.0), 80.04) is Step.FAST
 
 
 def test_steps_are_inferred_from_the_minute_of_rest():
@@ -168,6 +182,28 @@ def test_a_fast_peak_stands_on_the_breath_it_falls_in():
     y2 = 20.0 + _breathing(t, 1.5) + 40.0 * _bump(t, at - 0.9, 0.3, 0.2, 0.3)
     above2 = y2 - rest_curve(t, y2, mask)
     assert peak_on_foot(t, y2, at - 0.9, end - 0.9, None, above2) == pytest.approx(40.0, abs=0.2)
+
+
+@pytest.mark.parametrize(("fall", "next_at"), [(1.4, None), (0.3, None), (1.4, 1.0)])
+def test_a_fall_closed_early_still_has_its_foot_where_the_level_came_down(
+    fall: float, next_at: float | None
+):
+    """The detector may end a contraction at its release (a steep fall it closed at the
+    top, a slow relaxation): just after that end the level is still high, and a foot
+    taken there cut 4-5 cmH2O off P (perfect seed 141: 56 of 61). The foot is taken once
+    the level is back within a fifth of the rise; never past the next onset."""
+    t = np.arange(0.0, 30.0, 0.01)
+    at, rise, hold = 10.0, 0.3, 0.4
+    y = 20.0 + 40.0 * _bump(t, at, rise, hold, fall)
+    release = at + rise + hold
+    nxt = None
+    if next_at is not None:  # the next contraction starts 1 s after the release
+        nxt = release + next_at
+        y += 40.0 * _bump(t, nxt, 0.3, 0.2, 0.3)
+    mask = (t < at - 0.3) | (t > release + fall + 0.8)
+    above = y - rest_curve(t, y, mask)
+    got = peak_on_foot(t, y, at, release, nxt, above)
+    assert got == pytest.approx(40.0, abs=0.8)
 
 
 def test_the_breath_comes_off_a_hold_and_the_contractions_own_abdominal_part_stays():

@@ -7,6 +7,7 @@ functions measure it against a resting level that follows the balloon's warm-up 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,6 +37,8 @@ MARGIN_AFTER_S = 0.8  # and starts again this long after the end of a fall
 # contraction sits on.
 FOOT_BEFORE_S = (0.3, 0.05)  # from onset - 0.3 s to onset - 0.05 s
 FOOT_AFTER_S = (0.1, 0.35)  # from end + 0.1 s to end + 0.35 s (before the next onset)
+FOOT_SETTLED_FRAC = 0.2  # ... once the level is back within this share of the rise
+FOOT_SEARCH_S = 2.0  # looked for this long after the end
 
 
 def rest_mask(t: FloatArray, reps: Sequence[Repetition]) -> np.ndarray:
@@ -165,21 +168,30 @@ def peak_on_foot(
     """Highest ``level`` between onset and end above the line joining the level just before
     the onset and just after the fall (see FOOT_BEFORE_S); where a side has no samples
     (a gap, the next contraction too close, the recording's end) the resting level
-    ``level - above`` stands in for it."""
+    ``level - above`` stands in for it. "After the fall" is after the level has come back
+    within FOOT_SETTLED_FRAC of the rise (looked for up to FOOT_SEARCH_S after ``end_s``;
+    if it never is before the next onset, rest stands in there too)."""
     s = window(t, onset_s, end_s)
     if s.stop <= s.start:
         return 0.0
     base = level - above
-    stop = end_s + FOOT_AFTER_S[1]
-    if next_onset_s is not None:
-        stop = min(stop, next_onset_s - FOOT_BEFORE_S[1])
+    limit = math.inf if next_onset_s is None else next_onset_s - FOOT_BEFORE_S[1]
     pre = _mean_in(t, level, onset_s - FOOT_BEFORE_S[0], onset_s - FOOT_BEFORE_S[1])
-    post = _mean_in(t, level, end_s + FOOT_AFTER_S[0], stop)
+    # where the fall was closed early (a slow relaxation, a steep one the detector ended at
+    # its top) the level just after it is still falling: the foot is where it has come down
+    start = end_s + FOOT_AFTER_S[0]
+    look = slice(*np.searchsorted(t, (end_s, min(limit, end_s + FOOT_SEARCH_S))))
+    down = np.flatnonzero(above[look] <= FOOT_SETTLED_FRAC * float(np.max(above[s])))
+    post = None  # never back down before the next onset: rest stands in
+    if len(down):
+        start = max(start, float(t[look.start + int(down[0])]))
+        post = _mean_in(t, level, start, min(limit, start + FOOT_AFTER_S[1] - FOOT_AFTER_S[0]))
     i0, i1 = s.start, s.stop - 1
     y0 = float(base[i0]) if pre is None else pre
     y1 = float(base[i1]) if post is None else post
     ts = t[s]
-    span = max(float(ts[-1] - ts[0]), 1e-6)
+    # the line runs to where the fall really ended (the post foot's own time less its lead)
+    span = max(float(ts[-1] - ts[0]), start - FOOT_AFTER_S[0] - float(ts[0]), 1e-6)
     foot = y0 + (y1 - y0) * (ts - ts[0]) / span
     return float(np.max(level[s] - foot))
 
