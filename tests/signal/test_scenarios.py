@@ -123,9 +123,8 @@ def test_a_fast_contraction_narrower_than_0_2_s_that_rises_like_a_muscle_counts(
 @pytest.mark.parametrize(
     ("name", "seed", "onset_s"),
     [
-        ("perfect", 22, 168.20),  # 0.155 s wide, the last of eight, 1.5 s after the 7th
-        ("perfect", 25, 201.75),  # 0.147 s wide
-        ("perfect_push", 71, 180.88),  # after three push-downs; the lift before, as big
+        (uneven("perfect"), 22, 184.31),  # 0.163 s wide, 10-90 % rise under 0.1 s
+        (uneven("perfect_push"), 23, 185.67),  # 0.194 s wide, 1.4 s after the one before
     ],
 )
 def test_the_next_of_a_series_of_fast_contractions_counts_though_narrow(
