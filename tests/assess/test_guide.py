@@ -1,10 +1,13 @@
-"""The guided protocol runner: cue times, steps as they ran, redo and skip."""
+"""The guided protocol runner: cue times, steps as they ran, redo and skip, and the
+repetitions of the first hold."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
-from perineo.assess.guide import PROTOCOL, GuideRunner, GuideStep, PromptKind
+from perineo.assess.guide import PROTOCOL, GuideRunner, GuideStep, PromptKind, repeat_cue_s
 from perineo.assess.model import Step
 
 SHORT = (
@@ -71,3 +74,104 @@ def test_redo_restarts_the_step_and_skip_moves_on():
 def test_an_empty_protocol_is_refused():
     with pytest.raises(ValueError, match="at least one step"):
         GuideRunner(())
+
+
+HOLDS = (
+    GuideStep(Step.ENDURANCE, "Hold", "hold", count=4, hold_s=10.0, rest_s=4.0, lead_s=1.0),
+    GuideStep(Step.FAST, "Fast", "fast", count=1, hold_s=1.0, rest_s=1.0, lead_s=1.0),
+)
+
+
+def squeezes(prompts, step=Step.ENDURANCE):
+    return [(p.at_s, p.hold_s, p.repeat) for p in prompts if p.kind is PromptKind.SQUEEZE
+            and p.step is step]  # fmt: skip
+
+
+def test_the_repetitions_are_cued_as_long_as_the_first_hold_and_the_schedule_follows():
+    r = GuideRunner(HOLDS)
+    prompts = r.start(0.0) + run_to(r, 9.0)  # the first cue at 1 s; she let go at ~8.3 s
+    r.repeat_hold(7.2)
+    prompts += run_to(r, 80.0)
+    # cue 2 after the first cue's 10 s and 4 s rest; then every 8 + 4 s
+    assert squeezes(prompts) == [
+        (1.0, 10.0, False),
+        (15.0, 8.0, True),
+        (27.0, 8.0, True),
+        (39.0, 8.0, True),
+    ]
+    let_go = [p.at_s for p in prompts if p.kind is PromptKind.LET_GO and p.step is Step.ENDURANCE]
+    assert let_go == [11.0, 23.0, 35.0, 47.0]
+    # the step ends after the last let-go and its rest, not after 4 cues of 10 s
+    assert [(s.step, s.start_s, s.end_s) for s in r.spans[:1]] == [(Step.ENDURANCE, 0.0, 51.0)]
+    assert squeezes(prompts, Step.FAST) == [(52.0, 1.0, False)]
+    again = next(p for p in prompts if p.repeat)
+    assert again.number == 2 and "as long as the first (8 s)" in again.text
+
+
+def test_a_cue_already_given_keeps_its_length():
+    r = GuideRunner(HOLDS)
+    prompts = r.start(0.0) + run_to(r, 16.0)  # cue 2 (15 s) given before the first was final
+    r.repeat_hold(6.0)
+    prompts += run_to(r, 60.0)
+    assert squeezes(prompts) == [
+        (1.0, 10.0, False),
+        (15.0, 10.0, False),
+        (29.0, 6.0, True),
+        (39.0, 6.0, True),
+    ]
+    assert r.spans[0].end_s == 49.0
+
+
+@pytest.mark.parametrize(
+    ("held", "cue"), [(7.0, 7.0), (7.01, 8.0), (0.3, 1.0), (-2.0, 1.0), (9.2, 10.0), (14.0, 10.0)]
+)
+def test_a_repetitions_cue_is_whole_seconds_within_the_steps_cue(held, cue):
+    assert repeat_cue_s(held, 10.0) == cue
+    r = GuideRunner(HOLDS)
+    r.start(0.0)
+    r.repeat_hold(held)
+    assert r.repeat_hold_s == cue
+
+
+def test_a_hold_that_is_not_a_number_is_refused():
+    with pytest.raises(ValueError, match="cannot be repeated"):
+        repeat_cue_s(math.nan, 10.0)
+    with pytest.raises(ValueError, match="cannot be repeated"):
+        r = GuideRunner(HOLDS)
+        r.start(0.0)
+        r.repeat_hold(math.inf)
+
+
+def test_a_redo_measures_the_first_hold_again():
+    r = GuideRunner(HOLDS)
+    r.start(0.0)
+    run_to(r, 9.0)
+    r.repeat_hold(5.0)
+    run_to(r, 16.0)
+    again = r.redo(16.0) + run_to(r, 32.0)  # (before 16 s nothing falls due again)
+    assert r.repeat_hold_s is None
+    assert squeezes(again) == [(17.0, 10.0, False), (31.0, 10.0, False)]
+
+
+def test_a_rest_step_has_no_repetitions_to_cue():
+    r = GuideRunner(SHORT)
+    r.start(0.0)
+    r.repeat_hold(5.0)  # in the rest step: nothing to repeat
+    assert r.repeat_hold_s is None
+
+
+def test_without_repeat_hold_the_protocol_runs_to_its_fixed_schedule():
+    r = GuideRunner()
+    prompts = r.start(0.0) + run_to(r, 400.0, dt=0.5)
+    power, endurance, recovery, fast = PROTOCOL[1:]
+    holds = squeezes(prompts)
+    start = r.spans[2].start_s
+    assert holds == [(start + 3.0 + 14.0 * k, 10.0, False) for k in range(10)]
+    assert [s.end_s - s.start_s for s in r.spans] == [
+        20.0,
+        power.lead_s + 3 * 13.0,
+        endurance.lead_s + 10 * 14.0,
+        recovery.duration_s,
+        fast.lead_s + 10 * 2.0,
+    ]
+    assert not any(p.repeat for p in prompts)

@@ -1,13 +1,16 @@
 """The guided PERFECT assessment as data and a pure runner driven by stream time.
 
 The runner knows nothing of sources or screens: ``advance(now_s)`` returns the prompts that
-fell due, ``redo(now_s)`` restarts the current step, ``skip(now_s)`` moves on. The spans of
+fell due, ``redo(now_s)`` restarts the current step, ``skip(now_s)`` moves on, and
+``repeat_hold(s)`` sets how long the rest of the step's cues last: PERFECT's R step asks
+for repetitions of the first hold, as long as she held it. The spans of
 the steps as they really ran are what the numbers are computed from; a redone attempt's
 contractions fall outside every span and are not counted.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,20 +30,10 @@ class GuideStep:
     title: str
     instruction: str
     count: int = 0  # contractions asked for (0: a rest step)
-    hold_s: float = 0.0  # how long the squeeze cue lasts
+    hold_s: float = 0.0  # how long the squeeze cue lasts (the longest, with repeat_hold)
     rest_s: float = 0.0  # rest after each contraction
     duration_s: float = 0.0  # a rest step's length
     lead_s: float = 3.0  # time to read the instruction before the first cue
-
-    @property
-    def cycle_s(self) -> float:
-        return self.hold_s + self.rest_s
-
-    @property
-    def length_s(self) -> float:
-        if self.count == 0:
-            return self.duration_s
-        return self.lead_s + self.count * self.cycle_s
 
 
 PROTOCOL: tuple[GuideStep, ...] = (
@@ -49,7 +42,8 @@ PROTOCOL: tuple[GuideStep, ...] = (
     GuideStep(Step.POWER, "Power", "Three maximal contractions: squeeze and lift as hard as you "
               "can, then let go fully.", count=3, hold_s=3.0, rest_s=10.0),
     GuideStep(Step.ENDURANCE, "Endurance and repetitions", "Squeeze as hard as you can and hold "
-              "(up to 10 s); let go fully; 4 s rest; again, up to 10 times.",
+              "as long as you can (up to 10 s), then let go fully; after 4 s rest, squeeze and "
+              "hold as long as that again, up to 10 times.",
               count=10, hold_s=10.0, rest_s=4.0),
     GuideStep(Step.RECOVERY, "Rest", "A minute's rest before the fast contractions.",
               duration_s=60.0),
@@ -66,6 +60,15 @@ class Prompt:
     number: int = 0  # 1-based contraction number within the step
     hold_s: float = 0.0
     text: str = ""
+    repeat: bool = False  # a squeeze asked to last as long as the step's first hold
+
+
+def repeat_cue_s(held_s: float, longest_s: float) -> float:
+    """The cue of a repetition: whole seconds, at least what she held (cue to release),
+    at least 1 s and at most the step's own cue."""
+    if not math.isfinite(held_s):
+        raise ValueError(f"a hold of {held_s} s cannot be repeated")
+    return float(min(max(math.ceil(held_s), 1), longest_s))
 
 
 class GuideRunner:
@@ -79,7 +82,9 @@ class GuideRunner:
         self.step_start_s = 0.0
         self.spans: list[StepSpan] = []
         self._next = 0  # next contraction cue within the step (0-based)
+        self._offset_s = 0.0  # the next cue (or the step's end), from the first cue
         self._let_go_due: float | None = None
+        self.repeat_hold_s: float | None = None  # the repetitions' cue, once set
         self.finished = False
 
     @property
@@ -92,7 +97,9 @@ class GuideRunner:
     def _begin(self, index: int, now_s: float) -> list[Prompt]:
         self.index = index
         self._next = 0
+        self._offset_s = 0.0
         self._let_go_due = None
+        self.repeat_hold_s = None  # a redo measures the first hold again
         if index >= len(self.protocol):
             self.finished = True
             return [Prompt(PromptKind.DONE, now_s, text="Assessment complete.")]
@@ -105,6 +112,20 @@ class GuideRunner:
         if g is not None:
             self.spans.append(StepSpan(g.step, self.step_start_s, now_s))
 
+    def repeat_hold(self, hold_s: float) -> None:
+        """The rest of this step's cues ask for a repetition of its first hold, which she
+        held ``hold_s`` (from her cue to her release): each lasts that long, in whole
+        seconds (rounded up), at least 1 s and at most the step's cue. The cues after it
+        follow the new length; a redo of the step clears it."""
+        g = self.current
+        if self.finished or g is None or not g.count:
+            return
+        self.repeat_hold_s = repeat_cue_s(hold_s, g.hold_s)
+
+    def _due_s(self, g: GuideStep) -> float:
+        """When the next cue falls due (or, after the last, the step ends)."""
+        return self.step_start_s + g.lead_s + self._offset_s
+
     def advance(self, now_s: float) -> list[Prompt]:
         """Prompts due by ``now_s`` (in order); moves to the next step when one is over."""
         out: list[Prompt] = []
@@ -116,22 +137,30 @@ class GuideRunner:
                 self._let_go_due = None
                 continue
             if g.count and self._next < g.count:
-                due = self.step_start_s + g.lead_s + self._next * g.cycle_s
+                due = self._due_s(g)
                 if now_s < due:
                     break
                 self._next += 1
-                self._let_go_due = due + g.hold_s
-                out.append(
-                    Prompt(PromptKind.SQUEEZE, due, g.step, self._next, g.hold_s, "Squeeze!")
-                )
+                out.append(self._squeeze(g, due))
                 continue
-            if now_s >= self.step_start_s + g.length_s and self._let_go_due is None:
-                end = self.step_start_s + g.length_s
+            end = self.step_start_s + (g.duration_s if not g.count else g.lead_s + self._offset_s)
+            if now_s >= end and self._let_go_due is None:
                 self._close(end)
                 out += self._begin(self.index + 1, end)
                 continue
             break
         return out
+
+    def _squeeze(self, g: GuideStep, due: float) -> Prompt:
+        """The cue now due; the next is due after its hold and the step's rest."""
+        hold, text = g.hold_s, "Squeeze!"
+        if self.repeat_hold_s is not None:
+            hold = self.repeat_hold_s
+            text = f"Squeeze and hold as long as the first ({hold:.0f} s)!"
+        self._let_go_due = due + hold
+        self._offset_s += hold + g.rest_s
+        repeat = self.repeat_hold_s is not None
+        return Prompt(PromptKind.SQUEEZE, due, g.step, self._next, hold, text, repeat=repeat)
 
     def skip(self, now_s: float) -> list[Prompt]:
         """End the current step now (the clinician saw enough) and start the next."""
