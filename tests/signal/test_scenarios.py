@@ -174,6 +174,16 @@ def test_only_the_next_of_a_series_counts_though_narrow(
     assert len(reps) == {"nothing": 0, "fast": 3, "hold": 1}[before] + counted
 
 
+def test_a_steep_fast_contraction_is_not_closed_at_its_top() -> None:
+    """perfect_uneven seed 26 at 157.14 s: a fast contraction falling hardest after its
+    release was seen (truth: release 157.54 s, end 157.75 s). The knee was looked for
+    from the top and the fall closed there: end = release, relaxation time 0.0 s."""
+    _, an, _ = run(uneven("perfect"), 26)
+    r = next(r for r in an.reps if abs(r.onset_s - 157.14) < 0.15)
+    assert r.end_s is not None and abs(r.end_s - 157.75) < 0.1
+    assert r.fall_time_s is not None and r.fall_time_s > 0.1
+
+
 def test_a_contraction_begun_on_a_deep_breath_is_not_taken_for_the_breath() -> None:
     """perfect_push seed 45: she breathes in deeply (abdominal +7 cmH2O) and squeezes at
     its top (15.79 s). Judged on the top of the rise, the squeeze is her own, so the first

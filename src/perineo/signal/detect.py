@@ -600,7 +600,9 @@ class Detector:
         i0 = max(self._seg_start, rep.release_trig_i - round(1.5 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)
         neg = -sl
-        i_st = steepest(neg, 0, rep.release_trig_i - i0 + 2)
+        # the steepest of the fall, from the peak up to now: a fast contraction may fall
+        # hardest after its release was seen, and a knee taken at its top closes it there
+        i_st = steepest(neg, max(0, rep.peak_i - i0), len(t) - 1)
         bottom = float(np.min(lev[i_st:]))
         step = max(rep.hold_ref - bottom, 1e-6)
         end = knee_forward(t, -lev, neg, i_st, len(t) - 1, -bottom, step)
