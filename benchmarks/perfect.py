@@ -65,6 +65,7 @@ SCENARIOS = (
 GUIDED_CHANNELS = (("squeeze", "abdominal", "tilt"), ("squeeze",))
 GRID_HZ = 1000.0
 BOUNDARY_S = 0.3  # about twice the sd of a hold's measured time
+MATCH_S = 0.3  # a measured fast contraction is the true one whose onset is this close
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class Numbers:
     repetitions: int
     fast: int
     r_range: tuple[int, int] | None = None  # measured: the range the borderline holds span
+    # measured - true rise and relaxation time of each counted fast contraction, seconds
+    fast_timing: tuple[tuple[float, float], ...] = ()
 
 
 def held_truth(res: SimResult, i: int) -> float:
@@ -121,7 +124,18 @@ def r_margin(res: SimResult, endurance: float | None) -> float | None:
 def measure(res: SimResult) -> Numbers:
     an = analyze_block(res.block)
     p = perfect(res.block, an.reps)
-    return Numbers(p.power_cmH2O, p.endurance_s, p.repetitions, p.fast, p.repetitions_range)
+    fast = [r for r in res.truth.reps if r.kind == "fast" and "push_down" not in r.errors]
+    timing = []
+    for c in p.contractions:
+        if c.step is not Step.FAST or c.rise_time_s is None or c.relax_time_s is None:
+            continue
+        t = min(fast, key=lambda r: abs(r.onset_s - c.onset_s), default=None)
+        if t is not None and abs(t.onset_s - c.onset_s) < MATCH_S:
+            rise, relax = t.hold_start_s - t.onset_s, t.end_s - t.release_s
+            timing.append((round(c.rise_time_s - rise, 3), round(c.relax_time_s - relax, 3)))
+    return Numbers(
+        p.power_cmH2O, p.endurance_s, p.repetitions, p.fast, p.repetitions_range, tuple(timing)
+    )
 
 
 def run(scenario: str, seed: int) -> dict[str, object]:
@@ -253,6 +267,7 @@ def main() -> None:
             "min_R_margin_s": min(
                 (r["R_margin_s"] for r in sel if r["R_margin_s"] is not None), default=None
             ),
+            **_timing([e for r in sel for e in r["measured"]["fast_timing"]]),
         }
     if args.json:
         print(json.dumps({"rows": rows, "summary": summary}, indent=1))
@@ -270,7 +285,28 @@ def main() -> None:
             f"  {s['R_in_range']:10}  {s['R_equal_decidable']:>3} of {s['R_decidable']:<3}"
             f"{'':18}{_f(s['min_R_margin_s']):>6} s"
         )
+    print(
+        f"\n{'fast contractions: timing':26} {'n':>5}  |rise error| median/95 %"
+        f"  |relaxation error| median/95 %  (seconds)"
+    )
+    for scn, s in summary.items():
+        if s["fast_timed"]:
+            print(
+                f"{scn:26} {s['fast_timed']:5}  {s['rise_abs_median_s']:.3f} / "
+                f"{s['rise_abs_p95_s']:.3f}{'':16}{s['relax_abs_median_s']:.3f} / "
+                f"{s['relax_abs_p95_s']:.3f}"
+            )
     print(f"({time.perf_counter() - t0:.1f} s)")
+
+
+def _timing(errors: list[tuple[float, float]]) -> dict[str, float | int | None]:
+    """Median and 95th percentile of the absolute rise and relaxation time errors."""
+    out: dict[str, float | int | None] = {"fast_timed": len(errors)}
+    for i, name in enumerate(("rise", "relax")):
+        a = np.abs([e[i] for e in errors]) if errors else None
+        out[f"{name}_abs_median_s"] = None if a is None else round(float(np.median(a)), 3)
+        out[f"{name}_abs_p95_s"] = None if a is None else round(float(np.percentile(a, 95)), 3)
+    return out
 
 
 def _f(x: object) -> str:
