@@ -7,11 +7,12 @@ import math
 
 import pytest
 
-from perineo.assess.guide import Prompt, PromptKind
+from perineo.assess.guide import PROTOCOL, GuideRunner, GuideStep, Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, AssessSession, LiveContraction
 from perineo.assess.model import Movement, Step
 from perineo.assess.simpatient import SimPatient
 from perineo.samples import SampleBlock
+from perineo.signal.events import Event, EventKind, Repetition, TechError
 
 
 class Recorder:
@@ -105,3 +106,43 @@ def test_samples_reach_the_disk_while_the_assessment_runs(tmp_path) -> None:
     # the file exists from the first block on (the writer flushes every second, as for
     # training sessions, whose SIGKILL survival tests/reliability proves)
     assert watch.rows_seen_live >= 1
+
+
+def _rep(i: int, onset: float, release: float, end: float, push: bool = False) -> Event:
+    r = Repetition(
+        index=i,
+        onset_s=onset,
+        onset_detected_s=onset + 0.1,
+        hold_start_s=onset + 0.4 if end - onset > 1.0 else None,
+        hold_end_s=release,
+        release_s=release,
+        end_s=end,
+        peak_cmH2O=30.0,
+        rest_cmH2O=0.0,
+        errors=(TechError.PUSH_DOWN,) if push else (),
+    )
+    return Event(EventKind.REPETITION, end, end + 0.1, i, repetition=r)
+
+
+def test_the_first_real_hold_sets_the_repetitions_a_twitch_or_a_push_down_does_not():
+    steps = (
+        GuideStep(Step.REST, "Rest", "rest", duration_s=1.0),
+        PROTOCOL[2],  # the endurance step: cues at 4, 18, 32 s ...
+    )
+    session = AssessSession(SimPatient(0).source, Recorder(), runner=GuideRunner(steps))
+    session._emit(session.runner.start(0.0))
+    session._emit(session.runner.advance(5.0))
+    assert session.runner.current is not None
+    assert session.runner.current.step is Step.ENDURANCE
+    session._events([_rep(0, 4.5, 4.9, 5.3)])  # a twitch: over in under 1 s
+    session._events([_rep(1, 5.5, 11.0, 12.0, push=True)])  # a push-down
+    assert session.runner.repeat_hold_s is None
+    session._emit(session.runner.advance(18.5))  # cue 2 (18 s) falls due: still 10 s
+    session._events([_rep(2, 18.6, 24.2, 25.0)])  # held from cue 2 to 24.2 s
+    assert session.runner.repeat_hold_s == 7.0
+    session._events([_rep(3, 32.5, 34.0, 35.0)])  # only once: a later hold changes nothing
+    assert session.runner.repeat_hold_s == 7.0
+    later = session.runner.advance(40.0)
+    assert [(p.at_s, p.hold_s, p.repeat) for p in later if p.kind is PromptKind.SQUEEZE] == [
+        (32.0, 7.0, True)
+    ]

@@ -3,6 +3,8 @@
 No Textual here: the screen implements :class:`AssessListener` by posting messages. Each
 contraction is announced when its onset is seen and classified when it is final, while the
 assessment runs; the PERFECT numbers are computed from the whole recording at the end.
+When the first hold of the endurance step is final, the guide is told how long she held it
+(from her cue to her release): the repetitions after it are cued that long.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from perineo.assess.guide import GuideRunner, Prompt
+from perineo.assess.guide import GuideRunner, Prompt, PromptKind
 from perineo.assess.model import Movement, Perfect, Step, StepSpan
-from perineo.assess.scheme import perfect, step_at
+from perineo.assess.scheme import brief, perfect, step_at
 from perineo.assess.technique import movement
 from perineo.errors import PerineoError
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.signal.detect import Detector
-from perineo.signal.events import Event, EventKind
+from perineo.signal.events import Event, EventKind, Repetition
 from perineo.sources.base import SampleSource
 from perineo.store.recording import RecordingWriter
 
@@ -93,6 +95,7 @@ class AssessSession:
         self._stop = False
         self._done_s: float | None = None
         self._asks: list[str] = []
+        self._hold_cues: list[float] = []  # the endurance step's squeeze cues (this run)
 
     def redo(self) -> None:
         self._asks.append("redo")
@@ -105,6 +108,10 @@ class AssessSession:
 
     def _emit(self, prompts: Sequence[Prompt]) -> None:
         for p in prompts:
+            if p.kind is PromptKind.STEP:
+                self._hold_cues = []  # a step (or its redo) begins
+            elif p.kind is PromptKind.SQUEEZE and p.step is Step.ENDURANCE:
+                self._hold_cues.append(p.at_s)
             if self.follower is not None:
                 self.follower.follow(p)
             self.listener.prompt(p)
@@ -159,10 +166,11 @@ class AssessSession:
                 )
             elif e.kind is EventKind.REPETITION and e.repetition is not None:
                 r = e.repetition
+                step = step_at(spans, r.onset_s)
                 self.listener.contraction(
                     LiveContraction(
                         r.index + 1,
-                        step_at(spans, r.onset_s),
+                        step,
                         r.onset_s,
                         final=True,
                         peak_cmH2O=r.peak_cmH2O,
@@ -171,6 +179,20 @@ class AssessSession:
                         errors=tuple(x.value for x in r.errors),
                     )
                 )
+                if step is Step.ENDURANCE:
+                    self._first_hold(r)
+
+    def _first_hold(self, r: Repetition) -> None:
+        """The first real hold of the running endurance step is final: its repetitions are
+        cued as long as she held it, from the cue she answered to her release."""
+        g = self.runner.current
+        if g is None or g.step is not Step.ENDURANCE or self.runner.repeat_hold_s is not None:
+            return
+        if movement(r) is Movement.PUSH_DOWN or brief(r.onset_s, r.end_s) or r.release_s is None:
+            return  # no hold attempt: a push-down, a twitch or a knock
+        cue = next((c for c in reversed(self._hold_cues) if c <= r.onset_s), None)
+        if cue is not None:  # (a squeeze before the first cue answers none)
+            self.runner.repeat_hold(r.release_s - cue)
 
     def _record(self, block: SampleBlock) -> None:
         if self.recording_path is None or self.recording_failed:

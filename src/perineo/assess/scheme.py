@@ -77,13 +77,18 @@ def probe_moved(cs: Sequence[Contraction]) -> list[Contraction]:
     ]
 
 
+def brief(onset_s: float, end_s: float | None) -> bool:
+    """Over (onset to end of fall) in less than BRIEF_S: among the holds, no hold attempt.
+    One whose fall has not ended is not brief."""
+    return end_s is not None and end_s - onset_s < BRIEF_S
+
+
 def counted(c: Contraction) -> bool:
     """Does this contraction count for PERFECT? Not in the rests, not a brief one among
     the holds."""
     if c.step in (Step.REST, Step.RECOVERY):
         return False
-    brief = c.end_s is not None and c.end_s - c.onset_s < BRIEF_S
-    return not (c.step is Step.ENDURANCE and brief)
+    return not (c.step is Step.ENDURANCE and brief(c.onset_s, c.end_s))
 
 
 def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tuple[StepSpan, ...]:
