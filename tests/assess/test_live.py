@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from itertools import pairwise
 
 import pytest
 
@@ -108,6 +109,72 @@ def test_samples_reach_the_disk_while_the_assessment_runs(tmp_path) -> None:
     assert watch.rows_seen_live >= 1
 
 
+def _hold_prompts(rec: Recorder) -> list[Prompt]:
+    return [p for p in rec.prompts if p.kind is PromptKind.SQUEEZE and p.step is Step.ENDURANCE]
+
+
+def _first_hold_cue_s(outcome: AssessOutcome, cue_s: float) -> float:
+    """The repetitions' cue from the first hold as measured: its cue to its release."""
+    assert outcome.result is not None
+    first = next(
+        c for c in outcome.result.contractions if c.step is Step.ENDURANCE and c.onset_s >= cue_s
+    )
+    assert first.release_s is not None
+    return float(min(10, math.ceil(first.release_s - cue_s)))
+
+
+def test_the_repetitions_are_cued_as_long_as_she_held_the_first():
+    pat = SimPatient(0, speed=math.inf, endurance_s=7.0, kept=3)
+    rec = Recorder()
+    outcome = asyncio.run(AssessSession(pat.source, rec, follower=pat).run())
+    holds = _hold_prompts(rec)
+    assert len(holds) == 10
+    first, *again = holds
+    assert (first.hold_s, first.repeat) == (10.0, False)
+    cue = _first_hold_cue_s(outcome, first.at_s)
+    assert 7.0 < cue < 10.0  # held 7 s, after her reaction and the rise
+    assert {(p.hold_s, p.repeat) for p in again} == {(cue, True)}
+    # each cue after the one before's hold and 4 s rest
+    gaps = [b.at_s - a.at_s for a, b in pairwise(holds)]
+    assert gaps == pytest.approx([14.0] + [cue + 4.0] * 8)
+    res = outcome.result
+    assert res is not None and res.endurance_s == pytest.approx(7.0, abs=1.0)
+    # the first hold and the 3 she kept; every later one lost, well short of E - 1 s
+    assert res.repetitions == 1 + pat.kept == 4
+    assert res.repetitions_range == (4, 4)
+
+
+def test_a_redone_endurance_step_measures_the_first_hold_again():
+    pat = SimPatient(1, speed=math.inf, endurance_s=6.0, kept=2)
+    rec = Recorder()
+    session = AssessSession(pat.source, rec, follower=pat)
+
+    class RedoAtSecondLetGo(Recorder):
+        redone = False
+
+        def prompt(self, prompt: Prompt) -> None:
+            rec.prompt(prompt)
+            second_let_go = prompt.kind is PromptKind.LET_GO and prompt.number == 2
+            if prompt.step is Step.ENDURANCE and second_let_go and not self.redone:
+                self.redone = True
+                session.redo()  # she has let go: the step starts again from its first hold
+
+    session.listener = RedoAtSecondLetGo()
+    outcome = asyncio.run(session.run())
+    holds = _hold_prompts(rec)
+    # 2 cues of the redone attempt, then the whole step again from a 10-s first cue
+    assert [p.number for p in holds] == [1, 2, *range(1, 11)]
+    assert [p.repeat for p in holds] == [False, True, False, *[True] * 9]
+    redone_first = holds[2]
+    assert redone_first.hold_s == 10.0
+    cue = _first_hold_cue_s(outcome, redone_first.at_s)
+    assert {p.hold_s for p in holds[3:]} == {cue}
+    res = outcome.result
+    assert res is not None
+    # she rested: the first hold and 2 kept ones again; the redone attempt is not counted
+    assert res.repetitions == 1 + pat.kept == 3
+
+
 def _rep(i: int, onset: float, release: float, end: float, push: bool = False) -> Event:
     r = Repetition(
         index=i,
@@ -146,3 +213,34 @@ def test_the_first_real_hold_sets_the_repetitions_a_twitch_or_a_push_down_does_n
     assert [(p.at_s, p.hold_s, p.repeat) for p in later if p.kind is PromptKind.SQUEEZE] == [
         (32.0, 7.0, True)
     ]
+
+
+def test_the_simulated_patient_keeps_the_first_hold_then_loses_it():
+    pat = SimPatient(4, endurance_s=7.0, kept=3)
+
+    def cue(at_s: float, number: int, hold_s: float, step: Step = Step.ENDURANCE) -> float:
+        pat.follow(Prompt(PromptKind.SQUEEZE, at_s, step, number, hold_s, repeat=number > 1))
+        return pat.person.person.reps[-1].hold_s
+
+    pat.follow(Prompt(PromptKind.STEP, 0.0, Step.ENDURANCE))
+    held = [cue(3.0, 1, 10.0)] + [cue(3.0 + 12.0 * k, k + 1, 8.0) for k in range(1, 6)]
+    assert held[0] == 7.0  # as long as she can: her endurance
+    assert all(7.0 * 0.97 <= h <= 8.0 for h in held[1:4])  # 3 kept, never past the cue
+    assert all(1.0 <= h <= 7.0 - 2.0 for h in held[4:])  # then lost, well short
+    # a redo: she has rested, and the count starts again
+    pat.follow(Prompt(PromptKind.STEP, 80.0, Step.ENDURANCE))
+    assert cue(83.0, 1, 10.0) == 7.0
+    assert 7.0 * 0.97 <= cue(97.0, 2, 8.0) <= 8.0
+    # asked for a shorter first hold than she can do, she lets go at the cue
+    short = SimPatient(4, endurance_s=7.0, kept=3)
+    short.follow(Prompt(PromptKind.SQUEEZE, 3.0, Step.ENDURANCE, 1, 5.0))
+    assert short.person.person.reps[-1].hold_s == 5.0
+
+
+def test_the_simulated_patient_draws_her_own_endurance_and_how_many_she_keeps():
+    pats = [SimPatient(seed) for seed in range(40)]
+    assert all(5.0 <= p.endurance_s <= 10.0 for p in pats)
+    assert {p.kept for p in pats} <= set(range(2, 11)) and 10 in {p.kept for p in pats}
+    # giving one does not change the other
+    assert SimPatient(7, kept=5).endurance_s == SimPatient(7).endurance_s
+    assert SimPatient(7, endurance_s=6.0).kept == SimPatient(7).kept

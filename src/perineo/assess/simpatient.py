@@ -1,7 +1,11 @@
 """A simulated patient who follows the assessment's cues by herself (``perineo assess --sim``).
 
-She has her own maximal squeeze and her own endurance: asked to hold for 10 s she lets go
-when she can no longer hold, a little sooner with every repetition as she tires.
+She has her own maximal squeeze and her own endurance. Asked for the first hold of the
+endurance step she holds as long as she can (her endurance, or until the cue ends); asked
+then to repeat it, she keeps it — about as long as the first, never past the cue — for a
+number of repetitions of her own, and after that she loses it: the squeeze fades and she
+lets go well short (``perineo_sim.behaviour.repeated_hold_s``, as in the PERFECT
+scenarios). A redo of the step starts her count again.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.model import Step
 from perineo.sources.sim import LiveSimSource
 from perineo_sim import LivePerson
+from perineo_sim.behaviour import repeated_hold_s
 
 FAST_HOLD_S = 0.2  # a 1-s fast contraction: up, a moment at the top, down
 POWER_HOLD_S = 3.0
-TIRE_PER_HOLD = 0.04  # each repetition of the endurance hold is ~4 % shorter
+ENDURANCE_S = (5.0, 10.0)  # her endurance, unless given
+KEPT = (2, 10)  # how many repetitions of the first hold she keeps (inclusive), unless given
+MIN_HOLD_S = 1.0
 
 
 class SimPatient:
@@ -31,15 +38,24 @@ class SimPatient:
         speed: float = 1.0,
         habits: Mapping[str, float] | None = None,
         endurance_s: float | None = None,
+        kept: int | None = None,
     ) -> None:
         rng = np.random.default_rng(seed)
         self.person = LivePerson(seed, channels=channels, habits=habits or {})
         self.source = LiveSimSource(self.person, speed=speed)
-        self.endurance_s = float(rng.uniform(5.0, 10.0)) if endurance_s is None else endurance_s
+        # both drawn whatever is given: giving one does not change the other
+        endurance = float(rng.uniform(*ENDURANCE_S))
+        keeps = int(rng.integers(KEPT[0], KEPT[1] + 1))
+        self.endurance_s = endurance if endurance_s is None else endurance_s
+        self.kept = keeps if kept is None else kept
         self._rng = rng
-        self._holds = 0
+        self._holds = 0  # endurance holds in this run of the step
+        self._first_s = self.endurance_s  # how long she held the first of them
 
     def follow(self, prompt: Prompt) -> None:
+        if prompt.kind is PromptKind.STEP and prompt.step is Step.ENDURANCE:
+            self._holds = 0  # the step begins, or is redone: she has rested
+            return
         if prompt.kind is not PromptKind.SQUEEZE:
             return
         cue = max(prompt.at_s, self.person.now_s)
@@ -48,7 +64,14 @@ class SimPatient:
         elif prompt.step is Step.POWER:
             self.person.follow_cue(cue, hold_s=POWER_HOLD_S)
         elif prompt.step is Step.ENDURANCE:
-            tired = max(0.3, 1.0 - TIRE_PER_HOLD * self._holds)
-            hold = min(prompt.hold_s, self.endurance_s * tired * self._rng.uniform(0.95, 1.05))
-            self._holds += 1
-            self.person.follow_cue(cue, hold_s=max(1.0, hold))
+            self.person.follow_cue(cue, hold_s=max(MIN_HOLD_S, self._endurance_hold(prompt)))
+
+    def _endurance_hold(self, prompt: Prompt) -> float:
+        """The first hold as long as she can; then ``kept`` repetitions of it, then lost."""
+        n, self._holds = self._holds, self._holds + 1
+        if n == 0:
+            self._first_s = min(prompt.hold_s, self.endurance_s)
+            return self._first_s
+        if n <= self.kept:
+            return min(prompt.hold_s, repeated_hold_s(self._rng, self._first_s, kept=True))
+        return repeated_hold_s(self._rng, self._first_s, kept=False)
