@@ -6,9 +6,10 @@ import asyncio
 
 from textual.widgets import DataTable, Static
 
+from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.model import Step
 from perineo.assess.simpatient import SimPatient
-from perineo.tui.screens.assess import AssessApp
+from perineo.tui.screens.assess import AssessApp, squeeze_cue
 
 
 def test_a_simulated_assessment_runs_with_a_redo() -> None:
@@ -40,3 +41,12 @@ async def _assessment_with_a_redo() -> None:
         assert res.line() in shown
         await pilot.press("q")
     assert app.return_value is app.outcome
+
+
+def test_the_cue_says_how_long_to_hold() -> None:
+    def squeeze(number: int, hold_s: float, repeat: bool = False) -> Prompt:
+        return Prompt(PromptKind.SQUEEZE, 0.0, Step.ENDURANCE, number, hold_s, repeat=repeat)
+
+    assert squeeze_cue(squeeze(1, 10.0)) == "SQUEEZE — 1 · hold up to 10 s"
+    assert squeeze_cue(squeeze(2, 8.0, True)) == "SQUEEZE — 2 · hold 8 s — as long as the first"
+    assert squeeze_cue(squeeze(3, 1.0)) == "SQUEEZE — 3"  # a fast one: no hold to say

@@ -95,6 +95,16 @@ def contraction_row(c: LiveContraction) -> tuple[str, ...]:
     )
 
 
+def squeeze_cue(p: Prompt) -> str:
+    """The cue line: ``SQUEEZE — 1 · hold up to 10 s``; a repetition of the first hold,
+    ``SQUEEZE — 2 · hold 8 s — as long as the first``; a fast one just ``SQUEEZE — 3``."""
+    if p.repeat:
+        return f"SQUEEZE — {p.number} · hold {p.hold_s:.0f} s — as long as the first"
+    if p.hold_s >= 2:
+        return f"SQUEEZE — {p.number} · hold up to {p.hold_s:.0f} s"
+    return f"SQUEEZE — {p.number}"
+
+
 class AssessScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "redo", "redo step"),
@@ -132,8 +142,7 @@ class AssessScreen(Screen[None]):
             self.query_one("#assess-instruction", Static).update(p.text)
             cue.update("")
         elif p.kind is PromptKind.SQUEEZE:
-            cue.update(f"SQUEEZE — {p.number}" + (f" · hold up to {p.hold_s:.0f} s"
-                                                   if p.hold_s >= 2 else ""))  # fmt: skip
+            cue.update(squeeze_cue(p))
         elif p.kind is PromptKind.LET_GO:
             cue.update("let go — relax fully")
         else:
