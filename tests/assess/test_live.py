@@ -215,6 +215,17 @@ def test_the_first_real_hold_sets_the_repetitions_a_twitch_or_a_push_down_does_n
     ]
 
 
+def test_a_hold_begun_just_before_its_cue_answers_it():
+    """She sees the cue coming and squeezes 0.4 s early: that is her first hold, cue to
+    release 6.2 s, so the repetitions are cued 7 s (not taken from her second hold)."""
+    steps = (GuideStep(Step.REST, "Rest", "rest", duration_s=1.0), PROTOCOL[2])
+    session = AssessSession(SimPatient(0).source, Recorder(), runner=GuideRunner(steps))
+    session._emit(session.runner.start(0.0))
+    session._emit(session.runner.advance(4.5))  # the first cue, at 4 s
+    session._events([_rep(0, 3.6, 10.2, 11.0)])
+    assert session.runner.repeat_hold_s == 7.0
+
+
 def test_the_simulated_patient_keeps_the_first_hold_then_loses_it():
     pat = SimPatient(4, endurance_s=7.0, kept=3)
 

@@ -65,6 +65,7 @@ class CueFollower(Protocol):
 
 
 TAIL_S = 3.0  # keep listening after the last cue: the last contraction's fall and rest
+ANTICIPATE_S = 1.0  # a squeeze begun this long before a cue (she saw it coming) answers it
 
 
 class AssessSession:
@@ -190,8 +191,8 @@ class AssessSession:
             return
         if movement(r) is Movement.PUSH_DOWN or brief(r.onset_s, r.end_s) or r.release_s is None:
             return  # no hold attempt: a push-down, a twitch or a knock
-        cue = next((c for c in reversed(self._hold_cues) if c <= r.onset_s), None)
-        if cue is not None:  # (a squeeze before the first cue answers none)
+        cue = next((c for c in reversed(self._hold_cues) if c <= r.onset_s + ANTICIPATE_S), None)
+        if cue is not None:  # (a squeeze long before the first cue answers none)
             self.runner.repeat_hold(r.release_s - cue)
 
     def _record(self, block: SampleBlock) -> None:
