@@ -285,11 +285,13 @@ def main() -> None:
             f"  {s['R_in_range']:10}  {s['R_equal_decidable']:>3} of {s['R_decidable']:<3}"
             f"{'':18}{_f(s['min_R_margin_s']):>6} s"
         )
-    print(
-        f"\n{'fast contractions: timing':26} {'n':>5}  |rise error| median/95 %"
-        f"  |relaxation error| median/95 %  (seconds)"
-    )
-    for scn, s in summary.items():
+    timed = {scn: s for scn, s in summary.items() if s["fast_timed"]}
+    if timed:
+        print(
+            f"\n{'fast contractions: timing':26} {'n':>5}  |rise error| median/95 %"
+            f"  |relaxation error| median/95 %  (seconds)"
+        )
+    for scn, s in timed.items():
         if s["fast_timed"]:
             print(
                 f"{scn:26} {s['fast_timed']:5}  {s['rise_abs_median_s']:.3f} / "
