@@ -6,11 +6,12 @@ import json
 import stat
 from pathlib import Path
 
+import pytest
 from tests.sim.helpers import uneven
 
 from perineo.cli import main
 from perineo.store.recording import write_recording
-from perineo_sim import load_scenario, simulate
+from perineo_sim import load_scenario, parse_scenario, simulate
 
 KEYS = {"power_cmH2O", "endurance_s", "repetitions", "fast", "resting_cmH2O", "contractions"}
 
@@ -95,3 +96,59 @@ def test_what_qualifies_the_numbers_is_beside_them(home: Path, capsys):
     assert main(["report", str(rec), "--format", "html", "--out", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     assert f"{doc['repetitions']} (could read {low}–{high})" in html
+
+
+BREATHING = """
+channels = {channels}
+sample_rate_hz = 100
+[person]
+breath_pp_cmH2O = {pp}
+k = 0.8
+[nuisances]
+coughs_per_min = 0
+sneezes_per_min = 0
+movements_per_min = 0
+[[block]]
+kind = "endurance"
+count = 3
+hold_s = 5
+[[block]]
+kind = "rest"
+duration_s = 40
+[[block]]
+kind = "fast"
+count = 5
+"""
+
+
+@pytest.mark.parametrize(
+    ("channels", "pp", "named"),
+    [
+        ('["squeeze"]', 4.0, True),
+        ('["squeeze"]', 0.4, False),
+        ('["squeeze", "abdominal"]', 4.0, False),
+    ],
+)
+def test_breathing_left_in_p_is_named_beside_it(
+    home: Path, capsys, channels: str, pp: float, named: bool
+):
+    """With squeeze alone a deep breather's breath stays in the peak: P comes with how far
+    it could read otherwise (1.5 x the breathing swing at rest). Shallow breathing, or the
+    abdominal channel that takes the breath off, leave P as it is."""
+    res = simulate(parse_scenario(BREATHING.format(channels=channels, pp=pp)), 3)
+    rec = home / "rec.csv"
+    write_recording(rec, res.block)
+    assert main(["report", str(rec), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    could = doc["power_uncertainty_cmH2O"]
+    assert (could is None) is ("abdominal" in channels)
+    p_note = [f for f in doc["findings"] if f.startswith("P could read")]
+    assert bool(p_note) is named
+    out = home / "r.html"
+    assert main(["report", str(rec), "--format", "html", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert ("breathing)" in html) is named
+    if could is not None:
+        assert (f"(± {could:.1f}, breathing)" in html) is named
+    if named:
+        assert could >= 1.0 and f"up to {could:.1f} cmH2O" in p_note[0]

@@ -221,3 +221,14 @@ def held_seconds(
     last = int(np.flatnonzero(up)[-1])
     dt = np.diff(ts[: last + 1])  # interval k runs from sample k to k + 1
     return float(np.sum(dt[up[:last]]))
+
+
+def breathing_swing(t: FloatArray, sq: FloatArray, rest: np.ndarray) -> float | None:
+    """How far breathing moves the squeeze at rest, cmH2O: half the 5-95 % range of the
+    lightly smoothed squeeze about the level it swings about (several whole breaths).
+    What a peak can gain or lose from the breath it meets, where nothing takes it off."""
+    if rest.sum() < 50:
+        return None
+    dev = _about_rest(t, smooth(t, sq, BREATH_SMOOTH_S), rest)[rest]
+    lo, hi = np.percentile(dev, [5.0, 95.0])
+    return float(hi - lo) / 2.0

@@ -16,6 +16,11 @@ REPETITIONS_MAX = 10
 FAST_MAX = 10
 # R: a repetition "reaches the endurance" if it is held at least E minus this tolerance.
 REPETITION_TOLERANCE_S = 1.0
+# P: without the abdominal channel the breath stays in the peak. P could read up to this
+# many times the breathing swing at rest (±) otherwise (200 simulated squeeze-only sessions:
+# within 1.5x in 195, at most 1.8x), and that is named beside P from 1 cmH2O (its target).
+POWER_BREATH_FACTOR = 1.5
+POWER_BREATH_NOTE_CMH2O = 1.0
 
 
 class Step(StrEnum):
@@ -127,6 +132,9 @@ class Perfect:
     findings: tuple[str, ...] = ()
     # the lowest and highest R the holds ending near the E - 1 s line allow
     repetitions_range: tuple[int, int] = (0, 0)
+    # without the abdominal channel the breathing stays in P: how far P could read
+    # otherwise (POWER_BREATH_FACTOR x the breathing swing at rest), cmH2O
+    power_uncertainty_cmH2O: float | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
     def line(self) -> str:
@@ -142,6 +150,7 @@ class Perfect:
             "repetitions": self.repetitions,
             "fast": self.fast,
             "repetitions_range": list(self.repetitions_range),
+            "power_uncertainty_cmH2O": _r(self.power_uncertainty_cmH2O, 1),
             "resting_cmH2O": _r(self.resting_cmH2O, 1),
             "contractions": [c.to_json() for c in self.contractions],
             "perfect": self.line(),
@@ -154,6 +163,8 @@ class Perfect:
                 "endurance_fraction": ENDURANCE_FRACTION,
                 "endurance_max_s": ENDURANCE_MAX_S,
                 "repetition_tolerance_s": REPETITION_TOLERANCE_S,
+                "power_breath_factor": POWER_BREATH_FACTOR,
+                "power_breath_note_cmH2O": POWER_BREATH_NOTE_CMH2O,
             },
             **self.extra,
         }

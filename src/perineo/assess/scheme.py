@@ -17,6 +17,8 @@ from perineo.assess.model import (
     ENDURANCE_FRACTION,
     ENDURANCE_MAX_S,
     FAST_MAX,
+    POWER_BREATH_FACTOR,
+    POWER_BREATH_NOTE_CMH2O,
     REPETITION_TOLERANCE_S,
     REPETITIONS_MAX,
     Contraction,
@@ -42,7 +44,9 @@ MOVED_MIN_LIFTS = 5
 # A hold whose time is this close to E - 1 s could have counted either way: holds are
 # timed to about 0.13-0.16 s (sd, docs/clinician.md), so R is given with the range it spans.
 BORDERLINE_S = 0.3
-_NOT_COUNTED, _R_COULD = "not counted", "R could read"  # how qualifying findings begin
+# how qualifying findings begin
+_NOT_COUNTED, _R_COULD, _P_COULD = "not counted", "R could read", "P could read"
+
 # In the endurance step, a contraction over (onset to end of fall) in less than this is no
 # hold attempt: a knock on the probe or a twitch between holds. It is listed, not counted.
 BRIEF_S = 1.0
@@ -268,6 +272,10 @@ def perfect(
     channels = tuple(c.value for c in block.channels)
     unverifiable = tuple(e.value for e in unverifiable_errors(block.channels))
     rest = m.rest_mask(t, reps)
+    swing = None  # the breathing left in P, where no abdominal channel takes it off
+    if Channel.ABDOMINAL not in block.data and len(t):
+        swing = m.breathing_swing(t, block.data[Channel.SQUEEZE], rest)
+    p_could = None if swing is None else POWER_BREATH_FACTOR * swing
     return Perfect(
         power_cmH2O=power,
         band=band_for(power),
@@ -280,10 +288,12 @@ def perfect(
         channels=channels,
         summary=summary_sentence(cs, unverifiable),
         repetitions_range=(min(r_low, REPETITIONS_MAX), min(r_high, REPETITIONS_MAX)),
+        power_uncertainty_cmH2O=p_could,
         findings=findings(cs)
         + _not_counted(cs)
         + _moved(moved)
-        + _borderline(close, r_low, r_high),
+        + _borderline(close, r_low, r_high)
+        + _breathing_in_p(power, p_could, swing),
         extra={
             "unverifiable": list(unverifiable),
             "fast_times": [
@@ -328,10 +338,24 @@ def _borderline(close: Sequence[Contraction], low: int, high: int) -> tuple[str,
     )
 
 
+def _breathing_in_p(
+    power: float | None, could: float | None, swing: float | None
+) -> tuple[str, ...]:
+    """A finding when the breathing left in P (no abdominal channel) could move it by
+    POWER_BREATH_NOTE_CMH2O or more."""
+    if power is None or could is None or swing is None or could < POWER_BREATH_NOTE_CMH2O:
+        return ()
+    return (
+        f"{_P_COULD} up to {could:.1f} cmH2O higher or lower: breathing moves this probe's "
+        f"pressure by ±{swing:.1f} cmH2O at rest, and without the abdominal channel it stays "
+        "in the peak",
+    )
+
+
 def qualifiers(p: Perfect) -> tuple[str, ...]:
     """The findings that qualify the PERFECT line itself: what was left out of it, and
-    how far R could read otherwise. Shown beside the line wherever it is shown."""
-    return tuple(f for f in p.findings if f.startswith((_NOT_COUNTED, _R_COULD)))
+    how far P or R could read otherwise. Shown beside the line wherever it is shown."""
+    return tuple(f for f in p.findings if f.startswith((_NOT_COUNTED, _R_COULD, _P_COULD)))
 
 
 def _moved(moved: Sequence[Contraction]) -> tuple[str, ...]:

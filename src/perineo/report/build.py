@@ -12,7 +12,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from perineo.assess.model import Movement, Perfect
+from perineo.assess.model import POWER_BREATH_NOTE_CMH2O, Movement, Perfect
 from perineo.report.svg import trace_svg
 from perineo.samples import SampleBlock
 from perineo.store.paths import open_private
@@ -113,7 +113,7 @@ def report_html(result: Perfect, block: SampleBlock, info: ReportInfo) -> str:
         f'<div class="perfect" id="perfect">{escape(result.line())}</div>',
         f'<div class="summary" id="summary">{escape(result.summary)}</div>',
         "<table><tr><th class='l'>measure</th><th>value</th><th class='l'>definition</th></tr>",
-        _row("P power", f"{_fmt(result.power_cmH2O)} cmH2O",
+        _row("P power", _p_value(result),
              "best peak of the counted contractions, above the level at its feet"),
         _row("band", band_txt, "probe-dependent guide, not a grade"),
         _row("E endurance", f"{_fmt(result.endurance_s)} s",
@@ -191,6 +191,15 @@ def _contractions(result: Perfect) -> list[str]:
 
 def _movement(m: Movement) -> str:
     return {"lift": "lift", "push_down": "push-down", "not_verifiable": "not verifiable"}[m.value]
+
+
+def _p_value(result: Perfect) -> str:
+    """``32 cmH2O``, or ``32 cmH2O (± 2.1, breathing)`` where the breathing stays in it."""
+    p = f"{_fmt(result.power_cmH2O)} cmH2O"
+    swing = result.power_uncertainty_cmH2O
+    if result.power_cmH2O is None or swing is None or swing < POWER_BREATH_NOTE_CMH2O:
+        return p
+    return f"{p} (± {swing:.1f}, breathing)"
 
 
 def _r_value(result: Perfect) -> str:
