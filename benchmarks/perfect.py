@@ -77,6 +77,7 @@ class Numbers:
     r_range: tuple[int, int] | None = None  # measured: the range the borderline holds span
     # measured - true rise and relaxation time of each counted fast contraction, seconds
     fast_timing: tuple[tuple[float, float], ...] = ()
+    p_could: float | None = None  # measured: how far the breathing left in P could move it
 
 
 def held_truth(res: SimResult, i: int) -> float:
@@ -134,7 +135,13 @@ def measure(res: SimResult) -> Numbers:
             rise, relax = t.hold_start_s - t.onset_s, t.end_s - t.release_s
             timing.append((round(c.rise_time_s - rise, 3), round(c.relax_time_s - relax, 3)))
     return Numbers(
-        p.power_cmH2O, p.endurance_s, p.repetitions, p.fast, p.repetitions_range, tuple(timing)
+        p.power_cmH2O,
+        p.endurance_s,
+        p.repetitions,
+        p.fast,
+        p.repetitions_range,
+        tuple(timing),
+        p.power_uncertainty_cmH2O,
     )
 
 
@@ -159,6 +166,7 @@ def _row(
         "dP": dp,
         "dE": de,
         "R_ok": got.repetitions == truth.repetitions,
+        "P_in_range": dp is not None and abs(dp) <= max(1.0, got.p_could or 0.0),
         "R_in_range": got.r_range is not None
         and got.r_range[0] <= truth.repetitions <= got.r_range[1],
         "R_margin_s": None if margin is None else round(margin, 2),
@@ -210,6 +218,7 @@ def guided(seed: int, channels: tuple[str, ...]) -> dict[str, object]:
         0 if got is None else got.repetitions,
         0 if got is None else got.fast,
         None if got is None else got.repetitions_range,
+        p_could=None if got is None else got.power_uncertainty_cmH2O,
     )
     return _row("guided " + "+".join(channels), seed, t, m, margin)
 
@@ -258,6 +267,7 @@ def main() -> None:
             "P_within_1": sum(r["P_ok"] for r in sel),
             "E_within_1": sum(r["E_ok"] for r in sel),
             "R_equal": sum(r["R_ok"] for r in sel),
+            "P_in_range": sum(r["P_in_range"] for r in sel),
             "R_in_range": sum(r["R_in_range"] for r in sel),
             "R_decidable": sum(r["R_decidable"] for r in sel),
             "R_equal_decidable": sum(r["R_ok"] and r["R_decidable"] for r in sel),
@@ -276,13 +286,14 @@ def main() -> None:
     head = " ".join(f"{c:>4}" for c in cols)
     print(
         f"\n{'scenario':26} {'n':>3} {head} {'max|dP|':>8} {'max|dE|':>8}"
-        f"  R in range  R= where decidable (±{BOUNDARY_S} s)  nearest hold to E-1"
+        f"  P in range  R in range  R= where decidable (±{BOUNDARY_S} s)  nearest hold to E-1"
     )
     for scn, s in summary.items():
         print(
             f"{scn:26} {s['sessions']:3} {s['P_within_1']:4} {s['E_within_1']:4} "
             f"{s['R_equal']:4} {s['F_equal']:4} {_f(s['max_abs_dP']):>8} {_f(s['max_abs_dE']):>8}"
-            f"  {s['R_in_range']:10}  {s['R_equal_decidable']:>3} of {s['R_decidable']:<3}"
+            f"  {s['P_in_range']:10}  {s['R_in_range']:10}  "
+            f"{s['R_equal_decidable']:>3} of {s['R_decidable']:<3}"
             f"{'':18}{_f(s['min_R_margin_s']):>6} s"
         )
     timed = {scn: s for scn, s in summary.items() if s["fast_timed"]}
