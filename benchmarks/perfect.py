@@ -47,7 +47,7 @@ from perineo.assess.model import (
     REPETITIONS_MAX,
     Step,
 )
-from perineo.assess.scheme import step_at
+from perineo.assess.scheme import counted, step_at
 from perineo.assess.simpatient import SimPatient
 from perineo.signal.analysis import analyze_block
 from perineo_sim import SimResult, load_scenario, simulate
@@ -78,6 +78,7 @@ class Numbers:
     # measured - true rise and relaxation time of each counted fast contraction, seconds
     fast_timing: tuple[tuple[float, float], ...] = ()
     p_could: float | None = None  # measured: how far the breathing left in P could move it
+    hold_timing: tuple[float, ...] = ()  # measured - true time held, each hold, seconds
 
 
 def held_truth(res: SimResult, i: int) -> float:
@@ -134,6 +135,14 @@ def measure(res: SimResult) -> Numbers:
         if t is not None and abs(t.onset_s - c.onset_s) < MATCH_S:
             rise, relax = t.hold_start_s - t.onset_s, t.end_s - t.release_s
             timing.append((round(c.rise_time_s - rise, 3), round(c.relax_time_s - relax, 3)))
+    holds = [i for i, r in enumerate(res.truth.reps) if r.kind == "endurance"]
+    held = []
+    for c in p.contractions:
+        if c.step is not Step.ENDURANCE or c.held_s is None or not counted(c):
+            continue
+        i = min(holds, key=lambda i: abs(res.truth.reps[i].onset_s - c.onset_s), default=None)
+        if i is not None and abs(res.truth.reps[i].onset_s - c.onset_s) < MATCH_S:
+            held.append(round(c.held_s - held_truth(res, i), 3))
     return Numbers(
         p.power_cmH2O,
         p.endurance_s,
@@ -142,6 +151,7 @@ def measure(res: SimResult) -> Numbers:
         p.repetitions_range,
         tuple(timing),
         p.power_uncertainty_cmH2O,
+        tuple(held),
     )
 
 
@@ -278,6 +288,7 @@ def main() -> None:
                 (r["R_margin_s"] for r in sel if r["R_margin_s"] is not None), default=None
             ),
             **_timing([e for r in sel for e in r["measured"]["fast_timing"]]),
+            **_held([e for r in sel for e in r["measured"]["hold_timing"]]),
         }
     if args.json:
         print(json.dumps({"rows": rows, "summary": summary}, indent=1))
@@ -296,20 +307,30 @@ def main() -> None:
             f"{s['R_equal_decidable']:>3} of {s['R_decidable']:<3}"
             f"{'':18}{_f(s['min_R_margin_s']):>6} s"
         )
-    timed = {scn: s for scn, s in summary.items() if s["fast_timed"]}
+    timed = {scn: s for scn, s in summary.items() if s["fast_timed"] and s["holds_timed"]}
     if timed:
         print(
-            f"\n{'fast contractions: timing':26} {'n':>5}  |rise error| median/95 %"
-            f"  |relaxation error| median/95 %  (seconds)"
+            f"\n{'timing (seconds)':26} {'holds':>5}  time held: error mean / sd"
+            f"  {'fast':>5}  |rise error| median/95 %  |relaxation error| median/95 %"
         )
     for scn, s in timed.items():
-        if s["fast_timed"]:
-            print(
-                f"{scn:26} {s['fast_timed']:5}  {s['rise_abs_median_s']:.3f} / "
-                f"{s['rise_abs_p95_s']:.3f}{'':16}{s['relax_abs_median_s']:.3f} / "
-                f"{s['relax_abs_p95_s']:.3f}"
-            )
+        print(
+            f"{scn:26} {s['holds_timed']:5}  {s['held_error_mean_s']:+.3f} / "
+            f"{s['held_error_sd_s']:.3f}{'':12}{s['fast_timed']:5}  "
+            f"{s['rise_abs_median_s']:.3f} / {s['rise_abs_p95_s']:.3f}{'':16}"
+            f"{s['relax_abs_median_s']:.3f} / {s['relax_abs_p95_s']:.3f}"
+        )
     print(f"({time.perf_counter() - t0:.1f} s)")
+
+
+def _held(errors: list[float]) -> dict[str, float | int | None]:
+    """Mean and sd of the error in each hold's time (E's and R's measure)."""
+    a = np.asarray(errors, dtype=float)
+    return {
+        "holds_timed": len(a),
+        "held_error_mean_s": round(float(a.mean()), 3) if len(a) else None,
+        "held_error_sd_s": round(float(a.std()), 3) if len(a) else None,
+    }
 
 
 def _timing(errors: list[tuple[float, float]]) -> dict[str, float | int | None]:
