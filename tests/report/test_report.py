@@ -152,3 +152,16 @@ def test_breathing_left_in_p_is_named_beside_it(
         assert (f"(± {could:.1f}, breathing)" in html) is named
     if named:
         assert could >= 1.0 and f"up to {could:.1f} cmH2O" in p_note[0]
+
+
+def test_the_assess_command_prints_what_qualifies_the_line(home: Path, capsys):
+    """`perineo assess --no-ui` prints the qualifying findings under the PERFECT line, as the
+    assess screen and the report show them beside it."""
+    text = BREATHING.format(channels='["squeeze"]', pp=4.0)
+    scn = home / "deep.toml"
+    scn.write_text(text, encoding="utf-8")
+    argv = ["assess", "--patient", "P-0042", "--sim", str(scn), "--speed", "inf", "--no-ui"]
+    assert main([*argv, "--seed", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("P-0042: P ")
+    assert lines[1].startswith("  · P could read up to ")
