@@ -12,8 +12,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 
+from perineo import tui
+from perineo.assess.bands import band_for
+from perineo.assess.guide import PROTOCOL, Prompt, PromptKind
+from perineo.assess.live import AssessOutcome, LiveContraction
+from perineo.assess.model import Movement, Perfect, Step
 from perineo.program.calibration import Calibration
 from perineo.program.model import Program
 from perineo.program.scoring import score_analysis
@@ -21,6 +27,7 @@ from perineo.program.script import make_rep
 from perineo.signal.events import TechError
 from perineo.store.sessions import SessionKind, TrainingRecord
 from perineo.tui.app import PerineoApp, create_app
+from perineo.tui.screens.assess import AssessScreen
 from perineo.tui.screens.calibrate import CalibrateScreen
 from perineo.tui.screens.home import Device
 from perineo.tui.screens.summary import SummaryScreen
@@ -136,3 +143,65 @@ def test_history(snap_compare, record: TrainingRecord, intensive: Program) -> No
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+class _AssessShell(App[None]):
+    """The assess screen alone, in the app's style, fed fixed prompts and contractions."""
+
+    CSS_PATH = str(Path(tui.__file__).parent / "perineo.tcss")
+    TITLE = "perineo assess"
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, screen: AssessScreen) -> None:
+        super().__init__()
+        self.view = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.view)
+
+
+def _assess_screen() -> AssessScreen:
+    holds = [(8.0, 6.2, 0), (22.0, 6.0, 0), (36.0, 2.0, 0), (48.9, 6.0, 0)]  # the 4th begins
+    return AssessScreen("P-0042", views.trace(50.0, holds))
+
+
+def _feed(screen: AssessScreen, result: bool) -> None:
+    step = Prompt(PromptKind.STEP, 5.0, Step.ENDURANCE, text=f"{PROTOCOL[2].title}: "
+                  f"{PROTOCOL[2].instruction}")  # fmt: skip
+    screen.show_prompt(step)
+    seen = [
+        LiveContraction(4, Step.ENDURANCE, 8.0, True, 45.8, 6.9, Movement.NOT_VERIFIABLE),
+        LiveContraction(5, Step.ENDURANCE, 22.0, True, 44.9, 6.7, Movement.NOT_VERIFIABLE),
+        LiveContraction(6, Step.ENDURANCE, 36.0, True, 43.0, 2.7, Movement.NOT_VERIFIABLE),
+        LiveContraction(7, Step.ENDURANCE, 48.9, False),
+    ]
+    for c in seen:
+        screen.show_contraction(c)
+    screen.show_prompt(Prompt(PromptKind.SQUEEZE, 48.5, Step.ENDURANCE, 4, 8.0, repeat=True))
+    if result:
+        res = Perfect(
+            power_cmH2O=46.1, band=band_for(46.1), endurance_s=6.9, repetitions=4, fast=9,
+            resting_cmH2O=31.0, contractions=(), steps=(), channels=("squeeze",),
+            summary="lift or push-down not verifiable with this probe (16 contractions)",
+            findings=(
+                "P could read up to 1.4 cmH2O higher or lower: breathing moves this probe's "
+                "pressure by ±0.9 cmH2O at rest, and without the abdominal channel it stays "
+                "in the peak",
+            ),
+            power_uncertainty_cmH2O=1.4,
+        )  # fmt: skip
+        screen.show_outcome(AssessOutcome(None, (), res, True))
+
+
+@pytest.mark.parametrize("result", [False, True])
+def test_assess(snap_compare, home: Path, result: bool) -> None:
+    """The clinician's screen in the endurance step: three holds classified, a fourth just
+    begun, the repetition's cue; and, at the end, the PERFECT line with what qualifies it."""
+    screen = _assess_screen()
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await pilot.pause(0.1)
+        _feed(screen, result)
+        await pilot.pause(0.3)
+
+    assert snap_compare(_AssessShell(screen), terminal_size=SIZE, run_before=run_before)
