@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,8 @@ from perineo.signal.analysis import Analysis, analyze_block
 from perineo.signal.events import EventKind, TechError
 from perineo_sim import load_scenario, simulate
 from perineo_sim.compare import match, score
+
+KEPT_WEAK = str(Path(__file__).parents[1] / "data" / "kept" / "perfect_weak.toml")
 
 
 @cache
@@ -172,6 +175,18 @@ def test_only_the_next_of_a_series_counts_though_narrow(
     reps = analyze_block(SampleBlock(t, {Channel.SQUEEZE: sq})).reps
     assert bool([r for r in reps if abs(r.onset_s - knock_at) < 0.15]) is counted
     assert len(reps) == {"nothing": 0, "fast": 3, "hold": 1}[before] + counted
+
+
+def test_a_hold_begun_on_the_tail_of_a_deep_breath_is_found() -> None:
+    """perfect_weak (kept) seed 156: a deep breath at 21 s (abdominal +10 cmH2O) is rightly
+    no repetition; she squeezes at 22.69 s as it peaks. The contraction rose within the
+    breath's refractory time, the local rest followed it up, and the whole 7-s hold was
+    lost. A rise past the spike's top by a contraction's worth now ends the refractory."""
+    truth, an, _ = run(KEPT_WEAK, 156)
+    hold = next(r for r in truth if abs(r["onset_s"] - 22.69) < 0.05)
+    found = [r for r in an.reps if abs(r.onset_s - hold["onset_s"]) < 0.3]
+    assert len(found) == 1 and found[0].hold_s is not None and found[0].hold_s > 5.0
+    assert found[0].onset_detected_s - hold["onset_s"] < 0.3
 
 
 def test_a_steep_fast_contraction_is_not_closed_at_its_top() -> None:

@@ -69,6 +69,7 @@ class Detector:
         self._seg_start = 0  # global index where the current gap-free segment began
         self._run = 0
         self._refractory_i: int | None = None  # no onset before this index (spike tail)
+        self._spike_top = np.inf  # the cancelled spike's top: a rise past it is a new onset
         self._quiet_run = 0
         self._after_i = 0  # the next onset lies after this index (end of the last fall)
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
@@ -254,17 +255,23 @@ class Detector:
                 self._decide_residual(i, final=False)
             level = r - self._lo
             if self._refractory_i is not None:
-                # after a spike: re-arm only once it has settled (its tail is no onset)
+                # after a spike: re-arm only once it has settled (its tail is no onset), or
+                # at once when the level rises past the spike's top by a contraction's
+                # worth: a contraction begun on the spike's tail (after a deep breath)
                 if level < self._thr_lo():
                     self._quiet_run += 1
                 else:
                     self._quiet_run = 0
                 settled = self._quiet_run * self.dt >= self.config.spike_settle_s
-                if (settled and i >= self._refractory_i) or i > self._refractory_i + round(
-                    1.5 * self.config.fs
+                risen = r - self._spike_top > self._min_amp()
+                if (
+                    risen
+                    or (settled and i >= self._refractory_i)
+                    or i > self._refractory_i + round(1.5 * self.config.fs)
                 ):
                     self._refractory_i = None
-                return
+                if not risen:
+                    return
             slope = self._slope(i)
             ok = (level > self._thr_lo() and slope > self._thr_slope()) or level > self._thr_hi()
             self._run = self._run + 1 if ok else 0
@@ -646,6 +653,7 @@ class Detector:
         if artifact:
             self._emit(EventKind.ARTIFACT, h.at("t", rep.peak_i), h.at("avail", i))
             self._refractory_i = rep.peak_i + round(self.config.spike_refractory_s * self.config.fs)
+            self._spike_top = h.at("r", rep.peak_i)
             self._quiet_run = 0
         self._rep = None
         self.phase = Phase.REST
@@ -732,7 +740,8 @@ class Detector:
         if self.phase is Phase.REST:
             med = filters.median(r)
             self._frame_medians = [*self._frame_medians[-1:], med]
-            if self._pending is None:
+            # (not while a spike's tail is waited out: what rises then is no resting level)
+            if self._pending is None and self._refractory_i is None:
                 self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
         elif self.phase is Phase.HOLD and self._rep is not None:
             rep = self._rep
@@ -771,6 +780,7 @@ class Detector:
             self._end_unfinished(i, rep)
             # what is left of its fall after the gap is no new onset: wait until it settles
             self._refractory_i = i
+            self._spike_top = np.inf
             self._quiet_run = 0
 
     # ------------------------------------------------------------------ helpers
