@@ -92,6 +92,8 @@ def test_what_qualifies_the_numbers_is_beside_them(home: Path, capsys):
     low, high = doc["repetitions_range"]
     assert low < high and low <= doc["repetitions"] <= high
     assert any(f.startswith("not counted as holds") for f in doc["findings"])
+    q = doc["qualifiers"]
+    assert len(q) == 2 and q[0].startswith("not counted") and q[1].startswith("R could read")
     out = home / "r.html"
     assert main(["report", str(rec), "--format", "html", "--out", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
@@ -144,6 +146,7 @@ def test_breathing_left_in_p_is_named_beside_it(
     assert (could is None) is ("abdominal" in channels)
     p_note = [f for f in doc["findings"] if f.startswith("P could read")]
     assert bool(p_note) is named
+    assert doc["qualifiers"] == p_note  # what qualifies the line itself, and nothing else
     out = home / "r.html"
     assert main(["report", str(rec), "--format", "html", "--out", str(out)]) == 0
     html = out.read_text(encoding="utf-8")

@@ -160,6 +160,12 @@ class _AssessShell(App[None]):
         self.push_screen(self.view)
 
 
+QUALIFIERS = (
+    "P could read up to 1.4 cmH2O higher or lower: breathing moves this probe's pressure by "
+    "±0.9 cmH2O at rest, and without the abdominal channel it stays in the peak",
+)
+
+
 def _assess_screen() -> AssessScreen:
     holds = [(8.0, 6.2, 0), (22.0, 6.0, 0), (36.0, 2.0, 0), (48.9, 6.0, 0)]  # the 4th begins
     return AssessScreen("P-0042", views.trace(50.0, holds))
@@ -183,12 +189,7 @@ def _feed(screen: AssessScreen, result: bool) -> None:
             power_cmH2O=46.1, band=band_for(46.1), endurance_s=6.9, repetitions=4, fast=9,
             resting_cmH2O=31.0, contractions=(), steps=(), channels=("squeeze",),
             summary="lift or push-down not verifiable with this probe (16 contractions)",
-            findings=(
-                "P could read up to 1.4 cmH2O higher or lower: breathing moves this probe's "
-                "pressure by ±0.9 cmH2O at rest, and without the abdominal channel it stays "
-                "in the peak",
-            ),
-            power_uncertainty_cmH2O=1.4,
+            findings=QUALIFIERS, qualifiers=QUALIFIERS, power_uncertainty_cmH2O=1.4,
         )  # fmt: skip
         screen.show_outcome(AssessOutcome(None, (), res, True))
 

@@ -135,6 +135,9 @@ class Perfect:
     # without the abdominal channel the breathing stays in P: how far P could read
     # otherwise (POWER_BREATH_FACTOR x the breathing swing at rest), cmH2O
     power_uncertainty_cmH2O: float | None = None
+    # the findings that qualify the PERFECT line itself (also in findings): what was left
+    # out of it, how far P or R could read otherwise; shown beside the line wherever it is
+    qualifiers: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     def line(self) -> str:
@@ -157,6 +160,7 @@ class Perfect:
             "power_band": None if self.band is None else self.band.to_json(),
             "summary": self.summary,
             "findings": list(self.findings),
+            "qualifiers": list(self.qualifiers),
             "channels": list(self.channels),
             "steps": [s.to_json() for s in self.steps],
             "definitions": {

@@ -276,6 +276,12 @@ def perfect(
     if Channel.ABDOMINAL not in block.data and len(t):
         swing = m.breathing_swing(t, block.data[Channel.SQUEEZE], rest)
     p_could = None if swing is None else POWER_BREATH_FACTOR * swing
+    qualifying = (
+        _not_counted(cs)
+        + _moved(moved)
+        + _borderline(close, r_low, r_high)
+        + _breathing_in_p(power, p_could, swing)
+    )
     return Perfect(
         power_cmH2O=power,
         band=band_for(power),
@@ -289,11 +295,8 @@ def perfect(
         summary=summary_sentence(cs, unverifiable),
         repetitions_range=(min(r_low, REPETITIONS_MAX), min(r_high, REPETITIONS_MAX)),
         power_uncertainty_cmH2O=p_could,
-        findings=findings(cs)
-        + _not_counted(cs)
-        + _moved(moved)
-        + _borderline(close, r_low, r_high)
-        + _breathing_in_p(power, p_could, swing),
+        findings=findings(cs) + qualifying,
+        qualifiers=qualifying,
         extra={
             "unverifiable": list(unverifiable),
             "fast_times": [
@@ -350,12 +353,6 @@ def _breathing_in_p(
         f"pressure by ±{swing:.1f} cmH2O at rest, and without the abdominal channel it stays "
         "in the peak",
     )
-
-
-def qualifiers(p: Perfect) -> tuple[str, ...]:
-    """The findings that qualify the PERFECT line itself: what was left out of it, and
-    how far P or R could read otherwise. Shown beside the line wherever it is shown."""
-    return tuple(f for f in p.findings if f.startswith((_NOT_COUNTED, _R_COULD, _P_COULD)))
 
 
 def _moved(moved: Sequence[Contraction]) -> tuple[str, ...]:

@@ -90,9 +90,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(f"{args.patient}: {res.line()}")
-        from perineo.assess.scheme import qualifiers
-
-        for note in qualifiers(res):  # what was left out, how far P or R could read
+        for note in res.qualifiers:  # what was left out, how far P or R could read
             print(f"  · {note}")
         print(res.summary)
         aid = assessment_id

@@ -22,7 +22,6 @@ from textual.widgets import DataTable, Footer, Static
 from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, AssessSession, CueFollower, LiveContraction
 from perineo.assess.model import Movement
-from perineo.assess.scheme import qualifiers
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SampleSource
 from perineo.tui.tracebuf import TraceBuffer
@@ -164,7 +163,7 @@ class AssessScreen(Screen[None]):
         text = "No samples." if res is None else f"{res.line()}\n{res.summary}"
         if res is not None:
             # what qualifies the numbers themselves: left out, or R near its line
-            text += "".join(f"\n· {f}" for f in qualifiers(res))
+            text += "".join(f"\n· {f}" for f in res.qualifiers)
         if not outcome.complete:
             text += "\n(ended early)"
         self.query_one("#assess-result", Static).update(text + "\nq: close")
