@@ -81,9 +81,14 @@ class Numbers:
     hold_timing: tuple[float, ...] = ()  # measured - true time held, each hold, seconds
 
 
-def held_truth(res: SimResult, i: int) -> float:
-    """Noise-free time the i-th planned repetition stays above the fraction of its peak."""
-    return held_of(res.plan.reps[i], res.plan.fit.k)
+def held_truths(res: SimResult) -> dict[int, float]:
+    """Noise-free time each planned endurance hold stays above the fraction of its peak."""
+    reps = res.plan.reps
+    return {
+        i: held_of(spec, res.plan.fit.k)
+        for i, spec in enumerate(reps)
+        if res.truth.reps[i].kind == "endurance"
+    }
 
 
 def held_of(spec: RepSpec, k: float) -> float:
@@ -95,35 +100,37 @@ def held_of(spec: RepSpec, k: float) -> float:
     return float(g[after][below[0]] if len(below) else g[-1]) - spec.hold_start_s
 
 
-def truth_numbers(res: SimResult) -> Numbers:
+def truth_endurance(
+    holds: list[int], ok: list[int], held: dict[int, float]
+) -> tuple[float | None, int, float | None]:
+    """E, R and how close the nearest hold after the first comes to the E - 1 s line, by
+    the report's definitions on the true times ``held`` of the first ten ``holds``."""
+    first = next((i for i in holds if i in ok), None)
+    if first is None:
+        return None, 0, None
+    e = min(held[first], ENDURANCE_MAX_S)
+    need = e - REPETITION_TOLERANCE_S
+    r = sum(i in ok and held[i] >= need for i in holds)
+    margin = min((abs(held[i] - need) for i in holds if i in ok and i != first), default=None)
+    return e, r, margin
+
+
+def truth_numbers(res: SimResult, held: dict[int, float]) -> tuple[Numbers, float | None]:
+    """The true PERFECT numbers, and how near a hold comes to the R line."""
     reps = res.truth.reps
     ok = [i for i, r in enumerate(reps) if "push_down" not in r.errors]
     holds = [i for i, r in enumerate(reps) if r.kind == "endurance"][:REPETITIONS_MAX]
-    first = next((i for i in holds if i in ok), None)
-    e = None if first is None else min(held_truth(res, first), ENDURANCE_MAX_S)
-    r = 0
-    if e is not None:
-        r = sum(i in ok and held_truth(res, i) >= e - REPETITION_TOLERANCE_S for i in holds)
-    return Numbers(
+    e, r, margin = truth_endurance(holds, ok, held)
+    truth = Numbers(
         power=max((reps[i].peak_cmH2O for i in ok), default=None),
         endurance=e,
         repetitions=r,
         fast=min(FAST_MAX, sum(reps[i].kind == "fast" for i in ok)),
     )
+    return truth, margin
 
 
-def r_margin(res: SimResult, endurance: float | None) -> float | None:
-    """How close the nearest hold (after the first) comes to the E - 1 s line, seconds."""
-    if endurance is None:
-        return None
-    reps = res.truth.reps
-    holds = [i for i, r in enumerate(reps) if r.kind == "endurance"][:REPETITIONS_MAX]
-    ok = [i for i in holds if "push_down" not in reps[i].errors]
-    need = endurance - REPETITION_TOLERANCE_S
-    return min((abs(held_truth(res, i) - need) for i in ok[1:]), default=None)
-
-
-def measure(res: SimResult) -> Numbers:
+def measure(res: SimResult, held_true: dict[int, float]) -> Numbers:
     an = analyze_block(res.block)
     p = perfect(res.block, an.reps)
     fast = [r for r in res.truth.reps if r.kind == "fast" and "push_down" not in r.errors]
@@ -135,14 +142,13 @@ def measure(res: SimResult) -> Numbers:
         if t is not None and abs(t.onset_s - c.onset_s) < MATCH_S:
             rise, relax = t.hold_start_s - t.onset_s, t.end_s - t.release_s
             timing.append((round(c.rise_time_s - rise, 3), round(c.relax_time_s - relax, 3)))
-    holds = [i for i, r in enumerate(res.truth.reps) if r.kind == "endurance"]
     held = []
     for c in p.contractions:
         if c.step is not Step.ENDURANCE or c.held_s is None or not counted(c):
             continue
-        i = min(holds, key=lambda i: abs(res.truth.reps[i].onset_s - c.onset_s), default=None)
+        i = min(held_true, key=lambda i: abs(res.truth.reps[i].onset_s - c.onset_s), default=None)
         if i is not None and abs(res.truth.reps[i].onset_s - c.onset_s) < MATCH_S:
-            held.append(round(c.held_s - held_truth(res, i), 3))
+            held.append(round(c.held_s - held_true[i], 3))
     return Numbers(
         p.power_cmH2O,
         p.endurance_s,
@@ -157,8 +163,9 @@ def measure(res: SimResult) -> Numbers:
 
 def run(scenario: str, seed: int) -> dict[str, object]:
     res = simulate(load_scenario(scenario), seed)
-    truth = truth_numbers(res)
-    return _row(scenario, seed, truth, measure(res), r_margin(res, truth.endurance))
+    held = held_truths(res)
+    truth, margin = truth_numbers(res, held)
+    return _row(scenario, seed, truth, measure(res, held), margin)
 
 
 def _row(
@@ -208,14 +215,7 @@ def guided(seed: int, channels: tuple[str, ...]) -> dict[str, object]:
     ok = [i for i, r in enumerate(truth) if "push_down" not in r.errors]
     counted = [i for i in ok if step[i] in (Step.POWER, Step.ENDURANCE, Step.FAST)]
     holds = [i for i in range(len(truth)) if step[i] is Step.ENDURANCE][:REPETITIONS_MAX]
-    first = next((i for i in holds if i in ok), None)
-    e = None if first is None else min(held_of(specs[first], k), ENDURANCE_MAX_S)
-    r, margin = 0, None
-    if e is not None:
-        held = {i: held_of(specs[i], k) for i in holds}
-        need = e - REPETITION_TOLERANCE_S
-        r = sum(i in ok and held[i] >= need for i in holds)
-        margin = min((abs(held[i] - need) for i in holds if i in ok and i != first), default=None)
+    e, r, margin = truth_endurance(holds, ok, {i: held_of(specs[i], k) for i in holds})
     t = Numbers(
         power=max((truth[i].peak_cmH2O for i in counted), default=None),
         endurance=e,
