@@ -23,6 +23,15 @@ POWER_BREATH_FACTOR = 1.5
 POWER_BREATH_NOTE_CMH2O = 1.0
 
 
+def breath_named(power_cmH2O: float | None, could_cmH2O: float | None) -> bool:
+    """Is the breathing left in P (``could_cmH2O`` either way) to be named beside it?"""
+    return (
+        power_cmH2O is not None
+        and could_cmH2O is not None
+        and could_cmH2O >= POWER_BREATH_NOTE_CMH2O
+    )
+
+
 class Step(StrEnum):
     """The parts of a PERFECT assessment, in order."""
 

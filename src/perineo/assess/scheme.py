@@ -18,7 +18,6 @@ from perineo.assess.model import (
     ENDURANCE_MAX_S,
     FAST_MAX,
     POWER_BREATH_FACTOR,
-    POWER_BREATH_NOTE_CMH2O,
     REPETITION_TOLERANCE_S,
     REPETITIONS_MAX,
     Contraction,
@@ -26,6 +25,7 @@ from perineo.assess.model import (
     Perfect,
     Step,
     StepSpan,
+    breath_named,
 )
 from perineo.assess.technique import findings, movement, summary_sentence
 from perineo.samples import Channel, SampleBlock
@@ -346,7 +346,7 @@ def _breathing_in_p(
 ) -> tuple[str, ...]:
     """A finding when the breathing left in P (no abdominal channel) could move it by
     POWER_BREATH_NOTE_CMH2O or more."""
-    if power is None or could is None or swing is None or could < POWER_BREATH_NOTE_CMH2O:
+    if swing is None or not breath_named(power, could):
         return ()
     return (
         f"{_P_COULD} up to {could:.1f} cmH2O higher or lower: breathing moves this probe's "

@@ -12,7 +12,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from perineo.assess.model import POWER_BREATH_NOTE_CMH2O, Movement, Perfect
+from perineo.assess.model import Movement, Perfect, breath_named
 from perineo.report.svg import trace_svg
 from perineo.samples import SampleBlock
 from perineo.store.paths import open_private
@@ -196,10 +196,10 @@ def _movement(m: Movement) -> str:
 def _p_value(result: Perfect) -> str:
     """``32 cmH2O``, or ``32 cmH2O (± 2.1, breathing)`` where the breathing stays in it."""
     p = f"{_fmt(result.power_cmH2O)} cmH2O"
-    swing = result.power_uncertainty_cmH2O
-    if result.power_cmH2O is None or swing is None or swing < POWER_BREATH_NOTE_CMH2O:
+    could = result.power_uncertainty_cmH2O
+    if could is None or not breath_named(result.power_cmH2O, could):
         return p
-    return f"{p} (± {swing:.1f}, breathing)"
+    return f"{p} (± {could:.1f}, breathing)"
 
 
 def _r_value(result: Perfect) -> str:
