@@ -143,7 +143,8 @@ class GuideRunner:
                 self._next += 1
                 out.append(self._squeeze(g, due))
                 continue
-            end = self.step_start_s + (g.duration_s if not g.count else g.lead_s + self._offset_s)
+            # a step of cues ends when the next cue would fall due; a rest step, when it ends
+            end = self._due_s(g) if g.count else self.step_start_s + g.duration_s
             if now_s >= end and self._let_go_due is None:
                 self._close(end)
                 out += self._begin(self.index + 1, end)

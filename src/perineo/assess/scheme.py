@@ -369,10 +369,10 @@ def _moved(moved: Sequence[Contraction]) -> tuple[str, ...]:
 
 def _not_counted(cs: Sequence[Contraction]) -> tuple[str, ...]:
     """A finding naming the brief contractions among the holds that were left out."""
-    brief = [c for c in cs if c.step is Step.ENDURANCE and not counted(c)]
-    if not brief:
+    left_out = [c for c in cs if c.step is Step.ENDURANCE and not counted(c)]
+    if not left_out:
         return ()
-    at = ", ".join(f"#{c.index + 1} ({c.onset_s:.1f} s)" for c in brief)
+    at = ", ".join(f"#{c.index + 1} ({c.onset_s:.1f} s)" for c in left_out)
     return (f"{_NOT_COUNTED} as holds (over in under {BRIEF_S:.0f} s: a twitch or a knock): {at}",)
 
 
