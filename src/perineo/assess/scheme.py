@@ -137,7 +137,7 @@ def _stray(reps: Sequence[Repetition], i: int) -> bool:
     side, and not the last: a spike in a rest, not the start of a step."""
     r = reps[i]
     end = r.end_s if r.end_s is not None else r.onset_s
-    if end - r.onset_s >= BRIEF_S or i + 1 >= len(reps):
+    if not brief(r.onset_s, end) or i + 1 >= len(reps):
         return False
     if i > 0:
         prev = reps[i - 1]
