@@ -99,8 +99,11 @@ def plan_reps(
                     strength_cmH2O=strength,
                     push_tilt_deg=push_tilt, k=fit.k,
                 )  # fmt: skip
-                if kept is not None:
-                    rep, first = _repeat_first(rng, rep, first, i <= kept, block.r("lost_frac"))
+                if kept is not None:  # the R step: the first hold, then repetitions of it
+                    if first is None:
+                        first = rep
+                    else:
+                        rep = _repetition_of(first, rep, rng, i <= kept, block.r("lost_frac"))
                 if limit is not None and rep.end_s + 1.0 > limit:
                     return reps, limit
                 reps.append(rep)
@@ -113,17 +116,15 @@ def plan_reps(
     return reps, (reps[-1].end_s if reps else t) + tail
 
 
-def _repeat_first(
-    rng: np.random.Generator, rep: RepSpec, first: RepSpec | None, kept: bool, lost: Range
-) -> tuple[RepSpec, RepSpec]:
-    """PERFECT's R step: a repetition of the block's first hold, kept or lost."""
-    if first is None:
-        return rep, rep
+def _repetition_of(
+    first: RepSpec, rep: RepSpec, rng: np.random.Generator, kept: bool, lost: Range
+) -> RepSpec:
+    """PERFECT's R step: ``rep`` made a repetition of the block's first hold, kept or lost."""
     hold = repeated_hold_s(rng, first.hold_s, kept, lost)
     # the same muscle on the same task: her first hold's overshoot, fading and letting go,
     # over this hold's length (how long she keeps it above a fraction of its peak scales
     # with it)
-    same = replace(
+    return replace(
         rep,
         hold_s=hold,
         fall_s=first.fall_s,
@@ -133,7 +134,6 @@ def _repeat_first(
         overshoot=first.overshoot,
         overshoot_tau_s=first.overshoot_tau_s,
     )
-    return same, first
 
 
 def plan_artifacts(
