@@ -23,6 +23,9 @@ from perineo.store.paths import open_private
 
 MIN_RATE_HZ = 25.0
 MAX_RATE_HZ = 200.0
+# Time steps are floats: a 200 Hz clock written as seconds (with any offset) reads as
+# 200.0000000002 Hz, and a probe's crystal is off by tens of ppm. The limits hold within 1 %.
+RATE_TOLERANCE = 0.01
 _SNIFF_BYTES = 8192
 
 
@@ -54,14 +57,21 @@ def sample_rate_hz(t: FloatArray) -> float:
 
 
 def check_rate(rec: Recording) -> float:
-    """Return the recording's rate, or raise if it is outside 25–200 Hz."""
+    """Return the recording's rate, or raise if it is outside 25–200 Hz (within 1 %)."""
     rate = rec.sample_rate_hz
-    if not (MIN_RATE_HZ <= rate <= MAX_RATE_HZ):
+    if not rate_in_range(rate):
         raise RecordingError(
             rec.path,
             f"sample rate {rate:.1f} Hz is outside {MIN_RATE_HZ:g}–{MAX_RATE_HZ:g} Hz",
         )
     return rate
+
+
+def rate_in_range(rate: float) -> bool:
+    """Whether ``rate`` (Hz) lies in 25–200 Hz, with the float tolerance of ``RATE_TOLERANCE``."""
+    lo = MIN_RATE_HZ * (1.0 - RATE_TOLERANCE)
+    hi = MAX_RATE_HZ * (1.0 + RATE_TOLERANCE)
+    return lo <= rate <= hi
 
 
 def read_recording(path: str | os.PathLike[str]) -> Recording:
