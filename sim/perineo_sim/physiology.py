@@ -299,7 +299,7 @@ def adjust_rep(rep: RepSpec, person: object, rng: np.random.Generator) -> RepSpe
     if rise > 0 and not rep.push_down:
         lo, hi = RECRUITMENT_RISE_S
         changes["rise_s"] = float(np.clip(rise * rng.uniform(0.9, 1.1), lo, hi))
-        changes["rise_shape"] = Shape(ShapeKind.SLOW_START, float(rng.uniform(1.5, 2.5)))
+        changes["rise_shape"] = Shape(ShapeKind.SLOW_START, float(rng.uniform(1.0, 1.5)))
     if tau_a > 0 and tau_d > 0 and not rep.push_down:
         changes["lifts"] = tuple(
             replace(q, tau_up_s=tau_a, tau_down_s=tau_d, peak_frac=float(rng.uniform(0.25, 0.4)))
