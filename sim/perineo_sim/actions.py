@@ -42,6 +42,24 @@ class QuickLift:
     duration_s: float
     height_cmH2O: float
     peak_frac: float = 0.45  # where in its duration the peak falls
+    # muscle dynamics (0: the symmetric bump): the drive burst until the peak is followed by
+    # first-order activation (time constant tau_up_s) and, after it, deactivation (tau_down_s)
+    tau_up_s: float = 0.0
+    tau_down_s: float = 0.0
+
+    def shape(self, u: FloatArray) -> FloatArray:
+        """0 at the foot, exactly 1 at the peak, 0 at the end (u in [0, 1])."""
+        if self.tau_up_s <= 0.0 or self.tau_down_s <= 0.0:
+            return bump(u, self.peak_frac)
+        u = np.clip(u, 0.0, 1.0)
+        rise_s = self.peak_frac * self.duration_s
+        fall_s = self.duration_s - rise_s
+        x = np.minimum(u * self.duration_s, rise_s)
+        up = -np.expm1(-x / self.tau_up_s) / -np.expm1(-rise_s / self.tau_up_s)
+        y = np.clip(u * self.duration_s - rise_s, 0.0, fall_s)
+        tail = np.exp(-fall_s / self.tau_down_s)
+        down = (np.exp(-y / self.tau_down_s) - tail) / (1.0 - tail)
+        return np.where(u <= self.peak_frac, up, down)
 
 
 @dataclass(frozen=True)
@@ -179,7 +197,7 @@ class RepSpec:
         for (start, _, stop), lift in zip(self.lift_windows(), self.lifts, strict=True):
             inside = (t >= start) & (t < stop)
             u = (t[inside] - start) / lift.duration_s
-            out[inside] += lift.height_cmH2O * bump(u, lift.peak_frac)
+            out[inside] += lift.height_cmH2O * lift.shape(u)
         return out
 
     def render(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -219,6 +237,11 @@ class ArtifactSpec:
     @property
     def end_s(self) -> float:
         return self.t_s + max(self.duration_s, self.twitch_s)
+
+    @property
+    def lasting(self) -> bool:
+        """Whether it leaves a lasting change (rendered until the end of the session)."""
+        return bool(self.tilt_step_deg)
 
     def render(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
         """(pelvic floor, intra-abdominal, direct squeeze, tilt) at times ``t``."""

@@ -15,6 +15,7 @@ import numpy as np
 
 from perineo.samples import FloatArray
 from perineo_sim.actions import RESIDUAL_DEFAULT_S, ArtifactSpec, RepSpec
+from perineo_sim.physiology import Extra, Tremor
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,36 @@ class PersonParams:
     tilt_gain_deg_per_cmH2O: float = 0.12  # lift → probe tip up and in
     iap_tilt_deg_per_cmH2O: float = 0.03  # abdominal pressure pushes the tip down a little
     reaction_s: float = 0.35  # cue to onset in the live mode
+    # issue 12's physiology, all off by default (docs/simulator-physiology.md)
+    tremor_frac: float = 0.0  # force tremor of sustained contractions, RMS / force, 0.1–2 Hz
+    activation_tau_s: float = 0.0  # muscle activation time constant (quick lifts' rise)
+    deactivation_tau_s: float = 0.0  # deactivation (their fall, the final fall's decay)
+    recruitment_rise_s: float = 0.0  # slow recruitment: rises this long, slow start
+    breath_rate_drift: float = 0.0  # slow drift of the breath rate (log-rate RMS), 8–20/min
+    sigh_pause_s: float = 0.0  # breathing pause after a sigh
 
     def to_json(self) -> dict[str, float]:
-        return {k: round(float(v), 4) for k, v in self.__dict__.items()}
+        return {
+            k: round(float(v), 4)
+            for k, v in self.__dict__.items()
+            if k not in NEW_FIELDS or v != NEW_FIELDS[k]
+        }
+
+    @property
+    def new_physiology(self) -> bool:
+        """Whether any of issue 12's physiology is on (it then needs its own random stream)."""
+        return any(getattr(self, k) != v for k, v in NEW_FIELDS.items())
+
+
+NEW_FIELDS = {
+    "tremor_frac": 0.0,
+    "activation_tau_s": 0.0,
+    "deactivation_tau_s": 0.0,
+    "recruitment_rise_s": 0.0,
+    "breath_rate_drift": 0.0,
+    "sigh_pause_s": 0.0,
+}
+BREATH_RATE_LIMITS_HZ = (8.0 / 60.0, 20.0 / 60.0)  # where a drifting rate is kept
 
 
 @dataclass(frozen=True)
@@ -51,29 +79,67 @@ class Latent:
 
 
 class Breathing:
-    """Irregular breaths scheduled lazily, so any time window renders the same values."""
+    """Irregular breaths scheduled lazily, so any time window renders the same values.
 
-    def __init__(self, params: PersonParams, rng: np.random.Generator) -> None:
+    With ``physio`` (a random stream of its own) the rate drifts slowly over the session
+    (``breath_rate_drift``, kept within 8–20 breaths/min) and a sigh is followed by a pause
+    (``sigh_pause_s``): the breath proper lasts ``_active``, the rest of its period is still.
+    """
+
+    def __init__(
+        self,
+        params: PersonParams,
+        rng: np.random.Generator,
+        physio: np.random.Generator | None = None,
+    ) -> None:
         self._p = params
         self._rng = rng
         self._starts: list[float] = [float(-rng.uniform(0.0, 1.0 / params.breath_rate_hz))]
         self._periods: list[float] = []
+        self._active: list[float] = []
         self._depths: list[float] = []
         self._inhale: list[float] = []
+        self._physio = physio
+        self._drift: tuple[FloatArray, FloatArray] | None = None
+        if physio is not None and params.breath_rate_drift > 0:
+            self._drift = (physio.uniform(0, 2 * np.pi, 3), physio.uniform(120.0, 600.0, 3))
+
+    def rate_hz(self, t: float) -> float:
+        """The breath rate the person tends to at ``t``."""
+        p = self._p
+        if self._drift is None:
+            return p.breath_rate_hz
+        phases, periods = self._drift
+        wave = float(np.sum(np.sin(2 * np.pi * t / periods + phases))) / np.sqrt(1.5)
+        rate = p.breath_rate_hz * float(np.exp(p.breath_rate_drift * wave))
+        return float(np.clip(rate, *BREATH_RATE_LIMITS_HZ))
 
     def _extend(self, until_s: float) -> None:
         p, rng = self._p, self._rng
         while self._starts[-1] <= until_s:
             cv = p.breath_irregularity
-            period = np.clip(rng.normal(1.0, cv), 0.6, 1.6) / p.breath_rate_hz
+            rate = p.breath_rate_hz if self._drift is None else self.rate_hz(self._starts[-1])
+            period = np.clip(rng.normal(1.0, cv), 0.6, 1.6) / rate
             depth = np.clip(rng.normal(1.0, cv * 1.5), 0.4, 1.8) * p.breath_pp_cmH2O
+            sigh = False
             if rng.random() < p.sigh_prob:
                 depth *= rng.uniform(1.8, 2.8)
                 period *= 1.4
+                sigh = True
+            active = float(period)
+            if sigh and self._physio is not None and p.sigh_pause_s > 0:
+                period += p.sigh_pause_s * float(self._physio.uniform(0.6, 1.2))
             self._periods.append(float(period))
+            self._active.append(active)
             self._depths.append(float(depth))
             self._inhale.append(float(rng.uniform(0.35, 0.45)))
             self._starts.append(self._starts[-1] + float(period))
+
+    def breath_starts(self, until_s: float) -> FloatArray:
+        """When each breath began, up to ``until_s``."""
+        self._extend(until_s)
+        s = np.asarray(self._starts[:-1])
+        return s[s <= until_s]
 
     def render(self, t: FloatArray) -> FloatArray:
         if len(t) == 0:
@@ -81,7 +147,7 @@ class Breathing:
         self._extend(float(t[-1]))
         starts = np.asarray(self._starts[:-1])
         i = np.clip(np.searchsorted(starts, t, side="right") - 1, 0, len(starts) - 1)
-        u = (t - starts[i]) / np.asarray(self._periods)[i]
+        u = (t - starts[i]) / np.asarray(self._active)[i]
         ins = np.asarray(self._inhale)[i]
         up = 0.5 - 0.5 * np.cos(np.pi * np.clip(u / ins, 0, 1))
         down = 0.5 + 0.5 * np.cos(np.pi * np.clip((u - ins) / (1 - ins), 0, 1))
@@ -95,13 +161,35 @@ class VirtualPerson:
     long as the action starts after the last rendered time.
     """
 
-    def __init__(self, params: PersonParams, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        params: PersonParams,
+        rng: np.random.Generator,
+        physio: np.random.Generator | None = None,
+    ) -> None:
         self.params = params
-        self._breathing = Breathing(params, np.random.default_rng(rng.integers(2**63)))
+        breath_rng = np.random.default_rng(rng.integers(2**63))
         self._heart_phase = float(rng.uniform(0, 2 * np.pi))
         self._rsa_phase = float(rng.uniform(0, 2 * np.pi))
+        if physio is None and params.new_physiology:
+            physio = np.random.default_rng(rng.integers(2**63))
+        self._tremor: Tremor | None = None
+        breath_physio = None
+        if physio is not None:
+            breath_physio = np.random.default_rng(physio.integers(2**63))
+            if params.tremor_frac > 0:
+                self._tremor = Tremor.draw(physio, params.tremor_frac)
+        self._breathing = Breathing(params, breath_rng, breath_physio)
         self.reps: list[RepSpec] = []
-        self.artifacts: list[ArtifactSpec] = []
+        self.artifacts: list[ArtifactSpec | Extra] = []
+
+    @property
+    def breathing(self) -> Breathing:
+        return self._breathing
+
+    @property
+    def tremor(self) -> Tremor | None:
+        return self._tremor
 
     def schedule(self, rep: RepSpec) -> RepSpec:
         """Add a repetition; an earlier incomplete release now lasts until its onset."""
@@ -129,7 +217,7 @@ class VirtualPerson:
             return False
         return prev.residual_until_s is not None or onset_s <= prev.end_s + RESIDUAL_DEFAULT_S
 
-    def add_artifact(self, art: ArtifactSpec) -> ArtifactSpec:
+    def add_artifact(self, art: ArtifactSpec | Extra) -> ArtifactSpec | Extra:
         self.artifacts.append(art)
         self.artifacts.sort(key=lambda a: a.t_s)
         return art
@@ -150,12 +238,14 @@ class VirtualPerson:
             tilt_push[lo:hi] += tp
             gate[lo:hi] *= rep.breath_gate(part)
         contraction, contraction_iap = pf.copy(), iap_act.copy()
+        if self._tremor is not None:  # the force of every sustained contraction fluctuates
+            pf = pf + self._tremor(t) * np.maximum(pf, 0.0)
         breath = self._breathing.render(t)
         held = self._held_level(t)
         iap = iap_act + gate * breath + (1.0 - gate) * held
         direct, tilt_art = np.zeros(n), np.zeros(n)
         for art in self.artifacts:
-            stop = np.inf if art.tilt_step_deg else art.end_s
+            stop = np.inf if art.lasting else art.end_s
             lo, hi = np.searchsorted(t, (art.t_s, stop))
             if lo >= hi:
                 continue

@@ -31,9 +31,14 @@ class ProbeFit:
     tilt_base_deg: float = 0.0
     wander_cmH2O: float = 0.3  # slow baseline wander (posture, tone)
     tilt_wander_deg: float = 0.3
+    leak_cmH2O_per_min: float = 0.0  # balloon leak (< 0) or slow filling (> 0), linear
 
     def to_json(self) -> dict[str, float]:
-        return {k: round(float(v), 4) for k, v in self.__dict__.items()}
+        return {
+            k: round(float(v), 4)
+            for k, v in self.__dict__.items()
+            if k != "leak_cmH2O_per_min" or v != 0.0
+        }
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,15 @@ class ProbeSpec:
     drop_prob: float = 0.0  # chance a packet is lost
     drop_burst: float = 0.4  # chance the next packet is lost too once one was
     dropouts_per_min: float = 0.0  # link dropouts of 0.5–3 s (BLE supervision hiccups)
+    # issue 12's link and converter, off by default (docs/simulator-physiology.md)
+    ble_interval_ms: float = 0.0  # > 0: samples stamped from their packet's arrival
+    stalls_per_min: float = 0.0  # packets held 0.2–2 s, then delivered in a burst
+    adc_bits: float = 0.0  # > 0: pressures quantised by an ADC of this many bits
+    adc_full_scale_cmH2O: float = 300.0
+
+    @property
+    def ble(self) -> bool:
+        return self.ble_interval_ms > 0.0
 
     @property
     def packet_samples(self) -> int:
@@ -64,12 +78,21 @@ def _wander(t: FloatArray, amp: float, phases: FloatArray, periods: FloatArray) 
 class VirtualProbe:
     """Samples a :class:`VirtualPerson` chunk by chunk, as a real probe would stream."""
 
-    def __init__(self, fit: ProbeFit, spec: ProbeSpec, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        fit: ProbeFit,
+        spec: ProbeSpec,
+        rng: np.random.Generator,
+        link: np.random.Generator | None = None,
+    ) -> None:
         self.fit = fit
         self.spec = spec
         self._rng = rng
         self._phases = rng.uniform(0, 2 * np.pi, 6)
         self._periods = rng.uniform(40.0, 300.0, 6)
+        if spec.ble and link is None:
+            link = np.random.default_rng(rng.integers(2**63))
+        self._link = BleLink(spec, link) if spec.ble and link is not None else None
         self._next = 0  # index of the next sample to take
         self._packet_lost = False
         self._packet = -1
@@ -121,6 +144,8 @@ class VirtualProbe:
         warm = 1.0 - np.exp(-np.maximum(t, 0.0) / f.drift_tau_s)
         wander = _wander(t, f.wander_cmH2O, self._phases[:3], self._periods[:3])
         rest = f.rest_level_cmH2O + f.drift_cmH2O * warm + wander
+        if f.leak_cmH2O_per_min:
+            rest = rest + f.leak_cmH2O_per_min / 60.0 * np.maximum(t, 0.0)
         tip = f.tip_base_cmH2O + f.tip_drift_frac * f.drift_cmH2O * warm
         tilt = f.tilt_base_deg + _wander(t, f.tilt_wander_deg, self._phases[3:], self._periods[3:])
         return rest, tip, tilt
@@ -139,19 +164,130 @@ class VirtualProbe:
             out[Channel.ABDOMINAL] = abdominal + self._rng.normal(0.0, s.noise_cmH2O, n)
         if Channel.TILT in s.channels:
             out[Channel.TILT] = tilt0 + lat.tilt + self._rng.normal(0.0, s.tilt_noise_deg, n)
+        if s.adc_bits > 0:  # the pressure sensors' converter: codes 0 .. 2**bits - 1
+            codes = 2 ** round(s.adc_bits) - 1
+            step = s.adc_full_scale_cmH2O / codes
+            for c in (Channel.SQUEEZE, Channel.ABDOMINAL):
+                if c in out:
+                    out[c] = np.clip(np.round(out[c] / step), 0, codes) * step
         # rounded half up, as the firmware does: value * 100 + 0.5, floored
         return {c: np.floor(v * COUNTS_PER_UNIT + 0.5) / COUNTS_PER_UNIT for c, v in out.items()}
 
     def sample(self, person: VirtualPerson, until_s: float) -> SampleBlock:
-        """The samples received up to ``until_s`` (nominal clock) since the last call."""
+        """The samples received up to ``until_s`` (nominal clock) since the last call.
+
+        With BLE timing the person is sampled at the probe's own (exact) sampling times, the
+        times delivered are the host's stamps from each packet's arrival; gaps are in the
+        stamps' clock.
+        """
         t, n = self._times(until_s)
         keep = self._received(n)
+        if self._link is not None:
+            t = n / self.spec.sample_rate_hz
         t, kept = t[keep], n[keep]
+        stamps = t if self._link is None else self._link.stamp(kept)
         if len(t):
             if self._last_n is not None and self._last_t is not None and kept[0] > self._last_n + 1:
-                self.gaps.append((self._last_t, float(t[0])))
+                self.gaps.append((self._last_t, float(stamps[0])))
             inner = np.flatnonzero(np.diff(kept) > 1)
-            self.gaps.extend((float(t[i]), float(t[i + 1])) for i in inner)
-            self._last_t, self._last_n = float(t[-1]), int(kept[-1])
+            self.gaps.extend((float(stamps[i]), float(stamps[i + 1])) for i in inner)
+            if self._link is not None:  # a stall: consecutive samples far apart
+                long = 2.5 * self.spec.packet_samples / self.spec.sample_rate_hz
+                if self._last_t is not None and self._last_n is not None:
+                    ts = np.concatenate(([self._last_t], stamps))
+                    ns = np.concatenate(([self._last_n], kept))
+                else:
+                    ts, ns = stamps, kept
+                jump = np.flatnonzero((np.diff(ts) > long) & (np.diff(ns) == 1))
+                self.gaps.extend((float(ts[i]), float(ts[i + 1])) for i in jump)
+                self.gaps.sort()
+            self._last_t, self._last_n = float(stamps[-1]), int(kept[-1])
         data = self.measure(person.render(t))
-        return SampleBlock(t, {c: data[c] for c in self.spec.channels})
+        return SampleBlock(stamps, {c: data[c] for c in self.spec.channels})
+
+
+class BleLink:
+    """How a BLE host stamps what it receives (issue 12).
+
+    The probe sends a packet when its last sample is taken; it leaves at the next connection
+    event (interval 7.5–50 ms, the central's choice), sometimes one event later (a
+    retransmission); the host receives it a millisecond or two after and stamps it: its last
+    sample at the arrival, the others one sample period apart before it. During a stall the
+    controller holds the packets and then delivers them in a burst (at most four a
+    connection event). Stamps are made strictly increasing (a packet stamped before the one
+    it follows is pushed after it by a tenth of a period a sample).
+    """
+
+    PER_EVENT = 4
+    RETRANSMIT_P = 0.03
+
+    def __init__(self, spec: ProbeSpec, rng: np.random.Generator) -> None:
+        self.spec = spec
+        self._rng = rng
+        ci = max(7.5, round(spec.ble_interval_ms / 1.25) * 1.25) / 1000.0  # 1.25 ms units
+        self.interval_s = ci
+        self._phase = float(rng.uniform(0.0, ci))
+        self._last_arrival = -np.inf
+        self._at_event = 0
+        self._last_stamp = -np.inf
+        self._packet = -1
+        self._packet_arrival = 0.0
+        self._stalls: list[tuple[float, float]] = []
+        self._stalls_until = 0.0
+        self.stalls: list[tuple[float, float]] = []  # (start, end) of each, probe clock
+
+    def _stall_end(self, ready: float) -> float | None:
+        rate = self.spec.stalls_per_min / 60.0
+        while rate > 0 and self._stalls_until <= ready + 5.0:
+            start = self._stalls_until + float(self._rng.exponential(1.0 / rate))
+            end = start + float(self._rng.uniform(0.2, 2.0))
+            self._stalls.append((start, end))
+            self.stalls.append((start, end))
+            self._stalls_until = end
+        for a, b in self._stalls:
+            if a <= ready < b:
+                return b
+        return None
+
+    def _event_after(self, at: float) -> float:
+        ci = self.interval_s
+        return self._phase + np.ceil((at - self._phase) / ci) * ci
+
+    def _arrival(self, pk: int) -> float:
+        fs, p = self.spec.sample_rate_hz, self.spec.packet_samples
+        ready = ((pk + 1) * p - 1) / fs
+        held = self._stall_end(ready)
+        at = self._event_after(held if held is not None else ready)
+        if self._rng.random() < self.RETRANSMIT_P:
+            at += self.interval_s
+        if at <= self._last_arrival + 1e-9:  # in the same event as the one before
+            self._at_event += 1
+            if self._at_event >= self.PER_EVENT:
+                at, self._at_event = self._last_arrival + self.interval_s, 0
+            else:
+                at = self._last_arrival
+        else:
+            self._at_event = 0
+        self._last_arrival = at
+        return at + float(self._rng.uniform(0.0005, 0.002))  # host scheduling
+
+    def stamp(self, n: np.ndarray) -> FloatArray:
+        """Host times of the received samples ``n`` (indices, increasing)."""
+        fs, p = self.spec.sample_rate_hz, self.spec.packet_samples
+        if len(n) == 0:
+            return np.zeros(0)
+        packets = n // p
+        arrivals = np.empty(len(n))
+        for pk in np.unique(packets):
+            if pk != self._packet:
+                self._packet = int(pk)
+                self._packet_arrival = self._arrival(int(pk))
+            arrivals[packets == pk] = self._packet_arrival
+        raw = arrivals - ((packets + 1) * p - 1 - n) / fs
+        # strictly increasing: s_i = max(raw_i, s_(i-1) + eps), the carried stamp first
+        eps = 0.1 / fs
+        i = np.arange(1, len(n) + 1)
+        base = np.concatenate(([self._last_stamp], raw - i * eps))
+        out = (np.maximum.accumulate(base) + np.concatenate(([0.0], i * eps)))[1:]
+        self._last_stamp = float(out[-1])
+        return out

@@ -59,10 +59,13 @@ def random_scenario(
     rng: np.random.Generator,
     channels: Iterable[Channel | str] = tuple(Channel),
     sample_rate_hz: float | None = None,
+    conditions: Iterable[str] = (),
 ) -> Scenario:
     """A varied session: mixed behaviours and errors, every nuisance, random person.
 
-    ``sample_rate_hz=None`` draws a common probe rate between 25 and 200 Hz.
+    ``sample_rate_hz=None`` draws a common probe rate between 25 and 200 Hz. ``conditions``
+    (names of ``perineo_sim.conditions.CONDITIONS``) turn on issue 12's physiology after the
+    usual draw; without them the session is drawn exactly as it always was.
     """
     rate = float(rng.choice(RATES)) if sample_rate_hz is None else float(sample_rate_hz)
     nuisances = {k: v[0] for k, v in NUISANCE_KEYS.items()}
@@ -73,7 +76,7 @@ def random_scenario(
         drop_prob=(0.0, 0.01) if rng.random() < 0.6 else (0.0, 0.0),
         dropouts_per_min=(0.0, 0.1) if rng.random() < 0.3 else (0.0, 0.0),
     )
-    return Scenario(
+    scn = Scenario(
         name="random",
         channels=ordered_channels(channels),
         sample_rate_hz=rate,
@@ -84,3 +87,9 @@ def random_scenario(
         tail_s=(5.0, 10.0),
         description="drawn by random_scenario",
     )
+    names = tuple(conditions)
+    if names:
+        from perineo_sim.conditions import apply_conditions
+
+        scn = apply_conditions(scn, names, rng)
+    return scn

@@ -37,6 +37,14 @@ PERSON_KEYS: dict[str, tuple[Range, float, float]] = {
     "iap_tilt_deg_per_cmH2O": ((0.01, 0.05), 0.0, 1.0),
     "push_tilt_deg": ((3.0, 8.0), 0.0, 45.0),
     "reaction_s": ((0.2, 0.5), 0.0, 3.0),
+    # issue 12 (off by default; drawn from a random stream of their own)
+    "tremor_frac": ((0.0, 0.0), 0.0, 0.2),
+    "activation_tau_s": ((0.0, 0.0), 0.0, 0.5),
+    "deactivation_tau_s": ((0.0, 0.0), 0.0, 1.0),
+    "recruitment_rise_s": ((0.0, 0.0), 0.0, 10.0),
+    "breath_rate_drift": ((0.0, 0.0), 0.0, 1.0),
+    "sigh_prob": ((0.03, 0.03), 0.0, 1.0),
+    "sigh_pause_s": ((0.0, 0.0), 0.0, 30.0),
 }
 NUISANCE_KEYS: dict[str, tuple[Range, float, float]] = {
     "noise_cmH2O": ((0.05, 0.4), 0.0, 5.0),
@@ -49,7 +57,27 @@ NUISANCE_KEYS: dict[str, tuple[Range, float, float]] = {
     "coughs_per_min": ((0.3, 0.3), 0.0, 30.0),
     "sneezes_per_min": ((0.05, 0.05), 0.0, 30.0),
     "movements_per_min": ((0.2, 0.2), 0.0, 30.0),
+    # issue 12 (off by default; drawn from a random stream of their own)
+    "cough_bouts_per_min": ((0.0, 0.0), 0.0, 30.0),
+    "cough_bout_size": ((1.0, 3.0), 1.0, 5.0),
+    "talking_per_min": ((0.0, 0.0), 0.0, 10.0),
+    "posture_shifts_per_min": ((0.0, 0.0), 0.0, 10.0),
+    "probe_slips_per_min": ((0.0, 0.0), 0.0, 10.0),
+    "leak_cmH2O_per_min": ((0.0, 0.0), -5.0, 5.0),
+    "ble_interval_ms": ((0.0, 0.0), 0.0, 4000.0),
+    "stalls_per_min": ((0.0, 0.0), 0.0, 30.0),
+    "adc_bits": ((0.0, 0.0), 0.0, 16.0),
+    "adc_full_scale_cmH2O": ((300.0, 300.0), 10.0, 2000.0),
 }
+NEW_PERSON_KEYS = frozenset(
+    ("tremor_frac", "activation_tau_s", "deactivation_tau_s", "recruitment_rise_s",
+     "breath_rate_drift", "sigh_prob", "sigh_pause_s")
+)  # fmt: skip
+NEW_NUISANCE_KEYS = frozenset(
+    ("cough_bouts_per_min", "cough_bout_size", "talking_per_min", "posture_shifts_per_min",
+     "probe_slips_per_min", "leak_cmH2O_per_min", "ble_interval_ms", "stalls_per_min",
+     "adc_bits", "adc_full_scale_cmH2O")
+)  # fmt: skip
 # Per kind: rise, hold, fall, rest, strength, quick lifts, fatigue (the seed's numbers).
 KIND_DEFAULTS: dict[RepKind, dict[str, Range]] = {
     RepKind.LIGHT: {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -10,9 +11,10 @@ from perineo.samples import SampleBlock
 from perineo_sim.actions import ArtifactKind, ArtifactSpec, RepSpec
 from perineo_sim.behaviour import draw_artifact, draw_rep, repeated_hold_s
 from perineo_sim.person import PersonParams, VirtualPerson
+from perineo_sim.physiology import Extra, LevelStep, adjust_rep, plan_extras
 from perineo_sim.probe import ProbeFit, ProbeSpec, VirtualProbe
-from perineo_sim.scenario import Range, Scenario
-from perineo_sim.truth import Truth, TruthArtifact, TruthGap, TruthRep
+from perineo_sim.scenario import NEW_NUISANCE_KEYS, NEW_PERSON_KEYS, Range, Scenario
+from perineo_sim.truth import Truth, TruthArtifact, TruthGap, TruthLevelStep, TruthRep
 
 ARTIFACT_MARGIN_S = 1.0  # artefacts stay this far from repetitions so the truth is clean
 PEAK_GRID_HZ = 1000.0
@@ -28,6 +30,7 @@ class Plan:
     reps: tuple[RepSpec, ...]
     artifacts: tuple[ArtifactSpec, ...]
     duration_s: float
+    extras: tuple[Extra, ...] = ()  # cough bouts, talking, level steps (issue 12)
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,29 @@ def _int(rng: np.random.Generator, r: Range) -> int:
     return int(rng.integers(int(r[0]), int(r[1]) + 1))
 
 
-def draw_person(rng: np.random.Generator, ranges: dict[str, Range]) -> PersonParams:
+def draw_person(
+    rng: np.random.Generator,
+    ranges: dict[str, Range],
+    physio: np.random.Generator | None = None,
+) -> PersonParams:
+    """The person's parameters; issue 12's keys come from ``physio`` (left at their defaults
+    without it), so the older draws stay as they were."""
     keys = PersonParams.__dataclass_fields__
-    return PersonParams(**{k: _u(rng, r) for k, r in ranges.items() if k in keys})
+    old = {k: _u(rng, r) for k, r in ranges.items() if k in keys and k not in NEW_PERSON_KEYS}
+    params = PersonParams(**old)
+    if physio is None:
+        return params
+    new = {k: _u(physio, r) for k, r in ranges.items() if k in keys and k in NEW_PERSON_KEYS}
+    return replace(params, **new)
 
 
-def draw_probe(rng: np.random.Generator, scn: Scenario) -> tuple[ProbeFit, ProbeSpec]:
+def draw_probe(
+    rng: np.random.Generator, scn: Scenario, physio: np.random.Generator | None = None
+) -> tuple[ProbeFit, ProbeSpec]:
+    """Probe fit and electronics; issue 12's keys come from ``physio`` like draw_person's."""
     p, n = scn.person, scn.nuisances
-    fit_keys, spec_keys = ProbeFit.__dataclass_fields__, ProbeSpec.__dataclass_fields__
+    fit_keys = ProbeFit.__dataclass_fields__.keys() - NEW_NUISANCE_KEYS
+    spec_keys = ProbeSpec.__dataclass_fields__.keys() - NEW_NUISANCE_KEYS
     fit = ProbeFit(
         **{k: _u(rng, r) for k, r in {**p, **n}.items() if k in fit_keys},
         tip_drift_frac=float(rng.uniform(0.0, 0.5)),
@@ -65,13 +83,26 @@ def draw_probe(rng: np.random.Generator, scn: Scenario) -> tuple[ProbeFit, Probe
         sample_rate_hz=scn.sample_rate_hz,
         **{k: _u(rng, r) for k, r in n.items() if k in spec_keys},
     )
+    if physio is not None:
+        new = {k: _u(physio, r) for k, r in n.items() if k in NEW_NUISANCE_KEYS}
+        fit = replace(fit, **{k: v for k, v in new.items() if k in ProbeFit.__dataclass_fields__})
+        spec = replace(
+            spec, **{k: v for k, v in new.items() if k in ProbeSpec.__dataclass_fields__}
+        )
     return fit, spec
 
 
 def plan_reps(
-    rng: np.random.Generator, scn: Scenario, fit: ProbeFit, push_tilt: float
+    rng: np.random.Generator,
+    scn: Scenario,
+    fit: ProbeFit,
+    push_tilt: float,
+    adjust: Callable[[RepSpec], RepSpec] | None = None,
 ) -> tuple[list[RepSpec], float]:
-    """Repetitions block after block; with ``duration_s`` the blocks cycle until it is full."""
+    """Repetitions block after block; with ``duration_s`` the blocks cycle until it is full.
+
+    ``adjust`` changes each drawn repetition before the next is placed (the person's muscle).
+    """
     t = _u(rng, scn.lead_in_s)
     reps: list[RepSpec] = []
     limit = scn.duration_s
@@ -104,6 +135,8 @@ def plan_reps(
                         first = rep
                     else:
                         rep = _repetition_of(first, rep, rng, i <= kept, block.r("lost_frac"))
+                if adjust is not None:
+                    rep = adjust(rep)
                 if limit is not None and rep.end_s + 1.0 > limit:
                     return reps, limit
                 reps.append(rep)
@@ -161,13 +194,25 @@ def plan_artifacts(
     return sorted(out, key=lambda a: a.t_s)
 
 
-def plan_session(scn: Scenario, rng: np.random.Generator) -> Plan:
-    person = draw_person(rng, scn.person)
-    fit, spec = draw_probe(rng, scn)
+def plan_session(
+    scn: Scenario, rng: np.random.Generator, physio: np.random.Generator | None = None
+) -> Plan:
+    """Everything of a session; issue 12's physiology is drawn from ``physio`` alone."""
+    person = draw_person(rng, scn.person, physio)
+    fit, spec = draw_probe(rng, scn, physio)
     push_tilt = _u(rng, scn.person["push_tilt_deg"])
-    reps, duration = plan_reps(rng, scn, fit, push_tilt)
+    adjust = None
+    if physio is not None and (
+        person.recruitment_rise_s > 0 or (person.activation_tau_s > 0 < person.deactivation_tau_s)
+    ):
+        prng = physio
+        adjust = lambda rep: adjust_rep(rep, person, prng)  # noqa: E731
+    reps, duration = plan_reps(rng, scn, fit, push_tilt, adjust)
     arts = plan_artifacts(rng, scn.nuisances, reps, duration)
-    return Plan(person, fit, spec, tuple(reps), tuple(arts), duration)
+    extras: list[Extra] = []
+    if physio is not None:
+        extras = plan_extras(physio, scn.nuisances, reps, arts, duration, fit.k)
+    return Plan(person, fit, spec, tuple(reps), tuple(arts), duration, tuple(extras))
 
 
 def rep_truth(person: VirtualPerson, rep: RepSpec, k: float) -> TruthRep:
@@ -189,17 +234,30 @@ def rep_truth(person: VirtualPerson, rep: RepSpec, k: float) -> TruthRep:
 
 def simulate(scenario: Scenario, seed: int) -> SimResult:
     """Render ``scenario`` for ``seed``: the same seed always gives the same samples."""
+    plan_ss, person_ss, probe_ss, physio_ss = np.random.SeedSequence(seed).spawn(4)
     plan_rng, person_rng, probe_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)
+        np.random.default_rng(s) for s in (plan_ss, person_ss, probe_ss)
     )
-    plan = plan_session(scenario, plan_rng)
-    person = VirtualPerson(plan.person, person_rng)
+    # issue 12's physiology has streams of its own: without it nothing else changes
+    plan_physio, person_physio, link = (np.random.default_rng(s) for s in physio_ss.spawn(3))
+    plan = plan_session(scenario, plan_rng, plan_physio)
+    person = VirtualPerson(plan.person, person_rng, person_physio)
     for rep in plan.reps:
         person.schedule(rep)
-    for art in plan.artifacts:
+    for art in (*plan.artifacts, *plan.extras):
         person.add_artifact(art)
-    probe = VirtualProbe(plan.fit, plan.spec, probe_rng)
+    probe = VirtualProbe(plan.fit, plan.spec, probe_rng, link)
     block = probe.sample(person, plan.duration_s)
+    events = sorted(
+        [TruthArtifact(a.t_s, a.end_s, a.kind.value) for a in plan.artifacts]
+        + [TruthArtifact(e.t_s, e.end_s, e.kind) for e in plan.extras if not e.lasting],
+        key=lambda a: a.t_s,
+    )
+    steps = tuple(
+        TruthLevelStep(e.t_s, e.end_s, e.size_cmH2O(plan.fit.k), e.kind)
+        for e in plan.extras
+        if isinstance(e, LevelStep)
+    )
     truth = Truth(
         scenario=scenario.name,
         seed=seed,
@@ -207,8 +265,17 @@ def simulate(scenario: Scenario, seed: int) -> SimResult:
         sample_rate_hz=plan.spec.sample_rate_hz,
         duration_s=plan.duration_s,
         reps=tuple(rep_truth(person, r, plan.fit.k) for r in person.reps),
-        artifacts=tuple(TruthArtifact(a.t_s, a.end_s, a.kind.value) for a in plan.artifacts),
+        artifacts=tuple(events),
         gaps=tuple(TruthGap(a, b) for a, b in probe.gaps),
-        person={**plan.person.to_json(), **plan.fit.to_json()},
+        person={**plan.person.to_json(), **plan.fit.to_json(), **_spec_json(plan.spec)},
+        level_steps=steps,
     )
     return SimResult(block, truth, plan)
+
+
+def _spec_json(spec: ProbeSpec) -> dict[str, float]:
+    """Issue 12's link and converter settings, when used (older truth files stay as they were)."""
+    keys = ("ble_interval_ms", "stalls_per_min", "adc_bits", "adc_full_scale_cmH2O")
+    if not spec.ble and spec.adc_bits <= 0 and spec.stalls_per_min <= 0:
+        return {}
+    return {k: round(float(getattr(spec, k)), 4) for k in keys}

@@ -20,6 +20,7 @@ class ShapeKind(StrEnum):
     EXPONENTIAL = "exponential"  # steep start, slow approach: a first-order muscle response
     SIGMOID = "sigmoid"  # slow foot, steep middle: a hesitant start
     LINEAR = "linear"  # a ramp: the hardest foot for a detector to place late
+    SLOW_START = "slow_start"  # minimum jerk of u**param: slow recruitment (never drawn at random)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Shape:
                 lo = 1.0 / (1.0 + np.exp(beta * 0.5))
                 hi = 1.0 / (1.0 + np.exp(-beta * 0.5))
                 return (1.0 / (1.0 + np.exp(-beta * (u - 0.5))) - lo) / (hi - lo)
+            case ShapeKind.SLOW_START:
+                v = u**self.param
+                return v**3 * (10.0 - 15.0 * v + 6.0 * v**2)
             case _:
                 return u.astype(np.float64, copy=True)
 
@@ -54,7 +58,7 @@ def random_shape(rng: np.random.Generator) -> Shape:
     Exponential steepness stays <= 3.5: steeper, the last third of the interval moves the
     pressure by a few percent, and no one (person or detector) could say where it ended.
     """
-    kinds = list(ShapeKind)
+    kinds = list(ShapeKind)[:5]  # SLOW_START belongs to slow recruitment only
     weights = np.array([0.3, 0.25, 0.2, 0.17, 0.08])
     kind = kinds[int(rng.choice(len(kinds), p=weights))]
     match kind:

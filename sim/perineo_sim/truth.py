@@ -72,6 +72,27 @@ class TruthGap:
 
 
 @dataclass(frozen=True)
+class TruthLevelStep:
+    """A lasting step of the resting squeeze (posture shift, probe slip): not a repetition.
+
+    It moves from ``t_s`` to ``end_s`` and then stays; ``size_cmH2O`` is the squeeze step.
+    """
+
+    t_s: float
+    end_s: float
+    size_cmH2O: float
+    kind: str = "posture"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "t_s": round(self.t_s, 4),
+            "end_s": round(self.end_s, 4),
+            "size_cmH2O": round(self.size_cmH2O, 3),
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True)
 class Truth:
     scenario: str
     seed: int
@@ -82,9 +103,10 @@ class Truth:
     artifacts: tuple[TruthArtifact, ...] = ()
     gaps: tuple[TruthGap, ...] = ()
     person: dict[str, float] = field(default_factory=dict)
+    level_steps: tuple[TruthLevelStep, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {
+        doc: dict[str, object] = {
             "schema": SCHEMA,
             "scenario": self.scenario,
             "seed": self.seed,
@@ -96,6 +118,9 @@ class Truth:
             "gaps": [g.to_json() for g in self.gaps],
             "person": self.person,
         }
+        if self.level_steps:  # only when there are any: older truth files stay as they were
+            doc["level_steps"] = [s.to_json() for s in self.level_steps]
+        return doc
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=1) + "\n"
@@ -126,6 +151,7 @@ class Truth:
             artifacts=tuple(TruthArtifact(**a) for a in doc.get("artifacts", [])),
             gaps=tuple(TruthGap(**g) for g in doc.get("gaps", [])),
             person=dict(doc.get("person", {})),
+            level_steps=tuple(TruthLevelStep(**s) for s in doc.get("level_steps", [])),
         )
 
 
