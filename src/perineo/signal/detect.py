@@ -2,24 +2,32 @@
 
 ``Detector.push(block)`` takes samples in blocks of any size and returns the events that
 became certain; the events do not depend on how the stream was split into blocks. The
-conditioning (resampling, filtering, resting level, k) is in pure functions; this module is
-the thin state machine on top: REST → RISING → HOLD → FALLING → REST.
+conditioning (resampling, filtering, resting level, k) and the rules (``artifacts``,
+``lifts``, ``release``, ``technique``, ``timing``) are pure functions; this module is the
+thin state machine on top, REST → RISING → HOLD → FALLING → REST, that cuts their input out
+of its history and acts on their answers.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
 import numpy as np
 
 from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
 from perineo.signal import filters
+from perineo.signal.artifacts import Candidate, breath_or_knock, next_in_train, spike, too_narrow
 from perineo.signal.buffer import History
 from perineo.signal.condition import Conditioner
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo.signal.glitch import GlitchState, remove_glitches
-from perineo.signal.technique import ballistic, breath_held, crossing, judge
+from perineo.signal.intake import as_matrix, drop_broken
+from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
+from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
+from perineo.signal.shape import width_above
+from perineo.signal.technique import breath_held, judge
 from perineo.signal.timing import knee_back, knee_forward, steepest
 from perineo.signal.work import RepWork, hold_level_and_drop
 
@@ -93,19 +101,9 @@ class Detector:
     def push(self, block: SampleBlock) -> list[Event]:
         """Feed a block; return the events that became certain."""
         self._events = []
-        missing = [c for c in self.channels if c not in block.data]
-        if missing:
-            raise ValueError(f"block lacks channel {missing[0].value}")
-        x = np.column_stack([np.asarray(block.data[c], dtype=float) for c in self.channels])
-        t = np.asarray(block.t, dtype=float)
-        ok = np.isfinite(t) & np.isfinite(x).all(axis=1)
-        if len(t) and np.isfinite(t).all():
-            # time must increase, from the last sample taken (passed on or held back)
-            ok &= t > np.maximum.accumulate(np.concatenate(([self._last_t], t[:-1])))
-        if not ok.all():
-            # a broken sample (non-finite, or time not increasing) is skipped and counted
-            self.skipped += int((~ok).sum())
-            t, x = t[ok], x[ok]
+        t, x = as_matrix(block, self.channels)
+        t, x, skipped = drop_broken(t, x, self._last_t)
+        self.skipped += skipped
         if len(t):
             self._last_t = float(t[-1])
         t, x, self._glitch, fixed = remove_glitches(t, x, self._glitch, self.config.glitch_jump)
@@ -329,8 +327,10 @@ class Detector:
             if amp < self._min_amp():
                 self._cancel(i, rep, artifact=False)
                 return
-            if (width < cfg.spike_max_width_s and self._is_spike(i, rep)) or self._too_narrow(
-                width, rep
+            cand = self._candidate(i, rep)
+            in_train = next_in_train(rep.onset_s, amp, self.repetitions, cfg)
+            if (width < cfg.spike_max_width_s and spike(cand, cfg)) or too_narrow(
+                cand, width, in_train, cfg
             ):
                 self._cancel(i, rep, artifact=True)
                 return
@@ -343,106 +343,39 @@ class Detector:
             amp >= self._min_amp()
             and width >= cfg.min_width_s
             and slope < cfg.plateau_fraction * rep.max_slope
-            and (width >= cfg.spike_max_width_s or not self._is_spike(i, rep))
+            and (width >= cfg.spike_max_width_s or not spike(self._candidate(i, rep), cfg))
         ):
             self._confirm_hold(i, rep)
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
 
-    def _too_narrow(self, width: float, rep: RepWork) -> bool:
-        """Narrower than the fastest voluntary contraction, unless it is only a little
-        narrower and rose as a muscle does (no faster than ``voluntary_rise_s``)."""
-        cfg = self.config
-        if width >= cfg.min_width_s:
-            return False
-        if self._in_a_train(rep):
-            return width < cfg.train_width_s
-        if width < cfg.narrow_width_s:
-            return True
-        return self._rose_faster_than(rep, cfg.voluntary_rise_s)
-
-    def _in_a_train(self, rep: RepWork) -> bool:
-        """The next of a series of quick contractions: the last repetition had no hold to
-        speak of and ended at most ``train_gap_s`` before this onset, and one of the quick
-        ones of the last ``train_span_s`` was about as big as this (a push-down between
-        them is part of the series, though its size is the abdomen's)."""
-        cfg = self.config
-        quick = []
-        for prev in reversed(self.repetitions):
-            if prev.end_s is None or rep.onset_s - prev.end_s > cfg.train_span_s:
-                break
-            held = (prev.release_s or 0.0) - (prev.hold_start_s or 0.0)
-            if held > cfg.train_hold_max_s:
-                break
-            quick.append(prev)
-        if not quick or rep.onset_s - (quick[0].end_s or 0.0) > cfg.train_gap_s:
-            return False
-        lo, hi = cfg.train_amp_ratio
-        amp = rep.peak - rep.floor
-        return any(lo * q.peak_cmH2O <= amp <= hi * q.peak_cmH2O for q in quick)
-
-    def _rose_faster_than(self, rep: RepWork, limit_s: float) -> bool:
-        """The rise to the peak went from 10 % to 90 % in under ``limit_s``."""
+    def _candidate(self, i: int, rep: RepWork) -> Candidate:
+        """The rise followed so far, cut from the history for the artifact rules."""
+        h, c = self.hist, self.cond
         j0 = max(self._seg_start, rep.trig_i - round(1.0 * self.config.fs))
-        x = self.hist.get("r", j0, rep.peak_i + 1)
-        return ballistic(x, rep.floor, rep.peak - rep.floor, self.dt, limit_s)
-
-    def _is_spike(self, i: int, rep: RepWork) -> bool:
-        """A cough, sneeze or knock: a ballistic rise, or a rise the abdomen carries alone."""
-        cfg = self.config
-        h = self.hist
-        j0 = max(self._seg_start, rep.trig_i - round(1.0 * cfg.fs))
-        if self._rose_faster_than(rep, cfg.spike_rise_s) and not self._dwelt_at_top(i, rep):
-            return True
+        abd, squeeze_rise = None, 0.0
         if self.has_abd:
-            # a cough: a ballistic abdominal spike, gone again (with the pelvic floor's
-            # reflex twitch); a push-down rises in the abdomen as slowly as a contraction
-            sq = float(np.max(h.get("sq", rep.trig_i, i + 1))) - self.cond.b_sq
-            abd = h.get("abd", j0, i + 1) - self.cond.b_abd
-            k_top = int(np.argmax(abd))
-            top = float(abd[k_top])
-            if top < max(cfg.cough_abdominal_min, 0.5 * sq) or abd[-1] >= 0.3 * top:
-                return False
-            below = np.flatnonzero(abd[:k_top] <= 0.1 * top)
-            start = int(below[-1]) if len(below) else 0
-            if (k_top - start) * self.dt < cfg.spike_rise_s:
-                return True
-            return self._impulse_left_squeeze(max(j0, h.base) + k_top, i, top, rep)
-        return False
-
-    def _dwelt_at_top(self, i: int, rep: RepWork) -> bool:
-        """A quick rise that then stays near its top (above 90 % for ``spike_top_dwell_s``)
-        was held there: a fast contraction or a quick strain, not a cough or a knock, whose
-        pressure falls away from the peak at once."""
-        cfg = self.config
-        amp = rep.peak - rep.floor
-        r = self.hist.get("r", rep.trig_i, i + 1)
-        return bool(np.count_nonzero(r >= rep.floor + 0.9 * amp) * self.dt >= cfg.spike_top_dwell_s)
-
-    def _impulse_left_squeeze(self, i_top: int, i: int, top: float, rep: RepWork) -> bool:
-        """A slower cough or a sneeze: the abdominal impulse has passed (under 30 % of its
-        top) while the squeeze, held up by the pelvic floor's reflex twitch, still stands at
-        60 % of its own peak or more. Bracing and straining rise and fall with the squeeze."""
-        h = self.hist
-        abd = h.get("abd", i_top, i + 1) - self.cond.b_abd
-        gone = np.flatnonzero(abd < 0.3 * top)
-        if not len(gone) or i_top <= rep.trig_i:
-            return False
-        i_gone = i_top + int(gone[0])
-        amp = rep.peak - rep.floor
-        return bool(h.at("r", i_gone) - rep.floor >= 0.6 * amp)
+            squeeze_rise = float(np.max(h.get("sq", rep.trig_i, i + 1))) - c.b_sq
+            abd = h.get("abd", j0, i + 1) - c.b_abd
+        return Candidate(
+            r=h.get("r", j0, i + 1),
+            rise=h.get("r", j0, rep.peak_i + 1),
+            since_trigger=h.get("r", rep.trig_i, i + 1),
+            k_trig=rep.trig_i - max(j0, h.base),
+            floor=rep.floor,
+            peak=rep.peak,
+            dt=self.dt,
+            abd=abd,
+            squeeze_rise=squeeze_rise,
+        )
 
     def _breath_or_knock(self, i: int, rep: RepWork) -> bool:
-        """Not a contraction, told by the abdominal and tilt channels together:
-        - a rise the abdomen alone carries, with the probe not tilting down: a deep
-          breath, not a push-down attempt (DESIGN: bearing down tilts the probe down);
-        - the probe tilting down while the abdominal pressure does not rise: the probe
-          pushed or knocked from outside, for bearing down raises the abdominal pressure."""
+        """A deep breath or a knock, judged on the top just reached (needs both channels)."""
         if not (self.has_abd and self.has_tilt):
             return False
         h, c, cfg = self.hist, self.cond, self.config
         j0 = max(rep.trig_i, i - round(cfg.breath_top_s * cfg.fs))
-        found = judge(
+        return breath_or_knock(
             h.get("sq", j0, i + 1) - c.b_sq,
             h.get("a", j0, i + 1),
             h.get("abd", j0, i + 1) - c.b_abd,
@@ -451,10 +384,6 @@ class Detector:
             abd_sd=c.abd_sd,
             tilt_sd=c.tilt_sd,
         )
-        if found.carried and not found.tilt_down:
-            return True
-        still = (found.abdominal_rise or 0.0) < max(cfg.push_abdominal_min, 3.0 * c.abd_sd)
-        return found.tilt_down and still
 
     def _confirm_hold(self, i: int, rep: RepWork) -> None:
         if self._breath_or_knock(i, rep):
@@ -476,7 +405,7 @@ class Detector:
             rep.detected_s = max(rep.detected_s, h.at("avail", i0 + j))
         rep.hold_i = i
         rep.hold_ref = rep.peak
-        rep.q_min, rep.q_min_i = h.at("q", i), i
+        rep.lift = replace(rep.lift, trough=h.at("q", i), trough_i=i)
         self.phase = Phase.HOLD
         self._emit(EventKind.HOLD_START, rep.hold_start_s, h.at("avail", i), rep.index)
         self._judge_technique(i, rep, final=False)
@@ -498,85 +427,55 @@ class Detector:
             self.phase = Phase.RISING
             return
         # quick lifts: a brief extra rise on top of the hold that falls back
-        q = h.at("q", i)
-        lift_min = max(
-            cfg.lift_min,
-            cfg.lift_sigmas * self.cond.noise_sd,
-            cfg.lift_slow_sigmas * self.cond.slow_sd,
+        c = self.cond
+        lift_min = lift_threshold(rep.hold_ref - rep.floor, c.noise_sd, c.slow_sd, cfg)
+        j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
+        if rep.hold_i is not None:
+            j0 = min(j0, rep.hold_i)
+        rep.lift, lift = follow_lift(
+            rep.lift,
+            h.get("q", j0, i + 1),
+            i,
+            h.at("t", rep.lift.trough_i),
+            rep.hold_start_s or 0.0,
+            lift_min,
+            self.dt,
+            cfg,
         )
-        lift_min = max(lift_min, cfg.lift_fraction * (rep.hold_ref - rep.floor))
-        if rep.q_peak is None:
-            if q < rep.q_min:
-                rep.q_min, rep.q_min_i = q, i
-            elif q - rep.q_min >= lift_min and (i - rep.q_min_i) * self.dt <= cfg.lift_max_rise_s:
-                rep.q_peak, rep.q_peak_i = q, i
-            elif (i - rep.q_min_i) * self.dt > cfg.lift_max_rise_s:
-                # slow drift up is not a lift: move the trough along
-                j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
-                seg = h.get("q", j0, i + 1)
-                k = int(np.argmin(seg))
-                rep.q_min, rep.q_min_i = float(seg[k]), j0 + k
-        else:
-            if q > rep.q_peak:
-                rep.q_peak, rep.q_peak_i = q, i
-            prom = rep.q_peak - rep.q_min
-            if q <= rep.q_peak - 0.5 * prom:
-                settled = h.at("t", rep.q_min_i) - (rep.hold_start_s or 0.0)
-                if settled >= cfg.lift_after_hold_s:
-                    self._confirm_lift(i, rep)
-                else:
-                    # an overshoot as the hold begins is not a lift on top of the hold
-                    rep.q_peak = None
-                    rep.q_min, rep.q_min_i = q, i
-            elif (i - rep.q_peak_i) * self.dt > cfg.lift_max_fall_s:
-                # a slow sag after a rise (fatigue) is not a quick lift falling back
-                rep.q_peak = None
-                rep.q_min, rep.q_min_i = q, i
-        if r < rep.floor + cfg.release_fraction * (rep.hold_ref - rep.floor):
+        if lift is not None:
+            self._confirm_lift(i, rep, lift)
+        if released(r, rep.floor, rep.hold_ref, cfg):
             rep.run_below += 1
             if rep.run_below >= 2:
                 self._start_release(i, rep)
         else:
             rep.run_below = 0
 
-    def _confirm_lift(self, i: int, rep: RepWork) -> None:
+    def _confirm_lift(self, i: int, rep: RepWork, lift: Lift) -> None:
         h = self.hist
-        assert rep.q_peak is not None
-        lo = max(self._seg_start, rep.q_min_i)
+        lo = max(self._seg_start, lift.trough_i)
         i0 = max(self._seg_start, lo - 10)
         t = h.get("t", i0, i + 1)
         # time it on the unlagged signal (q, which decided it, lags by ~75 ms)
         qs = filters.smooth(h.get("a", i0, i + 1), self.config.smooth_sigma)
-        j = int(np.argmax(qs[lo - i0 :])) + lo - i0
+        j = lift_peak(qs, lo - i0)
         peak_t = float(t[j])
-        height = rep.q_peak - rep.q_min
+        height = lift.height
         if not rep.lifts:
-            sl = np.gradient(qs) / self.dt
-            i_st = steepest(sl, lo - i0, j)
-            foot = knee_back(t, qs, sl, i_st, 0, rep.q_min, height)
+            foot = lift_foot(t, qs, lo - i0, j, lift.trough, height, self.dt)
             rep.hold_end_s = max(foot, rep.hold_start_s or foot)
             self._emit(EventKind.HOLD_END, rep.hold_end_s, h.at("avail", i), rep.index)
             self._hold_stats(rep, rep.hold_end_s)
         rep.lifts.append((peak_t, height))
         self._emit(EventKind.QUICK_LIFT, peak_t, h.at("avail", i), rep.index, value=height)
-        rep.q_peak = None
-        rep.q_min, rep.q_min_i = h.at("q", i), i
         rep.last_lift_i = i
 
     def _start_release(self, i: int, rep: RepWork) -> None:
-        h = self.hist
-        i0 = max(self._seg_start, (rep.hold_i or rep.trig_i) - round(0.5 * self.config.fs))
+        h, fs = self.hist, self.config.fs
+        i0 = max(self._seg_start, (rep.hold_i or rep.trig_i) - round(0.5 * fs))
         t, lev, sl = self._smoothed(i0, i + 1)
-        neg = -sl
-        # the fall of the last quick lift is not the release: look back no further than it
-        i_floor = max(0, i - i0 - round(2.5 * self.config.fs))
-        if rep.last_lift_i is not None:
-            i_floor = max(i_floor, rep.last_lift_i - i0)
-        i_st = steepest(neg, max(i_floor, i - i0 - round(1.5 * self.config.fs)), i - i0)
-        top = float(np.max(lev[i_floor : i_st + 1]))
-        step = top - rep.floor
-        rel = knee_back(t, -lev, neg, i_st, i_floor, -top, step)
-        rel = max(rel, rep.hold_start_s or rel)
+        k_lift = None if rep.last_lift_i is None else rep.last_lift_i - i0
+        rel = place_release(t, lev, sl, i - i0, k_lift, rep.floor, rep.hold_start_s, fs)
         rep.release_s = rel
         if rep.hold_end_s is None:
             rep.hold_end_s = rel
@@ -590,15 +489,11 @@ class Detector:
         self._emit(EventKind.RELEASE, rel, h.at("avail", i), rep.index)
 
     def _falling(self, i: int, r: float, rep: RepWork) -> None:
-        cfg = self.config
         slope = self._slope(i)
         rep.min_slope = min(rep.min_slope, slope)
         assert rep.release_trig_i is not None
-        if (
-            i - rep.release_trig_i >= 3
-            and slope > -cfg.fall_end_fraction * abs(rep.min_slope)
-            and abs(slope) < self._thr_slope() * 2
-        ):
+        n = i - rep.release_trig_i
+        if fall_ended(slope, rep.min_slope, n, self._thr_slope(), self.config):
             self._end_fall(i, rep)
 
     def _end_fall(self, i: int, rep: RepWork) -> None:
@@ -606,14 +501,7 @@ class Detector:
         assert rep.release_trig_i is not None
         i0 = max(self._seg_start, rep.release_trig_i - round(1.5 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)
-        neg = -sl
-        # the steepest of the fall, from the peak up to now: a fast contraction may fall
-        # hardest after its release was seen, and a knee taken at its top closes it there
-        i_st = steepest(neg, max(0, rep.peak_i - i0), len(t) - 1)
-        bottom = float(np.min(lev[i_st:]))
-        step = max(rep.hold_ref - bottom, 1e-6)
-        end = knee_forward(t, -lev, neg, i_st, len(t) - 1, -bottom, step)
-        rep.end_s = max(end, rep.release_s or end)
+        rep.end_s, bottom = place_fall_end(t, lev, sl, rep.peak_i - i0, rep.hold_ref, rep.release_s)
         rep.end_i = i
         self._after_i = i0 + int(np.searchsorted(t, rep.end_s))
         self.phase = Phase.REST
@@ -631,18 +519,13 @@ class Detector:
         self._pending = None
         h = self.hist
         i0 = rep.end_i + round(cfg.residual_delay_s * cfg.fs)
-        lev = h.get("a", i0, i + 1)
-        if len(lev) >= round(0.4 * cfg.fs):
-            rep.residual = filters.median(lev)
-            amp = (rep.hold_level or rep.hold_ref) - 0.0
-            limit = max(
-                cfg.residual_min,
-                cfg.residual_fraction * amp,
-                cfg.residual_sigmas * self.cond.noise_sd,
-            )
-            if rep.residual > limit:
+        hold_amp = rep.hold_level or rep.hold_ref
+        found = residual(h.get("a", i0, i + 1), hold_amp, self.cond.noise_sd, cfg)
+        if found is not None:
+            rep.residual = found.level
+            if found.incomplete:
                 self._add_error(rep, TechError.INCOMPLETE_RELEASE, h.at("avail", i))
-                self.cond.hold_off(rep.residual)
+                self.cond.hold_off(found.level)
         self.cond.thaw(h.at("t", i))
         self._finish_rep(rep, h.at("avail", i))
 
@@ -772,8 +655,7 @@ class Detector:
             return
         # after a gap: still contracting, or did the repetition end inside the gap?
         # what was being followed across the gap starts afresh after it
-        rep.q_peak = None
-        rep.q_min, rep.q_min_i = np.inf, i
+        rep.lift = LiftTrack(np.inf, i)
         rep.run_below = 0
         sq = self.hist.at("sq", i) - self.cond.b_sq
         if sq < rep.floor + 0.5 * (rep.hold_ref - rep.floor):
@@ -800,14 +682,7 @@ class Detector:
     def _width_above(self, level: float, i0: int, i1: int) -> float:
         """Seconds r has been above ``level`` since it first crossed it after ``i0``."""
         r = self.hist.get("r", i0 - round(1.0 * self.config.fs), i1 + 1)
-        above = np.flatnonzero(r >= level)
-        if len(above) == 0:
-            return 0.0
-        # crossings interpolated between grid samples (20 ms steps would decide otherwise)
-        first, last = int(above[0]), int(above[-1])
-        start = first - (crossing(r[first - 1], r[first], level) if first > 0 else 0.0)
-        end = last + (1.0 - crossing(r[last], r[last + 1], level) if last + 1 < len(r) else 0.0)
-        return (end - start) * self.dt
+        return width_above(r, level, self.dt)
 
     def _hold_stats(self, rep: RepWork, hold_end_s: float) -> None:
         if rep.hold_start_s is None or rep.hold_i is None:

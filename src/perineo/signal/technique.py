@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from perineo.samples import FloatArray
 from perineo.signal import filters
 from perineo.signal.condition import breathing_size
@@ -69,26 +67,3 @@ def judge(
 def breath_held(abd: FloatArray, fs: float, rest_size: float, cfg: DetectorConfig) -> bool:
     """Breathing has stopped over ``abd`` (a stretch of a hold) compared with rest."""
     return breathing_size(abd, fs) < cfg.breath_ratio * rest_size
-
-
-def ballistic(x: FloatArray, floor: float, amp: float, dt: float, limit_s: float) -> bool:
-    """``x`` (ending at its peak) rose from 10 % to 90 % of ``amp`` faster than ``limit_s``:
-    a cough or a knock, not a voluntary contraction. Crossings are interpolated between
-    samples, so the grid's 20 ms steps do not decide it."""
-    lo_level, hi_level = floor + 0.1 * amp, floor + 0.9 * amp
-    hi = np.flatnonzero(x >= hi_level)
-    if not len(hi) or hi[0] == 0:
-        return False
-    k_hi = int(hi[0])
-    below = np.flatnonzero(x[:k_hi] <= lo_level)
-    if not len(below):
-        return False
-    k_lo = int(below[-1])
-    t_lo = k_lo + crossing(x[k_lo], x[k_lo + 1], lo_level)
-    t_hi = k_hi - 1 + crossing(x[k_hi - 1], x[k_hi], hi_level)
-    return (t_hi - t_lo) * dt < limit_s
-
-
-def crossing(a: float, b: float, level: float) -> float:
-    """Where between two samples ``a`` and ``b`` the straight line crosses ``level`` (0-1)."""
-    return 0.0 if b == a else min(max((level - a) / (b - a), 0.0), 1.0)
