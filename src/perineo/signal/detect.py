@@ -15,18 +15,14 @@ from enum import StrEnum
 
 import numpy as np
 
-from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
+from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
 from perineo.signal.artifacts import Candidate, breath_or_knock, next_in_train, spike, too_narrow
-from perineo.signal.buffer import History
-from perineo.signal.condition import Conditioner
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
-from perineo.signal.glitch import GlitchState, remove_glitches
-from perineo.signal.intake import as_matrix, drop_broken
 from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
 from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
-from perineo.signal.shape import width_above
+from perineo.signal.stream import Stream
 from perineo.signal.technique import breath_held, judge
 from perineo.signal.timing import knee_back, knee_forward, steepest
 from perineo.signal.work import RepWork, hold_level_and_drop
@@ -51,30 +47,18 @@ def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:
     return tuple(out)
 
 
-class Detector:
+class Detector(Stream):
     """Streaming detector of onsets, holds, quick lifts, releases and technique errors."""
 
     def __init__(
         self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
     ) -> None:
-        self.channels = ordered_channels(channels)
-        self.config = cfg = config or DetectorConfig()
+        super().__init__(channels, config)
         self.unverifiable = unverifiable_errors(self.channels)
-        self.has_abd = Channel.ABDOMINAL in self.channels
-        self.has_tilt = Channel.TILT in self.channels
-        self.dt = 1.0 / cfg.fs
-        self.cond = Conditioner(self.channels, cfg)
-        self.frame = max(1, round(cfg.frame_s * cfg.fs))
-        self.hist = History(
-            ("t", "avail", "r", "a", "q", "sq", "abd", "tilt", "sq_slow", "abd_slow"),
-            round(cfg.history_s * cfg.fs),
-        )
         self.phase = Phase.REST
         self.repetitions: list[Repetition] = []
         self._rep: RepWork | None = None
         self._pending: RepWork | None = None  # finished fall, incomplete release undecided
-        self._n = 0  # global grid index of the next sample
-        self._seg_start = 0  # global index where the current gap-free segment began
         self._run = 0
         self._refractory_i: int | None = None  # no onset before this index (spike tail)
         self._spike_top = np.inf  # the cancelled spike's top: a rise past it is a new onset
@@ -82,57 +66,6 @@ class Detector:
         self._after_i = 0  # the next onset lies after this index (end of the last fall)
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
         self._frame_medians: list[float] = []
-        self.skipped = 0  # samples left out: non-finite, or time not after the previous
-        self.glitches = 0  # one-sample spikes replaced by the median of their neighbours
-        self._glitch = GlitchState()
-        self._last_t = -np.inf
-        self._events: list[Event] = []
-
-    # ------------------------------------------------------------------ public API
-    @property
-    def baseline_cmH2O(self) -> float:
-        """Current resting level of ``squeeze`` (absolute cmH2O)."""
-        return self.cond.b_sq
-
-    @property
-    def k(self) -> float:
-        return self.cond.k
-
-    def push(self, block: SampleBlock) -> list[Event]:
-        """Feed a block; return the events that became certain."""
-        self._events = []
-        t, x = as_matrix(block, self.channels)
-        t, x, skipped = drop_broken(t, x, self._last_t)
-        self.skipped += skipped
-        if len(t):
-            self._last_t = float(t[-1])
-        t, x, self._glitch, fixed = remove_glitches(t, x, self._glitch, self.config.glitch_jump)
-        self.glitches += fixed
-        self._resample_and_process(t, x)
-        return self._events
-
-    def _resample_and_process(self, t: FloatArray, x: FloatArray) -> None:
-        grid = self.cond.resample(t, x)
-        for g0, g1 in grid.gaps:
-            self._emit(EventKind.GAP, g0, g1, value=g1)
-        if len(grid.t):
-            self._process(grid)
-
-    def _release_held(self) -> None:
-        """Pass on a sample held back for its successor that will not come."""
-        g = self._glitch
-        if g.held_t is None or g.held_x is None:
-            return
-        self._glitch = GlitchState(g.held_x.copy())
-        self._resample_and_process(np.array([g.held_t]), g.held_x[None, :])
-
-    def mark_gap(self, start_s: float, end_s: float) -> list[Event]:
-        """A source reports missing samples: break the grid there."""
-        self._events = []
-        self._release_held()
-        self.cond.break_segment()
-        self._emit(EventKind.GAP, start_s, start_s, value=end_s)
-        return self._events
 
     def finish(self) -> list[Event]:
         """End of stream: settle what can be settled."""
@@ -145,102 +78,15 @@ class Detector:
             self._close_open_rep(last)
         return self._events
 
-    # ------------------------------------------------------------------ processing
-    def _process(self, grid) -> None:
-        sig = self.cond.filter(grid)
-        n = len(grid.t)
-        start = self._n
-        self.hist.append(
-            t=grid.t,
-            avail=grid.available_s,
-            sq=sig.sq,
-            abd=sig.abd,
-            tilt=sig.tilt,
-            sq_slow=sig.sq_slow,
-            abd_slow=sig.abd_slow,
-            r=np.zeros(n),
-            a=np.zeros(n),
-            q=np.zeros(n),
-        )
-        seg_starts = np.flatnonzero(grid.segment_start) + start
-        i = start
-        end = start + n
-        while i < end:
-            frame_end = (i // self.frame + 1) * self.frame
-            stop = min(frame_end, end)
-            # a gap starts a new segment inside this span
-            inside = seg_starts[(seg_starts >= i) & (seg_starts < stop)]
-            if len(inside) and inside[0] > i:
-                stop = int(inside[0])
-            if len(inside) and inside[0] == i:
-                self._on_segment_start(i)
-            self._span(i, stop)
-            i = stop
-            if i == frame_end:
-                self._frame_update(frame_end - self.frame, frame_end)
-        self._n = end
-
-    def _span(self, i0: int, i1: int) -> None:
-        """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
-        h, c = self.hist, self.cond
-        sq = h.get("sq", i0, i1) - c.b_sq
-        if self.has_abd:
-            abd = h.get("abd", i0, i1) - c.b_abd
-            a = sq - c.k * abd
-            r = np.maximum(a, sq - c.k * c.breath_allowance)
-        else:
-            a = sq
-            r = sq
-        h.set("r", i0, r)
-        h.set("a", i0, a)
-        # quick lifts are followed on a smoother copy: a noise excursion is not a lift
-        q = h.get("sq_slow", i0, i1) - c.b_sq
-        if self.has_abd:
-            q = q - c.k * (h.get("abd_slow", i0, i1) - c.b_abd)
-        h.set("q", i0, q)
+    def _idle(self, r: FloatArray) -> bool:
         # fast path: nothing in this span can start a repetition
-        if (
+        return (
             self.phase is Phase.REST
             and self._pending is None
             and self._refractory_i is None
             and self._run == 0
             and float(np.max(r)) - self._lo <= self._thr_lo()
-        ):
-            return
-        for i in range(i0, i1):
-            self._step(i)
-
-    # ------------------------------------------------------------------ thresholds
-    def _thr_lo(self) -> float:
-        cfg = self.config
-        return max(cfg.onset_level_min, cfg.onset_level_sigmas * self.cond.noise_sd)
-
-    def _thr_hi(self) -> float:
-        cfg = self.config
-        c = self.cond
-        return max(
-            cfg.onset_high_min, cfg.onset_high_sigmas * c.noise_sd, cfg.slow_sigmas_high * c.slow_sd
         )
-
-    def _thr_slope(self) -> float:
-        cfg = self.config
-        return max(cfg.onset_slope_min, cfg.onset_slope_sigmas * self.cond.slope_sd)
-
-    def _min_amp(self) -> float:
-        cfg = self.config
-        c = self.cond
-        return max(
-            cfg.min_amplitude,
-            cfg.min_amplitude_sigmas * c.noise_sd,
-            cfg.slow_sigmas_amplitude * c.slow_sd,
-        )
-
-    def _slope(self, i: int) -> float:
-        span = min(self.config.slope_span, i - self._seg_start)
-        if span <= 0:
-            return 0.0
-        h = self.hist
-        return (h.at("r", i) - h.at("r", i - span)) / (span * self.dt)
 
     # ------------------------------------------------------------------ the state machine
     def _step(self, i: int) -> None:
@@ -647,8 +493,7 @@ class Detector:
         )
         self.cond.frame_update(h, f0, f1, settled=learn and pend is None, learn=learn, in_rest=rest)
 
-    def _on_segment_start(self, i: int) -> None:
-        self._seg_start = i
+    def _segment_started(self, i: int) -> None:
         self._run = 0
         rep = self._rep
         if rep is None:
@@ -666,23 +511,11 @@ class Detector:
             self._quiet_run = 0
 
     # ------------------------------------------------------------------ helpers
-    def _smoothed(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-        h = self.hist
-        t = h.get("t", i0, i1)
-        lev = filters.smooth(h.get("r", i0, i1), self.config.smooth_sigma)
-        sl = np.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
-        return t, lev, sl
-
     def _foot(self, i_lo: int, i: int, floor: float) -> float:
         t, lev, sl = self._smoothed(i_lo, i + 1)
         i_st = steepest(sl, 0, len(t) - 1)
         step = max(float(lev[-1]) - floor, 1e-6)
         return knee_back(t, lev, sl, i_st, 0, floor, step)
-
-    def _width_above(self, level: float, i0: int, i1: int) -> float:
-        """Seconds r has been above ``level`` since it first crossed it after ``i0``."""
-        r = self.hist.get("r", i0 - round(1.0 * self.config.fs), i1 + 1)
-        return width_above(r, level, self.dt)
 
     def _hold_stats(self, rep: RepWork, hold_end_s: float) -> None:
         if rep.hold_start_s is None or rep.hold_i is None:
@@ -706,16 +539,3 @@ class Detector:
         final = rep.to_repetition(peak, self.unverifiable, pelvic=self.has_abd)
         self.repetitions.append(final)
         self._emit(EventKind.REPETITION, rep.onset_s, detected_s, rep.index, repetition=final)
-
-    def _emit(
-        self,
-        kind: EventKind,
-        t: float,
-        detected_s: float,
-        rep: int = -1,
-        *,
-        error: TechError | None = None,
-        value: float | None = None,
-        repetition: Repetition | None = None,
-    ) -> None:
-        self._events.append(Event(kind, float(t), float(detected_s), rep, error, value, repetition))

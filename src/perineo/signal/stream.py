@@ -1,0 +1,227 @@
+"""The streaming front of the detector: from sample blocks to detection signals on a grid.
+
+``Stream`` takes blocks of any size, leaves out broken samples (``intake``) and one-sample
+glitches (``glitch``), resamples and filters them (``condition``) into a history on a fixed
+grid, derives the detection signals there, and hands them on in spans that do not cross a
+frame or a gap. What to do with them is the subclass's (``detect.Detector``): it implements
+``_step`` (one grid sample), ``_frame_update``, ``_segment_started``, ``_idle`` and
+``finish``. Spans are cut the same way however the stream is split into blocks, so the
+events do not depend on it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
+from perineo.signal import filters
+from perineo.signal.buffer import History
+from perineo.signal.condition import Conditioner
+from perineo.signal.config import DetectorConfig
+from perineo.signal.events import Event, EventKind, Repetition, TechError
+from perineo.signal.glitch import GlitchState, remove_glitches
+from perineo.signal.intake import as_matrix, drop_broken
+from perineo.signal.resample import Resampled
+from perineo.signal.shape import width_above
+
+
+class Stream:
+    """Input cleaning, grid, history, frames, thresholds and events, without the decisions."""
+
+    def __init__(
+        self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
+    ) -> None:
+        self.channels = ordered_channels(channels)
+        self.config = cfg = config or DetectorConfig()
+        self.has_abd = Channel.ABDOMINAL in self.channels
+        self.has_tilt = Channel.TILT in self.channels
+        self.dt = 1.0 / cfg.fs
+        self.cond = Conditioner(self.channels, cfg)
+        self.frame = max(1, round(cfg.frame_s * cfg.fs))
+        self.hist = History(
+            ("t", "avail", "r", "a", "q", "sq", "abd", "tilt", "sq_slow", "abd_slow"),
+            round(cfg.history_s * cfg.fs),
+        )
+        self._n = 0  # global grid index of the next sample
+        self._seg_start = 0  # global index where the current gap-free segment began
+        self.skipped = 0  # samples left out: non-finite, or time not after the previous
+        self.glitches = 0  # one-sample spikes replaced by the median of their neighbours
+        self._glitch = GlitchState()
+        self._last_t = -np.inf
+        self._events: list[Event] = []
+
+    # ------------------------------------------------------------------ for the subclass
+    def _step(self, i: int) -> None:
+        raise NotImplementedError
+
+    def _idle(self, r: FloatArray) -> bool:
+        """Nothing in a span with detection signal ``r`` can start or change anything."""
+        return False
+
+    def _frame_update(self, f0: int, f1: int) -> None:
+        raise NotImplementedError
+
+    def _segment_started(self, i: int) -> None:
+        """A gap-free segment begins at ``i`` (after a gap)."""
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def baseline_cmH2O(self) -> float:
+        """Current resting level of ``squeeze`` (absolute cmH2O)."""
+        return self.cond.b_sq
+
+    @property
+    def k(self) -> float:
+        return self.cond.k
+
+    def push(self, block: SampleBlock) -> list[Event]:
+        """Feed a block; return the events that became certain."""
+        self._events = []
+        t, x = as_matrix(block, self.channels)
+        t, x, skipped = drop_broken(t, x, self._last_t)
+        self.skipped += skipped
+        if len(t):
+            self._last_t = float(t[-1])
+        t, x, self._glitch, fixed = remove_glitches(t, x, self._glitch, self.config.glitch_jump)
+        self.glitches += fixed
+        self._resample_and_process(t, x)
+        return self._events
+
+    def _resample_and_process(self, t: FloatArray, x: FloatArray) -> None:
+        grid = self.cond.resample(t, x)
+        for g0, g1 in grid.gaps:
+            self._emit(EventKind.GAP, g0, g1, value=g1)
+        if len(grid.t):
+            self._process(grid)
+
+    def _release_held(self) -> None:
+        """Pass on a sample held back for its successor that will not come."""
+        g = self._glitch
+        if g.held_t is None or g.held_x is None:
+            return
+        self._glitch = GlitchState(g.held_x.copy())
+        self._resample_and_process(np.array([g.held_t]), g.held_x[None, :])
+
+    def mark_gap(self, start_s: float, end_s: float) -> list[Event]:
+        """A source reports missing samples: break the grid there."""
+        self._events = []
+        self._release_held()
+        self.cond.break_segment()
+        self._emit(EventKind.GAP, start_s, start_s, value=end_s)
+        return self._events
+
+    # ------------------------------------------------------------------ processing
+    def _process(self, grid: Resampled) -> None:
+        sig = self.cond.filter(grid)
+        n = len(grid.t)
+        start = self._n
+        self.hist.append(
+            t=grid.t,
+            avail=grid.available_s,
+            sq=sig.sq,
+            abd=sig.abd,
+            tilt=sig.tilt,
+            sq_slow=sig.sq_slow,
+            abd_slow=sig.abd_slow,
+            r=np.zeros(n),
+            a=np.zeros(n),
+            q=np.zeros(n),
+        )
+        seg_starts = np.flatnonzero(grid.segment_start) + start
+        i = start
+        end = start + n
+        while i < end:
+            frame_end = (i // self.frame + 1) * self.frame
+            stop = min(frame_end, end)
+            # a gap starts a new segment inside this span
+            inside = seg_starts[(seg_starts >= i) & (seg_starts < stop)]
+            if len(inside) and inside[0] > i:
+                stop = int(inside[0])
+            if len(inside) and inside[0] == i:
+                self._seg_start = i
+                self._segment_started(i)
+            self._span(i, stop)
+            i = stop
+            if i == frame_end:
+                self._frame_update(frame_end - self.frame, frame_end)
+        self._n = end
+
+    def _span(self, i0: int, i1: int) -> None:
+        """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
+        h, c = self.hist, self.cond
+        sq = h.get("sq", i0, i1) - c.b_sq
+        if self.has_abd:
+            abd = h.get("abd", i0, i1) - c.b_abd
+            a = sq - c.k * abd
+            r = np.maximum(a, sq - c.k * c.breath_allowance)
+        else:
+            a = sq
+            r = sq
+        h.set("r", i0, r)
+        h.set("a", i0, a)
+        # quick lifts are followed on a smoother copy: a noise excursion is not a lift
+        q = h.get("sq_slow", i0, i1) - c.b_sq
+        if self.has_abd:
+            q = q - c.k * (h.get("abd_slow", i0, i1) - c.b_abd)
+        h.set("q", i0, q)
+        if not self._idle(r):
+            for i in range(i0, i1):
+                self._step(i)
+
+    # ------------------------------------------------------------------ thresholds
+    def _thr_lo(self) -> float:
+        cfg = self.config
+        return max(cfg.onset_level_min, cfg.onset_level_sigmas * self.cond.noise_sd)
+
+    def _thr_hi(self) -> float:
+        cfg = self.config
+        c = self.cond
+        return max(
+            cfg.onset_high_min, cfg.onset_high_sigmas * c.noise_sd, cfg.slow_sigmas_high * c.slow_sd
+        )
+
+    def _thr_slope(self) -> float:
+        cfg = self.config
+        return max(cfg.onset_slope_min, cfg.onset_slope_sigmas * self.cond.slope_sd)
+
+    def _min_amp(self) -> float:
+        cfg = self.config
+        c = self.cond
+        return max(
+            cfg.min_amplitude,
+            cfg.min_amplitude_sigmas * c.noise_sd,
+            cfg.slow_sigmas_amplitude * c.slow_sd,
+        )
+
+    def _slope(self, i: int) -> float:
+        span = min(self.config.slope_span, i - self._seg_start)
+        if span <= 0:
+            return 0.0
+        h = self.hist
+        return (h.at("r", i) - h.at("r", i - span)) / (span * self.dt)
+
+    # ------------------------------------------------------------------ helpers
+    def _smoothed(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        h = self.hist
+        t = h.get("t", i0, i1)
+        lev = filters.smooth(h.get("r", i0, i1), self.config.smooth_sigma)
+        sl = np.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
+        return t, lev, sl
+
+    def _width_above(self, level: float, i0: int, i1: int) -> float:
+        """Seconds r has been above ``level`` since it first crossed it after ``i0``."""
+        r = self.hist.get("r", i0 - round(1.0 * self.config.fs), i1 + 1)
+        return width_above(r, level, self.dt)
+
+    def _emit(
+        self,
+        kind: EventKind,
+        t: float,
+        detected_s: float,
+        rep: int = -1,
+        *,
+        error: TechError | None = None,
+        value: float | None = None,
+        repetition: Repetition | None = None,
+    ) -> None:
+        self._events.append(Event(kind, float(t), float(detected_s), rep, error, value, repetition))
