@@ -17,15 +17,15 @@ import numpy as np
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.artifacts import Candidate, breath_or_knock, next_in_train, spike, too_narrow
+from perineo.signal.artifacts import next_in_train, spike, too_narrow
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
 from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
 from perineo.signal.stream import Stream
-from perineo.signal.technique import breath_held, judge
+from perineo.signal.technique import breath_span, judged_span
 from perineo.signal.timing import knee_back, knee_forward, steepest
-from perineo.signal.work import RepWork, hold_level_and_drop
+from perineo.signal.work import RepWork
 
 _SETTLE_AFTER_S = 1.0  # the end of a fall still settles this long: learn nothing from it
 
@@ -173,7 +173,7 @@ class Detector(Stream):
             if amp < self._min_amp():
                 self._cancel(i, rep, artifact=False)
                 return
-            cand = self._candidate(i, rep)
+            cand = self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak)
             in_train = next_in_train(rep.onset_s, amp, self.repetitions, cfg)
             if (width < cfg.spike_max_width_s and spike(cand, cfg)) or too_narrow(
                 cand, width, in_train, cfg
@@ -189,50 +189,17 @@ class Detector(Stream):
             amp >= self._min_amp()
             and width >= cfg.min_width_s
             and slope < cfg.plateau_fraction * rep.max_slope
-            and (width >= cfg.spike_max_width_s or not spike(self._candidate(i, rep), cfg))
+            and (
+                width >= cfg.spike_max_width_s
+                or not spike(self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak), cfg)
+            )
         ):
             self._confirm_hold(i, rep)
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
 
-    def _candidate(self, i: int, rep: RepWork) -> Candidate:
-        """The rise followed so far, cut from the history for the artifact rules."""
-        h, c = self.hist, self.cond
-        j0 = max(self._seg_start, rep.trig_i - round(1.0 * self.config.fs))
-        abd, squeeze_rise = None, 0.0
-        if self.has_abd:
-            squeeze_rise = float(np.max(h.get("sq", rep.trig_i, i + 1))) - c.b_sq
-            abd = h.get("abd", j0, i + 1) - c.b_abd
-        return Candidate(
-            r=h.get("r", j0, i + 1),
-            rise=h.get("r", j0, rep.peak_i + 1),
-            since_trigger=h.get("r", rep.trig_i, i + 1),
-            k_trig=rep.trig_i - max(j0, h.base),
-            floor=rep.floor,
-            peak=rep.peak,
-            dt=self.dt,
-            abd=abd,
-            squeeze_rise=squeeze_rise,
-        )
-
-    def _breath_or_knock(self, i: int, rep: RepWork) -> bool:
-        """A deep breath or a knock, judged on the top just reached (needs both channels)."""
-        if not (self.has_abd and self.has_tilt):
-            return False
-        h, c, cfg = self.hist, self.cond, self.config
-        j0 = max(rep.trig_i, i - round(cfg.breath_top_s * cfg.fs))
-        return breath_or_knock(
-            h.get("sq", j0, i + 1) - c.b_sq,
-            h.get("a", j0, i + 1),
-            h.get("abd", j0, i + 1) - c.b_abd,
-            h.get("tilt", j0, i + 1) - c.b_tilt,
-            cfg=cfg,
-            abd_sd=c.abd_sd,
-            tilt_sd=c.tilt_sd,
-        )
-
     def _confirm_hold(self, i: int, rep: RepWork) -> None:
-        if self._breath_or_knock(i, rep):
+        if self._breath_or_knock(i, rep.trig_i):
             self._cancel(i, rep, artifact=True)
             return
         h = self.hist
@@ -311,7 +278,7 @@ class Detector(Stream):
             foot = lift_foot(t, qs, lo - i0, j, lift.trough, height, self.dt)
             rep.hold_end_s = max(foot, rep.hold_start_s or foot)
             self._emit(EventKind.HOLD_END, rep.hold_end_s, h.at("avail", i), rep.index)
-            self._hold_stats(rep, rep.hold_end_s)
+            self._record_hold(rep, rep.hold_end_s)
         rep.lifts.append((peak_t, height))
         self._emit(EventKind.QUICK_LIFT, peak_t, h.at("avail", i), rep.index, value=height)
         rep.last_lift_i = i
@@ -326,7 +293,7 @@ class Detector(Stream):
         if rep.hold_end_s is None:
             rep.hold_end_s = rel
             self._emit(EventKind.HOLD_END, rel, h.at("avail", i), rep.index)
-            self._hold_stats(rep, rel)
+            self._record_hold(rep, rel)
         rep.release_trig_i = i
         rep.min_slope = 0.0
         rep.run_below = 0
@@ -410,28 +377,11 @@ class Detector(Stream):
 
     # ------------------------------------------------------------------ errors
     def _judge_technique(self, i: int, rep: RepWork, final: bool) -> None:
-        h = self.hist
-        c = self.cond
-        j0 = rep.hold_i if rep.hold_i is not None else rep.trig_i
-        j0 = min(j0, i)
-        if final and rep.release_trig_i is not None:
-            j0 = min(j0, rep.release_trig_i)
-        i1 = rep.release_trig_i if rep.release_trig_i is not None else i
-        if i1 - j0 < 3:
-            j0 = max(rep.trig_i, i1 - 10)
-        a = h.get("a", j0, i1 + 1)
-        rep.pelvic_peak = max(rep.pelvic_peak, float(np.max(a)) if len(a) else 0.0)
-        found = judge(
-            h.get("sq", j0, i1 + 1) - c.b_sq,
-            a,
-            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
-            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
-            cfg=self.config,
-            abd_sd=c.abd_sd,
-            tilt_sd=c.tilt_sd,
-        )
+        j0, i1 = judged_span(rep.trig_i, rep.hold_i, rep.release_trig_i, i, final)
+        found, pelvic_peak = self._findings(j0, i1)
+        rep.pelvic_peak = max(rep.pelvic_peak, pelvic_peak)
         rep.abd_rise, rep.tilt_change = found.abdominal_rise, found.tilt_change
-        now = h.at("avail", i)
+        now = self.hist.at("avail", i)
         if found.bracing and (final or (i1 - j0) * self.dt >= 0.6):
             self._add_error(rep, TechError.ABDOMINAL_BRACING, now)
         if self.has_abd and ((rep.hold_i is not None and self.phase is Phase.HOLD) or final):
@@ -440,20 +390,12 @@ class Detector(Stream):
             self._add_error(rep, TechError.PUSH_DOWN, now)
 
     def _check_breath(self, i: int, rep: RepWork) -> None:
-        cfg = self.config
         if rep.hold_i is None or TechError.BREATH_HOLD in rep.errors:
             return
         if not self.cond.breath_known:
             return  # no rest seen yet to compare with: unknown is not an error
-        final = rep.release_trig_i is not None
-        i_end = rep.release_trig_i if rep.release_trig_i is not None else i
-        w = round(cfg.breath_hold_s * cfg.fs)
-        start = rep.trig_i + round(0.5 * cfg.fs)
-        if i_end - start < w:
-            return
-        # live: the last stretch as long as a breath hold must be; at the release: all of it
-        i0 = start if final else i_end - w
-        if breath_held(self.hist.get("abd", i0, i_end), cfg.fs, self.cond.breath_rms, cfg):
+        span = breath_span(rep.trig_i, rep.release_trig_i, i, self.config)
+        if span is not None and self._breath_held(*span):
             self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
 
     def _add_error(self, rep: RepWork, err: TechError, detected_s: float) -> None:
@@ -511,22 +453,12 @@ class Detector(Stream):
             self._quiet_run = 0
 
     # ------------------------------------------------------------------ helpers
-    def _foot(self, i_lo: int, i: int, floor: float) -> float:
-        t, lev, sl = self._smoothed(i_lo, i + 1)
-        i_st = steepest(sl, 0, len(t) - 1)
-        step = max(float(lev[-1]) - floor, 1e-6)
-        return knee_back(t, lev, sl, i_st, 0, floor, step)
-
-    def _hold_stats(self, rep: RepWork, hold_end_s: float) -> None:
+    def _record_hold(self, rep: RepWork, hold_end_s: float) -> None:
         if rep.hold_start_s is None or rep.hold_i is None:
             return
-        h = self.hist
-        fs = self.config.fs
-        i_hs = rep.hold_i
-        i_he = min(h.end, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
-        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - rep.hold_start_s) * fs)
-        seg = h.get("sq", i_start, i_he) - self.cond.b_sq
-        rep.hold_level, rep.drop_fraction = hold_level_and_drop(seg, fs)
+        rep.hold_level, rep.drop_fraction = self._hold_stats(
+            rep.hold_i, rep.hold_start_s, hold_end_s
+        )
         if rep.hold_level is None:
             rep.hold_level = rep.peak
 

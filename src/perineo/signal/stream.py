@@ -15,6 +15,7 @@ import numpy as np
 
 from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
 from perineo.signal import filters
+from perineo.signal.artifacts import Candidate, breath_or_knock
 from perineo.signal.buffer import History
 from perineo.signal.condition import Conditioner
 from perineo.signal.config import DetectorConfig
@@ -23,6 +24,9 @@ from perineo.signal.glitch import GlitchState, remove_glitches
 from perineo.signal.intake import as_matrix, drop_broken
 from perineo.signal.resample import Resampled
 from perineo.signal.shape import width_above
+from perineo.signal.technique import Findings, breath_held, judge
+from perineo.signal.timing import knee_back, steepest
+from perineo.signal.work import hold_level_and_drop
 
 
 class Stream:
@@ -199,6 +203,81 @@ class Stream:
             return 0.0
         h = self.hist
         return (h.at("r", i) - h.at("r", i - span)) / (span * self.dt)
+
+    # ------------------------------------------------------------------ windows for the rules
+    def _candidate(self, i: int, trig_i: int, peak_i: int, floor: float, peak: float) -> Candidate:
+        """The rise triggered at ``trig_i``, up to ``i``, cut out for the artifact rules."""
+        h, c = self.hist, self.cond
+        j0 = max(self._seg_start, trig_i - round(1.0 * self.config.fs))
+        abd, squeeze_rise = None, 0.0
+        if self.has_abd:
+            squeeze_rise = float(np.max(h.get("sq", trig_i, i + 1))) - c.b_sq
+            abd = h.get("abd", j0, i + 1) - c.b_abd
+        return Candidate(
+            r=h.get("r", j0, i + 1),
+            rise=h.get("r", j0, peak_i + 1),
+            since_trigger=h.get("r", trig_i, i + 1),
+            k_trig=trig_i - max(j0, h.base),
+            floor=floor,
+            peak=peak,
+            dt=self.dt,
+            abd=abd,
+            squeeze_rise=squeeze_rise,
+        )
+
+    def _breath_or_knock(self, i: int, trig_i: int) -> bool:
+        """A deep breath or a knock, judged on the top just reached (needs both channels)."""
+        if not (self.has_abd and self.has_tilt):
+            return False
+        h, c, cfg = self.hist, self.cond, self.config
+        j0 = max(trig_i, i - round(cfg.breath_top_s * cfg.fs))
+        return breath_or_knock(
+            h.get("sq", j0, i + 1) - c.b_sq,
+            h.get("a", j0, i + 1),
+            h.get("abd", j0, i + 1) - c.b_abd,
+            h.get("tilt", j0, i + 1) - c.b_tilt,
+            cfg=cfg,
+            abd_sd=c.abd_sd,
+            tilt_sd=c.tilt_sd,
+        )
+
+    def _findings(self, j0: int, i1: int) -> tuple[Findings, float]:
+        """Push-down and bracing over ``[j0, i1]``, and the pelvic-floor peak there."""
+        h, c = self.hist, self.cond
+        a = h.get("a", j0, i1 + 1)
+        found = judge(
+            h.get("sq", j0, i1 + 1) - c.b_sq,
+            a,
+            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
+            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
+            cfg=self.config,
+            abd_sd=c.abd_sd,
+            tilt_sd=c.tilt_sd,
+        )
+        return found, float(np.max(a)) if len(a) else 0.0
+
+    def _breath_held(self, i0: int, i1: int) -> bool:
+        """Breathing stopped over ``[i0, i1)`` compared with rest."""
+        cfg = self.config
+        return breath_held(self.hist.get("abd", i0, i1), cfg.fs, self.cond.breath_rms, cfg)
+
+    def _hold_stats(
+        self, i_hs: int, hold_start_s: float, hold_end_s: float
+    ) -> tuple[float | None, float | None]:
+        """Level and drop of a hold confirmed at ``i_hs``, from its start to its end."""
+        h = self.hist
+        fs = self.config.fs
+        i_he = min(h.end, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
+        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - hold_start_s) * fs)
+        seg = h.get("sq", i_start, i_he) - self.cond.b_sq
+        return hold_level_and_drop(seg, fs)
+
+    def _foot(self, i_lo: int, i: int, floor: float) -> float:
+        """Where the rise seen at ``i`` left ``floor`` (looking back to ``i_lo``)."""
+        t, lev, sl = self._smoothed(i_lo, i + 1)
+        i_st = steepest(sl, 0, len(t) - 1)
+        step = max(float(lev[-1]) - floor, 1e-6)
+        return knee_back(t, lev, sl, i_st, 0, floor, step)
 
     # ------------------------------------------------------------------ helpers
     def _smoothed(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray, FloatArray]:

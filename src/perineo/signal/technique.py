@@ -67,3 +67,39 @@ def judge(
 def breath_held(abd: FloatArray, fs: float, rest_size: float, cfg: DetectorConfig) -> bool:
     """Breathing has stopped over ``abd`` (a stretch of a hold) compared with rest."""
     return breathing_size(abd, fs) < cfg.breath_ratio * rest_size
+
+
+def judged_span(
+    trig_i: int, hold_i: int | None, release_i: int | None, i: int, final: bool
+) -> tuple[int, int]:
+    """The grid samples ``[j0, i1]`` push-down and bracing are judged over, at ``i``.
+
+    The hold (from its confirmation, or the trigger before it) up to now or the release;
+    a final judgement reaches back to the release if it came before the hold was seen. Under
+    3 samples is too short to judge: the last 10 before ``i1`` (not before the trigger) then.
+    """
+    j0 = hold_i if hold_i is not None else trig_i
+    j0 = min(j0, i)
+    if final and release_i is not None:
+        j0 = min(j0, release_i)
+    i1 = release_i if release_i is not None else i
+    if i1 - j0 < 3:
+        j0 = max(trig_i, i1 - 10)
+    return j0, i1
+
+
+def breath_span(
+    trig_i: int, release_i: int | None, i: int, cfg: DetectorConfig
+) -> tuple[int, int] | None:
+    """The grid samples ``[i0, i1)`` a breath hold is judged over, or ``None`` if too short.
+
+    Live, the last stretch as long as a breath hold must be (``breath_hold_s``); at the
+    release (``release_i``), all of the contraction from 0.5 s after its trigger.
+    """
+    final = release_i is not None
+    i_end = release_i if release_i is not None else i
+    w = round(cfg.breath_hold_s * cfg.fs)
+    start = trig_i + round(0.5 * cfg.fs)
+    if i_end - start < w:
+        return None
+    return (start if final else i_end - w), i_end
