@@ -160,3 +160,38 @@ def next_in_train(
         return False
     lo, hi = cfg.train_amp_ratio
     return any(lo * q.peak_cmH2O <= amp <= hi * q.peak_cmH2O for q in quick)
+
+
+@dataclass(frozen=True)
+class Refractory:
+    """After a spike was cancelled: its tail and the reflex twitch are no onset."""
+
+    until_i: int  # settling does not re-arm before this grid index
+    top: float  # the spike's top: a rise past it by a contraction's worth is an onset
+    quiet_run: int = 0  # samples in a row back near rest
+
+
+def after_spike(
+    ref: Refractory,
+    i: int,
+    r: float,
+    level: float,
+    thr_lo: float,
+    min_amp: float,
+    dt: float,
+    cfg: DetectorConfig,
+) -> tuple[Refractory | None, bool]:
+    """One grid sample ``i`` after a spike; return the state (``None``: re-armed) and whether
+    ``r`` has risen past the spike's top, which makes this sample an onset candidate.
+
+    Re-arm once the spike has settled (``level``, above the local rest, under ``thr_lo``
+    for ``spike_settle_s``, not before ``until_i``), 1.5 s after ``until_i`` at the latest,
+    or at once when ``r`` rises past the spike's top by ``min_amp``: a contraction begun on
+    the spike's tail (after a deep breath).
+    """
+    quiet = ref.quiet_run + 1 if level < thr_lo else 0
+    settled = quiet * dt >= cfg.spike_settle_s
+    risen = r - ref.top > min_amp
+    if risen or (settled and i >= ref.until_i) or i > ref.until_i + round(1.5 * cfg.fs):
+        return None, risen
+    return Refractory(ref.until_i, ref.top, quiet), risen

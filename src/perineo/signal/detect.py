@@ -17,15 +17,17 @@ import numpy as np
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.artifacts import next_in_train, spike, too_narrow
+from perineo.signal.artifacts import Refractory, after_spike, next_in_train, spike, too_narrow
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
 from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
 from perineo.signal.stream import Stream
-from perineo.signal.technique import breath_span, judged_span
+from perineo.signal.technique import breath_span, judged_span, unverifiable_errors
 from perineo.signal.timing import knee_back, knee_forward, steepest
 from perineo.signal.work import RepWork
+
+__all__ = ["Detector", "Phase", "unverifiable_errors"]
 
 _SETTLE_AFTER_S = 1.0  # the end of a fall still settles this long: learn nothing from it
 
@@ -35,16 +37,6 @@ class Phase(StrEnum):
     RISING = "rising"
     HOLD = "hold"
     FALLING = "falling"
-
-
-def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:
-    """Technique errors a channel set cannot tell (DESIGN.md: needs column)."""
-    out = []
-    if Channel.ABDOMINAL not in channels and Channel.TILT not in channels:
-        out.append(TechError.PUSH_DOWN)
-    if Channel.ABDOMINAL not in channels:
-        out += [TechError.ABDOMINAL_BRACING, TechError.BREATH_HOLD]
-    return tuple(out)
 
 
 class Detector(Stream):
@@ -60,9 +52,7 @@ class Detector(Stream):
         self._rep: RepWork | None = None
         self._pending: RepWork | None = None  # finished fall, incomplete release undecided
         self._run = 0
-        self._refractory_i: int | None = None  # no onset before this index (spike tail)
-        self._spike_top = np.inf  # the cancelled spike's top: a rise past it is a new onset
-        self._quiet_run = 0
+        self._refractory: Refractory | None = None  # a spike's tail is waited out
         self._after_i = 0  # the next onset lies after this index (end of the last fall)
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
         self._frame_medians: list[float] = []
@@ -83,7 +73,7 @@ class Detector(Stream):
         return (
             self.phase is Phase.REST
             and self._pending is None
-            and self._refractory_i is None
+            and self._refractory is None
             and self._run == 0
             and float(np.max(r)) - self._lo <= self._thr_lo()
         )
@@ -98,22 +88,11 @@ class Detector(Stream):
             ):
                 self._decide_residual(i, final=False)
             level = r - self._lo
-            if self._refractory_i is not None:
-                # after a spike: re-arm only once it has settled (its tail is no onset), or
-                # at once when the level rises past the spike's top by a contraction's
-                # worth: a contraction begun on the spike's tail (after a deep breath)
-                if level < self._thr_lo():
-                    self._quiet_run += 1
-                else:
-                    self._quiet_run = 0
-                settled = self._quiet_run * self.dt >= self.config.spike_settle_s
-                risen = r - self._spike_top > self._min_amp()
-                if (
-                    risen
-                    or (settled and i >= self._refractory_i)
-                    or i > self._refractory_i + round(1.5 * self.config.fs)
-                ):
-                    self._refractory_i = None
+            if self._refractory is not None:
+                thr_lo, min_amp = self._thr_lo(), self._min_amp()
+                self._refractory, risen = after_spike(
+                    self._refractory, i, r, level, thr_lo, min_amp, self.dt, self.config
+                )
                 if not risen:
                     return
             slope = self._slope(i)
@@ -348,9 +327,8 @@ class Detector(Stream):
         self._after_i = i  # the next onset's foot is not looked for inside this one
         if artifact:
             self._emit(EventKind.ARTIFACT, h.at("t", rep.peak_i), h.at("avail", i))
-            self._refractory_i = rep.peak_i + round(self.config.spike_refractory_s * self.config.fs)
-            self._spike_top = h.at("r", rep.peak_i)
-            self._quiet_run = 0
+            until = rep.peak_i + round(self.config.spike_refractory_s * self.config.fs)
+            self._refractory = Refractory(until, h.at("r", rep.peak_i))
         self._rep = None
         self.phase = Phase.REST
         self.cond.thaw(h.at("t", i))
@@ -412,7 +390,7 @@ class Detector(Stream):
             med = filters.median(r)
             self._frame_medians = [*self._frame_medians[-1:], med]
             # (not while a spike's tail is waited out: what rises then is no resting level)
-            if self._pending is None and self._refractory_i is None:
+            if self._pending is None and self._refractory is None:
                 self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
         elif self.phase is Phase.HOLD and self._rep is not None:
             rep = self._rep
@@ -430,7 +408,7 @@ class Detector(Stream):
         learn = (
             (rest or small)
             and self._run == 0
-            and self._refractory_i is None
+            and self._refractory is None
             and (pend is None or h.at("t", f1 - 1) - (pend.end_s or 0.0) >= _SETTLE_AFTER_S)
         )
         self.cond.frame_update(h, f0, f1, settled=learn and pend is None, learn=learn, in_rest=rest)
@@ -448,9 +426,7 @@ class Detector(Stream):
         if sq < rep.floor + 0.5 * (rep.hold_ref - rep.floor):
             self._end_unfinished(i, rep)
             # what is left of its fall after the gap is no new onset: wait until it settles
-            self._refractory_i = i
-            self._spike_top = np.inf
-            self._quiet_run = 0
+            self._refractory = Refractory(i, np.inf)
 
     # ------------------------------------------------------------------ helpers
     def _record_hold(self, rep: RepWork, hold_end_s: float) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from perineo.samples import FloatArray
+from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
 from perineo.signal.condition import breathing_size
 from perineo.signal.config import DetectorConfig
+from perineo.signal.events import TechError
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,13 @@ def breath_span(
     if i_end - start < w:
         return None
     return (start if final else i_end - w), i_end
+
+
+def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:
+    """Technique errors a channel set cannot tell (DESIGN.md: needs column)."""
+    out = []
+    if Channel.ABDOMINAL not in channels and Channel.TILT not in channels:
+        out.append(TechError.PUSH_DOWN)
+    if Channel.ABDOMINAL not in channels:
+        out += [TechError.ABDOMINAL_BRACING, TechError.BREATH_HOLD]
+    return tuple(out)
