@@ -128,6 +128,12 @@ def breath_or_knock(
     return found.tilt_down and still
 
 
+def not_a_contraction(c: Candidate, width: float, in_train: bool, cfg: DetectorConfig) -> bool:
+    """A rise that has fallen back below half its height was an artifact: a spike (up to
+    ``spike_max_width_s`` wide at half height), or too narrow for a voluntary contraction."""
+    return (width < cfg.spike_max_width_s and spike(c, cfg)) or too_narrow(c, width, in_train, cfg)
+
+
 def too_narrow(c: Candidate, width: float, in_train: bool, cfg: DetectorConfig) -> bool:
     """Narrower (``width`` at half height) than the fastest voluntary contraction, unless it
     is only a little narrower and rose as a muscle does (no faster than

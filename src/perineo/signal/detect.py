@@ -17,14 +17,20 @@ import numpy as np
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.artifacts import Refractory, after_spike, next_in_train, spike, too_narrow
+from perineo.signal.artifacts import (
+    Refractory,
+    after_spike,
+    next_in_train,
+    not_a_contraction,
+    spike,
+)
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
-from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
+from perineo.signal.lifts import Lift, LiftTrack
 from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
 from perineo.signal.stream import Stream
-from perineo.signal.technique import breath_span, judged_span, unverifiable_errors
-from perineo.signal.timing import knee_back, knee_forward, steepest
+from perineo.signal.technique import judged_span, unverifiable_errors
+from perineo.signal.timing import place_rise, stood_out
 from perineo.signal.work import RepWork
 
 __all__ = ["Detector", "Phase", "unverifiable_errors"]
@@ -154,9 +160,7 @@ class Detector(Stream):
                 return
             cand = self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak)
             in_train = next_in_train(rep.onset_s, amp, self.repetitions, cfg)
-            if (width < cfg.spike_max_width_s and spike(cand, cfg)) or too_narrow(
-                cand, width, in_train, cfg
-            ):
+            if not_a_contraction(cand, width, in_train, cfg):
                 self._cancel(i, rep, artifact=True)
                 return
             # a contraction without a hold (light or fast): it is already falling
@@ -184,16 +188,11 @@ class Detector(Stream):
         h = self.hist
         i0 = max(self._seg_start, self._after_i, rep.trig_i - round(2.0 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)
-        i_st = steepest(sl, 0, rep.peak_i - i0)
-        amp = rep.peak - rep.floor
-        rep.onset_s = knee_back(t, lev, sl, i_st, 0, rep.floor, amp)
-        rep.hold_start_s = knee_forward(t, lev, sl, i_st, len(t) - 1, rep.peak, amp)
+        rep.onset_s, rep.hold_start_s = place_rise(t, lev, sl, rep.peak_i - i0, rep.floor, rep.peak)
         if rep.onset_s > rep.detected_s:
             # the first announcement was a lead-in before this rise: the rise itself was
             # seen once it stood out from the floor, and no earlier
-            j0 = int(np.searchsorted(t, rep.onset_s))
-            up = np.flatnonzero(lev[j0:] - rep.floor > self._thr_lo())
-            j = j0 + (int(up[0]) if len(up) else len(lev) - 1 - j0)
+            j = stood_out(t, lev, rep.onset_s, rep.floor, self._thr_lo())
             rep.detected_s = max(rep.detected_s, h.at("avail", i0 + j))
         rep.hold_i = i
         rep.hold_ref = rep.peak
@@ -204,7 +203,6 @@ class Detector(Stream):
 
     def _holding(self, i: int, r: float, rep: RepWork) -> None:
         cfg = self.config
-        h = self.hist
         if r > rep.peak:
             rep.peak, rep.peak_i = r, i
         if (
@@ -219,21 +217,8 @@ class Detector(Stream):
             self.phase = Phase.RISING
             return
         # quick lifts: a brief extra rise on top of the hold that falls back
-        c = self.cond
-        lift_min = lift_threshold(rep.hold_ref - rep.floor, c.noise_sd, c.slow_sd, cfg)
-        j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
-        if rep.hold_i is not None:
-            j0 = min(j0, rep.hold_i)
-        rep.lift, lift = follow_lift(
-            rep.lift,
-            h.get("q", j0, i + 1),
-            i,
-            h.at("t", rep.lift.trough_i),
-            rep.hold_start_s or 0.0,
-            lift_min,
-            self.dt,
-            cfg,
-        )
+        hold = (rep.hold_i, rep.hold_start_s or 0.0, rep.hold_ref - rep.floor)
+        rep.lift, lift = self._follow_lift(i, rep.lift, *hold)
         if lift is not None:
             self._confirm_lift(i, rep, lift)
         if released(r, rep.floor, rep.hold_ref, cfg):
@@ -244,22 +229,15 @@ class Detector(Stream):
             rep.run_below = 0
 
     def _confirm_lift(self, i: int, rep: RepWork, lift: Lift) -> None:
-        h = self.hist
-        lo = max(self._seg_start, lift.trough_i)
-        i0 = max(self._seg_start, lo - 10)
-        t = h.get("t", i0, i + 1)
-        # time it on the unlagged signal (q, which decided it, lags by ~75 ms)
-        qs = filters.smooth(h.get("a", i0, i + 1), self.config.smooth_sigma)
-        j = lift_peak(qs, lo - i0)
-        peak_t = float(t[j])
-        height = lift.height
-        if not rep.lifts:
-            foot = lift_foot(t, qs, lo - i0, j, lift.trough, height, self.dt)
+        peak_t, foot = self._time_lift(i, lift, with_foot=not rep.lifts)
+        now = self.hist.at("avail", i)
+        if foot is not None:
+            # the first lift ends the hold where it leaves it
             rep.hold_end_s = max(foot, rep.hold_start_s or foot)
-            self._emit(EventKind.HOLD_END, rep.hold_end_s, h.at("avail", i), rep.index)
+            self._emit(EventKind.HOLD_END, rep.hold_end_s, now, rep.index)
             self._record_hold(rep, rep.hold_end_s)
-        rep.lifts.append((peak_t, height))
-        self._emit(EventKind.QUICK_LIFT, peak_t, h.at("avail", i), rep.index, value=height)
+        rep.lifts.append((peak_t, lift.height))
+        self._emit(EventKind.QUICK_LIFT, peak_t, now, rep.index, value=lift.height)
         rep.last_lift_i = i
 
     def _start_release(self, i: int, rep: RepWork) -> None:
@@ -370,10 +348,7 @@ class Detector(Stream):
     def _check_breath(self, i: int, rep: RepWork) -> None:
         if rep.hold_i is None or TechError.BREATH_HOLD in rep.errors:
             return
-        if not self.cond.breath_known:
-            return  # no rest seen yet to compare with: unknown is not an error
-        span = breath_span(rep.trig_i, rep.release_trig_i, i, self.config)
-        if span is not None and self._breath_held(*span):
+        if self._breath_stopped(rep.trig_i, rep.release_trig_i, i):
             self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
 
     def _add_error(self, rep: RepWork, err: TechError, detected_s: float) -> None:
@@ -394,11 +369,9 @@ class Detector(Stream):
                 self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
         elif self.phase is Phase.HOLD and self._rep is not None:
             rep = self._rep
-            w = round(self.config.hold_ref_s * self.config.fs)
-            j0 = max(rep.hold_i or f0, f1 - w)
-            if f1 - j0 >= self.frame:
+            recent = self._recent_hold(rep.hold_i or f0, f1)
+            if recent is not None:
                 # fatigue lowers the hold slowly; a faster fall is a release, not a new level
-                recent = filters.median(h.get("r", j0, f1))
                 rep.hold_ref = max(recent, rep.floor + 0.85 * (rep.hold_ref - rep.floor))
             self._judge_technique(f1 - 1, rep, final=False)
         rest = self.phase is Phase.REST
@@ -440,10 +413,10 @@ class Detector(Stream):
 
     def _finish_rep(self, rep: RepWork, detected_s: float) -> None:
         # the squeeze peak above rest over the whole repetition
-        h = self.hist
-        i1 = rep.end_i if rep.end_i is not None else h.end - 1
-        sq = h.get("sq", rep.trig_i, i1 + 1) - rep.rest_cmH2O
-        peak = float(np.max(sq)) if len(sq) else rep.peak
-        final = rep.to_repetition(peak, self.unverifiable, pelvic=self.has_abd)
+        i1 = rep.end_i if rep.end_i is not None else self.hist.end - 1
+        peak = self._squeeze_peak(rep.trig_i, i1, rep.rest_cmH2O)
+        final = rep.to_repetition(
+            rep.peak if peak is None else peak, self.unverifiable, pelvic=self.has_abd
+        )
         self.repetitions.append(final)
         self._emit(EventKind.REPETITION, rep.onset_s, detected_s, rep.index, repetition=final)

@@ -22,9 +22,10 @@ from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo.signal.glitch import GlitchState, remove_glitches
 from perineo.signal.intake import as_matrix, drop_broken
+from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
 from perineo.signal.resample import Resampled
 from perineo.signal.shape import width_above
-from perineo.signal.technique import Findings, breath_held, judge
+from perineo.signal.technique import Findings, breath_held, breath_span, judge
 from perineo.signal.timing import knee_back, steepest
 from perineo.signal.work import hold_level_and_drop
 
@@ -256,10 +257,16 @@ class Stream:
         )
         return found, float(np.max(a)) if len(a) else 0.0
 
-    def _breath_held(self, i0: int, i1: int) -> bool:
-        """Breathing stopped over ``[i0, i1)`` compared with rest."""
+    def _breath_stopped(self, trig_i: int, release_i: int | None, i: int) -> bool:
+        """Breathing stopped during the contraction triggered at ``trig_i`` (as of ``i``)."""
+        if not self.cond.breath_known:
+            return False  # no rest seen yet to compare with: unknown is not an error
         cfg = self.config
-        return breath_held(self.hist.get("abd", i0, i1), cfg.fs, self.cond.breath_rms, cfg)
+        span = breath_span(trig_i, release_i, i, cfg)
+        if span is None:
+            return False
+        abd = self.hist.get("abd", *span)
+        return breath_held(abd, cfg.fs, self.cond.breath_rms, cfg)
 
     def _hold_stats(
         self, i_hs: int, hold_start_s: float, hold_end_s: float
@@ -271,6 +278,43 @@ class Stream:
         i_start = i_hs - round(max(0.0, h.at("t", i_hs) - hold_start_s) * fs)
         seg = h.get("sq", i_start, i_he) - self.cond.b_sq
         return hold_level_and_drop(seg, fs)
+
+    def _follow_lift(
+        self, i: int, track: LiftTrack, hold_i: int | None, hold_start_s: float, hold_amp: float
+    ) -> tuple[LiftTrack, Lift | None]:
+        """One sample of the quick-lift follower on the hold begun at ``hold_i``."""
+        h, c, cfg = self.hist, self.cond, self.config
+        lift_min = lift_threshold(hold_amp, c.noise_sd, c.slow_sd, cfg)
+        j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
+        if hold_i is not None:
+            j0 = min(j0, hold_i)
+        q, trough_t = h.get("q", j0, i + 1), h.at("t", track.trough_i)
+        return follow_lift(track, q, i, trough_t, hold_start_s, lift_min, self.dt, cfg)
+
+    def _time_lift(self, i: int, lift: Lift, with_foot: bool) -> tuple[float, float | None]:
+        """A quick lift confirmed at ``i``: when it peaked and (``with_foot``) where it left
+        the hold, timed on the unlagged signal (``q``, which decided it, lags by ~75 ms)."""
+        h = self.hist
+        lo = max(self._seg_start, lift.trough_i)
+        i0 = max(self._seg_start, lo - 10)
+        t = h.get("t", i0, i + 1)
+        level = filters.smooth(h.get("a", i0, i + 1), self.config.smooth_sigma)
+        j = lift_peak(level, lo - i0)
+        if not with_foot:
+            return float(t[j]), None
+        return float(t[j]), lift_foot(t, level, lo - i0, j, lift.trough, lift.height, self.dt)
+
+    def _recent_hold(self, hold_i: int, f1: int) -> float | None:
+        """The hold's level over its last ``hold_ref_s`` before ``f1`` (a frame at least)."""
+        j0 = max(hold_i, f1 - round(self.config.hold_ref_s * self.config.fs))
+        if f1 - j0 < self.frame:
+            return None
+        return filters.median(self.hist.get("r", j0, f1))
+
+    def _squeeze_peak(self, i0: int, i1: int, rest: float) -> float | None:
+        """The squeeze's peak above ``rest`` over ``[i0, i1]`` (``None`` if none is held)."""
+        sq = self.hist.get("sq", i0, i1 + 1) - rest
+        return float(np.max(sq)) if len(sq) else None
 
     def _foot(self, i_lo: int, i: int, floor: float) -> float:
         """Where the rise seen at ``i`` left ``floor`` (looking back to ``i_lo``)."""
