@@ -25,7 +25,7 @@ from perineo.signal.artifacts import (
     spike,
 )
 from perineo.signal.config import DetectorConfig
-from perineo.signal.events import Event, EventKind, Repetition, TechError
+from perineo.signal.events import Event, EventKind, TechError
 from perineo.signal.lifts import Lift, LiftTrack
 from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
 from perineo.signal.stream import Stream
@@ -52,9 +52,7 @@ class Detector(Stream):
         self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
     ) -> None:
         super().__init__(channels, config)
-        self.unverifiable = unverifiable_errors(self.channels)
         self.phase = Phase.REST
-        self.repetitions: list[Repetition] = []
         self._rep: RepWork | None = None
         self._pending: RepWork | None = None  # finished fall, incomplete release undecided
         self._run = 0
@@ -351,12 +349,6 @@ class Detector(Stream):
         if self._breath_stopped(rep.trig_i, rep.release_trig_i, i):
             self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
 
-    def _add_error(self, rep: RepWork, err: TechError, detected_s: float) -> None:
-        if err in rep.errors:
-            return
-        rep.errors.append(err)
-        self._emit(EventKind.ERROR, detected_s, detected_s, rep.index, error=err)
-
     # ------------------------------------------------------------------ frames
     def _frame_update(self, f0: int, f1: int) -> None:
         h = self.hist
@@ -402,21 +394,3 @@ class Detector(Stream):
             self._refractory = Refractory(i, np.inf)
 
     # ------------------------------------------------------------------ helpers
-    def _record_hold(self, rep: RepWork, hold_end_s: float) -> None:
-        if rep.hold_start_s is None or rep.hold_i is None:
-            return
-        rep.hold_level, rep.drop_fraction = self._hold_stats(
-            rep.hold_i, rep.hold_start_s, hold_end_s
-        )
-        if rep.hold_level is None:
-            rep.hold_level = rep.peak
-
-    def _finish_rep(self, rep: RepWork, detected_s: float) -> None:
-        # the squeeze peak above rest over the whole repetition
-        i1 = rep.end_i if rep.end_i is not None else self.hist.end - 1
-        peak = self._squeeze_peak(rep.trig_i, i1, rep.rest_cmH2O)
-        final = rep.to_repetition(
-            rep.peak if peak is None else peak, self.unverifiable, pelvic=self.has_abd
-        )
-        self.repetitions.append(final)
-        self._emit(EventKind.REPETITION, rep.onset_s, detected_s, rep.index, repetition=final)

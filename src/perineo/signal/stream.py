@@ -7,6 +7,10 @@ frame or a gap. What to do with them is the subclass's (``detect.Detector``): it
 ``_step`` (one grid sample), ``_frame_update``, ``_segment_started``, ``_idle`` and
 ``finish``. Spans are cut the same way however the stream is split into blocks, so the
 events do not depend on it.
+
+For the subclass's decisions it also cuts out the windows of history the pure rules
+(``artifacts``, ``lifts``, ``technique``, ``timing``) are given, emits events and records
+the finished repetitions.
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from perineo.signal.intake import as_matrix, drop_broken
 from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
 from perineo.signal.resample import Resampled
 from perineo.signal.shape import width_above
-from perineo.signal.technique import Findings, breath_held, breath_span, judge
+from perineo.signal.technique import Findings, breath_held, breath_span, judge, unverifiable_errors
 from perineo.signal.timing import knee_back, steepest
-from perineo.signal.work import hold_level_and_drop
+from perineo.signal.work import RepWork, hold_level_and_drop
 
 
 class Stream:
-    """Input cleaning, grid, history, frames, thresholds and events, without the decisions."""
+    """Input cleaning, grid, history, frames, thresholds, the windows the rules are given,
+    events and the repetitions recorded: everything but the decisions."""
 
     def __init__(
         self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
@@ -54,6 +59,8 @@ class Stream:
         self._glitch = GlitchState()
         self._last_t = -np.inf
         self._events: list[Event] = []
+        self.unverifiable = unverifiable_errors(self.channels)
+        self.repetitions: list[Repetition] = []
 
     # ------------------------------------------------------------------ for the subclass
     def _step(self, i: int) -> None:
@@ -268,17 +275,6 @@ class Stream:
         abd = self.hist.get("abd", *span)
         return breath_held(abd, cfg.fs, self.cond.breath_rms, cfg)
 
-    def _hold_stats(
-        self, i_hs: int, hold_start_s: float, hold_end_s: float
-    ) -> tuple[float | None, float | None]:
-        """Level and drop of a hold confirmed at ``i_hs``, from its start to its end."""
-        h = self.hist
-        fs = self.config.fs
-        i_he = min(h.end, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
-        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - hold_start_s) * fs)
-        seg = h.get("sq", i_start, i_he) - self.cond.b_sq
-        return hold_level_and_drop(seg, fs)
-
     def _follow_lift(
         self, i: int, track: LiftTrack, hold_i: int | None, hold_start_s: float, hold_amp: float
     ) -> tuple[LiftTrack, Lift | None]:
@@ -311,17 +307,43 @@ class Stream:
             return None
         return filters.median(self.hist.get("r", j0, f1))
 
-    def _squeeze_peak(self, i0: int, i1: int, rest: float) -> float | None:
-        """The squeeze's peak above ``rest`` over ``[i0, i1]`` (``None`` if none is held)."""
-        sq = self.hist.get("sq", i0, i1 + 1) - rest
-        return float(np.max(sq)) if len(sq) else None
-
     def _foot(self, i_lo: int, i: int, floor: float) -> float:
         """Where the rise seen at ``i`` left ``floor`` (looking back to ``i_lo``)."""
         t, lev, sl = self._smoothed(i_lo, i + 1)
         i_st = steepest(sl, 0, len(t) - 1)
         step = max(float(lev[-1]) - floor, 1e-6)
         return knee_back(t, lev, sl, i_st, 0, floor, step)
+
+    # ------------------------------------------------------------------ recording
+    def _add_error(self, rep: RepWork, err: TechError, detected_s: float) -> None:
+        if err in rep.errors:
+            return
+        rep.errors.append(err)
+        self._emit(EventKind.ERROR, detected_s, detected_s, rep.index, error=err)
+
+    def _record_hold(self, rep: RepWork, hold_end_s: float) -> None:
+        """Level and drop of the hold, from its start to ``hold_end_s``."""
+        if rep.hold_start_s is None or rep.hold_i is None:
+            return
+        h = self.hist
+        fs = self.config.fs
+        i_hs = rep.hold_i
+        i_he = min(h.end, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
+        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - rep.hold_start_s) * fs)
+        seg = h.get("sq", i_start, i_he) - self.cond.b_sq
+        rep.hold_level, rep.drop_fraction = hold_level_and_drop(seg, fs)
+        if rep.hold_level is None:
+            rep.hold_level = rep.peak
+
+    def _finish_rep(self, rep: RepWork, detected_s: float) -> None:
+        # the squeeze peak above rest over the whole repetition
+        h = self.hist
+        i1 = rep.end_i if rep.end_i is not None else h.end - 1
+        sq = h.get("sq", rep.trig_i, i1 + 1) - rep.rest_cmH2O
+        peak = float(np.max(sq)) if len(sq) else rep.peak
+        final = rep.to_repetition(peak, self.unverifiable, pelvic=self.has_abd)
+        self.repetitions.append(final)
+        self._emit(EventKind.REPETITION, rep.onset_s, detected_s, rep.index, repetition=final)
 
     # ------------------------------------------------------------------ helpers
     def _smoothed(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray, FloatArray]:
