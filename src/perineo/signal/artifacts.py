@@ -70,7 +70,9 @@ def spike(c: Candidate, cfg: DetectorConfig) -> bool:
 
 
 def cough(c: Candidate, cfg: DetectorConfig) -> bool:
-    """A ballistic abdominal spike, gone again (with the pelvic floor's reflex twitch).
+    """An abdominal impulse, big against the squeeze rise and gone again (under 30 % of its
+    top): a cough when it rose ballistically, or when the pelvic floor's reflex twitch
+    still holds the squeeze up after it (``reflex_twitch``).
 
     A push-down rises in the abdomen as slowly as a contraction, and stays.
     """
