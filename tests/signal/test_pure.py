@@ -7,7 +7,8 @@ import pytest
 
 from perineo.signal.config import DetectorConfig
 from perineo.signal.filters import smooth
-from perineo.signal.technique import ballistic, breath_held, judge
+from perineo.signal.shape import ballistic
+from perineo.signal.technique import breath_held, judge
 from perineo.signal.timing import knee_back, knee_forward, steepest
 from perineo.signal.work import hold_level_and_drop
 

@@ -2,26 +2,38 @@
 
 ``Detector.push(block)`` takes samples in blocks of any size and returns the events that
 became certain; the events do not depend on how the stream was split into blocks. The
-conditioning (resampling, filtering, resting level, k) is in pure functions; this module is
-the thin state machine on top: REST → RISING → HOLD → FALLING → REST.
+conditioning (resampling, filtering, resting level, k) and the rules (``artifacts``,
+``lifts``, ``release``, ``technique``, ``timing``) are pure functions; this module is the
+thin state machine on top, REST → RISING → HOLD → FALLING → REST, that cuts their input out
+of its history and acts on their answers.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
 import numpy as np
 
-from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
+from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.buffer import History
-from perineo.signal.condition import Conditioner
+from perineo.signal.artifacts import (
+    Refractory,
+    after_spike,
+    next_in_train,
+    not_a_contraction,
+    spike,
+)
 from perineo.signal.config import DetectorConfig
-from perineo.signal.events import Event, EventKind, Repetition, TechError
-from perineo.signal.glitch import GlitchState, remove_glitches
-from perineo.signal.technique import ballistic, breath_held, crossing, judge
-from perineo.signal.timing import knee_back, knee_forward, steepest
-from perineo.signal.work import RepWork, hold_level_and_drop
+from perineo.signal.events import Event, EventKind, TechError
+from perineo.signal.lifts import Lift, LiftTrack
+from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
+from perineo.signal.stream import Stream
+from perineo.signal.technique import judged_span, unverifiable_errors
+from perineo.signal.timing import place_rise, stood_out
+from perineo.signal.work import RepWork
+
+__all__ = ["Detector", "Phase", "unverifiable_errors"]
 
 _SETTLE_AFTER_S = 1.0  # the end of a fall still settles this long: learn nothing from it
 
@@ -33,108 +45,21 @@ class Phase(StrEnum):
     FALLING = "falling"
 
 
-def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:
-    """Technique errors a channel set cannot tell (DESIGN.md: needs column)."""
-    out = []
-    if Channel.ABDOMINAL not in channels and Channel.TILT not in channels:
-        out.append(TechError.PUSH_DOWN)
-    if Channel.ABDOMINAL not in channels:
-        out += [TechError.ABDOMINAL_BRACING, TechError.BREATH_HOLD]
-    return tuple(out)
-
-
-class Detector:
+class Detector(Stream):
     """Streaming detector of onsets, holds, quick lifts, releases and technique errors."""
 
     def __init__(
         self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
     ) -> None:
-        self.channels = ordered_channels(channels)
-        self.config = cfg = config or DetectorConfig()
-        self.unverifiable = unverifiable_errors(self.channels)
-        self.has_abd = Channel.ABDOMINAL in self.channels
-        self.has_tilt = Channel.TILT in self.channels
-        self.dt = 1.0 / cfg.fs
-        self.cond = Conditioner(self.channels, cfg)
-        self.frame = max(1, round(cfg.frame_s * cfg.fs))
-        self.hist = History(
-            ("t", "avail", "r", "a", "q", "sq", "abd", "tilt", "sq_slow", "abd_slow"),
-            round(cfg.history_s * cfg.fs),
-        )
+        super().__init__(channels, config)
         self.phase = Phase.REST
-        self.repetitions: list[Repetition] = []
         self._rep: RepWork | None = None
         self._pending: RepWork | None = None  # finished fall, incomplete release undecided
-        self._n = 0  # global grid index of the next sample
-        self._seg_start = 0  # global index where the current gap-free segment began
         self._run = 0
-        self._refractory_i: int | None = None  # no onset before this index (spike tail)
-        self._spike_top = np.inf  # the cancelled spike's top: a rise past it is a new onset
-        self._quiet_run = 0
+        self._refractory: Refractory | None = None  # a spike's tail is waited out
         self._after_i = 0  # the next onset lies after this index (end of the last fall)
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
         self._frame_medians: list[float] = []
-        self.skipped = 0  # samples left out: non-finite, or time not after the previous
-        self.glitches = 0  # one-sample spikes replaced by the median of their neighbours
-        self._glitch = GlitchState()
-        self._last_t = -np.inf
-        self._events: list[Event] = []
-
-    # ------------------------------------------------------------------ public API
-    @property
-    def baseline_cmH2O(self) -> float:
-        """Current resting level of ``squeeze`` (absolute cmH2O)."""
-        return self.cond.b_sq
-
-    @property
-    def k(self) -> float:
-        return self.cond.k
-
-    def push(self, block: SampleBlock) -> list[Event]:
-        """Feed a block; return the events that became certain."""
-        self._events = []
-        missing = [c for c in self.channels if c not in block.data]
-        if missing:
-            raise ValueError(f"block lacks channel {missing[0].value}")
-        x = np.column_stack([np.asarray(block.data[c], dtype=float) for c in self.channels])
-        t = np.asarray(block.t, dtype=float)
-        ok = np.isfinite(t) & np.isfinite(x).all(axis=1)
-        if len(t) and np.isfinite(t).all():
-            # time must increase, from the last sample taken (passed on or held back)
-            ok &= t > np.maximum.accumulate(np.concatenate(([self._last_t], t[:-1])))
-        if not ok.all():
-            # a broken sample (non-finite, or time not increasing) is skipped and counted
-            self.skipped += int((~ok).sum())
-            t, x = t[ok], x[ok]
-        if len(t):
-            self._last_t = float(t[-1])
-        t, x, self._glitch, fixed = remove_glitches(t, x, self._glitch, self.config.glitch_jump)
-        self.glitches += fixed
-        self._resample_and_process(t, x)
-        return self._events
-
-    def _resample_and_process(self, t: FloatArray, x: FloatArray) -> None:
-        grid = self.cond.resample(t, x)
-        for g0, g1 in grid.gaps:
-            self._emit(EventKind.GAP, g0, g1, value=g1)
-        if len(grid.t):
-            self._process(grid)
-
-    def _release_held(self) -> None:
-        """Pass on a sample held back for its successor that will not come."""
-        g = self._glitch
-        if g.held_t is None or g.held_x is None:
-            return
-        self._glitch = GlitchState(g.held_x.copy())
-        self._resample_and_process(np.array([g.held_t]), g.held_x[None, :])
-
-    def mark_gap(self, start_s: float, end_s: float) -> list[Event]:
-        """A source reports missing samples: break the grid there."""
-        self._events = []
-        self._release_held()
-        self.cond.break_segment()
-        self._emit(EventKind.GAP, start_s, start_s, value=end_s)
-        return self._events
 
     def finish(self) -> list[Event]:
         """End of stream: settle what can be settled."""
@@ -147,102 +72,15 @@ class Detector:
             self._close_open_rep(last)
         return self._events
 
-    # ------------------------------------------------------------------ processing
-    def _process(self, grid) -> None:
-        sig = self.cond.filter(grid)
-        n = len(grid.t)
-        start = self._n
-        self.hist.append(
-            t=grid.t,
-            avail=grid.available_s,
-            sq=sig.sq,
-            abd=sig.abd,
-            tilt=sig.tilt,
-            sq_slow=sig.sq_slow,
-            abd_slow=sig.abd_slow,
-            r=np.zeros(n),
-            a=np.zeros(n),
-            q=np.zeros(n),
-        )
-        seg_starts = np.flatnonzero(grid.segment_start) + start
-        i = start
-        end = start + n
-        while i < end:
-            frame_end = (i // self.frame + 1) * self.frame
-            stop = min(frame_end, end)
-            # a gap starts a new segment inside this span
-            inside = seg_starts[(seg_starts >= i) & (seg_starts < stop)]
-            if len(inside) and inside[0] > i:
-                stop = int(inside[0])
-            if len(inside) and inside[0] == i:
-                self._on_segment_start(i)
-            self._span(i, stop)
-            i = stop
-            if i == frame_end:
-                self._frame_update(frame_end - self.frame, frame_end)
-        self._n = end
-
-    def _span(self, i0: int, i1: int) -> None:
-        """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
-        h, c = self.hist, self.cond
-        sq = h.get("sq", i0, i1) - c.b_sq
-        if self.has_abd:
-            abd = h.get("abd", i0, i1) - c.b_abd
-            a = sq - c.k * abd
-            r = np.maximum(a, sq - c.k * c.breath_allowance)
-        else:
-            a = sq
-            r = sq
-        h.set("r", i0, r)
-        h.set("a", i0, a)
-        # quick lifts are followed on a smoother copy: a noise excursion is not a lift
-        q = h.get("sq_slow", i0, i1) - c.b_sq
-        if self.has_abd:
-            q = q - c.k * (h.get("abd_slow", i0, i1) - c.b_abd)
-        h.set("q", i0, q)
+    def _idle(self, r: FloatArray) -> bool:
         # fast path: nothing in this span can start a repetition
-        if (
+        return (
             self.phase is Phase.REST
             and self._pending is None
-            and self._refractory_i is None
+            and self._refractory is None
             and self._run == 0
             and float(np.max(r)) - self._lo <= self._thr_lo()
-        ):
-            return
-        for i in range(i0, i1):
-            self._step(i)
-
-    # ------------------------------------------------------------------ thresholds
-    def _thr_lo(self) -> float:
-        cfg = self.config
-        return max(cfg.onset_level_min, cfg.onset_level_sigmas * self.cond.noise_sd)
-
-    def _thr_hi(self) -> float:
-        cfg = self.config
-        c = self.cond
-        return max(
-            cfg.onset_high_min, cfg.onset_high_sigmas * c.noise_sd, cfg.slow_sigmas_high * c.slow_sd
         )
-
-    def _thr_slope(self) -> float:
-        cfg = self.config
-        return max(cfg.onset_slope_min, cfg.onset_slope_sigmas * self.cond.slope_sd)
-
-    def _min_amp(self) -> float:
-        cfg = self.config
-        c = self.cond
-        return max(
-            cfg.min_amplitude,
-            cfg.min_amplitude_sigmas * c.noise_sd,
-            cfg.slow_sigmas_amplitude * c.slow_sd,
-        )
-
-    def _slope(self, i: int) -> float:
-        span = min(self.config.slope_span, i - self._seg_start)
-        if span <= 0:
-            return 0.0
-        h = self.hist
-        return (h.at("r", i) - h.at("r", i - span)) / (span * self.dt)
 
     # ------------------------------------------------------------------ the state machine
     def _step(self, i: int) -> None:
@@ -254,22 +92,11 @@ class Detector:
             ):
                 self._decide_residual(i, final=False)
             level = r - self._lo
-            if self._refractory_i is not None:
-                # after a spike: re-arm only once it has settled (its tail is no onset), or
-                # at once when the level rises past the spike's top by a contraction's
-                # worth: a contraction begun on the spike's tail (after a deep breath)
-                if level < self._thr_lo():
-                    self._quiet_run += 1
-                else:
-                    self._quiet_run = 0
-                settled = self._quiet_run * self.dt >= self.config.spike_settle_s
-                risen = r - self._spike_top > self._min_amp()
-                if (
-                    risen
-                    or (settled and i >= self._refractory_i)
-                    or i > self._refractory_i + round(1.5 * self.config.fs)
-                ):
-                    self._refractory_i = None
+            if self._refractory is not None:
+                thr_lo, min_amp = self._thr_lo(), self._min_amp()
+                self._refractory, risen = after_spike(
+                    self._refractory, i, r, level, thr_lo, min_amp, self.dt, self.config
+                )
                 if not risen:
                     return
             slope = self._slope(i)
@@ -329,9 +156,9 @@ class Detector:
             if amp < self._min_amp():
                 self._cancel(i, rep, artifact=False)
                 return
-            if (width < cfg.spike_max_width_s and self._is_spike(i, rep)) or self._too_narrow(
-                width, rep
-            ):
+            cand = self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak)
+            in_train = next_in_train(rep.onset_s, amp, self.repetitions, cfg)
+            if not_a_contraction(cand, width, in_train, cfg):
                 self._cancel(i, rep, artifact=True)
                 return
             # a contraction without a hold (light or fast): it is already falling
@@ -343,147 +170,37 @@ class Detector:
             amp >= self._min_amp()
             and width >= cfg.min_width_s
             and slope < cfg.plateau_fraction * rep.max_slope
-            and (width >= cfg.spike_max_width_s or not self._is_spike(i, rep))
+            and (
+                width >= cfg.spike_max_width_s
+                or not spike(self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak), cfg)
+            )
         ):
             self._confirm_hold(i, rep)
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
 
-    def _too_narrow(self, width: float, rep: RepWork) -> bool:
-        """Narrower than the fastest voluntary contraction, unless it is only a little
-        narrower and rose as a muscle does (no faster than ``voluntary_rise_s``)."""
-        cfg = self.config
-        if width >= cfg.min_width_s:
-            return False
-        if self._in_a_train(rep):
-            return width < cfg.train_width_s
-        if width < cfg.narrow_width_s:
-            return True
-        return self._rose_faster_than(rep, cfg.voluntary_rise_s)
-
-    def _in_a_train(self, rep: RepWork) -> bool:
-        """The next of a series of quick contractions: the last repetition had no hold to
-        speak of and ended at most ``train_gap_s`` before this onset, and one of the quick
-        ones of the last ``train_span_s`` was about as big as this (a push-down between
-        them is part of the series, though its size is the abdomen's)."""
-        cfg = self.config
-        quick = []
-        for prev in reversed(self.repetitions):
-            if prev.end_s is None or rep.onset_s - prev.end_s > cfg.train_span_s:
-                break
-            held = (prev.release_s or 0.0) - (prev.hold_start_s or 0.0)
-            if held > cfg.train_hold_max_s:
-                break
-            quick.append(prev)
-        if not quick or rep.onset_s - (quick[0].end_s or 0.0) > cfg.train_gap_s:
-            return False
-        lo, hi = cfg.train_amp_ratio
-        amp = rep.peak - rep.floor
-        return any(lo * q.peak_cmH2O <= amp <= hi * q.peak_cmH2O for q in quick)
-
-    def _rose_faster_than(self, rep: RepWork, limit_s: float) -> bool:
-        """The rise to the peak went from 10 % to 90 % in under ``limit_s``."""
-        j0 = max(self._seg_start, rep.trig_i - round(1.0 * self.config.fs))
-        x = self.hist.get("r", j0, rep.peak_i + 1)
-        return ballistic(x, rep.floor, rep.peak - rep.floor, self.dt, limit_s)
-
-    def _is_spike(self, i: int, rep: RepWork) -> bool:
-        """A cough, sneeze or knock: a ballistic rise, or a rise the abdomen carries alone."""
-        cfg = self.config
-        h = self.hist
-        j0 = max(self._seg_start, rep.trig_i - round(1.0 * cfg.fs))
-        if self._rose_faster_than(rep, cfg.spike_rise_s) and not self._dwelt_at_top(i, rep):
-            return True
-        if self.has_abd:
-            # a cough: a ballistic abdominal spike, gone again (with the pelvic floor's
-            # reflex twitch); a push-down rises in the abdomen as slowly as a contraction
-            sq = float(np.max(h.get("sq", rep.trig_i, i + 1))) - self.cond.b_sq
-            abd = h.get("abd", j0, i + 1) - self.cond.b_abd
-            k_top = int(np.argmax(abd))
-            top = float(abd[k_top])
-            if top < max(cfg.cough_abdominal_min, 0.5 * sq) or abd[-1] >= 0.3 * top:
-                return False
-            below = np.flatnonzero(abd[:k_top] <= 0.1 * top)
-            start = int(below[-1]) if len(below) else 0
-            if (k_top - start) * self.dt < cfg.spike_rise_s:
-                return True
-            return self._impulse_left_squeeze(max(j0, h.base) + k_top, i, top, rep)
-        return False
-
-    def _dwelt_at_top(self, i: int, rep: RepWork) -> bool:
-        """A quick rise that then stays near its top (above 90 % for ``spike_top_dwell_s``)
-        was held there: a fast contraction or a quick strain, not a cough or a knock, whose
-        pressure falls away from the peak at once."""
-        cfg = self.config
-        amp = rep.peak - rep.floor
-        r = self.hist.get("r", rep.trig_i, i + 1)
-        return bool(np.count_nonzero(r >= rep.floor + 0.9 * amp) * self.dt >= cfg.spike_top_dwell_s)
-
-    def _impulse_left_squeeze(self, i_top: int, i: int, top: float, rep: RepWork) -> bool:
-        """A slower cough or a sneeze: the abdominal impulse has passed (under 30 % of its
-        top) while the squeeze, held up by the pelvic floor's reflex twitch, still stands at
-        60 % of its own peak or more. Bracing and straining rise and fall with the squeeze."""
-        h = self.hist
-        abd = h.get("abd", i_top, i + 1) - self.cond.b_abd
-        gone = np.flatnonzero(abd < 0.3 * top)
-        if not len(gone) or i_top <= rep.trig_i:
-            return False
-        i_gone = i_top + int(gone[0])
-        amp = rep.peak - rep.floor
-        return bool(h.at("r", i_gone) - rep.floor >= 0.6 * amp)
-
-    def _breath_or_knock(self, i: int, rep: RepWork) -> bool:
-        """Not a contraction, told by the abdominal and tilt channels together:
-        - a rise the abdomen alone carries, with the probe not tilting down: a deep
-          breath, not a push-down attempt (DESIGN: bearing down tilts the probe down);
-        - the probe tilting down while the abdominal pressure does not rise: the probe
-          pushed or knocked from outside, for bearing down raises the abdominal pressure."""
-        if not (self.has_abd and self.has_tilt):
-            return False
-        h, c, cfg = self.hist, self.cond, self.config
-        j0 = max(rep.trig_i, i - round(cfg.breath_top_s * cfg.fs))
-        found = judge(
-            h.get("sq", j0, i + 1) - c.b_sq,
-            h.get("a", j0, i + 1),
-            h.get("abd", j0, i + 1) - c.b_abd,
-            h.get("tilt", j0, i + 1) - c.b_tilt,
-            cfg=cfg,
-            abd_sd=c.abd_sd,
-            tilt_sd=c.tilt_sd,
-        )
-        if found.carried and not found.tilt_down:
-            return True
-        still = (found.abdominal_rise or 0.0) < max(cfg.push_abdominal_min, 3.0 * c.abd_sd)
-        return found.tilt_down and still
-
     def _confirm_hold(self, i: int, rep: RepWork) -> None:
-        if self._breath_or_knock(i, rep):
+        if self._breath_or_knock(i, rep.trig_i):
             self._cancel(i, rep, artifact=True)
             return
         h = self.hist
         i0 = max(self._seg_start, self._after_i, rep.trig_i - round(2.0 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)
-        i_st = steepest(sl, 0, rep.peak_i - i0)
-        amp = rep.peak - rep.floor
-        rep.onset_s = knee_back(t, lev, sl, i_st, 0, rep.floor, amp)
-        rep.hold_start_s = knee_forward(t, lev, sl, i_st, len(t) - 1, rep.peak, amp)
+        rep.onset_s, rep.hold_start_s = place_rise(t, lev, sl, rep.peak_i - i0, rep.floor, rep.peak)
         if rep.onset_s > rep.detected_s:
             # the first announcement was a lead-in before this rise: the rise itself was
             # seen once it stood out from the floor, and no earlier
-            j0 = int(np.searchsorted(t, rep.onset_s))
-            up = np.flatnonzero(lev[j0:] - rep.floor > self._thr_lo())
-            j = j0 + (int(up[0]) if len(up) else len(lev) - 1 - j0)
+            j = stood_out(t, lev, rep.onset_s, rep.floor, self._thr_lo())
             rep.detected_s = max(rep.detected_s, h.at("avail", i0 + j))
         rep.hold_i = i
         rep.hold_ref = rep.peak
-        rep.q_min, rep.q_min_i = h.at("q", i), i
+        rep.lift = replace(rep.lift, trough=h.at("q", i), trough_i=i)
         self.phase = Phase.HOLD
         self._emit(EventKind.HOLD_START, rep.hold_start_s, h.at("avail", i), rep.index)
         self._judge_technique(i, rep, final=False)
 
     def _holding(self, i: int, r: float, rep: RepWork) -> None:
         cfg = self.config
-        h = self.hist
         if r > rep.peak:
             rep.peak, rep.peak_i = r, i
         if (
@@ -498,90 +215,40 @@ class Detector:
             self.phase = Phase.RISING
             return
         # quick lifts: a brief extra rise on top of the hold that falls back
-        q = h.at("q", i)
-        lift_min = max(
-            cfg.lift_min,
-            cfg.lift_sigmas * self.cond.noise_sd,
-            cfg.lift_slow_sigmas * self.cond.slow_sd,
-        )
-        lift_min = max(lift_min, cfg.lift_fraction * (rep.hold_ref - rep.floor))
-        if rep.q_peak is None:
-            if q < rep.q_min:
-                rep.q_min, rep.q_min_i = q, i
-            elif q - rep.q_min >= lift_min and (i - rep.q_min_i) * self.dt <= cfg.lift_max_rise_s:
-                rep.q_peak, rep.q_peak_i = q, i
-            elif (i - rep.q_min_i) * self.dt > cfg.lift_max_rise_s:
-                # slow drift up is not a lift: move the trough along
-                j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
-                seg = h.get("q", j0, i + 1)
-                k = int(np.argmin(seg))
-                rep.q_min, rep.q_min_i = float(seg[k]), j0 + k
-        else:
-            if q > rep.q_peak:
-                rep.q_peak, rep.q_peak_i = q, i
-            prom = rep.q_peak - rep.q_min
-            if q <= rep.q_peak - 0.5 * prom:
-                settled = h.at("t", rep.q_min_i) - (rep.hold_start_s or 0.0)
-                if settled >= cfg.lift_after_hold_s:
-                    self._confirm_lift(i, rep)
-                else:
-                    # an overshoot as the hold begins is not a lift on top of the hold
-                    rep.q_peak = None
-                    rep.q_min, rep.q_min_i = q, i
-            elif (i - rep.q_peak_i) * self.dt > cfg.lift_max_fall_s:
-                # a slow sag after a rise (fatigue) is not a quick lift falling back
-                rep.q_peak = None
-                rep.q_min, rep.q_min_i = q, i
-        if r < rep.floor + cfg.release_fraction * (rep.hold_ref - rep.floor):
+        hold = (rep.hold_i, rep.hold_start_s or 0.0, rep.hold_ref - rep.floor)
+        rep.lift, lift = self._follow_lift(i, rep.lift, *hold)
+        if lift is not None:
+            self._confirm_lift(i, rep, lift)
+        if released(r, rep.floor, rep.hold_ref, cfg):
             rep.run_below += 1
             if rep.run_below >= 2:
                 self._start_release(i, rep)
         else:
             rep.run_below = 0
 
-    def _confirm_lift(self, i: int, rep: RepWork) -> None:
-        h = self.hist
-        assert rep.q_peak is not None
-        lo = max(self._seg_start, rep.q_min_i)
-        i0 = max(self._seg_start, lo - 10)
-        t = h.get("t", i0, i + 1)
-        # time it on the unlagged signal (q, which decided it, lags by ~75 ms)
-        qs = filters.smooth(h.get("a", i0, i + 1), self.config.smooth_sigma)
-        j = int(np.argmax(qs[lo - i0 :])) + lo - i0
-        peak_t = float(t[j])
-        height = rep.q_peak - rep.q_min
-        if not rep.lifts:
-            sl = np.gradient(qs) / self.dt
-            i_st = steepest(sl, lo - i0, j)
-            foot = knee_back(t, qs, sl, i_st, 0, rep.q_min, height)
+    def _confirm_lift(self, i: int, rep: RepWork, lift: Lift) -> None:
+        peak_t, foot = self._time_lift(i, lift, with_foot=not rep.lifts)
+        now = self.hist.at("avail", i)
+        if foot is not None:
+            # the first lift ends the hold where it leaves it
             rep.hold_end_s = max(foot, rep.hold_start_s or foot)
-            self._emit(EventKind.HOLD_END, rep.hold_end_s, h.at("avail", i), rep.index)
-            self._hold_stats(rep, rep.hold_end_s)
-        rep.lifts.append((peak_t, height))
-        self._emit(EventKind.QUICK_LIFT, peak_t, h.at("avail", i), rep.index, value=height)
-        rep.q_peak = None
-        rep.q_min, rep.q_min_i = h.at("q", i), i
+            self._emit(EventKind.HOLD_END, rep.hold_end_s, now, rep.index)
+            self._record_hold(rep, rep.hold_end_s)
+        rep.lifts.append((peak_t, lift.height))
+        self._emit(EventKind.QUICK_LIFT, peak_t, now, rep.index, value=lift.height)
         rep.last_lift_i = i
 
     def _start_release(self, i: int, rep: RepWork) -> None:
-        h = self.hist
-        i0 = max(self._seg_start, (rep.hold_i or rep.trig_i) - round(0.5 * self.config.fs))
+        h, fs = self.hist, self.config.fs
+        i0 = max(self._seg_start, (rep.hold_i or rep.trig_i) - round(0.5 * fs))
         t, lev, sl = self._smoothed(i0, i + 1)
-        neg = -sl
-        # the fall of the last quick lift is not the release: look back no further than it
-        i_floor = max(0, i - i0 - round(2.5 * self.config.fs))
-        if rep.last_lift_i is not None:
-            i_floor = max(i_floor, rep.last_lift_i - i0)
-        i_st = steepest(neg, max(i_floor, i - i0 - round(1.5 * self.config.fs)), i - i0)
-        top = float(np.max(lev[i_floor : i_st + 1]))
-        step = top - rep.floor
-        rel = knee_back(t, -lev, neg, i_st, i_floor, -top, step)
-        rel = max(rel, rep.hold_start_s or rel)
+        k_lift = None if rep.last_lift_i is None else rep.last_lift_i - i0
+        rel = place_release(t, lev, sl, i - i0, k_lift, rep.floor, rep.hold_start_s, fs)
         rep.release_s = rel
         if rep.hold_end_s is None:
             rep.hold_end_s = rel
             self._emit(EventKind.HOLD_END, rel, h.at("avail", i), rep.index)
-            self._hold_stats(rep, rel)
+            self._record_hold(rep, rel)
         rep.release_trig_i = i
         rep.min_slope = 0.0
         rep.run_below = 0
@@ -590,15 +257,11 @@ class Detector:
         self._emit(EventKind.RELEASE, rel, h.at("avail", i), rep.index)
 
     def _falling(self, i: int, r: float, rep: RepWork) -> None:
-        cfg = self.config
         slope = self._slope(i)
         rep.min_slope = min(rep.min_slope, slope)
         assert rep.release_trig_i is not None
-        if (
-            i - rep.release_trig_i >= 3
-            and slope > -cfg.fall_end_fraction * abs(rep.min_slope)
-            and abs(slope) < self._thr_slope() * 2
-        ):
+        n = i - rep.release_trig_i
+        if fall_ended(slope, rep.min_slope, n, self._thr_slope(), self.config):
             self._end_fall(i, rep)
 
     def _end_fall(self, i: int, rep: RepWork) -> None:
@@ -606,14 +269,7 @@ class Detector:
         assert rep.release_trig_i is not None
         i0 = max(self._seg_start, rep.release_trig_i - round(1.5 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)
-        neg = -sl
-        # the steepest of the fall, from the peak up to now: a fast contraction may fall
-        # hardest after its release was seen, and a knee taken at its top closes it there
-        i_st = steepest(neg, max(0, rep.peak_i - i0), len(t) - 1)
-        bottom = float(np.min(lev[i_st:]))
-        step = max(rep.hold_ref - bottom, 1e-6)
-        end = knee_forward(t, -lev, neg, i_st, len(t) - 1, -bottom, step)
-        rep.end_s = max(end, rep.release_s or end)
+        rep.end_s, bottom = place_fall_end(t, lev, sl, rep.peak_i - i0, rep.hold_ref, rep.release_s)
         rep.end_i = i
         self._after_i = i0 + int(np.searchsorted(t, rep.end_s))
         self.phase = Phase.REST
@@ -631,18 +287,13 @@ class Detector:
         self._pending = None
         h = self.hist
         i0 = rep.end_i + round(cfg.residual_delay_s * cfg.fs)
-        lev = h.get("a", i0, i + 1)
-        if len(lev) >= round(0.4 * cfg.fs):
-            rep.residual = filters.median(lev)
-            amp = (rep.hold_level or rep.hold_ref) - 0.0
-            limit = max(
-                cfg.residual_min,
-                cfg.residual_fraction * amp,
-                cfg.residual_sigmas * self.cond.noise_sd,
-            )
-            if rep.residual > limit:
+        hold_amp = rep.hold_level or rep.hold_ref
+        found = residual(h.get("a", i0, i + 1), hold_amp, self.cond.noise_sd, cfg)
+        if found is not None:
+            rep.residual = found.level
+            if found.incomplete:
                 self._add_error(rep, TechError.INCOMPLETE_RELEASE, h.at("avail", i))
-                self.cond.hold_off(rep.residual)
+                self.cond.hold_off(found.level)
         self.cond.thaw(h.at("t", i))
         self._finish_rep(rep, h.at("avail", i))
 
@@ -652,9 +303,8 @@ class Detector:
         self._after_i = i  # the next onset's foot is not looked for inside this one
         if artifact:
             self._emit(EventKind.ARTIFACT, h.at("t", rep.peak_i), h.at("avail", i))
-            self._refractory_i = rep.peak_i + round(self.config.spike_refractory_s * self.config.fs)
-            self._spike_top = h.at("r", rep.peak_i)
-            self._quiet_run = 0
+            until = rep.peak_i + round(self.config.spike_refractory_s * self.config.fs)
+            self._refractory = Refractory(until, h.at("r", rep.peak_i))
         self._rep = None
         self.phase = Phase.REST
         self.cond.thaw(h.at("t", i))
@@ -681,28 +331,11 @@ class Detector:
 
     # ------------------------------------------------------------------ errors
     def _judge_technique(self, i: int, rep: RepWork, final: bool) -> None:
-        h = self.hist
-        c = self.cond
-        j0 = rep.hold_i if rep.hold_i is not None else rep.trig_i
-        j0 = min(j0, i)
-        if final and rep.release_trig_i is not None:
-            j0 = min(j0, rep.release_trig_i)
-        i1 = rep.release_trig_i if rep.release_trig_i is not None else i
-        if i1 - j0 < 3:
-            j0 = max(rep.trig_i, i1 - 10)
-        a = h.get("a", j0, i1 + 1)
-        rep.pelvic_peak = max(rep.pelvic_peak, float(np.max(a)) if len(a) else 0.0)
-        found = judge(
-            h.get("sq", j0, i1 + 1) - c.b_sq,
-            a,
-            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
-            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
-            cfg=self.config,
-            abd_sd=c.abd_sd,
-            tilt_sd=c.tilt_sd,
-        )
+        j0, i1 = judged_span(rep.trig_i, rep.hold_i, rep.release_trig_i, i, final)
+        found, pelvic_peak = self._findings(j0, i1)
+        rep.pelvic_peak = max(rep.pelvic_peak, pelvic_peak)
         rep.abd_rise, rep.tilt_change = found.abdominal_rise, found.tilt_change
-        now = h.at("avail", i)
+        now = self.hist.at("avail", i)
         if found.bracing and (final or (i1 - j0) * self.dt >= 0.6):
             self._add_error(rep, TechError.ABDOMINAL_BRACING, now)
         if self.has_abd and ((rep.hold_i is not None and self.phase is Phase.HOLD) or final):
@@ -711,27 +344,10 @@ class Detector:
             self._add_error(rep, TechError.PUSH_DOWN, now)
 
     def _check_breath(self, i: int, rep: RepWork) -> None:
-        cfg = self.config
         if rep.hold_i is None or TechError.BREATH_HOLD in rep.errors:
             return
-        if not self.cond.breath_known:
-            return  # no rest seen yet to compare with: unknown is not an error
-        final = rep.release_trig_i is not None
-        i_end = rep.release_trig_i if rep.release_trig_i is not None else i
-        w = round(cfg.breath_hold_s * cfg.fs)
-        start = rep.trig_i + round(0.5 * cfg.fs)
-        if i_end - start < w:
-            return
-        # live: the last stretch as long as a breath hold must be; at the release: all of it
-        i0 = start if final else i_end - w
-        if breath_held(self.hist.get("abd", i0, i_end), cfg.fs, self.cond.breath_rms, cfg):
+        if self._breath_stopped(rep.trig_i, rep.release_trig_i, i):
             self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
-
-    def _add_error(self, rep: RepWork, err: TechError, detected_s: float) -> None:
-        if err in rep.errors:
-            return
-        rep.errors.append(err)
-        self._emit(EventKind.ERROR, detected_s, detected_s, rep.index, error=err)
 
     # ------------------------------------------------------------------ frames
     def _frame_update(self, f0: int, f1: int) -> None:
@@ -741,15 +357,13 @@ class Detector:
             med = filters.median(r)
             self._frame_medians = [*self._frame_medians[-1:], med]
             # (not while a spike's tail is waited out: what rises then is no resting level)
-            if self._pending is None and self._refractory_i is None:
+            if self._pending is None and self._refractory is None:
                 self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
         elif self.phase is Phase.HOLD and self._rep is not None:
             rep = self._rep
-            w = round(self.config.hold_ref_s * self.config.fs)
-            j0 = max(rep.hold_i or f0, f1 - w)
-            if f1 - j0 >= self.frame:
+            recent = self._recent_hold(rep.hold_i or f0, f1)
+            if recent is not None:
                 # fatigue lowers the hold slowly; a faster fall is a release, not a new level
-                recent = filters.median(h.get("r", j0, f1))
                 rep.hold_ref = max(recent, rep.floor + 0.85 * (rep.hold_ref - rep.floor))
             self._judge_technique(f1 - 1, rep, final=False)
         rest = self.phase is Phase.REST
@@ -759,88 +373,24 @@ class Detector:
         learn = (
             (rest or small)
             and self._run == 0
-            and self._refractory_i is None
+            and self._refractory is None
             and (pend is None or h.at("t", f1 - 1) - (pend.end_s or 0.0) >= _SETTLE_AFTER_S)
         )
         self.cond.frame_update(h, f0, f1, settled=learn and pend is None, learn=learn, in_rest=rest)
 
-    def _on_segment_start(self, i: int) -> None:
-        self._seg_start = i
+    def _segment_started(self, i: int) -> None:
         self._run = 0
         rep = self._rep
         if rep is None:
             return
         # after a gap: still contracting, or did the repetition end inside the gap?
         # what was being followed across the gap starts afresh after it
-        rep.q_peak = None
-        rep.q_min, rep.q_min_i = np.inf, i
+        rep.lift = LiftTrack(np.inf, i)
         rep.run_below = 0
         sq = self.hist.at("sq", i) - self.cond.b_sq
         if sq < rep.floor + 0.5 * (rep.hold_ref - rep.floor):
             self._end_unfinished(i, rep)
             # what is left of its fall after the gap is no new onset: wait until it settles
-            self._refractory_i = i
-            self._spike_top = np.inf
-            self._quiet_run = 0
+            self._refractory = Refractory(i, np.inf)
 
     # ------------------------------------------------------------------ helpers
-    def _smoothed(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-        h = self.hist
-        t = h.get("t", i0, i1)
-        lev = filters.smooth(h.get("r", i0, i1), self.config.smooth_sigma)
-        sl = np.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
-        return t, lev, sl
-
-    def _foot(self, i_lo: int, i: int, floor: float) -> float:
-        t, lev, sl = self._smoothed(i_lo, i + 1)
-        i_st = steepest(sl, 0, len(t) - 1)
-        step = max(float(lev[-1]) - floor, 1e-6)
-        return knee_back(t, lev, sl, i_st, 0, floor, step)
-
-    def _width_above(self, level: float, i0: int, i1: int) -> float:
-        """Seconds r has been above ``level`` since it first crossed it after ``i0``."""
-        r = self.hist.get("r", i0 - round(1.0 * self.config.fs), i1 + 1)
-        above = np.flatnonzero(r >= level)
-        if len(above) == 0:
-            return 0.0
-        # crossings interpolated between grid samples (20 ms steps would decide otherwise)
-        first, last = int(above[0]), int(above[-1])
-        start = first - (crossing(r[first - 1], r[first], level) if first > 0 else 0.0)
-        end = last + (1.0 - crossing(r[last], r[last + 1], level) if last + 1 < len(r) else 0.0)
-        return (end - start) * self.dt
-
-    def _hold_stats(self, rep: RepWork, hold_end_s: float) -> None:
-        if rep.hold_start_s is None or rep.hold_i is None:
-            return
-        h = self.hist
-        fs = self.config.fs
-        i_hs = rep.hold_i
-        i_he = min(h.end, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
-        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - rep.hold_start_s) * fs)
-        seg = h.get("sq", i_start, i_he) - self.cond.b_sq
-        rep.hold_level, rep.drop_fraction = hold_level_and_drop(seg, fs)
-        if rep.hold_level is None:
-            rep.hold_level = rep.peak
-
-    def _finish_rep(self, rep: RepWork, detected_s: float) -> None:
-        # the squeeze peak above rest over the whole repetition
-        h = self.hist
-        i1 = rep.end_i if rep.end_i is not None else h.end - 1
-        sq = h.get("sq", rep.trig_i, i1 + 1) - rep.rest_cmH2O
-        peak = float(np.max(sq)) if len(sq) else rep.peak
-        final = rep.to_repetition(peak, self.unverifiable, pelvic=self.has_abd)
-        self.repetitions.append(final)
-        self._emit(EventKind.REPETITION, rep.onset_s, detected_s, rep.index, repetition=final)
-
-    def _emit(
-        self,
-        kind: EventKind,
-        t: float,
-        detected_s: float,
-        rep: int = -1,
-        *,
-        error: TechError | None = None,
-        value: float | None = None,
-        repetition: Repetition | None = None,
-    ) -> None:
-        self._events.append(Event(kind, float(t), float(detected_s), rep, error, value, repetition))

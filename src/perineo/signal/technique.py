@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from perineo.samples import FloatArray
+from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
 from perineo.signal.condition import breathing_size
 from perineo.signal.config import DetectorConfig
+from perineo.signal.events import TechError
 
 
 @dataclass(frozen=True)
@@ -71,24 +70,47 @@ def breath_held(abd: FloatArray, fs: float, rest_size: float, cfg: DetectorConfi
     return breathing_size(abd, fs) < cfg.breath_ratio * rest_size
 
 
-def ballistic(x: FloatArray, floor: float, amp: float, dt: float, limit_s: float) -> bool:
-    """``x`` (ending at its peak) rose from 10 % to 90 % of ``amp`` faster than ``limit_s``:
-    a cough or a knock, not a voluntary contraction. Crossings are interpolated between
-    samples, so the grid's 20 ms steps do not decide it."""
-    lo_level, hi_level = floor + 0.1 * amp, floor + 0.9 * amp
-    hi = np.flatnonzero(x >= hi_level)
-    if not len(hi) or hi[0] == 0:
-        return False
-    k_hi = int(hi[0])
-    below = np.flatnonzero(x[:k_hi] <= lo_level)
-    if not len(below):
-        return False
-    k_lo = int(below[-1])
-    t_lo = k_lo + crossing(x[k_lo], x[k_lo + 1], lo_level)
-    t_hi = k_hi - 1 + crossing(x[k_hi - 1], x[k_hi], hi_level)
-    return (t_hi - t_lo) * dt < limit_s
+def judged_span(
+    trig_i: int, hold_i: int | None, release_i: int | None, i: int, final: bool
+) -> tuple[int, int]:
+    """The grid samples ``[j0, i1]`` push-down and bracing are judged over, at ``i``.
+
+    The hold (from its confirmation, or the trigger before it) up to now or the release;
+    a final judgement reaches back to the release if it came before the hold was seen. Under
+    3 samples is too short to judge: the last 10 before ``i1`` (not before the trigger) then.
+    """
+    j0 = hold_i if hold_i is not None else trig_i
+    j0 = min(j0, i)
+    if final and release_i is not None:
+        j0 = min(j0, release_i)
+    i1 = release_i if release_i is not None else i
+    if i1 - j0 < 3:
+        j0 = max(trig_i, i1 - 10)
+    return j0, i1
 
 
-def crossing(a: float, b: float, level: float) -> float:
-    """Where between two samples ``a`` and ``b`` the straight line crosses ``level`` (0-1)."""
-    return 0.0 if b == a else min(max((level - a) / (b - a), 0.0), 1.0)
+def breath_span(
+    trig_i: int, release_i: int | None, i: int, cfg: DetectorConfig
+) -> tuple[int, int] | None:
+    """The grid samples ``[i0, i1)`` a breath hold is judged over, or ``None`` if too short.
+
+    Live, the last stretch as long as a breath hold must be (``breath_hold_s``); at the
+    release (``release_i``), all of the contraction from 0.5 s after its trigger.
+    """
+    final = release_i is not None
+    i_end = release_i if release_i is not None else i
+    w = round(cfg.breath_hold_s * cfg.fs)
+    start = trig_i + round(0.5 * cfg.fs)
+    if i_end - start < w:
+        return None
+    return (start if final else i_end - w), i_end
+
+
+def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:
+    """Technique errors a channel set cannot tell (DESIGN.md: needs column)."""
+    out = []
+    if Channel.ABDOMINAL not in channels and Channel.TILT not in channels:
+        out.append(TechError.PUSH_DOWN)
+    if Channel.ABDOMINAL not in channels:
+        out += [TechError.ABDOMINAL_BRACING, TechError.BREATH_HOLD]
+    return tuple(out)

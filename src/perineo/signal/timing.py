@@ -88,3 +88,22 @@ def steepest(slope: FloatArray, i0: int, i1: int) -> int:
     """Index of the largest slope in ``[i0, i1]``."""
     i1 = max(i0, min(i1, len(slope) - 1))
     return i0 + int(np.argmax(slope[i0 : i1 + 1]))
+
+
+def place_rise(
+    t: FloatArray, level: FloatArray, slope: FloatArray, k_peak: int, floor: float, peak: float
+) -> tuple[float, float]:
+    """Onset and hold start of a rise from ``floor`` to ``peak`` (at ``k_peak``): the knees
+    either side of its steepest point up to the peak."""
+    i_st = steepest(slope, 0, k_peak)
+    amp = peak - floor
+    onset = knee_back(t, level, slope, i_st, 0, floor, amp)
+    return onset, knee_forward(t, level, slope, i_st, len(t) - 1, peak, amp)
+
+
+def stood_out(t: FloatArray, level: FloatArray, after_s: float, floor: float, thr: float) -> int:
+    """Index of the first sample from ``after_s`` on where ``level`` is more than ``thr``
+    above ``floor`` (the last sample if none is)."""
+    j0 = int(np.searchsorted(t, after_s))
+    up = np.flatnonzero(level[j0:] - floor > thr)
+    return j0 + (int(up[0]) if len(up) else len(level) - 1 - j0)

@@ -9,6 +9,7 @@ import numpy as np
 from perineo.samples import FloatArray
 from perineo.signal import filters
 from perineo.signal.events import Repetition, TechError
+from perineo.signal.lifts import LiftTrack
 
 
 @dataclass
@@ -31,10 +32,7 @@ class RepWork:
     hold_ref: float = 0.0
     lifts: list[tuple[float, float]] = field(default_factory=list)
     last_lift_i: int | None = None
-    q_min: float = 0.0
-    q_min_i: int = 0
-    q_peak: float | None = None
-    q_peak_i: int = 0
+    lift: LiftTrack = field(default_factory=LiftTrack)  # the quick-lift follower
     release_trig_i: int | None = None
     release_s: float | None = None
     min_slope: float = 0.0

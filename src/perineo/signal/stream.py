@@ -1,0 +1,372 @@
+"""The streaming front of the detector: from sample blocks to detection signals on a grid.
+
+``Stream`` takes blocks of any size, leaves out broken samples (``intake``) and one-sample
+glitches (``glitch``), resamples and filters them (``condition``) into a history on a fixed
+grid, derives the detection signals there, and hands them on in spans that do not cross a
+frame or a gap. What to do with them is the subclass's (``detect.Detector``): it implements
+``_step`` (one grid sample), ``_frame_update``, ``_segment_started``, ``_idle`` and
+``finish``. Spans are cut the same way however the stream is split into blocks, so the
+events do not depend on it.
+
+For the subclass's decisions it also cuts out the windows of history the pure rules
+(``artifacts``, ``lifts``, ``technique``, ``timing``) are given, emits events and records
+the finished repetitions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
+from perineo.signal import filters
+from perineo.signal.artifacts import Candidate, breath_or_knock
+from perineo.signal.buffer import History
+from perineo.signal.condition import Conditioner
+from perineo.signal.config import DetectorConfig
+from perineo.signal.events import Event, EventKind, Repetition, TechError
+from perineo.signal.glitch import GlitchState, remove_glitches
+from perineo.signal.intake import as_matrix, drop_broken
+from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
+from perineo.signal.resample import Resampled
+from perineo.signal.shape import width_above
+from perineo.signal.technique import Findings, breath_held, breath_span, judge, unverifiable_errors
+from perineo.signal.timing import knee_back, steepest
+from perineo.signal.work import RepWork, hold_level_and_drop
+
+
+class Stream:
+    """Input cleaning, grid, history, frames, thresholds, the windows the rules are given,
+    events and the repetitions recorded: everything but the decisions."""
+
+    def __init__(
+        self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
+    ) -> None:
+        self.channels = ordered_channels(channels)
+        self.config = cfg = config or DetectorConfig()
+        self.has_abd = Channel.ABDOMINAL in self.channels
+        self.has_tilt = Channel.TILT in self.channels
+        self.dt = 1.0 / cfg.fs
+        self.cond = Conditioner(self.channels, cfg)
+        self.frame = max(1, round(cfg.frame_s * cfg.fs))
+        self.hist = History(
+            ("t", "avail", "r", "a", "q", "sq", "abd", "tilt", "sq_slow", "abd_slow"),
+            round(cfg.history_s * cfg.fs),
+        )
+        self._n = 0  # global grid index of the next sample
+        self._seg_start = 0  # global index where the current gap-free segment began
+        self.skipped = 0  # samples left out: non-finite, or time not after the previous
+        self.glitches = 0  # one-sample spikes replaced by the median of their neighbours
+        self._glitch = GlitchState()
+        self._last_t = -np.inf
+        self._events: list[Event] = []
+        self.unverifiable = unverifiable_errors(self.channels)
+        self.repetitions: list[Repetition] = []
+
+    # ------------------------------------------------------------------ for the subclass
+    def _step(self, i: int) -> None:
+        raise NotImplementedError
+
+    def _idle(self, r: FloatArray) -> bool:
+        """Nothing in a span with detection signal ``r`` can start or change anything."""
+        return False
+
+    def _frame_update(self, f0: int, f1: int) -> None:
+        raise NotImplementedError
+
+    def _segment_started(self, i: int) -> None:
+        """A gap-free segment begins at ``i`` (after a gap)."""
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def baseline_cmH2O(self) -> float:
+        """Current resting level of ``squeeze`` (absolute cmH2O)."""
+        return self.cond.b_sq
+
+    @property
+    def k(self) -> float:
+        return self.cond.k
+
+    def push(self, block: SampleBlock) -> list[Event]:
+        """Feed a block; return the events that became certain."""
+        self._events = []
+        t, x = as_matrix(block, self.channels)
+        t, x, skipped = drop_broken(t, x, self._last_t)
+        self.skipped += skipped
+        if len(t):
+            self._last_t = float(t[-1])
+        t, x, self._glitch, fixed = remove_glitches(t, x, self._glitch, self.config.glitch_jump)
+        self.glitches += fixed
+        self._resample_and_process(t, x)
+        return self._events
+
+    def _resample_and_process(self, t: FloatArray, x: FloatArray) -> None:
+        grid = self.cond.resample(t, x)
+        for g0, g1 in grid.gaps:
+            self._emit(EventKind.GAP, g0, g1, value=g1)
+        if len(grid.t):
+            self._process(grid)
+
+    def _release_held(self) -> None:
+        """Pass on a sample held back for its successor that will not come."""
+        g = self._glitch
+        if g.held_t is None or g.held_x is None:
+            return
+        self._glitch = GlitchState(g.held_x.copy())
+        self._resample_and_process(np.array([g.held_t]), g.held_x[None, :])
+
+    def mark_gap(self, start_s: float, end_s: float) -> list[Event]:
+        """A source reports missing samples: break the grid there."""
+        self._events = []
+        self._release_held()
+        self.cond.break_segment()
+        self._emit(EventKind.GAP, start_s, start_s, value=end_s)
+        return self._events
+
+    # ------------------------------------------------------------------ processing
+    def _process(self, grid: Resampled) -> None:
+        sig = self.cond.filter(grid)
+        n = len(grid.t)
+        start = self._n
+        self.hist.append(
+            t=grid.t,
+            avail=grid.available_s,
+            sq=sig.sq,
+            abd=sig.abd,
+            tilt=sig.tilt,
+            sq_slow=sig.sq_slow,
+            abd_slow=sig.abd_slow,
+            r=np.zeros(n),
+            a=np.zeros(n),
+            q=np.zeros(n),
+        )
+        seg_starts = np.flatnonzero(grid.segment_start) + start
+        i = start
+        end = start + n
+        while i < end:
+            frame_end = (i // self.frame + 1) * self.frame
+            stop = min(frame_end, end)
+            # a gap starts a new segment inside this span
+            inside = seg_starts[(seg_starts >= i) & (seg_starts < stop)]
+            if len(inside) and inside[0] > i:
+                stop = int(inside[0])
+            if len(inside) and inside[0] == i:
+                self._seg_start = i
+                self._segment_started(i)
+            self._span(i, stop)
+            i = stop
+            if i == frame_end:
+                self._frame_update(frame_end - self.frame, frame_end)
+        self._n = end
+
+    def _span(self, i0: int, i1: int) -> None:
+        """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
+        h, c = self.hist, self.cond
+        sq = h.get("sq", i0, i1) - c.b_sq
+        if self.has_abd:
+            abd = h.get("abd", i0, i1) - c.b_abd
+            a = sq - c.k * abd
+            r = np.maximum(a, sq - c.k * c.breath_allowance)
+        else:
+            a = sq
+            r = sq
+        h.set("r", i0, r)
+        h.set("a", i0, a)
+        # quick lifts are followed on a smoother copy: a noise excursion is not a lift
+        q = h.get("sq_slow", i0, i1) - c.b_sq
+        if self.has_abd:
+            q = q - c.k * (h.get("abd_slow", i0, i1) - c.b_abd)
+        h.set("q", i0, q)
+        if not self._idle(r):
+            for i in range(i0, i1):
+                self._step(i)
+
+    # ------------------------------------------------------------------ thresholds
+    def _thr_lo(self) -> float:
+        cfg = self.config
+        return max(cfg.onset_level_min, cfg.onset_level_sigmas * self.cond.noise_sd)
+
+    def _thr_hi(self) -> float:
+        cfg = self.config
+        c = self.cond
+        return max(
+            cfg.onset_high_min, cfg.onset_high_sigmas * c.noise_sd, cfg.slow_sigmas_high * c.slow_sd
+        )
+
+    def _thr_slope(self) -> float:
+        cfg = self.config
+        return max(cfg.onset_slope_min, cfg.onset_slope_sigmas * self.cond.slope_sd)
+
+    def _min_amp(self) -> float:
+        cfg = self.config
+        c = self.cond
+        return max(
+            cfg.min_amplitude,
+            cfg.min_amplitude_sigmas * c.noise_sd,
+            cfg.slow_sigmas_amplitude * c.slow_sd,
+        )
+
+    def _slope(self, i: int) -> float:
+        span = min(self.config.slope_span, i - self._seg_start)
+        if span <= 0:
+            return 0.0
+        h = self.hist
+        return (h.at("r", i) - h.at("r", i - span)) / (span * self.dt)
+
+    # ------------------------------------------------------------------ windows for the rules
+    def _candidate(self, i: int, trig_i: int, peak_i: int, floor: float, peak: float) -> Candidate:
+        """The rise triggered at ``trig_i``, up to ``i``, cut out for the artifact rules."""
+        h, c = self.hist, self.cond
+        j0 = max(self._seg_start, trig_i - round(1.0 * self.config.fs))
+        abd, squeeze_rise = None, 0.0
+        if self.has_abd:
+            squeeze_rise = float(np.max(h.get("sq", trig_i, i + 1))) - c.b_sq
+            abd = h.get("abd", j0, i + 1) - c.b_abd
+        return Candidate(
+            r=h.get("r", j0, i + 1),
+            rise=h.get("r", j0, peak_i + 1),
+            since_trigger=h.get("r", trig_i, i + 1),
+            k_trig=trig_i - max(j0, h.base),
+            floor=floor,
+            peak=peak,
+            dt=self.dt,
+            abd=abd,
+            squeeze_rise=squeeze_rise,
+        )
+
+    def _breath_or_knock(self, i: int, trig_i: int) -> bool:
+        """A deep breath or a knock, judged on the top just reached (needs both channels)."""
+        if not (self.has_abd and self.has_tilt):
+            return False
+        h, c, cfg = self.hist, self.cond, self.config
+        j0 = max(trig_i, i - round(cfg.breath_top_s * cfg.fs))
+        return breath_or_knock(
+            h.get("sq", j0, i + 1) - c.b_sq,
+            h.get("a", j0, i + 1),
+            h.get("abd", j0, i + 1) - c.b_abd,
+            h.get("tilt", j0, i + 1) - c.b_tilt,
+            cfg=cfg,
+            abd_sd=c.abd_sd,
+            tilt_sd=c.tilt_sd,
+        )
+
+    def _findings(self, j0: int, i1: int) -> tuple[Findings, float]:
+        """Push-down and bracing over ``[j0, i1]``, and the pelvic-floor peak there."""
+        h, c = self.hist, self.cond
+        a = h.get("a", j0, i1 + 1)
+        found = judge(
+            h.get("sq", j0, i1 + 1) - c.b_sq,
+            a,
+            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
+            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
+            cfg=self.config,
+            abd_sd=c.abd_sd,
+            tilt_sd=c.tilt_sd,
+        )
+        return found, float(np.max(a)) if len(a) else 0.0
+
+    def _breath_stopped(self, trig_i: int, release_i: int | None, i: int) -> bool:
+        """Breathing stopped during the contraction triggered at ``trig_i`` (as of ``i``)."""
+        if not self.cond.breath_known:
+            return False  # no rest seen yet to compare with: unknown is not an error
+        cfg = self.config
+        span = breath_span(trig_i, release_i, i, cfg)
+        if span is None:
+            return False
+        abd = self.hist.get("abd", *span)
+        return breath_held(abd, cfg.fs, self.cond.breath_rms, cfg)
+
+    def _follow_lift(
+        self, i: int, track: LiftTrack, hold_i: int | None, hold_start_s: float, hold_amp: float
+    ) -> tuple[LiftTrack, Lift | None]:
+        """One sample of the quick-lift follower on the hold begun at ``hold_i``."""
+        h, c, cfg = self.hist, self.cond, self.config
+        lift_min = lift_threshold(hold_amp, c.noise_sd, c.slow_sd, cfg)
+        j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
+        if hold_i is not None:
+            j0 = min(j0, hold_i)
+        q, trough_t = h.get("q", j0, i + 1), h.at("t", track.trough_i)
+        return follow_lift(track, q, i, trough_t, hold_start_s, lift_min, self.dt, cfg)
+
+    def _time_lift(self, i: int, lift: Lift, with_foot: bool) -> tuple[float, float | None]:
+        """A quick lift confirmed at ``i``: when it peaked and (``with_foot``) where it left
+        the hold, timed on the unlagged signal (``q``, which decided it, lags by ~75 ms)."""
+        h = self.hist
+        lo = max(self._seg_start, lift.trough_i)
+        i0 = max(self._seg_start, lo - 10)
+        t = h.get("t", i0, i + 1)
+        level = filters.smooth(h.get("a", i0, i + 1), self.config.smooth_sigma)
+        j = lift_peak(level, lo - i0)
+        if not with_foot:
+            return float(t[j]), None
+        return float(t[j]), lift_foot(t, level, lo - i0, j, lift.trough, lift.height, self.dt)
+
+    def _recent_hold(self, hold_i: int, f1: int) -> float | None:
+        """The hold's level over its last ``hold_ref_s`` before ``f1`` (a frame at least)."""
+        j0 = max(hold_i, f1 - round(self.config.hold_ref_s * self.config.fs))
+        if f1 - j0 < self.frame:
+            return None
+        return filters.median(self.hist.get("r", j0, f1))
+
+    def _foot(self, i_lo: int, i: int, floor: float) -> float:
+        """Where the rise seen at ``i`` left ``floor`` (looking back to ``i_lo``)."""
+        t, lev, sl = self._smoothed(i_lo, i + 1)
+        i_st = steepest(sl, 0, len(t) - 1)
+        step = max(float(lev[-1]) - floor, 1e-6)
+        return knee_back(t, lev, sl, i_st, 0, floor, step)
+
+    # ------------------------------------------------------------------ recording
+    def _add_error(self, rep: RepWork, err: TechError, detected_s: float) -> None:
+        if err in rep.errors:
+            return
+        rep.errors.append(err)
+        self._emit(EventKind.ERROR, detected_s, detected_s, rep.index, error=err)
+
+    def _record_hold(self, rep: RepWork, hold_end_s: float) -> None:
+        """Level and drop of the hold, from its start to ``hold_end_s``."""
+        if rep.hold_start_s is None or rep.hold_i is None:
+            return
+        h = self.hist
+        fs = self.config.fs
+        i_hs = rep.hold_i
+        i_he = min(h.end, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
+        i_start = i_hs - round(max(0.0, h.at("t", i_hs) - rep.hold_start_s) * fs)
+        seg = h.get("sq", i_start, i_he) - self.cond.b_sq
+        rep.hold_level, rep.drop_fraction = hold_level_and_drop(seg, fs)
+        if rep.hold_level is None:
+            rep.hold_level = rep.peak
+
+    def _finish_rep(self, rep: RepWork, detected_s: float) -> None:
+        # the squeeze peak above rest over the whole repetition
+        h = self.hist
+        i1 = rep.end_i if rep.end_i is not None else h.end - 1
+        sq = h.get("sq", rep.trig_i, i1 + 1) - rep.rest_cmH2O
+        peak = float(np.max(sq)) if len(sq) else rep.peak
+        final = rep.to_repetition(peak, self.unverifiable, pelvic=self.has_abd)
+        self.repetitions.append(final)
+        self._emit(EventKind.REPETITION, rep.onset_s, detected_s, rep.index, repetition=final)
+
+    # ------------------------------------------------------------------ helpers
+    def _smoothed(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        h = self.hist
+        t = h.get("t", i0, i1)
+        lev = filters.smooth(h.get("r", i0, i1), self.config.smooth_sigma)
+        sl = np.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
+        return t, lev, sl
+
+    def _width_above(self, level: float, i0: int, i1: int) -> float:
+        """Seconds r has been above ``level`` since it first crossed it after ``i0``."""
+        r = self.hist.get("r", i0 - round(1.0 * self.config.fs), i1 + 1)
+        return width_above(r, level, self.dt)
+
+    def _emit(
+        self,
+        kind: EventKind,
+        t: float,
+        detected_s: float,
+        rep: int = -1,
+        *,
+        error: TechError | None = None,
+        value: float | None = None,
+        repetition: Repetition | None = None,
+    ) -> None:
+        self._events.append(Event(kind, float(t), float(detected_s), rep, error, value, repetition))
