@@ -44,6 +44,7 @@ def run() -> tuple[SimPatient, Recorder, AssessOutcome]:
     return pat, rec, outcome
 
 
+@pytest.mark.slow
 def test_every_step_runs_and_the_numbers_match_the_patient(run):
     pat, rec, outcome = run
     assert outcome.complete and rec.outcome is outcome
@@ -63,6 +64,7 @@ def test_every_step_runs_and_the_numbers_match_the_patient(run):
     assert res.summary == "correct lift in 23 of 23"
 
 
+@pytest.mark.slow
 def test_each_contraction_is_announced_at_onset_and_classified_when_it_ends(run):
     _, rec, _ = run
     first_seen = {}
@@ -92,6 +94,7 @@ class _FileWatcher(Recorder):
             self.rows_seen_live = max(self.rows_seen_live, len(self.path.read_bytes().splitlines()))
 
 
+@pytest.mark.slow
 def test_samples_reach_the_disk_while_the_assessment_runs(tmp_path) -> None:
     from perineo.store.recording import read_recording
 
@@ -123,6 +126,7 @@ def _first_hold_cue_s(outcome: AssessOutcome, cue_s: float) -> float:
     return float(min(10, math.ceil(first.release_s - cue_s)))
 
 
+@pytest.mark.slow
 def test_the_repetitions_are_cued_as_long_as_she_held_the_first():
     pat = SimPatient(0, speed=math.inf, endurance_s=7.0, kept=3)
     rec = Recorder()
@@ -144,6 +148,7 @@ def test_the_repetitions_are_cued_as_long_as_she_held_the_first():
     assert res.repetitions_range == (4, 4)
 
 
+@pytest.mark.slow
 def test_a_redone_endurance_step_measures_the_first_hold_again():
     pat = SimPatient(1, speed=math.inf, endurance_s=6.0, kept=2)
     rec = Recorder()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from perineo.assess.guide import Prompt, PromptKind
@@ -12,6 +13,7 @@ from perineo.assess.simpatient import SimPatient
 from perineo.tui.screens.assess import AssessApp, squeeze_cue
 
 
+@pytest.mark.slow
 def test_a_simulated_assessment_runs_with_a_redo() -> None:
     asyncio.run(_assessment_with_a_redo())
 

@@ -23,6 +23,8 @@ from perineo_sim.ble_probe import ProbeConfig, VirtualBleProbe
 from perineo_sim.ble_virtual import VirtualBleSource, running_virtual_probe
 from perineo_sim.bumble_backend import BumbleBleakClient, VirtualAir, new_device
 
+pytestmark = pytest.mark.slow  # a real BLE host stack (Bumble) in real time
+
 T = TypeVar("T")
 RATE = 100
 FAST = Reconnect(first_delay_s=0.05, max_delay_s=0.5)

@@ -55,6 +55,7 @@ def test_table(recording: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "onset s" in text
 
 
+@pytest.mark.slow
 def test_block_size_does_not_change_the_answer(recording: Path, capsys) -> None:
     main(["analyze", str(recording), "--format", "json", "--block-s", "0.01"])
     small = json.loads(capsys.readouterr().out)
@@ -92,7 +93,13 @@ BAD = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD))
+QUICK_BAD = {"non_numeric"}  # one case in the quick run (-m "not slow"); each is a process
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c if c in QUICK_BAD else pytest.param(c, marks=pytest.mark.slow) for c in sorted(BAD)],
+)
 def test_bad_input_one_line_exit_2(tmp_path: Path, case: str) -> None:
     text, problem, line = BAD[case]
     path = _write(tmp_path, f"{case}.csv", text)
@@ -108,6 +115,7 @@ def test_bad_input_one_line_exit_2(tmp_path: Path, case: str) -> None:
         assert f"line {line}:" in err
 
 
+@pytest.mark.slow
 def test_missing_path(tmp_path: Path) -> None:
     path = tmp_path / "nope.csv"
     proc = subprocess.run(

@@ -41,6 +41,7 @@ def test_check_under_cpython(name: str, check) -> None:
     check(str(VECTORS))
 
 
+@pytest.mark.slow
 def test_checks_under_micropython() -> None:
     env = dict(os.environ, MICROPYPATH=f"{FIRMWARE}{os.pathsep}{HERE}")
     result = subprocess.run(
@@ -56,6 +57,7 @@ def test_checks_under_micropython() -> None:
     assert result.returncode == 0
 
 
+@pytest.mark.slow
 def test_main_runs_on_micropython_with_stub_hardware() -> None:
     """firmware/main.py itself, on the unix port, with machine/bluetooth/aioble stand-ins."""
     stubs = HERE / "stubs"
@@ -84,6 +86,7 @@ def test_main_runs_on_micropython_with_stub_hardware() -> None:
         assert packet.frame_offsets_us()[1] == 10000
 
 
+@pytest.mark.slow
 def test_every_firmware_file_compiles_with_mpy_cross(tmp_path: Path) -> None:
     sources = sorted(FIRMWARE.rglob("*.py"))
     assert len(sources) >= 10
@@ -113,6 +116,7 @@ def test_only_main_touches_machine_and_bluetooth() -> None:
 _masks = st.sampled_from([1, 3, 5, 7])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     _masks,

@@ -100,6 +100,7 @@ def test_status_invalid_vector_raises(vec: dict) -> None:
         decode_status(bytes.fromhex(vec["hex"]))
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(st.binary(max_size=600))
 def test_decoders_raise_only_protocol_error(data: bytes) -> None:
@@ -108,6 +109,7 @@ def test_decoders_raise_only_protocol_error(data: bytes) -> None:
             decode(data)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(st.binary(min_size=9, max_size=40), st.integers(0, 39), st.integers(0, 255))
 def test_mutated_valid_packets_raise_only_protocol_error(data: bytes, at: int, byte: int) -> None:

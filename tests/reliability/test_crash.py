@@ -19,6 +19,8 @@ from perineo.signal.analysis import analyze_block
 from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionStatus, TrainingRecord
 
+pytestmark = pytest.mark.slow  # real perineo processes, killed mid-session
+
 
 def _start_record(home: Path, out: Path, speed: float = 1.0) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PERINEO_HOME": str(home)}

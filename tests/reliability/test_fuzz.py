@@ -128,6 +128,7 @@ def _one_line(exc: BaseException) -> None:
     assert msg and "\n" not in msg
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.data())
 def test_program_files(data: st.DataObject) -> None:
@@ -138,6 +139,7 @@ def test_program_files(data: st.DataObject) -> None:
         _one_line(exc)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.data())
 def test_scenario_files(data: st.DataObject) -> None:
@@ -165,6 +167,7 @@ _cells = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.lists(st.sampled_from(["t", *[c.value for c in CHANNEL_ORDER], "x", "", "T"]), max_size=5),
@@ -217,6 +220,7 @@ def test_remembered_probes_file(home: Path, data: bytes) -> None:
     assert remembered_address() == "F0:0D:00:00:00:01"
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.data())
 def test_user_program_folder(
@@ -279,6 +283,7 @@ _TOKENS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -65,6 +65,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         os.umask(old)
 
 
+@pytest.mark.slow
 def test_a_whole_session_stays_private_and_offline(
     home: Path, no_network: list[int], capsys: pytest.CaptureFixture[str], caplog
 ) -> None:

@@ -51,6 +51,7 @@ def assert_every_sample_accounted(run: LinkRun) -> None:
     assert np.all(np.diff(t) > 0)
 
 
+@pytest.mark.slow
 def test_clean_link_delivers_every_sample_and_every_repetition() -> None:
     run, det = through(LinkFaults())
     assert run.frames_out == run.frames_sent and run.gaps == 0
@@ -58,6 +59,7 @@ def test_clean_link_delivers_every_sample_and_every_repetition() -> None:
     assert (det.true_positive, det.phantom, det.missed) == (8, 0, 0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", [0.05, 0.3])
 def test_packet_loss_is_marked_and_counting_goes_on(loss: float) -> None:
     run, det = through(LinkFaults(loss=loss))
@@ -67,6 +69,7 @@ def test_packet_loss_is_marked_and_counting_goes_on(loss: float) -> None:
     assert det.true_positive >= 7  # of 8: counting goes on through the holes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", [0.05, 0.3])
 def test_packet_loss_makes_no_phantom_repetition(loss: float) -> None:
     """A gap in a repetition's fall ends it there; the rest of the fall is no new onset."""
@@ -75,6 +78,7 @@ def test_packet_loss_makes_no_phantom_repetition(loss: float) -> None:
     assert det.true_positive == 8 and len(det.reps) == 8
 
 
+@pytest.mark.slow
 def test_duplicates_are_dropped_without_a_trace() -> None:
     run, det = through(LinkFaults(duplicate=0.2))
     assert run.link.duplicated > 400
@@ -82,6 +86,7 @@ def test_duplicates_are_dropped_without_a_trace() -> None:
     assert (det.true_positive, det.phantom) == (8, 0)
 
 
+@pytest.mark.slow
 def test_reordered_packets_lose_only_inside_marked_gaps() -> None:
     run, det = through(LinkFaults(reorder=0.05))
     assert run.link.reordered > 100
@@ -90,6 +95,7 @@ def test_reordered_packets_lose_only_inside_marked_gaps() -> None:
     assert det.true_positive >= 7
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "jumps",
     [((40.0, 5_000_000),), ((40.0, -3_000_000),), ((40.0, 2**31), (90.0, 2**31))],
@@ -103,6 +109,7 @@ def test_device_clock_jumps_lose_nothing_and_count_right(jumps: tuple) -> None:
     assert np.all(np.diff(t) > 0)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reboot", [False, True], ids=["out-of-range", "probe-off-on"])
 def test_outages_reconnect_mark_the_gap_and_counting_goes_on(reboot: bool) -> None:
     outages = ((30.0, 3.0), (70.0, 30.0))  # a drop mid-set (rep 1 holds), a long silence
@@ -119,6 +126,7 @@ def test_outages_reconnect_mark_the_gap_and_counting_goes_on(reboot: bool) -> No
     assert det.true_positive == 6  # two fall wholly inside the 30-s silence
 
 
+@pytest.mark.slow
 def test_corrupted_values_never_crash_and_are_counted() -> None:
     run, _det = through(LinkFaults(corrupt=0.02))
     assert run.link.corrupted > 50
@@ -126,6 +134,7 @@ def test_corrupted_values_never_crash_and_are_counted() -> None:
     assert run.frames_wrong_value > 0  # no checksum in the packet: BLE's link CRC is the guard
 
 
+@pytest.mark.slow
 def test_corrupted_headers_lose_nothing_unmarked() -> None:
     """A corrupted sequence number no longer stalls the stream: the assembler resyncs after
     three packets that count up on their own, and marks the gap."""
@@ -160,6 +169,7 @@ def test_a_jumped_sequence_resyncs_but_replayed_packets_stay_stale() -> None:
     assert asm.counters.packets == before and asm.counters.resyncs == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("loss", "word"), [(0.0, "good"), (0.3, "fair"), (0.6, "poor")])
 def test_link_quality_is_reported_and_shown(loss: float, word: str) -> None:
     from perineo.tui.texts import Lang

@@ -7,11 +7,14 @@ import asyncio
 import time
 
 import numpy as np
+import pytest
 
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.ble import BleSource, Reconnect
 from perineo_sim.ble_virtual import running_virtual_probe
 from perineo_sim.faults import FaultyLink, LinkFaults, faulty_backend
+
+pytestmark = pytest.mark.slow  # a real BLE host stack (Bumble) in real time
 
 RATE = 100
 

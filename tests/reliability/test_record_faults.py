@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from perineo.commands.record import Recorder, record
 from perineo.samples import SampleBlock
@@ -21,6 +22,7 @@ from perineo_sim.faults import FaultySource
 OUTAGES = ((45.0, 2.0), (70.0, 20.0))  # a drop while rep 2 holds; 20 s of silence
 
 
+@pytest.mark.slow
 def test_record_through_outages(tmp_path: Path) -> None:
     sim = SimSource("intensive", seed=1, speed=math.inf)
     source = FaultySource(sim, OUTAGES)

@@ -68,6 +68,7 @@ def test_disk_full_while_recording(tmp_path: Path, monkeypatch, capsys) -> None:
         assert record.recover_interrupted() == []
 
 
+@pytest.mark.slow
 def test_file_size_limit_while_recording(tmp_path: Path) -> None:
     """The same fault without root: RLIMIT_FSIZE makes writes fail with EFBIG."""
     code = (
@@ -88,6 +89,7 @@ def test_file_size_limit_while_recording(tmp_path: Path) -> None:
     assert len(read_recording(out).t) > 100
 
 
+@pytest.mark.slow
 def test_database_on_a_full_disk_is_left_consistent(tmp_path: Path, monkeypatch, capsys) -> None:
     with tiny_disk(tmp_path / "home", "4m") as home:
         monkeypatch.setenv("PERINEO_HOME", str(home))
@@ -122,6 +124,7 @@ def test_database_on_a_full_disk_is_left_consistent(tmp_path: Path, monkeypatch,
             assert record.session(recovered.session_id).status is SessionStatus.INTERRUPTED
 
 
+@pytest.mark.slow
 def test_read_only_data_folder(tmp_path: Path, monkeypatch, capsys) -> None:
     with tiny_disk(tmp_path / "home", "4m") as home:
         monkeypatch.setenv("PERINEO_HOME", str(home))
@@ -221,6 +224,7 @@ class _Seen:
         self.result = result
 
 
+@pytest.mark.slow
 def test_live_session_coaches_on_when_the_disk_fills(tmp_path: Path) -> None:
     import asyncio
     import math

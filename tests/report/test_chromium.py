@@ -16,7 +16,10 @@ from perineo.cli import main
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SIZE = (1200, 1700)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"),
+]
 
 
 def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[bytes]:

@@ -38,6 +38,7 @@ def test_json_of_a_recording(home: Path, capsys):
     assert "pushes down during fast contractions" in doc["summary"]
 
 
+@pytest.mark.slow
 def test_stored_assessment_compared_with_the_previous(two_assessments: Path, capsys):
     assert main(["report", "assessment:2", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -49,6 +50,7 @@ def test_stored_assessment_compared_with_the_previous(two_assessments: Path, cap
     assert [s["step"] for s in doc["steps"]] == ["rest", "power", "endurance", "recovery", "fast"]
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_and_exported_private(two_assessments: Path, capsys):
     out = two_assessments / "report.html"
     assert main(["report", "assessment:2", "--out", str(out)]) == 0
@@ -72,6 +74,7 @@ def test_bad_inputs_exit_2(home: Path, capsys):
     assert main(["assess", "--patient", "P-1"]) == 2  # no source
 
 
+@pytest.mark.slow
 def test_history_of_a_patient(two_assessments: Path, capsys):
     assert main(["assess", "--patient", "P-0042", "--history", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -157,6 +160,7 @@ def test_breathing_left_in_p_is_named_beside_it(
         assert could >= 1.0 and f"up to {could:.1f} cmH2O" in p_note[0]
 
 
+@pytest.mark.slow
 def test_the_assess_command_prints_what_qualifies_the_line(home: Path, capsys):
     """`perineo assess --no-ui` prints the qualifying findings under the PERFECT line, as the
     assess screen and the report show them beside it."""

@@ -54,6 +54,7 @@ def test_random_splits_give_identical_events(
     assert _events(session, cuts) == reference
 
 
+@pytest.mark.slow
 def test_sample_by_sample_equals_one_block(session: SampleBlock, reference: list[tuple]) -> None:
     part = session.slice(0, 4000)
     assert _events(part, list(range(1, 4000))) == _events(part, [])

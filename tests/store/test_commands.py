@@ -23,6 +23,7 @@ def out_json(capsys) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.slow
 def test_record_sim_then_history_export_and_plan(home: Path, capsys):
     rec = home / "rec.csv"
     assert (
@@ -81,6 +82,7 @@ def test_record_refuses_to_overwrite(home: Path, capsys):
     assert rec.read_text() == "keep"
 
 
+@pytest.mark.slow
 def test_analyze_program_adds_scores_and_summary(home: Path, capsys):
     rec = home / "rec.csv"
     assert (
@@ -127,6 +129,7 @@ def test_damaged_record_is_a_clear_error(home: Path, capsys):
     assert "not an SQLite database" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
 def test_record_stops_cleanly_on_a_signal(home: Path, sig: str, capsys):
     import os

@@ -5,6 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a fresh interpreter: about 2 s of scipy.signal import
+
 
 def test_the_app_does_not_import_bleak() -> None:
     code = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from perineo.program.model import Program
@@ -25,6 +26,7 @@ def _text(widget: Static) -> str:
     return str(widget.content)
 
 
+@pytest.mark.slow
 def test_home_enter_pause_end_history(
     record: TrainingRecord, intensive: Program, home: Path
 ) -> None:
@@ -63,6 +65,7 @@ def test_home_enter_pause_end_history(
     assert info.status is SessionStatus.STOPPED  # ended early with 'e'
 
 
+@pytest.mark.slow
 def test_reuse_stored_calibration(record: TrainingRecord, intensive: Program, home: Path) -> None:
     """With a calibration in the record, 'u' skips calibrating and training starts at once."""
     from perineo.program.calibration import Calibration

@@ -7,6 +7,7 @@ Asserts on what the screens show, on the training record and on the recording fi
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from textual.message import Message
 from textual.widgets import Static
 
@@ -27,6 +28,8 @@ from perineo.tui.simfollow import CueFollowingSim
 from perineo.tui.widgets.coach import RepCounter
 
 from .helpers import Kept, run, wait_for
+
+pytestmark = pytest.mark.slow  # whole simulated sessions through the app
 
 REPS = 8  # the low end of the seed's 8–12: one whole set
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from perineo.program.loader import get_program
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.tui.sources import SourceChoices, VirtualLinkFollower
+
+pytestmark = pytest.mark.slow  # over a real BLE host stack (Bumble)
 
 
 def test_simulated_person_reaches_the_app_over_the_ble_stack() -> None:

@@ -35,6 +35,8 @@ from perineo.tui.screens.train import TrainScreen
 
 from . import views
 
+pytestmark = pytest.mark.slow  # every screen drawn and compared with its SVG
+
 SIZE = (80, 24)
 TODAY = date(2026, 3, 16)
 
