@@ -7,6 +7,7 @@ import json
 import sys
 
 from perineo.errors import RecordingError
+from perineo.text_safety import visible
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -61,7 +62,7 @@ def _fmt(x: object, nd: int = 2) -> str:
 def format_table(out: dict) -> str:  # type: ignore[type-arg]
     """A readable table of the analysis (one row a repetition)."""
     lines = [
-        f"{out.get('source', '')}: {len(out['reps'])} repetitions, "
+        f"{visible(out.get('source', ''))}: {len(out['reps'])} repetitions, "
         f"channels {', '.join(out['channels'])}, {out['sample_rate_hz']:.1f} Hz, "
         f"{out['duration_s']:.1f} s",
     ]

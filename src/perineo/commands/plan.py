@@ -7,6 +7,8 @@ import json
 import sys
 from datetime import date
 
+from perineo.text_safety import visible
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from perineo.program.plan import Leakage
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     out.write(f"{ADVICE_TEXT[Lang(args.lang)][plan.advice]}\n\n")
     for reason in plan.reasons:
-        out.write(f"  - {reason}\n")
+        out.write(f"  - {visible(reason)}\n")
     if today_targets is not None and not today_targets.full and today_targets.hold_s:
         out.write(
             f"  - Today: hold {today_targets.hold_s} s (you typically hold "
