@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from perineo.commands.checks import check_seconds
 from perineo.errors import RecordingError
 from perineo.text_safety import visible
 
@@ -31,8 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from perineo.signal.analysis import analyze_block
     from perineo.store.recording import check_rate, read_recording
 
-    if not args.block_s > 0:
-        raise RecordingError(args.path, "--block-s must be positive")
+    check_seconds(args.block_s, "--block-s")
     rec = read_recording(args.path)
     if len(rec.t) < 2:
         raise RecordingError(rec.path, "has fewer than 2 samples")

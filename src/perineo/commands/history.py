@@ -22,6 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.commands.checks import skip_program
     from perineo.program.loader import load_programs
     from perineo.store.history import day_totals, week_totals
     from perineo.store.sessions import TrainingRecord
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     with TrainingRecord.open_at_start() as rec:
         sessions = rec.sessions()
     days = day_totals(sessions)[-args.days :] if args.days > 0 else []
-    weeks = week_totals(sessions, load_programs())
+    weeks = week_totals(sessions, load_programs(on_error=skip_program))
     if args.format == "json":
         doc = {
             "sessions": [s.to_json() for s in sessions] if args.sessions else None,

@@ -25,6 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.commands.checks import skip_program
     from perineo.program.loader import load_programs
     from perineo.program.plan import ADVICE_TEXT, Leakage, SymptomEntry, advise
     from perineo.program.progression import targets
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             rec.add_symptom(SymptomEntry(today, Leakage(args.leakage), args.note))
         progress = session_progress(rec)
         plan = advise(progress, rec.symptoms(), today)
-    programs = load_programs()
+    programs = load_programs(on_error=skip_program)
     today_targets = None
     if plan.program in programs:
         today_targets = targets(programs[plan.program], progress)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from perineo.errors import ProtocolError, SourceError
+from perineo.errors import PerineoError, ProtocolError, SourceError
 from perineo.protocol import (
     BATTERY_LEVEL_UUID,
     CONTROL_CHAR_UUID,
@@ -203,7 +203,7 @@ class BleSource:
             await self._drop_client()
             raise bluetooth_error(exc, f"connect to probe {self._address}") from exc
         if self._remember:
-            with contextlib.suppress(OSError, SourceError):
+            with contextlib.suppress(OSError, PerineoError):
                 remember_address(self._address, None)
         return battery
 
