@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import TextIO
@@ -43,12 +44,33 @@ def config_dir(create: bool = False) -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable only by the user; fail with a clear message."""
+    """Create ``path`` (and missing parents) 0700 whatever the umask; fail with a clear message.
+
+    A folder that already exists keeps its mode: perineo never changes the mode of a folder
+    it did not create. One that others can write to is refused.
+    """
+    missing: list[Path] = []
+    here = path
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        os.chmod(path, DIR_MODE)
+        for folder in reversed(missing):
+            try:
+                folder.mkdir(mode=DIR_MODE)
+            except FileExistsError:  # made meanwhile by another process: not ours
+                continue
+            os.chmod(folder, DIR_MODE)  # ours: mkdir's mode is narrowed by the umask only
+        mode = path.stat().st_mode
     except OSError as exc:
         raise StoreError(f"cannot use data folder {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISDIR(mode):
+        raise StoreError(f"cannot use data folder {path}: Not a directory")
+    if mode & (stat.S_IWGRP | stat.S_IWOTH) and path not in missing:
+        raise StoreError(
+            f"data folder {path} can be written by other users (mode {stat.S_IMODE(mode):04o}); "
+            f"make it private (chmod 700) or set PERINEO_HOME to a private folder"
+        )
     return path
 
 
