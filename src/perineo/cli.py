@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from perineo import __version__
 from perineo.errors import InputError, PerineoError
+from perineo.text_safety import visible
 
 # (name, module, one-line help). Add a command by adding its module here.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -28,8 +29,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 
 def one_line(message: object) -> str:
     """``message`` on one printable line: control characters (a path's newline) escaped."""
-    text = str(message)
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return visible(message)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -53,6 +53,16 @@ def test_lost_packets_become_one_gap_with_its_span() -> None:
     assert asm.counters.lost_packets == 2 and asm.counters.gaps == 1
 
 
+def test_a_loss_meeting_an_early_arrival_is_never_a_negative_gap() -> None:
+    asm = PacketAssembler(CH3, 0.0)
+    asm.feed(_packet(0, 0), 0.05)
+    # one packet lost, and the next one's samples overlap the last ones in time
+    items = asm.feed(_packet(2, 20_000), 0.06)
+    (gap,) = _gaps(items)
+    assert gap.value == 1.0 and gap.end_s is not None
+    assert gap.end_s >= gap.t
+
+
 def test_duplicates_and_malformed_are_skipped_and_counted() -> None:
     asm = PacketAssembler(CH3, 0.0)
     asm.feed(_packet(0, 0), 0.05)

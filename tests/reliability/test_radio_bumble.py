@@ -91,3 +91,58 @@ def test_noisy_link_and_probe_off_air_over_bumble() -> None:
         f"bumble: {tally}, reconnected {stamps[i_conn[1]] - back_on_air[0]:.2f} s after"
         f" the probe came back, {lost_in_gaps} samples lost, all in marked gaps"
     )
+
+
+def test_disconnect_storm_during_service_discovery_keeps_reconnecting() -> None:
+    """A drop in a reconnect's service discovery makes bleak's connect raise CancelledError
+    (its own connect task is cancelled). The stream must go on, mark the gap, end only when
+    asked (issue 15, item 7)."""
+    attempts: list[int] = []
+    storm = {2, 3, 5}  # connections cut during discovery
+
+    async def go() -> tuple[list[SampleBlock | SourceStatus], BleSource]:
+        async with running_virtual_probe(_ramp()) as (air, probe):
+            base = air.client_backend
+
+            async def connect(self: object, *args: object, **kw: object) -> None:
+                attempts.append(1)
+                await base.connect(self, *args, **kw)
+                if len(attempts) in storm:
+                    await probe.drop()
+                    raise asyncio.CancelledError  # as bleak's cancelled discovery does
+
+            backend = type("StormClient", (base,), {"connect": connect})
+            source = BleSource(
+                probe.address,
+                backend=backend,
+                remember=False,
+                connect_timeout_s=0.5,
+                reconnect=Reconnect(first_delay_s=0.05, max_delay_s=0.2),
+            )
+            items: list[SampleBlock | SourceStatus] = []
+
+            async def drops() -> None:
+                for _ in range(2):
+                    await asyncio.sleep(0.8)
+                    await probe.drop()
+
+            task = asyncio.get_running_loop().create_task(drops())
+            start = time.monotonic()
+            async with asyncio.timeout(15.0):
+                async for item in source.stream():
+                    items.append(item)
+                    if time.monotonic() - start > 3.5:
+                        await source.close()
+            await task
+            return items, source
+
+    items, source = asyncio.run(go())
+    kinds = [i.kind for i in items if isinstance(i, SourceStatus)]
+    assert kinds[-1] is StatusKind.ENDED and items[-1].detail == "closed"  # type: ignore[union-attr]
+    assert kinds.count(StatusKind.DISCONNECTED) == 2 and source.counters.reconnects == 2
+    assert len(attempts) >= 5  # every storm attempt was retried
+    gaps = [i for i in items if isinstance(i, SourceStatus) and i.kind is StatusKind.GAP]
+    assert gaps and all(g.end_s is not None and g.end_s >= g.t for g in gaps)
+    blocks = [i for i in items if isinstance(i, SampleBlock)]
+    after = [b for b in blocks if b.t[0] > gaps[-1].t]
+    assert after  # samples came again after the last reconnect

@@ -131,7 +131,7 @@ def test_json_export_has_everything(session):
 def test_export_refuses_to_overwrite_and_needs_a_recording(session):
     rec, sid, tmp = session
     (tmp / "x.edf").write_text("keep")
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(InputError, match="already exists"):
         export_session(rec, sid, ExportFormat.EDF, tmp / "x.edf")
     assert (tmp / "x.edf").read_text() == "keep"
     with pytest.raises(InputError, match="--out"):

@@ -6,7 +6,9 @@ import argparse
 import json
 import sys
 
+from perineo.commands.checks import check_seconds
 from perineo.errors import RecordingError
+from perineo.text_safety import visible
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -30,8 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from perineo.signal.analysis import analyze_block
     from perineo.store.recording import check_rate, read_recording
 
-    if not args.block_s > 0:
-        raise RecordingError(args.path, "--block-s must be positive")
+    check_seconds(args.block_s, "--block-s")
     rec = read_recording(args.path)
     if len(rec.t) < 2:
         raise RecordingError(rec.path, "has fewer than 2 samples")
@@ -61,7 +62,7 @@ def _fmt(x: object, nd: int = 2) -> str:
 def format_table(out: dict) -> str:  # type: ignore[type-arg]
     """A readable table of the analysis (one row a repetition)."""
     lines = [
-        f"{out.get('source', '')}: {len(out['reps'])} repetitions, "
+        f"{visible(out.get('source', ''))}: {len(out['reps'])} repetitions, "
         f"channels {', '.join(out['channels'])}, {out['sample_rate_hz']:.1f} Hz, "
         f"{out['duration_s']:.1f} s",
     ]

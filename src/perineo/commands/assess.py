@@ -14,6 +14,7 @@ import math
 import sys
 from datetime import UTC, datetime
 
+from perineo.commands.checks import check_seed, check_speed
 from perineo.errors import InputError
 
 FOLLOW = "follow"
@@ -55,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
         return _history(args.patient, args.json)
     if args.sim is None and args.device is None:
         raise InputError("choose a source: --sim [SCENARIO] or --device ADDRESS")
-    if not args.speed > 0:
-        raise InputError(f"--speed must be a positive number, got {args.speed:g}")
+    check_speed(args.speed)
+    check_seed(args.seed)
     source, follower, probe = _open(args)
     from perineo.assess.live import AssessSession
 

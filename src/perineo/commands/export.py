@@ -6,9 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from perineo.commands.checks import record_id
+from perineo.errors import InputError, StoreError
+from perineo.text_safety import visible
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("session", type=int, help="session number (see 'perineo history --sessions')")
+    p.add_argument("session", help="session number (see 'perineo history --sessions')")
     p.add_argument(
         "--format",
         choices=("csv", "json", "edf"),
@@ -25,12 +29,17 @@ def run(args: argparse.Namespace) -> int:
     from perineo.store.export import ExportFormat, export_session
     from perineo.store.sessions import TrainingRecord
 
+    number = record_id(args.session, "session")
     with TrainingRecord.open_at_start() as rec:
+        try:
+            rec.session(number)
+        except StoreError as exc:  # a session number that is not there: bad input
+            raise InputError(str(exc)) from None
         text = export_session(
-            rec, args.session, ExportFormat(args.format), args.out, overwrite=args.overwrite
+            rec, number, ExportFormat(args.format), args.out, overwrite=args.overwrite
         )
     if text is not None:
         sys.stdout.write(text)
     else:
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(f"wrote {visible(args.out)}", file=sys.stderr)
     return 0

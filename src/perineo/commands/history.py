@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from perineo.text_safety import visible
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
@@ -20,6 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.commands.checks import skip_program
     from perineo.program.loader import load_programs
     from perineo.store.history import day_totals, week_totals
     from perineo.store.sessions import TrainingRecord
@@ -27,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     with TrainingRecord.open_at_start() as rec:
         sessions = rec.sessions()
     days = day_totals(sessions)[-args.days :] if args.days > 0 else []
-    weeks = week_totals(sessions, load_programs())
+    weeks = week_totals(sessions, load_programs(on_error=skip_program))
     if args.format == "json":
         doc = {
             "sessions": [s.to_json() for s in sessions] if args.sessions else None,
@@ -48,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             m = s.summary or {}
             out.write(
                 f"{s.id:>4}  {s.started_at.astimezone():%Y-%m-%d %H:%M}  {s.kind.value:<6} "
-                f"{s.program:<12} {s.status.value:<8} {m.get('reps', '—')!s:>4} "
+                f"{visible(s.program):<12} {s.status.value:<8} {m.get('reps', '—')!s:>4} "
                 f"{m.get('good', '—')!s:>4} {m.get('mean_score', '—')!s:>5}\n"
             )
         return 0
@@ -64,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         out.write(
             f"{d.day.isoformat():<10}  {d.sessions:>8}  {d.sets_done:>2}/{d.sets_target:<2}  "
             f"{d.reps:>4}  {d.good_share:>5.0%}  {score:>5}  {'yes ' if d.dose_met else 'no  '}"
-            f"  {', '.join(d.programs)}\n"
+            f"  {visible(', '.join(d.programs))}\n"
         )
     trend = _trend(weeks)
     if trend is not None:

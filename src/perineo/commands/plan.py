@@ -7,6 +7,8 @@ import json
 import sys
 from datetime import date
 
+from perineo.text_safety import visible
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     from perineo.program.plan import Leakage
@@ -23,6 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.commands.checks import skip_program
     from perineo.program.loader import load_programs
     from perineo.program.plan import ADVICE_TEXT, Leakage, SymptomEntry, advise
     from perineo.program.progression import targets
@@ -36,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             rec.add_symptom(SymptomEntry(today, Leakage(args.leakage), args.note))
         progress = session_progress(rec)
         plan = advise(progress, rec.symptoms(), today)
-    programs = load_programs()
+    programs = load_programs(on_error=skip_program)
     today_targets = None
     if plan.program in programs:
         today_targets = targets(programs[plan.program], progress)
@@ -49,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     out.write(f"{ADVICE_TEXT[Lang(args.lang)][plan.advice]}\n\n")
     for reason in plan.reasons:
-        out.write(f"  - {reason}\n")
+        out.write(f"  - {visible(reason)}\n")
     if today_targets is not None and not today_targets.full and today_targets.hold_s:
         out.write(
             f"  - Today: hold {today_targets.hold_s} s (you typically hold "

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from perineo.text_safety import visible
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
@@ -22,11 +24,11 @@ def run(args: argparse.Namespace) -> int:
         )
         sys.stdout.write("\n")
         return 0
-    width = max(len(name) for name in programs)
+    width = max(len(visible(name)) for name in programs)
     for p in programs.values():
-        title = p.title_nn if args.lang == "nn" else p.title
-        origin = "" if p.source.startswith("built-in") else f"  [{p.source}]"
-        sys.stdout.write(f"{p.name:<{width}}  {title}{origin}\n")
+        title = visible(p.title_nn if args.lang == "nn" else p.title)
+        origin = "" if p.source.startswith("built-in") else f"  [{visible(p.source)}]"
+        sys.stdout.write(f"{visible(p.name):<{width}}  {title}{origin}\n")
         sys.stdout.write(f"{'':<{width}}  {p.describe_targets()}\n")
-    sys.stdout.write(f"\nYour own programs (TOML) go in {user_programs_dir()}\n")
+    sys.stdout.write(f"\nYour own programs (TOML) go in {visible(user_programs_dir())}\n")
     return 0

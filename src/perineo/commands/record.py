@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perineo.commands.checks import check_seed, check_speed, skip_program
 from perineo.errors import StoreError
+from perineo.text_safety import visible
 
 if TYPE_CHECKING:
     from perineo.program.model import Program
@@ -189,11 +191,20 @@ def open_source(args: argparse.Namespace) -> SampleSource:
     return BleSource(args.address)
 
 
+def _inputs(args: argparse.Namespace) -> tuple[Path, ...]:
+    """The files the recording is made from (a scenario file): never overwritten."""
+    return (Path(args.sim),) if args.sim and Path(args.sim).is_file() else ()
+
+
 def run(args: argparse.Namespace) -> int:
     from perineo.program.loader import get_program
+    from perineo.store.paths import check_output
     from perineo.store.sessions import TrainingRecord
 
-    program = None if args.program is None else get_program(args.program)
+    check_seed(args.seed)
+    check_speed(args.speed)
+    check_output(args.out, overwrite=args.overwrite, inputs=_inputs(args))
+    program = None if args.program is None else get_program(args.program, on_error=skip_program)
     source = open_source(args)
     store = None if args.no_store else TrainingRecord.open_at_start()
     rec = Recorder(args.out, args.overwrite, store, program, source.name)
@@ -207,5 +218,6 @@ def run(args: argparse.Namespace) -> int:
     n = 0 if rec.writer is None else rec.writer.samples_written
     where = "" if rec.session_id is None else f"; session {rec.session_id}"
     how = "stopped" if rec.stopped else "done"
-    print(f"{how}: {n} samples to {args.out}, {len(rec.reps)} repetitions{where}", file=sys.stderr)
+    out = visible(args.out)
+    print(f"{how}: {n} samples to {out}, {len(rec.reps)} repetitions{where}", file=sys.stderr)
     return 0 if rec.store_error is None else 1

@@ -1,7 +1,8 @@
 """``perineo report RECORDING``: the PERFECT report of a recording or a stored assessment.
 
 RECORDING is a recording CSV or ``assessment:N`` (a stored assessment). The report goes to
-stdout unless ``--out PATH`` asks for a file (written readable by the user only, 0600).
+stdout unless ``--out PATH`` asks for a file (written whole, readable by the user only,
+0600; an existing file only with ``--overwrite``, and never the recording itself).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from perineo.commands.checks import record_id
 from perineo.errors import InputError
+from perineo.text_safety import visible
 
 PREFIX = "assessment:"
 
@@ -20,6 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("recording", metavar="RECORDING", help="recording CSV, or assessment:N")
     p.add_argument("--format", choices=("html", "json"), default="html", help="default html")
     p.add_argument("--out", metavar="PATH", help="write the report here (0600), not to stdout")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
     p.add_argument(
         "--patient", metavar="ID", help="pseudonymous patient ID (to compare with the last)"
     )
@@ -39,17 +43,19 @@ def run(args: argparse.Namespace) -> int:
     from perineo.report.build import dumps
     from perineo.signal.analysis import analyze_block
     from perineo.store.db import Database
+    from perineo.store.paths import check_output
     from perineo.store.recording import check_rate, read_recording
 
     if args.patient is not None:
         check_patient_id(args.patient)
+    if args.out is not None and not args.recording.startswith(PREFIX):
+        inputs = (Path(args.recording),)
+        check_output(Path(args.out), overwrite=args.overwrite, inputs=inputs)
     with Database() as db:
         stored: AssessmentRecord | None = None
         if args.recording.startswith(PREFIX):
-            number = args.recording[len(PREFIX) :]
-            if not number.isdigit():
-                raise InputError(f"{args.recording!r}: expected assessment:N with a number N")
-            stored = assessment(db, int(number))
+            number = record_id(args.recording[len(PREFIX) :], "assessment")
+            stored = assessment(db, number)
             if stored.recording is None:
                 raise InputError(f"assessment {number} has no recording")
             path = stored.recording
@@ -59,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
                 stored = next(
                     (a for a in assessments(db, args.patient) if _same(a.recording, path)), None
                 )
+        if args.out is not None:
+            check_output(Path(args.out), overwrite=args.overwrite, inputs=(path,))
         rec = read_recording(path)
         if len(rec.t) < 2:
             raise InputError(f"{path}: has fewer than 2 samples")
@@ -88,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        out = write_private(args.out, text)
-        print(f"wrote {out}", file=sys.stderr)
+        out = write_private(args.out, text, overwrite=args.overwrite, inputs=(path,))
+        print(f"wrote {visible(out)}", file=sys.stderr)
     return 0
 
 

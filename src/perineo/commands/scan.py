@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from perineo.errors import InputError
+from perineo.text_safety import visible
 
 DEFAULT_TIMEOUT_S = 5.0
 
@@ -26,7 +27,7 @@ def _table(probes: list) -> str:  # list[ProbeInfo], imported lazily
     for p in probes:
         rssi = "?" if p.rssi is None else f"{p.rssi} dBm"
         battery = "?" if p.battery_percent is None else f"{p.battery_percent} %"
-        rows.append((p.name or "(no name)", p.address, rssi, battery))
+        rows.append((visible(p.name) or "(no name)", visible(p.address), rssi, battery))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join(
         "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
@@ -59,5 +60,5 @@ def run(args: argparse.Namespace) -> int:
     print(_table(probes))
     last = remembered_address()
     if last is not None:
-        print(f"last used: {last}")
+        print(f"last used: {visible(last)}")
     return 0

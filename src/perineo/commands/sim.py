@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from perineo.errors import ConfigError, RecordingError
+from perineo.commands.checks import check_seed
+from perineo.errors import ConfigError
 from perineo.samples import CHANNEL_ORDER
+from perineo.text_safety import visible
 
 RATE_RANGE = (25.0, 200.0)
 
@@ -47,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from perineo.samples import ordered_channels
-    from perineo.store.paths import open_private
+    from perineo.sources.sim import load_scenario
+    from perineo.store.paths import check_output, write_file
     from perineo.store.recording import write_recording
-    from perineo_sim import load_scenario, scenario_names, simulate, truth_path_for
+    from perineo_sim import scenario_names, simulate, truth_path_for
 
     if args.list:
         for name in scenario_names():
@@ -59,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("sim: expected a SCENARIO name or TOML path (see --list)")
     if not args.out:
         raise ConfigError("sim: expected --out PATH for the recording CSV")
+    check_seed(args.seed)
     scenario = load_scenario(args.scenario)
     if args.rate is not None:
         if not RATE_RANGE[0] <= args.rate <= RATE_RANGE[1]:
@@ -69,19 +73,18 @@ def run(args: argparse.Namespace) -> int:
         scenario = dataclasses.replace(scenario, channels=chans)
     out = Path(args.out)
     truth_path = Path(args.truth) if args.truth else truth_path_for(out)
-    if truth_path.exists() and not args.overwrite:
-        raise RecordingError(truth_path, "already exists (not overwritten; use --overwrite)")
+    if out.absolute() == truth_path.absolute():
+        raise ConfigError(f"--truth {truth_path}: is the recording --out; choose another file")
+    inputs = (Path(args.scenario),) if Path(args.scenario).is_file() else ()
+    for path in (out, truth_path):
+        check_output(path, overwrite=args.overwrite, inputs=inputs)
     result = simulate(scenario, args.seed)
-    write_recording(out, result.block, overwrite=args.overwrite)
-    try:
-        with open_private(truth_path, "w", exclusive=not args.overwrite) as fh:
-            fh.write(result.truth.dumps())
-    except OSError as exc:
-        raise RecordingError(truth_path, f"cannot write: {exc.strerror or exc}") from None
+    write_recording(out, result.block, overwrite=args.overwrite, inputs=inputs)
+    write_file(truth_path, result.truth.dumps(), overwrite=args.overwrite, inputs=inputs)
     b = result.block
     print(
-        f"wrote {out} ({len(b)} samples, {b.t[-1] - b.t[0]:.1f} s, "
+        f"wrote {visible(out)} ({len(b)} samples, {b.t[-1] - b.t[0]:.1f} s, "
         f"{','.join(c.value for c in b.channels)} at {scenario.sample_rate_hz:g} Hz) "
-        f"and {truth_path} ({len(result.truth.reps)} repetitions)"
+        f"and {visible(truth_path)} ({len(result.truth.reps)} repetitions)"
     )
     return 0

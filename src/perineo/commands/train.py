@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from perineo.commands.checks import check_seed, skip_program
 from perineo.errors import InputError
 
 DEFAULT_SCENARIO = "follow"  # the simulated person who follows the coach
@@ -63,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--sim-ble runs in real time: leave out --speed")
     if args.sim_ble:
         _need_bumble()
-    if args.speed <= 0:
+    if not args.speed > 0:
         raise InputError(f"--speed must be a positive number, got {args.speed:g}")
+    check_seed(args.seed)
     for name in ("sets", "reps"):
         value = getattr(args, name)
         if value is not None and value < 1:
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from perineo.tui.app import create_app
     from perineo.tui.sources import FOLLOW, SourceChoices
 
-    program = get_program(args.program)
+    program = get_program(args.program, on_error=skip_program)
     choices = SourceChoices(
         program, args.sim or FOLLOW, speed=args.speed, seed=args.seed, ble_link=args.sim_ble
     )

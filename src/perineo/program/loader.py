@@ -33,8 +33,16 @@ def user_programs_dir() -> Path:
     return config_dir() / "programs"
 
 
-def load_programs(user_dir: Path | None = None) -> dict[str, Program]:
-    """All programs by name: built-in first, then ``user_dir`` (default: the config folder)."""
+OnError = Callable[[ProgramError], None]
+
+
+def load_programs(
+    user_dir: Path | None = None, *, on_error: OnError | None = None
+) -> dict[str, Program]:
+    """All programs by name: built-in first, then ``user_dir`` (default: the config folder).
+
+    A broken user program raises, or with ``on_error`` is passed to it and left out.
+    """
     programs: dict[str, Program] = {}
     for entry in sorted(
         resources.files("perineo.program").joinpath("programs").iterdir(), key=lambda e: e.name
@@ -45,18 +53,35 @@ def load_programs(user_dir: Path | None = None) -> dict[str, Program]:
     folder = user_programs_dir() if user_dir is None else user_dir
     if folder.is_dir():
         for path in sorted(folder.glob("*.toml")):
-            prog = load_program_file(path)
+            try:
+                prog = load_program_file(path)
+            except ProgramError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                continue
             programs[prog.name] = prog
     return programs
 
 
-def get_program(name: str, user_dir: Path | None = None) -> Program:
-    programs = load_programs(user_dir)
-    try:
-        return programs[name]
-    except KeyError:
+def get_program(
+    name: str, user_dir: Path | None = None, *, on_error: OnError | None = None
+) -> Program:
+    """The program ``name``. A broken user program raises, or with ``on_error`` is reported to
+    it and left out, as long as ``name`` is found among the others (it may be the broken one).
+    """
+    problems: list[ProgramError] = []
+    programs = load_programs(user_dir, on_error=problems.append)
+    if name not in programs:
+        if problems:
+            raise problems[0]
         known = ", ".join(sorted(programs))
-        raise ProgramError(f"no program named {name!r} (known: {known})") from None
+        raise ProgramError(f"no program named {name!r} (known: {known})")
+    for problem in problems:
+        if on_error is None:
+            raise problem
+        on_error(problem)
+    return programs[name]
 
 
 def load_program_file(path: Path) -> Program:
@@ -168,6 +193,8 @@ def parse_program(text: str, source: str = "<text>") -> Program:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProgramError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ProgramError(f"{source}: not valid TOML: nested too deeply for a program") from None
     top = _Reader(data, source)
     schema = top.integer("schema", 1, 1_000_000)
     if schema != SCHEMA:

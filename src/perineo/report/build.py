@@ -15,7 +15,7 @@ from pathlib import Path
 from perineo.assess.model import Movement, Perfect, breath_named
 from perineo.report.svg import trace_svg
 from perineo.samples import SampleBlock
-from perineo.store.paths import open_private
+from perineo.store.paths import write_file
 
 SCHEMA = "perineo.assessment/1"
 COMPARED = (
@@ -224,12 +224,14 @@ def _findings(result: Perfect) -> list[str]:
     return out
 
 
-def write_private(path: str | Path, text: str) -> Path:
-    """Write an export the user asked for, readable by the user only (0600)."""
-    p = Path(path)
-    with open_private(p) as fh:
-        fh.write(text)
-    return p
+def write_private(
+    path: str | Path, text: str, *, overwrite: bool = False, inputs: tuple[Path, ...] = ()
+) -> Path:
+    """Write a report the user asked for, whole and readable by the user only (0600).
+
+    An existing file is replaced only with ``overwrite``, never when it is one of ``inputs``.
+    """
+    return write_file(path, text, overwrite=overwrite, inputs=inputs)
 
 
 def dumps(doc: dict[str, object]) -> str:

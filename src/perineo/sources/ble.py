@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from perineo.errors import ProtocolError, SourceError
+from perineo.errors import PerineoError, ProtocolError, SourceError
 from perineo.protocol import (
     BATTERY_LEVEL_UUID,
     CONTROL_CHAR_UUID,
@@ -106,6 +106,7 @@ class BleSource:
         self._clock = clock
         self._queue: asyncio.Queue[tuple[_Event, bytes, float]] = asyncio.Queue()
         self._client: BleakClient | None = None
+        self._link = 0  # counts connection attempts: a drop names the attempt it ends
         self._closing = asyncio.Event()
         self._started = False
         self._assembler: PacketAssembler | None = None
@@ -131,9 +132,9 @@ class BleSource:
     def _on_status(self, _char: object, data: bytearray) -> None:
         self._queue.put_nowait((_Event.STATUS, bytes(data), self._clock()))
 
-    def _on_disconnect(self, client: BleakClient) -> None:
+    def _on_disconnect(self, client: BleakClient, link: int) -> None:
         if client is self._client:
-            self._queue.put_nowait((_Event.DROPPED, b"", self._clock()))
+            self._queue.put_nowait((_Event.DROPPED, link.to_bytes(8, "little"), self._clock()))
 
     # -- connection ------------------------------------------------------------------------
 
@@ -142,9 +143,11 @@ class BleSource:
         from bleak import BleakClient
 
         assert self._address is not None
+        self._link += 1
+        link = self._link
         client = BleakClient(
             self._address,
-            disconnected_callback=self._on_disconnect,
+            disconnected_callback=lambda c: self._on_disconnect(c, link),
             timeout=self._timeout,
             backend=self._backend,
         )
@@ -203,7 +206,7 @@ class BleSource:
             await self._drop_client()
             raise bluetooth_error(exc, f"connect to probe {self._address}") from exc
         if self._remember:
-            with contextlib.suppress(OSError, SourceError):
+            with contextlib.suppress(OSError, PerineoError):
                 remember_address(self._address, None)
         return battery
 
@@ -224,6 +227,13 @@ class BleSource:
                 return True, await self._connect_once()
             except (*bluetooth_errors(), SourceError) as exc:
                 self.counters.last_error = str(exc) or type(exc).__name__
+            except asyncio.CancelledError:
+                # A disconnect during service discovery cancels bleak's own connect task,
+                # and the CancelledError reaches us. Only a cancel of this task stops us.
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise
+                self.counters.last_error = "link lost while connecting"
             limit = self._reconnect.give_up_after_s
             if limit is not None and self._clock() - started > limit:
                 break
@@ -259,6 +269,8 @@ class BleSource:
                 yield SourceStatus(StatusKind.ENDED, now, detail="closed")
                 return
             if event is _Event.DROPPED:
+                if int.from_bytes(data, "little") != self._link:
+                    continue  # the drop of a failed reconnect attempt, after a good one
                 yield SourceStatus(StatusKind.DISCONNECTED, now, detail="link lost")
                 reconnected, battery = await self._reconnect_loop()
                 if not reconnected:

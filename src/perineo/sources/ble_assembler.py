@@ -176,10 +176,12 @@ class PacketAssembler:
                 spacing = float(t[0]) - self._last_t
             if lost or spacing > GAP_TOLERANCE_PERIODS * max(last_period, period):
                 self.counters.gaps += 1
+                # a loss that meets an early arrival: the gap is empty, never negative
+                start = min(self._last_t + last_period, float(t[0]))
                 items.append(
                     SourceStatus(
                         StatusKind.GAP,
-                        self._last_t + last_period,
+                        start,
                         detail=f"{lost} packets lost" if lost else "samples missing",
                         end_s=float(t[0]),
                         value=float(lost),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Final
 
 from perineo.errors import SourceError
 from perineo.protocol import BATTERY_SERVICE_UUID, PROBE_SERVICE_UUID
-from perineo.store.paths import config_dir, open_private
+from perineo.store.paths import config_dir, write_file
 
 if TYPE_CHECKING:
     from bleak.backends.scanner import BaseBleakScanner
@@ -89,8 +89,7 @@ def remember_address(address: str, name: str | None = None) -> None:
     if not isinstance(known, dict):
         known = {}
     known[address] = name or known.get(address) or ""
-    with open_private(path) as f:
-        json.dump({"last": address, "known": known}, f, indent=1)
+    write_file(path, json.dumps({"last": address, "known": known}, indent=1), overwrite=True)
 
 
 def _battery(service_data: dict[str, bytes]) -> int | None:

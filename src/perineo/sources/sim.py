@@ -13,10 +13,22 @@ import math
 import os
 from collections.abc import AsyncIterator, Iterable
 
+from perineo.errors import ScenarioError
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SourceItem
 from perineo.sources.replay import Pacer, check_speed, paced_stream, split_points
-from perineo_sim import LivePerson, Scenario, SimResult, Truth, load_scenario, simulate
+from perineo_sim import LivePerson, Scenario, SimResult, Truth, simulate
+from perineo_sim import load_scenario as _load_scenario
+
+
+def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
+    """A shipped scenario or a scenario file; a file nested too deeply is a ScenarioError."""
+    try:
+        return _load_scenario(name_or_path)
+    except RecursionError:
+        raise ScenarioError(
+            f"{name_or_path}: not valid TOML (nested too deeply for a scenario)"
+        ) from None
 
 
 class SimSource:

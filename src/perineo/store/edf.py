@@ -13,13 +13,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 
 from perineo.errors import StoreError
 from perineo.samples import FloatArray
-from perineo.store.paths import FILE_MODE
+from perineo.store.paths import write_file
 
 DIG_MIN, DIG_MAX = -32768, 32767
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -84,8 +83,12 @@ def write_edf_plus(
     record_s: float = 1.0,
     recording_label: str = "perineo",
     overwrite: bool = False,
+    inputs: tuple[str | os.PathLike[str], ...] = (),
 ) -> None:
-    """Write ``signals`` and ``annotations`` as an EDF+C file at ``path`` (created 0600)."""
+    """Write ``signals`` and ``annotations`` as an EDF+C file at ``path`` (whole, 0600).
+
+    An existing file is replaced only with ``overwrite``, never when it is one of ``inputs``.
+    """
     if not signals:
         raise StoreError("EDF export needs at least one signal")
     spr: list[int] = []
@@ -155,13 +158,4 @@ def write_edf_plus(
     body = np.concatenate(
         [d.view(np.uint8).reshape(n_records, -1) for d in digital] + [ann], axis=1
     )
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
-    try:
-        fd = os.open(Path(path), flags, FILE_MODE)
-    except FileExistsError:
-        raise StoreError(f"{path}: already exists (not overwritten)") from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(header)
-        fh.write(body.tobytes())
+    write_file(path, header + body.tobytes(), overwrite=overwrite, inputs=inputs)

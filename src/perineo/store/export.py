@@ -16,7 +16,7 @@ from perineo.errors import InputError, StoreError
 from perineo.samples import Channel, SampleBlock
 from perineo.signal.events import Event, EventKind
 from perineo.store.edf import Annotation, EdfSignal, write_edf_plus
-from perineo.store.paths import open_private
+from perineo.store.paths import check_output, write_file
 from perineo.store.recording import Recording, format_rows, read_recording, sample_rate_hz
 from perineo.store.sessions import TrainingRecord
 
@@ -138,15 +138,22 @@ def export_session(
     *,
     overwrite: bool = False,
 ) -> str | None:
-    """Export to ``out``; with ``out=None`` CSV and JSON are returned as text instead."""
+    """Export to ``out``; with ``out=None`` CSV and JSON are returned as text instead.
+
+    The file is written whole (a temporary name, renamed); an existing one is replaced only
+    with ``overwrite``, and never the session's own recording.
+    """
+    inputs = _inputs(rec, session_id)
+    if out is not None:
+        check_output(out, overwrite=overwrite, inputs=inputs)
     if fmt is ExportFormat.JSON:
         text = json.dumps(session_json(rec, session_id), ensure_ascii=False, indent=1) + "\n"
-        return _emit(text, out, overwrite)
+        return _emit(text, out, overwrite, inputs)
     recording = session_recording(rec, session_id)
     if fmt is ExportFormat.CSV:
         block = recording.block
         header = "t," + ",".join(c.value for c in block.channels) + "\n"
-        return _emit(header + format_rows(block, block.channels), out, overwrite)
+        return _emit(header + format_rows(block, block.channels), out, overwrite, inputs)
     if out is None:
         raise InputError("EDF is binary: give a file with --out")
     block, rate, gaps = uniform(recording.block)
@@ -164,18 +171,18 @@ def export_session(
         info.started_at.astimezone(),
         overwrite=overwrite,
         recording_label=f"perineo-session-{session_id}",
+        inputs=inputs,
     )
     return None
 
 
-def _emit(text: str, out: Path | None, overwrite: bool) -> str | None:
+def _inputs(rec: TrainingRecord, session_id: int) -> tuple[Path, ...]:
+    recording = rec.session(session_id).recording
+    return () if recording is None else (recording,)
+
+
+def _emit(text: str, out: Path | None, overwrite: bool, inputs: tuple[Path, ...]) -> str | None:
     if out is None:
         return text
-    try:
-        with open_private(out, "w", exclusive=not overwrite) as fh:
-            fh.write(text)
-    except FileExistsError:
-        raise StoreError(f"{out}: already exists (not overwritten)") from None
-    except OSError as exc:
-        raise StoreError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    write_file(out, text, overwrite=overwrite, inputs=inputs)
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import time
 import warnings
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import numpy as np
 
 from perineo.errors import RecordingError, StoreError
 from perineo.samples import CHANNEL_ORDER, Channel, FloatArray, SampleBlock, ordered_channels
-from perineo.store.paths import open_private
+from perineo.store.paths import open_private, write_file
 
 MIN_RATE_HZ = 25.0
 MAX_RATE_HZ = 200.0
@@ -78,11 +79,15 @@ def read_recording(path: str | os.PathLike[str]) -> Recording:
     """Read and validate a recording CSV; raise :class:`RecordingError` naming the line."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        # a FIFO would block and a device (/dev/zero) never end: refused before any read
+        with open(p, "rb", opener=_open_regular) as fh:
+            raw = fh.read()
     except FileNotFoundError:
         raise RecordingError(p, "no such file") from None
     except IsADirectoryError:
         raise RecordingError(p, "is a folder, not a recording file") from None
+    except _NotRegular as exc:
+        raise RecordingError(p, f"is {exc.args[0]}, not a recording file") from None
     except OSError as exc:
         raise RecordingError(p, f"cannot read: {exc.strerror or exc}") from None
     if b"\x00" in raw[:_SNIFF_BYTES]:
@@ -93,6 +98,37 @@ def read_recording(path: str | os.PathLike[str]) -> Recording:
         line = raw[: exc.start].count(b"\n") + 1
         raise RecordingError(p, "is not UTF-8 text (binary data?)", line) from None
     return parse_recording(text, str(p))
+
+
+class _NotRegular(OSError):
+    """The path is a FIFO, a device, a socket or a folder."""
+
+
+def _open_regular(path: str, flags: int) -> int:
+    """Open without blocking (a FIFO), and only a regular file."""
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotRegular(_kind(mode))
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def _header(lines: list[str], path: str) -> tuple[int, list[str]]:
@@ -264,8 +300,16 @@ class RecordingWriter:
 
 
 def write_recording(
-    path: str | os.PathLike[str], block: SampleBlock, *, overwrite: bool = False
+    path: str | os.PathLike[str],
+    block: SampleBlock,
+    *,
+    overwrite: bool = False,
+    inputs: tuple[str | os.PathLike[str], ...] = (),
 ) -> None:
-    """Write a whole block as a recording CSV."""
-    with RecordingWriter(path, block.channels, overwrite=overwrite) as w:
-        w.write(block)
+    """Write a whole block as a recording CSV: whole (a temporary name, renamed), 0600.
+
+    An existing file is replaced only with ``overwrite``, never when it is one of ``inputs``.
+    """
+    channels = ordered_channels(block.channels)
+    header = "t," + ",".join(c.value for c in channels) + "\n"
+    write_file(path, header + format_rows(block, channels), overwrite=overwrite, inputs=inputs)

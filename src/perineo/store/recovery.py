@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from perineo.errors import RecordingError
-from perineo.store.paths import DIR_MODE, FILE_MODE, ensure_private_dir
+from perineo.store.paths import FILE_MODE, ensure_private_dir
 
 if TYPE_CHECKING:
     from perineo.store.sessions import TrainingRecord
@@ -60,7 +60,6 @@ class SessionLock:
         if fcntl is None:  # pragma: no cover
             return True
         ensure_private_dir(self.path.parent)
-        os.chmod(self.path.parent, DIR_MODE)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

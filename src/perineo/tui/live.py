@@ -23,6 +23,7 @@ from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.signal.detect import Detector
 from perineo.signal.events import Event, EventKind, Repetition
 from perineo.sources.base import SampleSource, SourceItem
+from perineo.store.paths import ensure_private_dir
 from perineo.store.recording import RecordingWriter
 from perineo.tui import present
 from perineo.tui.journal import SessionJournal
@@ -198,7 +199,7 @@ class LiveSession:
         # with squeeze alone a lift cannot be told from bearing down (DESIGN.md)
         self._can_see_push_down = bool({Channel.ABDOMINAL, Channel.TILT} & set(channels))
         if self.recording_path is not None:
-            self.recording_path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(self.recording_path.parent)
             self._recorder = RecordingWriter(self.recording_path, channels)
         if self.journal is not None:
             self.journal.channels = tuple(c.value for c in channels)

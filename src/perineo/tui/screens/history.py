@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.texts import Lang, tr
 from perineo.tui.view import HistoryView
@@ -40,7 +42,7 @@ class HistoryScreen(Screen[None]):
             yield Static(tr(lang, "hist.empty"), id="hist-empty")
         phase = tr(lang, "hist.plan", phase=h.phase or tr(lang, "unknown"))
         reasons = "".join(f"\n  {r}" for r in h.phase_reasons)
-        yield Static(phase + reasons, id="hist-plan")
+        yield Static(phase + reasons, id="hist-plan", markup=False)
         yield Static(tr(lang, "hist.rules"), id="hist-rules")
         yield Footer()
 
@@ -53,7 +55,7 @@ class HistoryScreen(Screen[None]):
             good = None if r.good_share is None else 100 * r.good_share
             table.add_row(
                 r.date,
-                r.program,
+                Text(visible(r.program)),  # a user program's name: text, not markup
                 str(r.sets),
                 _cell(r.score),
                 _cell(r.mvc_cmH2O, "{:.1f}"),

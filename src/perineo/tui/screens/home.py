@@ -12,6 +12,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from perineo.errors import PerineoError
+from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.messages import SourceChosen
 from perineo.tui.texts import Lang, tr
@@ -58,9 +59,11 @@ class HomeScreen(Screen[None]):
         yield Static(tr(lang, "app.title"), classes="title")
         yield Static(tr(lang, "home.heading"), classes="heading")
         yield Static(tr(lang, "home.intro"), classes="intro")
-        yield Static(tr(lang, "home.program", program=self.program_title), id="home-program")
-        yield OptionList(id="sources")
-        yield Static("", id="scan-state")
+        # names and titles come from outside (radio, files): shown as text, never as markup
+        program = visible(self.program_title)
+        yield Static(tr(lang, "home.program", program=program), id="home-program", markup=False)
+        yield OptionList(id="sources", markup=False)
+        yield Static("", id="scan-state", markup=False)
         yield StatusLine(lang, id="status")
         yield Footer()
 
@@ -77,7 +80,8 @@ class HomeScreen(Screen[None]):
         for dev in self.devices:
             rssi = "?" if dev.rssi is None else str(dev.rssi)
             battery = tr(self.lang, "unknown") if dev.battery is None else f"{dev.battery:.0f} %"
-            label = tr(self.lang, "home.device", name=dev.name, rssi=rssi, battery=battery)
+            name = visible(dev.name)
+            label = tr(self.lang, "home.device", name=name, rssi=rssi, battery=battery)
             options.append(Option(label, id=f"ble:{dev.address}"))
         sources = self.query_one("#sources", OptionList)
         sources.set_options(options)
@@ -95,7 +99,7 @@ class HomeScreen(Screen[None]):
         try:
             self.devices = list(await self.scanner())
         except PerineoError as exc:  # no adapter, Bluetooth off, no permission
-            state.update(tr(self.lang, "home.scan_failed", problem=str(exc)))
+            state.update(tr(self.lang, "home.scan_failed", problem=visible(exc)))
             return
         self._fill()
         state.update("" if self.devices else tr(self.lang, "home.none_found"))

@@ -54,5 +54,5 @@ class SummaryScreen(Screen[None]):
         yield Static(tr(self.lang, "sum.heading"), classes="heading")
         with VerticalScroll(id="summary-body"):
             for i, line in enumerate(summary_lines(self.lang, self.summary)):
-                yield Static(line, classes="summary-line", id=f"sum-{i}")
+                yield Static(line, classes="summary-line", id=f"sum-{i}", markup=False)
         yield Footer()

@@ -8,6 +8,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.texts import Lang, tr
 from perineo.tui.tracebuf import TraceBuffer
@@ -42,7 +43,7 @@ class TrainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="topbar"):
-            yield Static(self.program_title, classes="heading")
+            yield Static(visible(self.program_title), classes="heading", markup=False)
             yield RepCounter(self.lang, id="counter")
         yield Static(tr(self.lang, "train.trace", seconds=20), classes="caption")
         yield PressureTrace(self.trace, fps=self.fps, id="trace")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from perineo.text_safety import visible
 from perineo.tui.texts import Lang, tr
 from perineo.tui.view import Connection, StatusView
 
@@ -20,14 +21,14 @@ class StatusLine(Static):
     status: reactive[StatusView] = reactive(StatusView)
 
     def __init__(self, lang: Lang, **kwargs: str) -> None:
-        super().__init__("", **kwargs)
+        super().__init__("", markup=False, **kwargs)  # the source name comes from outside
         self.lang = lang
 
     def watch_status(self, status: StatusView) -> None:
         lang = self.lang
         battery = tr(lang, "unknown") if status.battery is None else f"{status.battery:.0f} %"
         parts = [
-            tr(lang, "status.source", name=status.source_name or tr(lang, "unknown")),
+            tr(lang, "status.source", name=visible(status.source_name) or tr(lang, "unknown")),
             tr(lang, f"conn.{status.connection.value}"),
             tr(lang, "status.quality", quality=quality_word(lang, status.quality)),
             tr(lang, "status.battery", battery=battery),

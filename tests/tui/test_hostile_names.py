@@ -1,0 +1,82 @@
+"""The home screen scans as soon as it opens: hostile device names are shown as text.
+
+Names enter at bleak's scanner interface (a bleak back end on whose air they advertise the
+probe's public service UUID), through the app's own scanner (``SourceChoices.scanner``).
+A name ``[/]`` used to crash the app (MarkupError) and ``[@click=app.quit]x`` to become a
+clickable action. Program titles (a user's own program) are shown the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import bleak
+import pytest
+from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
+from textual.widgets import OptionList, Static
+
+from perineo.program.model import Program
+from perineo.protocol import BATTERY_SERVICE_UUID, PROBE_SERVICE_UUID
+from perineo.tui import sources
+from perineo.tui.app import create_app
+from perineo.tui.screens.home import HomeScreen
+from perineo.tui.sources import SourceChoices
+
+from .helpers import run, wait_for
+
+NAMES = ("[/]", "[@click=app.quit]x", "\x1b]0;owned\x07", "[b]bold[/b] \\")
+
+
+def _hostile_scanner(*names: str) -> type[BaseBleakScanner]:
+    class HostileScanner(BaseBleakScanner):
+        def __init__(self, callback, service_uuids, mode="active", **_platform) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(callback, service_uuids)
+
+        async def start(self) -> None:
+            for i, name in enumerate(names):
+                adv = AdvertisementData(
+                    name, {}, {BATTERY_SERVICE_UUID: bytes([50])}, [PROBE_SERVICE_UUID], None,
+                    -40 - i, (),
+                )  # fmt: skip
+                address = f"F0:0D:00:00:00:{i:02X}"
+                device = self.create_or_update_device(address, address, name, None, adv)
+                self.call_detection_callbacks(device, adv)
+
+        async def stop(self) -> None:
+            pass
+
+    return HostileScanner
+
+
+def test_home_shows_hostile_names_as_text(
+    home: Path, intensive: Program, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = _hostile_scanner(*NAMES)
+    monkeypatch.setattr(bleak, "get_platform_scanner_backend_type", lambda: (backend, "hostile"))
+    monkeypatch.setattr(sources, "SCAN_S", 0.1)
+    monkeypatch.setattr(sources, "ble_available", lambda: True)
+    program = dataclasses.replace(intensive, title="[/]mine \x1b[2J[@click=app.quit]")
+    choices = SourceChoices(program)
+    app = create_app(program=program, source_factory=choices.open, scanner=choices.scanner())
+
+    async def drive() -> None:
+        async with app.run_test(size=(100, 24)) as pilot:
+            assert isinstance(app.screen, HomeScreen)
+            options = app.screen.query_one("#sources", OptionList)
+            await wait_for(pilot.pause, lambda: options.option_count == 1 + len(NAMES))
+            prompts = [str(options.get_option_at_index(i).prompt) for i in range(1, 5)]
+            shown = [options._get_visual(options.get_option_at_index(i)) for i in range(1, 5)]
+            for name, prompt, visual in zip(NAMES, prompts, shown, strict=True):
+                text = str(visual).replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+                assert "\x1b" not in prompt
+                assert text.startswith(name.replace("\x1b", "\\x1b").replace("\x07", "\\x07"))
+            heading = app.screen.query_one("#home-program", Static)
+            assert str(heading.render()) == "Program: [/]mine \\x1b[2J[@click=app.quit]"
+            # no style and no action anywhere in the names: [@click=app.quit] is not a link
+            assert all(not getattr(v, "spans", None) for v in shown)
+            await pilot.hover(OptionList, offset=(4, 2))  # over the [@click=app.quit] entry
+            await pilot.pause(0.1)
+            assert app.is_running and isinstance(app.screen, HomeScreen)
+
+    run(drive())
