@@ -102,12 +102,34 @@ def test_ballistic_rise_is_a_spike_and_a_voluntary_rise_is_not() -> None:
 def test_breath_held_compares_with_breathing_at_rest() -> None:
     t = np.arange(0, 6, 1 / FS)
     rng = np.random.default_rng(0)
+    flat = np.zeros(len(t))
     breathing = 1.5 * np.sin(2 * np.pi * 0.27 * t) + rng.normal(0, 0.1, len(t))
     held = 2.0 + 0.05 * t + rng.normal(0, 0.1, len(t))  # drifts, but no breaths
-    rest = 1.5 / np.sqrt(2)
-    assert breath_held(held, FS, rest, CFG)
-    assert not breath_held(breathing, FS, rest, CFG)
-    assert not breath_held(0.6 * breathing, FS, rest, CFG)  # shallower is not held
+    rest = 3.0  # a breath's swing at rest, peak to peak
+    assert breath_held(held, flat, FS, rest, CFG)
+    assert not breath_held(breathing, flat, FS, rest, CFG)
+    assert not breath_held(0.6 * breathing, flat, FS, rest, CFG)  # shallower is not held
+
+
+def test_slow_shallow_breathing_is_breathing() -> None:
+    """Half the depth at 8 breaths a minute, seen through a 5.5 s window at any phase."""
+    t = np.arange(0, 5.5, 1 / FS)
+    flat = np.zeros(len(t))
+    for phase in np.linspace(0, 2 * np.pi, 12, endpoint=False):
+        slow = 0.75 * np.sin(2 * np.pi * (8 / 60) * t + phase)
+        assert not breath_held(slow, flat, FS, 3.0, CFG)
+
+
+def test_a_breath_held_while_bracing_is_held() -> None:
+    """The abdominal pressure of a bracing contraction follows the contraction (its fading,
+    its quick lifts): that is no breath."""
+    t = np.arange(0, 7, 1 / FS)
+    pelvic = 30.0 * (1.0 - 0.3 * (t / 7) ** 1.5)
+    pelvic += np.where((t > 5) & (t < 5.5), 5.0 * np.sin(np.pi * (t - 5) / 0.5), 0.0)
+    abd = 0.8 * pelvic + np.random.default_rng(1).normal(0, 0.1, len(t))
+    assert breath_held(abd, pelvic, FS, 3.0, CFG)
+    breathing = abd + 1.5 * np.sin(2 * np.pi * 0.25 * t)
+    assert not breath_held(breathing, pelvic, FS, 3.0, CFG)
 
 
 def test_hold_level_and_fatigue_drop() -> None:

@@ -68,6 +68,8 @@ class Conditioner:
         self.tilt_sd = 0.2
         self.breath_rms = cfg.breath_default_rms
         self._breath_windows: list[float] = []
+        self._swing_windows: list[float] = []
+        self.breath_pp = 2.0 * math.sqrt(2.0) * cfg.breath_default_rms  # a breath's swing
         self._sxy = 0.0
         self._sxx = 0.0
         self.k = cfg.k_prior if self.has_abd else 0.0
@@ -144,6 +146,18 @@ class Conditioner:
 
     def thaw(self, t: float) -> None:
         self.frozen = False
+
+    def rebase(self, sq: float, abd: float, tilt: float) -> None:
+        """A new resting level (a posture shift, the probe slipping): rest is here now.
+
+        The drift learned so far described the old level, and windows that straddle the
+        step would pose as breathing or transmission: both start afresh."""
+        self.b_sq, self.b_abd, self.b_tilt = sq, abd, tilt
+        self.drift = 0.0
+        self.frozen = False
+        self.holdoff = False
+        self._rest_buf.clear()
+        self._r_buf.clear()
 
     def hold_off(self, residual: float) -> None:
         """The pelvic floor did not let go: do not take the raised level as rest."""
@@ -249,6 +263,9 @@ class Conditioner:
         del wins[:-_BREATH_WINDOWS]
         # a median of recent windows: one cough or sigh does not move it
         self.breath_rms = filters.median(wins)
+        self._swing_windows.append(float(np.ptp(x)))
+        del self._swing_windows[:-_BREATH_WINDOWS]
+        self.breath_pp = filters.median(self._swing_windows)
         lam = math.exp(-cfg.breath_window_s / 2 / cfg.k_memory_s)
         self._sxy = lam * self._sxy + float(np.dot(x, y)) / 2
         self._sxx = lam * self._sxx + float(np.dot(x, x)) / 2
@@ -261,6 +278,31 @@ def detrend(x: FloatArray) -> FloatArray:
     n = np.arange(len(x), dtype=float)
     coef = np.polyfit(n, x, 1)
     return x - np.polyval(coef, n)
+
+
+def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -> float:
+    """Peak-to-peak of the breathing in ``abd`` over a window (cmH2O).
+
+    The abdominal pressure is smoothed to the breathing band; with ``pelvic`` (the
+    pelvic-floor signal over the same samples) the part of the abdominal pressure that
+    follows the contraction (bracing with its fatigue, an overshoot, quick lifts) is
+    removed: what is left moves with the breath alone. A peak-to-peak with no trend taken
+    out, not a detrended RMS: a slow breath (8 a minute) seen through a 5 s window keeps
+    most of its swing, but little of its RMS once a straight line is fitted through it.
+    """
+    n = len(abd)
+    if n < 3:
+        return 0.0
+    sigma = _BREATH_SMOOTH_S * fs
+    y = filters.smooth(np.asarray(abd, dtype=float), sigma)
+    cols = [np.ones(n)]
+    if pelvic is not None and len(pelvic) == n:
+        p = filters.smooth(np.asarray(pelvic, dtype=float), sigma)
+        if float(np.ptp(p)) > 0:
+            cols.append(p)
+    x = np.column_stack(cols)
+    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+    return float(np.ptp(y - x @ coef))
 
 
 def breathing_size(abd: FloatArray, fs: float) -> float:

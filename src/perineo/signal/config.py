@@ -82,10 +82,22 @@ class DetectorConfig:
     lift_min: float = 1.5
     lift_sigmas: float = 4.0
     lift_slow_sigmas: float = 3.0  # breathing ripples on a squeeze-only hold are not lifts
-    lift_fraction: float = 0.08
+    lift_fraction: float = 0.08  # a rise this big is followed as a possible lift ...
+    # ... and confirmed only when it stands out from the hold's own tremor (a sustained
+    # contraction wobbles by a few % of its force at 0.1-2 Hz): at least a tenth of the hold
+    # (DESIGN: a lift is about an eighth of the hold above it) and this many RMS of the
+    # tremor measured on the hold before it (detrended over tremor_detrend_s). A sinusoid's
+    # peak-to-peak is 2.8 RMS, band-limited tremor reaches ~3.3 RMS within a second.
+    lift_hold_fraction: float = 0.10
+    lift_tremor_rms: float = 3.5
+    tremor_min_s: float = 1.0  # hold seen before a lift, to know its tremor
+    tremor_detrend_s: float = 2.0
     lift_max_rise_s: float = 0.7
     lift_after_hold_s: float = 0.8  # lifts come on top of a hold, not as it begins
     lift_max_fall_s: float = 0.7  # a quick lift falls back promptly; fatigue sags slowly
+    # A rise that does not come back down within this long is a new resting level (a
+    # posture shift, the probe slipping, the balloon settling), not a repetition.
+    level_shift_s: float = 30.0
     # End of the fall: slope back to this share of the steepest fall.
     fall_end_fraction: float = 0.15
     # Incomplete release: judged this long after the fall, over the rest after it.
@@ -104,9 +116,11 @@ class DetectorConfig:
     tilt_min_deg: float = 0.8
     tilt_sigmas: float = 4.0
     bracing_ratio: float = 0.4  # DESIGN: half the pelvic-floor rise is bracing; a tenth is fine
+    bracing_min_cmH2O: float = 1.0  # ... and the abdominal rise stands out from breathing
+    bracing_sigmas: float = 1.5
     breath_window_s: float = 4.0  # rest windows for breathing size and k
     breath_hold_s: float = 5.5  # DESIGN: a hold of about 6 s or more is needed to tell
-    breath_ratio: float = 0.35
+    breath_ratio: float = 0.25  # DESIGN: a swing under about a quarter of its size at rest
     breath_default_rms: float = 0.7
     # Retrospective smoothing (samples) for timing.
     smooth_sigma: float = 2.5

@@ -26,7 +26,7 @@ from perineo.signal.artifacts import (
 )
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, TechError
-from perineo.signal.lifts import Lift, LiftTrack
+from perineo.signal.lifts import Lift, LiftTrack, stands_out
 from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
 from perineo.signal.stream import Stream
 from perineo.signal.technique import judged_span, unverifiable_errors
@@ -57,7 +57,6 @@ class Detector(Stream):
         self._pending: RepWork | None = None  # finished fall, incomplete release undecided
         self._run = 0
         self._refractory: Refractory | None = None  # a spike's tail is waited out
-        self._after_i = 0  # the next onset lies after this index (end of the last fall)
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
         self._frame_medians: list[float] = []
 
@@ -98,6 +97,10 @@ class Detector(Stream):
                     self._refractory, i, r, level, thr_lo, min_amp, self.dt, self.config
                 )
                 if not risen:
+                    if self._refractory is None:
+                        # what rises next (the next cough of a bout) is judged on its own
+                        # rise, not with the spikes before it
+                        self._after_i = i
                     return
             slope = self._slope(i)
             ok = (level > self._thr_lo() and slope > self._thr_slope()) or level > self._thr_hi()
@@ -108,6 +111,11 @@ class Detector(Stream):
             return
         rep = self._rep
         assert rep is not None
+        if self.phase is not Phase.FALLING and (i - rep.trig_i) * self.dt > self._shift_after():
+            # it did not come back down: the resting level moved (a posture shift, the probe
+            # slipping, the balloon settling); it was no repetition
+            self._new_level(i, rep, i - round(1.0 * self.config.fs), i + 1)
+            return
         if self.phase is Phase.RISING:
             self._rising(i, r, rep)
         elif self.phase is Phase.HOLD:
@@ -179,6 +187,26 @@ class Detector(Stream):
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
 
+    def _shift_after(self) -> float:
+        return self.config.level_shift_s
+
+    def _new_level(self, i: int, rep: RepWork, j0: int, j1: int) -> None:
+        """Withdraw the rise ``rep`` as a new resting level, measured over ``[j0, j1)``, and
+        re-derive the recent past against it."""
+        h = self.hist
+        j0 = max(j0, self._seg_start)
+        before = self.cond.b_sq
+        self.cond.rebase(*self._rest_levels(j0, j1))
+        self._emit(EventKind.ONSET_CANCELLED, rep.onset_s, h.at("avail", i), rep.index)
+        self._emit(EventKind.LEVEL, rep.onset_s, h.at("avail", i), value=self.cond.b_sq - before)
+        self._derive(max(self._seg_start, i - round(3.0 * self.config.fs)), i + 1)
+        self._rep = None
+        self.phase = Phase.REST
+        self._lo = 0.0
+        self._run = 0
+        self._frame_medians = []
+        self._after_i = j0
+
     def _confirm_hold(self, i: int, rep: RepWork) -> None:
         if self._breath_or_knock(i, rep.trig_i):
             self._cancel(i, rep, artifact=True)
@@ -214,11 +242,35 @@ class Detector(Stream):
             rep.run_below = 0
             self.phase = Phase.RISING
             return
+        if (
+            not rep.lifts
+            and r - rep.floor > 2.0 * (rep.hold_ref - rep.floor) + self._min_amp()
+            and self._slope(i) > self._thr_slope()
+        ):
+            # long after its start a rise twice the "hold" and more: that level was a new
+            # resting level (a posture shift, the probe slipping), and a contraction starts
+            # on it now
+            i_lo = max(self._seg_start, i - round(2.0 * cfg.fs))
+            foot = (
+                int(
+                    np.searchsorted(
+                        self.hist.get("t", i_lo, i + 1), self._foot(i_lo, i, rep.hold_ref)
+                    )
+                )
+                + i_lo
+            )
+            self._new_level(i, rep, foot - round(1.0 * cfg.fs), foot)
+            self._start_rep(i)
+            return
         # quick lifts: a brief extra rise on top of the hold that falls back
         hold = (rep.hold_i, rep.hold_start_s or 0.0, rep.hold_ref - rep.floor)
         rep.lift, lift = self._follow_lift(i, rep.lift, *hold)
-        if lift is not None:
-            self._confirm_lift(i, rep, lift)
+        if lift is not None and rep.hold_i is not None:
+            # measured on the hold before the first lift: the lifts themselves are no tremor
+            until = rep.tremor_until_i if rep.tremor_until_i is not None else lift.trough_i
+            if stands_out(lift.height, hold[2], self._hold_tremor(rep.hold_i, until), cfg):
+                rep.tremor_until_i = until
+                self._confirm_lift(i, rep, lift)
         if released(r, rep.floor, rep.hold_ref, cfg):
             rep.run_below += 1
             if rep.run_below >= 2:

@@ -18,6 +18,7 @@ class EventKind(StrEnum):
     REPETITION = "repetition"  # the repetition is final; ``repetition`` holds it
     ARTIFACT = "artifact"  # a cough, sneeze or movement spike that was ignored
     GAP = "gap"  # samples missing from t to value (end time)
+    LEVEL = "level"  # a new resting level (posture shift, probe slip); value = its step, cmH2O
 
 
 class TechError(StrEnum):

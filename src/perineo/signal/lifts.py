@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import uniform_filter1d
 
 from perineo.samples import FloatArray
 from perineo.signal.config import DetectorConfig
@@ -45,6 +46,25 @@ def lift_threshold(hold_amp: float, noise_sd: float, slow_sd: float, cfg: Detect
     of the breathing ripple a squeeze-only probe sees, and a share of the hold itself."""
     lift_min = max(cfg.lift_min, cfg.lift_sigmas * noise_sd, cfg.lift_slow_sigmas * slow_sd)
     return max(lift_min, cfg.lift_fraction * hold_amp)
+
+
+def tremor_rms(q_hold: FloatArray, fs: float, cfg: DetectorConfig) -> float | None:
+    """RMS of the hold's own tremor: ``q_hold`` (the hold before a lift) less its moving
+    average over ``tremor_detrend_s``, so the slow sag of fatigue and an overshoot's decay
+    are not counted. ``None`` when less than ``tremor_min_s`` of hold was seen."""
+    if len(q_hold) < round(cfg.tremor_min_s * fs):
+        return None
+    x = np.asarray(q_hold, dtype=float)
+    res = x - uniform_filter1d(x, max(1, round(cfg.tremor_detrend_s * fs)), mode="nearest")
+    return float(np.sqrt(np.mean(res**2)))
+
+
+def stands_out(height: float, hold_amp: float, tremor: float | None, cfg: DetectorConfig) -> bool:
+    """A rise of ``height`` on a hold ``hold_amp`` above its floor is a deliberate lift, not
+    the hold's tremor (``tremor``: its RMS; ``None``: not yet measured, so no lift)."""
+    if tremor is None:
+        return False
+    return height >= max(cfg.lift_hold_fraction * hold_amp, cfg.lift_tremor_rms * tremor)
 
 
 def follow_lift(

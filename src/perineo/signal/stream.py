@@ -26,12 +26,22 @@ from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo.signal.glitch import GlitchState, remove_glitches
 from perineo.signal.intake import as_matrix, drop_broken
-from perineo.signal.lifts import Lift, LiftTrack, follow_lift, lift_foot, lift_peak, lift_threshold
+from perineo.signal.lifts import (
+    Lift,
+    LiftTrack,
+    follow_lift,
+    lift_foot,
+    lift_peak,
+    lift_threshold,
+    tremor_rms,
+)
 from perineo.signal.resample import Resampled
 from perineo.signal.shape import width_above
 from perineo.signal.technique import Findings, breath_held, breath_span, judge, unverifiable_errors
 from perineo.signal.timing import knee_back, steepest
 from perineo.signal.work import RepWork, hold_level_and_drop
+
+_TREMOR_FROM_S = 0.3  # the tremor is measured past the first decay of an overshoot
 
 
 class Stream:
@@ -54,6 +64,9 @@ class Stream:
         )
         self._n = 0  # global grid index of the next sample
         self._seg_start = 0  # global index where the current gap-free segment began
+        # the rules look back no further than this: the end of the last fall, or a cancelled
+        # rise (a cough of a bout is judged on its own rise, not on the one before it)
+        self._after_i = 0
         self.skipped = 0  # samples left out: non-finite, or time not after the previous
         self.glitches = 0  # one-sample spikes replaced by the median of their neighbours
         self._glitch = GlitchState()
@@ -139,6 +152,8 @@ class Stream:
             a=np.zeros(n),
             q=np.zeros(n),
         )
+        # windows look back only as far as the history holds (a rise held for minutes)
+        self._seg_start = max(self._seg_start, self.hist.base)
         seg_starts = np.flatnonzero(grid.segment_start) + start
         i = start
         end = start + n
@@ -160,7 +175,16 @@ class Stream:
 
     def _span(self, i0: int, i1: int) -> None:
         """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
+        r = self._derive(i0, i1)
+        if not self._idle(r):
+            for i in range(i0, i1):
+                self._step(i)
+
+    def _derive(self, i0: int, i1: int) -> FloatArray:
+        """Write ``r``, ``a`` and ``q`` for [i0, i1) from the resting levels and k as they
+        stand (also to re-derive the recent past once a new resting level is known)."""
         h, c = self.hist, self.cond
+        i0 = max(i0, h.base)
         sq = h.get("sq", i0, i1) - c.b_sq
         if self.has_abd:
             abd = h.get("abd", i0, i1) - c.b_abd
@@ -176,9 +200,7 @@ class Stream:
         if self.has_abd:
             q = q - c.k * (h.get("abd_slow", i0, i1) - c.b_abd)
         h.set("q", i0, q)
-        if not self._idle(r):
-            for i in range(i0, i1):
-                self._step(i)
+        return r
 
     # ------------------------------------------------------------------ thresholds
     def _thr_lo(self) -> float:
@@ -216,7 +238,7 @@ class Stream:
     def _candidate(self, i: int, trig_i: int, peak_i: int, floor: float, peak: float) -> Candidate:
         """The rise triggered at ``trig_i``, up to ``i``, cut out for the artifact rules."""
         h, c = self.hist, self.cond
-        j0 = max(self._seg_start, trig_i - round(1.0 * self.config.fs))
+        j0 = max(self._seg_start, self._after_i, trig_i - round(1.0 * self.config.fs))
         abd, squeeze_rise = None, 0.0
         if self.has_abd:
             squeeze_rise = float(np.max(h.get("sq", trig_i, i + 1))) - c.b_sq
@@ -272,8 +294,8 @@ class Stream:
         span = breath_span(trig_i, release_i, i, cfg)
         if span is None:
             return False
-        abd = self.hist.get("abd", *span)
-        return breath_held(abd, cfg.fs, self.cond.breath_rms, cfg)
+        abd, pelvic = self.hist.get("abd", *span), self.hist.get("a", *span)
+        return breath_held(abd, pelvic, cfg.fs, self.cond.breath_pp, cfg)
 
     def _follow_lift(
         self, i: int, track: LiftTrack, hold_i: int | None, hold_start_s: float, hold_amp: float
@@ -286,6 +308,20 @@ class Stream:
             j0 = min(j0, hold_i)
         q, trough_t = h.get("q", j0, i + 1), h.at("t", track.trough_i)
         return follow_lift(track, q, i, trough_t, hold_start_s, lift_min, self.dt, cfg)
+
+    def _rest_levels(self, i0: int, i1: int) -> tuple[float, float, float]:
+        """Squeeze, abdominal and tilt levels over ``[i0, i1)`` (medians): a resting level."""
+        h = self.hist
+        return tuple(  # type: ignore[return-value]
+            filters.median(h.get(c, i0, i1)) for c in ("sq", "abd", "tilt")
+        )
+
+    def _hold_tremor(self, hold_i: int, until_i: int) -> float | None:
+        """The tremor of the hold begun at ``hold_i``, measured up to ``until_i`` (past the
+        overshoot that may crown its start)."""
+        cfg = self.config
+        j0 = max(self._seg_start, hold_i + round(_TREMOR_FROM_S * cfg.fs))
+        return tremor_rms(self.hist.get("q", j0, until_i), cfg.fs, cfg)
 
     def _time_lift(self, i: int, lift: Lift, with_foot: bool) -> tuple[float, float | None]:
         """A quick lift confirmed at ``i``: when it peaked and (``with_foot``) where it left
@@ -355,7 +391,8 @@ class Stream:
 
     def _width_above(self, level: float, i0: int, i1: int) -> float:
         """Seconds r has been above ``level`` since it first crossed it after ``i0``."""
-        r = self.hist.get("r", i0 - round(1.0 * self.config.fs), i1 + 1)
+        j0 = max(self._seg_start, self._after_i, i0 - round(1.0 * self.config.fs))
+        r = self.hist.get("r", j0, i1 + 1)
         return width_above(r, level, self.dt)
 
     def _emit(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.condition import breathing_size
+from perineo.signal.condition import breath_swing
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import TechError
 
@@ -59,15 +59,26 @@ def judge(
         big = abd_rise > max(cfg.push_abdominal_min, 3.0 * abd_sd)
         carried = big and a_med < cfg.push_pelvic_ratio * max(sq_med, 1e-6)
         push_abd = carried and not lift_tilt
+        # the rise must also stand out from breathing, which moves the abdominal median of a
+        # short or weak contraction by as much as a weak contraction's bracing
+        clear = abd_rise > max(cfg.bracing_min_cmH2O, cfg.bracing_sigmas * abd_sd)
         bracing = (
-            not push_abd and not push_tilt and a_med > 0 and abd_rise >= cfg.bracing_ratio * a_med
+            not push_abd
+            and not push_tilt
+            and a_med > 0
+            and clear
+            and abd_rise >= cfg.bracing_ratio * a_med
         )
     return Findings(push_abd or push_tilt, bracing, abd_rise, tilt_change, carried, push_tilt)
 
 
-def breath_held(abd: FloatArray, fs: float, rest_size: float, cfg: DetectorConfig) -> bool:
-    """Breathing has stopped over ``abd`` (a stretch of a hold) compared with rest."""
-    return breathing_size(abd, fs) < cfg.breath_ratio * rest_size
+def breath_held(
+    abd: FloatArray, pelvic: FloatArray, fs: float, rest_swing: float, cfg: DetectorConfig
+) -> bool:
+    """Breathing has stopped over ``abd`` (a stretch of a hold): its swing, less what the
+    contraction (``pelvic``) explains, is under ``breath_ratio`` of a breath's at rest.
+    Shallow, slow or irregular breathing still swings: it is breathing."""
+    return breath_swing(abd, fs, pelvic) < cfg.breath_ratio * rest_swing
 
 
 def judged_span(

@@ -45,6 +45,7 @@ class RepWork:
     hold_level: float | None = None
     drop_fraction: float | None = None
     residual: float | None = None
+    tremor_until_i: int | None = None  # the hold's tremor is measured before this index
 
     def to_repetition(
         self, peak: float, unverifiable: tuple[TechError, ...], pelvic: bool
