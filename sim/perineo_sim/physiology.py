@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from perineo.samples import FloatArray
-from perineo_sim.actions import RESIDUAL_DEFAULT_S, ArtifactSpec, RepSpec
+from perineo_sim.actions import RESIDUAL_DEFAULT_S, ArtifactSpec, RepKind, RepSpec
 from perineo_sim.scenario import Range
 from perineo_sim.shapes import Shape, ShapeKind, bump
 
@@ -296,10 +296,12 @@ def adjust_rep(rep: RepSpec, person: object, rng: np.random.Generator) -> RepSpe
     tau_a = float(getattr(person, "activation_tau_s", 0.0))
     tau_d = float(getattr(person, "deactivation_tau_s", 0.0))
     changes: dict[str, object] = {}
-    if rise > 0 and not rep.push_down:
+    if rise > 0 and not rep.push_down and rep.kind is not RepKind.FAST:
+        # (a fast contraction is a quick one by definition: she either manages it or does
+        # not, and a 2-s rise is no 1-s contraction)
         lo, hi = RECRUITMENT_RISE_S
         changes["rise_s"] = float(np.clip(rise * rng.uniform(0.9, 1.1), lo, hi))
-        changes["rise_shape"] = Shape(ShapeKind.SLOW_START, float(rng.uniform(1.0, 1.5)))
+        changes["rise_shape"] = Shape(ShapeKind.SLOW_START, float(rng.uniform(1.0, 1.25)))
     if tau_a > 0 and tau_d > 0 and not rep.push_down:
         changes["lifts"] = tuple(
             replace(q, tau_up_s=tau_a, tau_down_s=tau_d, peak_frac=float(rng.uniform(0.25, 0.4)))

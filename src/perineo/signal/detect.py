@@ -16,7 +16,6 @@ from enum import StrEnum
 import numpy as np
 
 from perineo.samples import Channel, FloatArray
-from perineo.signal import filters
 from perineo.signal.artifacts import (
     Refractory,
     after_spike,
@@ -27,8 +26,8 @@ from perineo.signal.artifacts import (
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, TechError
 from perineo.signal.lifts import Lift, LiftTrack, stands_out
-from perineo.signal.release import fall_ended, place_fall_end, place_release, released, residual
-from perineo.signal.stream import Stream
+from perineo.signal.release import fall_ended, place_fall_end, place_release, released
+from perineo.signal.resting import Resting
 from perineo.signal.technique import judged_span, unverifiable_errors
 from perineo.signal.timing import place_rise, stood_out
 from perineo.signal.work import RepWork
@@ -45,7 +44,7 @@ class Phase(StrEnum):
     FALLING = "falling"
 
 
-class Detector(Stream):
+class Detector(Resting):
     """Streaming detector of onsets, holds, quick lifts, releases and technique errors."""
 
     def __init__(
@@ -54,11 +53,7 @@ class Detector(Stream):
         super().__init__(channels, config)
         self.phase = Phase.REST
         self._rep: RepWork | None = None
-        self._pending: RepWork | None = None  # finished fall, incomplete release undecided
         self._run = 0
-        self._refractory: Refractory | None = None  # a spike's tail is waited out
-        self._lo = 0.0  # local rest level of r (follows a residual after a release)
-        self._frame_medians: list[float] = []
 
     def finish(self) -> list[Event]:
         """End of stream: settle what can be settled."""
@@ -111,10 +106,13 @@ class Detector(Stream):
             return
         rep = self._rep
         assert rep is not None
-        if self.phase is not Phase.FALLING and (i - rep.trig_i) * self.dt > self._shift_after():
+        if (
+            self.phase is not Phase.FALLING
+            and (i - rep.trig_i) * self.dt > self.config.level_shift_s
+        ):
             # it did not come back down: the resting level moved (a posture shift, the probe
             # slipping, the balloon settling); it was no repetition
-            self._new_level(i, rep, i - round(1.0 * self.config.fs), i + 1)
+            self._level_shift(i, rep, i - round(1.0 * self.config.fs), i + 1)
             return
         if self.phase is Phase.RISING:
             self._rising(i, r, rep)
@@ -187,25 +185,13 @@ class Detector(Stream):
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
 
-    def _shift_after(self) -> float:
-        return self.config.level_shift_s
-
-    def _new_level(self, i: int, rep: RepWork, j0: int, j1: int) -> None:
-        """Withdraw the rise ``rep`` as a new resting level, measured over ``[j0, j1)``, and
-        re-derive the recent past against it."""
-        h = self.hist
-        j0 = max(j0, self._seg_start)
-        before = self.cond.b_sq
-        self.cond.rebase(*self._rest_levels(j0, j1))
-        self._emit(EventKind.ONSET_CANCELLED, rep.onset_s, h.at("avail", i), rep.index)
-        self._emit(EventKind.LEVEL, rep.onset_s, h.at("avail", i), value=self.cond.b_sq - before)
-        self._derive(max(self._seg_start, i - round(3.0 * self.config.fs)), i + 1)
+    def _level_shift(self, i: int, rep: RepWork, j0: int, j1: int) -> None:
+        """Withdraw the rise ``rep``: it is a new resting level, measured over ``[j0, j1)``."""
+        self._emit(EventKind.ONSET_CANCELLED, rep.onset_s, self.hist.at("avail", i), rep.index)
+        self._new_level(i, rep.onset_s, rep.index, j0, j1)
         self._rep = None
         self.phase = Phase.REST
-        self._lo = 0.0
         self._run = 0
-        self._frame_medians = []
-        self._after_i = j0
 
     def _confirm_hold(self, i: int, rep: RepWork) -> None:
         if self._breath_or_knock(i, rep.trig_i):
@@ -231,37 +217,20 @@ class Detector(Stream):
         cfg = self.config
         if r > rep.peak:
             rep.peak, rep.peak_i = r, i
-        if (
-            not rep.lifts
-            and rep.hold_i is not None
-            and (i - rep.hold_i) * self.dt < cfg.rerise_window_s
-            and r - rep.floor > 2.0 * (rep.hold_ref - rep.floor) + self._min_amp()
-        ):
-            # what looked like the hold was a slow lead-in: the real rise is only now
-            rep.max_slope = self._slope(i)
-            rep.run_below = 0
-            self.phase = Phase.RISING
-            return
-        if (
-            not rep.lifts
-            and r - rep.floor > 2.0 * (rep.hold_ref - rep.floor) + self._min_amp()
-            and self._slope(i) > self._thr_slope()
-        ):
-            # long after its start a rise twice the "hold" and more: that level was a new
-            # resting level (a posture shift, the probe slipping), and a contraction starts
-            # on it now
-            i_lo = max(self._seg_start, i - round(2.0 * cfg.fs))
-            foot = (
-                int(
-                    np.searchsorted(
-                        self.hist.get("t", i_lo, i + 1), self._foot(i_lo, i, rep.hold_ref)
-                    )
-                )
-                + i_lo
-            )
-            self._new_level(i, rep, foot - round(1.0 * cfg.fs), foot)
-            self._start_rep(i)
-            return
+        if not rep.lifts and r - rep.floor > 2.0 * (rep.hold_ref - rep.floor) + self._min_amp():
+            if rep.hold_i is not None and (i - rep.hold_i) * self.dt < cfg.rerise_window_s:
+                # what looked like the hold was a slow lead-in: the real rise is only now
+                rep.max_slope = self._slope(i)
+                rep.run_below = 0
+                self.phase = Phase.RISING
+                return
+            if self._slope(i) > self._thr_slope():
+                # long after it began, a rise of twice the "hold" and more: that level was a
+                # new resting level (a posture shift, the probe slipping), and a contraction
+                # starts on it now
+                self._level_shift(i, rep, *self._rest_before_rise(i, rep.hold_ref))
+                self._start_rep(i)
+                return
         # quick lifts: a brief extra rise on top of the hold that falls back
         hold = (rep.hold_i, rep.hold_start_s or 0.0, rep.hold_ref - rep.floor)
         rep.lift, lift = self._follow_lift(i, rep.lift, *hold)
@@ -330,25 +299,6 @@ class Detector(Stream):
         self._pending = rep
         self._rep = None
 
-    def _decide_residual(self, i: int, final: bool) -> None:
-        """Incomplete release: does the level stay clearly above rest after the fall?"""
-        cfg = self.config
-        rep = self._pending
-        if rep is None or rep.end_s is None or rep.end_i is None:
-            return
-        self._pending = None
-        h = self.hist
-        i0 = rep.end_i + round(cfg.residual_delay_s * cfg.fs)
-        hold_amp = rep.hold_level or rep.hold_ref
-        found = residual(h.get("a", i0, i + 1), hold_amp, self.cond.noise_sd, cfg)
-        if found is not None:
-            rep.residual = found.level
-            if found.incomplete:
-                self._add_error(rep, TechError.INCOMPLETE_RELEASE, h.at("avail", i))
-                self.cond.hold_off(found.level)
-        self.cond.thaw(h.at("t", i))
-        self._finish_rep(rep, h.at("avail", i))
-
     def _cancel(self, i: int, rep: RepWork, artifact: bool) -> None:
         h = self.hist
         self._emit(EventKind.ONSET_CANCELLED, rep.onset_s, h.at("avail", i), rep.index)
@@ -404,13 +354,8 @@ class Detector(Stream):
     # ------------------------------------------------------------------ frames
     def _frame_update(self, f0: int, f1: int) -> None:
         h = self.hist
-        r = h.get("r", f0, f1)
         if self.phase is Phase.REST:
-            med = filters.median(r)
-            self._frame_medians = [*self._frame_medians[-1:], med]
-            # (not while a spike's tail is waited out: what rises then is no resting level)
-            if self._pending is None and self._refractory is None:
-                self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
+            self._follow_local_rest(f0, f1)
         elif self.phase is Phase.HOLD and self._rep is not None:
             rep = self._rep
             recent = self._recent_hold(rep.hold_i or f0, f1)

@@ -85,6 +85,7 @@ def place_fall_end(
 class Residual:
     level: float  # median pelvic-floor level after the fall, cmH2O above rest
     incomplete: bool  # clearly above rest: an incomplete release
+    limit: float = 0.0  # how far above rest is clearly above
 
 
 def residual(
@@ -100,4 +101,4 @@ def residual(
         return None
     level = filters.median(after)
     limit = max(cfg.residual_min, cfg.residual_fraction * hold_amp, cfg.residual_sigmas * noise_sd)
-    return Residual(level, level > limit)
+    return Residual(level, level > limit, limit)

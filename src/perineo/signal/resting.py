@@ -1,0 +1,111 @@
+"""The resting level as the detector follows it between repetitions.
+
+Between ``Stream`` (samples in, detection signals, history) and ``Detector`` (the state
+machine): the local rest a next onset is measured from, the incomplete-release verdict on
+a finished repetition, and new resting levels. DESIGN: a rise that does not come back down
+within 30 s is a new resting level (a posture shift, the probe slipping, the balloon
+settling), and so is a raised level that has stood for 30 s through the repetitions after
+an incomplete release: rest is there from then on, and one repetition that did not let go
+does not make every later one look as if it did not either.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from perineo.samples import Channel
+from perineo.signal import filters
+from perineo.signal.artifacts import Refractory
+from perineo.signal.config import DetectorConfig
+from perineo.signal.events import EventKind, TechError
+from perineo.signal.release import residual
+from perineo.signal.stream import Stream
+from perineo.signal.work import RepWork
+
+
+class Resting(Stream):
+    """Local rest, incomplete releases and new resting levels."""
+
+    def __init__(
+        self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
+    ) -> None:
+        super().__init__(channels, config)
+        self._pending: RepWork | None = None  # finished fall, incomplete release undecided
+        self._lo = 0.0  # local rest level of r (follows a residual after a release)
+        self._frame_medians: list[float] = []
+        self._raised_since: float | None = None  # a residual has kept the level up since
+        self._raised_level = 0.0  # ... at this level
+        self._refractory: Refractory | None = None  # a spike's tail is waited out
+
+    def _new_level(self, i: int, since_s: float, rep: int, j0: int, j1: int) -> None:
+        """Rest is at the level of ``[j0, j1)`` now (it rose at ``since_s``; ``rep``: the
+        repetition index an announced onset had): rebase, and re-derive the recent past."""
+        h = self.hist
+        j0 = max(j0, self._seg_start)
+        before = self.cond.b_sq
+        self.cond.rebase(*self._rest_levels(j0, j1))
+        self._emit(EventKind.LEVEL, since_s, h.at("avail", i), rep, value=self.cond.b_sq - before)
+        self._derive(max(self._seg_start, i - round(3.0 * self.config.fs)), i + 1)
+        self._lo = 0.0
+        self._frame_medians = []
+        self._raised_since = None
+        self._after_i = j0
+
+    def _rest_before_rise(self, i: int, floor: float) -> tuple[int, int]:
+        """The second before the foot of the rise seen at ``i`` from ``floor``."""
+        i_lo = max(self._seg_start, i - round(2.0 * self.config.fs))
+        foot_s = self._foot(i_lo, i, floor)
+        foot = i_lo + int(np.searchsorted(self.hist.get("t", i_lo, i + 1), foot_s))
+        return foot - round(1.0 * self.config.fs), foot
+
+    def _decide_residual(self, i: int, final: bool) -> None:
+        """Incomplete release: does the level stay clearly above rest after the fall?"""
+        cfg = self.config
+        rep = self._pending
+        if rep is None or rep.end_s is None or rep.end_i is None:
+            return
+        self._pending = None
+        h = self.hist
+        i0 = rep.end_i + round(cfg.residual_delay_s * cfg.fs)
+        hold_amp = rep.hold_level or rep.hold_ref
+        found = residual(h.get("a", i0, i + 1), hold_amp, self.cond.noise_sd, cfg)
+        if found is not None:
+            rep.residual = found.level
+            incomplete = found.incomplete
+            since = self._raised_since
+            before = self._level_before(rep)
+            # the same raised level before and after this repetition as after the first
+            # that did not let go: the level has stood, steady, through repetitions
+            steady = max(abs(found.level - before), abs(found.level - self._raised_level))
+            if incomplete and steady > found.limit:
+                since = None
+            if incomplete and since is not None and h.at("t", i) - since >= cfg.level_shift_s:
+                # 30 s on one plateau: that is where rest is now (DESIGN), and this
+                # repetition is judged against the level it started from
+                self._new_level(i, since, -1, i0, i + 1)
+                incomplete = found.level - before > found.limit
+            if incomplete:
+                self._add_error(rep, TechError.INCOMPLETE_RELEASE, h.at("avail", i))
+                self.cond.hold_off(found.level)
+                if since is None:
+                    self._raised_since = rep.release_s or rep.end_s
+                    self._raised_level = found.level
+            else:
+                self._raised_since = None
+        self.cond.thaw(h.at("t", i))
+        self._finish_rep(rep, h.at("avail", i))
+
+    def _level_before(self, rep: RepWork) -> float:
+        """The pelvic-floor level in the second before ``rep``'s onset (above rest)."""
+        fs = self.config.fs
+        lead = round(max(0.0, self.hist.at("t", rep.trig_i) - rep.onset_s) * fs)
+        i_on = rep.trig_i - lead
+        return filters.median(self.hist.get("a", i_on - round(1.0 * fs), i_on))
+
+    def _follow_local_rest(self, f0: int, f1: int) -> None:
+        """A frame of rest: the local rest follows a lingering residual down (not while a
+        spike's tail is waited out: what rises then is no resting level)."""
+        med = filters.median(self.hist.get("r", f0, f1))
+        self._frame_medians = [*self._frame_medians[-1:], med]
+        if self._pending is None and self._refractory is None:
+            self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
