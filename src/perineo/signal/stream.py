@@ -320,7 +320,8 @@ class Stream:
         """The tremor of the hold begun at ``hold_i``, measured up to ``until_i`` (past the
         overshoot that may crown its start)."""
         cfg = self.config
-        j0 = max(self._seg_start, hold_i + round(_TREMOR_FROM_S * cfg.fs))
+        # (across a gap too: the hold before it shows the same tremor)
+        j0 = max(self.hist.base, hold_i + round(_TREMOR_FROM_S * cfg.fs))
         return tremor_rms(self.hist.get("q", j0, until_i), cfg.fs, cfg)
 
     def _time_lift(self, i: int, lift: Lift, with_foot: bool) -> tuple[float, float | None]:
