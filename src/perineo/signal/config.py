@@ -84,14 +84,13 @@ class DetectorConfig:
     lift_slow_sigmas: float = 3.0  # breathing ripples on a squeeze-only hold are not lifts
     lift_fraction: float = 0.08  # a rise this big is followed as a possible lift ...
     # ... and confirmed only when it stands out from the hold's own tremor (a sustained
-    # contraction wobbles by a few % of its force at 0.1-2 Hz): at least a tenth of the hold
-    # (DESIGN: a lift is about an eighth of the hold above it) and this many RMS of the
-    # tremor measured on the hold before it (detrended over tremor_detrend_s). A sinusoid's
-    # peak-to-peak is 2.8 RMS, band-limited tremor reaches ~3.3 RMS within a second.
-    lift_hold_fraction: float = 0.10
-    lift_tremor_rms: float = 3.5
+    # contraction wobbles by a few % of its force at 0.1-2 Hz): at least 11 % of the hold
+    # (DESIGN: a lift is about an eighth of the hold above it; the margin is for a lift
+    # that starts from a tremor peak) and this much more than the largest rise the tremor
+    # made, within lift_max_rise_s, on the hold before it.
+    lift_hold_fraction: float = 0.11
+    lift_over_tremor: float = 1.2
     tremor_min_s: float = 1.0  # hold seen before a lift, to know its tremor
-    tremor_detrend_s: float = 2.0
     lift_max_rise_s: float = 0.7
     lift_after_hold_s: float = 0.8  # lifts come on top of a hold, not as it begins
     lift_max_fall_s: float = 0.7  # a quick lift falls back promptly; fatigue sags slowly

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
+from numpy.lib.stride_tricks import sliding_window_view
 
 from perineo.samples import FloatArray
 from perineo.signal.config import DetectorConfig
@@ -48,23 +48,28 @@ def lift_threshold(hold_amp: float, noise_sd: float, slow_sd: float, cfg: Detect
     return max(lift_min, cfg.lift_fraction * hold_amp)
 
 
-def tremor_rms(q_hold: FloatArray, fs: float, cfg: DetectorConfig) -> float | None:
-    """RMS of the hold's own tremor: ``q_hold`` (the hold before a lift) less its moving
-    average over ``tremor_detrend_s``, so the slow sag of fatigue and an overshoot's decay
-    are not counted. ``None`` when less than ``tremor_min_s`` of hold was seen."""
+def tremor_rise(q_hold: FloatArray, fs: float, cfg: DetectorConfig) -> float | None:
+    """The largest rise the hold's own tremor made within ``lift_max_rise_s`` (cmH2O):
+    over ``q_hold`` (the hold before a lift), the most any sample stood above the lowest
+    of the ``lift_max_rise_s`` before it. A lift is measured the same way (trough to peak
+    within that time), so the two compare like for like, whatever the tremor's spectrum.
+    ``None`` when less than ``tremor_min_s`` of hold was seen."""
     if len(q_hold) < round(cfg.tremor_min_s * fs):
         return None
     x = np.asarray(q_hold, dtype=float)
-    res = x - uniform_filter1d(x, max(1, round(cfg.tremor_detrend_s * fs)), mode="nearest")
-    return float(np.sqrt(np.mean(res**2)))
+    w = max(1, round(cfg.lift_max_rise_s * fs))
+    padded = np.concatenate((np.full(w, x[0]), x))
+    trailing_min = sliding_window_view(padded, w + 1).min(axis=1)
+    return float(np.max(x - trailing_min))
 
 
 def stands_out(height: float, hold_amp: float, tremor: float | None, cfg: DetectorConfig) -> bool:
     """A rise of ``height`` on a hold ``hold_amp`` above its floor is a deliberate lift, not
-    the hold's tremor (``tremor``: its RMS; ``None``: not yet measured, so no lift)."""
+    the hold's tremor (``tremor``: its largest quick rise; ``None``: not yet measured, so no
+    lift)."""
     if tremor is None:
         return False
-    return height >= max(cfg.lift_hold_fraction * hold_amp, cfg.lift_tremor_rms * tremor)
+    return height >= max(cfg.lift_hold_fraction * hold_amp, cfg.lift_over_tremor * tremor)
 
 
 def follow_lift(

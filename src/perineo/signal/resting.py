@@ -45,7 +45,7 @@ class Resting(Stream):
         before = self.cond.b_sq
         self.cond.rebase(*self._rest_levels(j0, j1))
         self._emit(EventKind.LEVEL, since_s, h.at("avail", i), rep, value=self.cond.b_sq - before)
-        self._derive(max(self._seg_start, i - round(3.0 * self.config.fs)), i + 1)
+        self._derive(max(self._seg_start, i - round(3.0 * self.config.fs)), self.hist.end)
         self._lo = 0.0
         self._frame_medians = []
         self._raised_since = None

@@ -33,7 +33,7 @@ from perineo.signal.lifts import (
     lift_foot,
     lift_peak,
     lift_threshold,
-    tremor_rms,
+    tremor_rise,
 )
 from perineo.signal.resample import Resampled
 from perineo.signal.shape import width_above
@@ -322,7 +322,7 @@ class Stream:
         cfg = self.config
         # (across a gap too: the hold before it shows the same tremor)
         j0 = max(self.hist.base, hold_i + round(_TREMOR_FROM_S * cfg.fs))
-        return tremor_rms(self.hist.get("q", j0, until_i), cfg.fs, cfg)
+        return tremor_rise(self.hist.get("q", j0, until_i), cfg.fs, cfg)
 
     def _time_lift(self, i: int, lift: Lift, with_foot: bool) -> tuple[float, float | None]:
         """A quick lift confirmed at ``i``: when it peaked and (``with_foot``) where it left

@@ -1,0 +1,168 @@
+"""The detector on the physiology of issue 12, on hand-made traces.
+
+Each test builds a few seconds of what a real probe shows (a hold with tremor, a posture
+step, a cough bout, slow shallow breathing, two incomplete releases, a weak pelvic floor)
+and checks what the detector reports: the definitions of DESIGN.md, one at a time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from perineo.samples import Channel, SampleBlock
+from perineo.signal.analysis import Analysis, analyze_block
+from perineo.signal.events import EventKind, TechError
+
+FS = 100.0
+
+
+def _t(seconds: float) -> np.ndarray:
+    return np.arange(0.0, seconds, 1.0 / FS)
+
+
+def _ramp(t: np.ndarray, t0: float, dur: float) -> np.ndarray:
+    """0 before ``t0``, a raised-cosine rise over ``dur``, 1 after."""
+    u = np.clip((t - t0) / dur, 0.0, 1.0)
+    return 0.5 - 0.5 * np.cos(np.pi * u)
+
+
+def _pulse(t: np.ndarray, t0: float, rise: float, hold: float, fall: float) -> np.ndarray:
+    return _ramp(t, t0, rise) - _ramp(t, t0 + rise + hold, fall)
+
+
+def _breathing(t: np.ndarray, rate_hz: float, pp: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return 0.5 * pp * np.sin(2 * np.pi * rate_hz * t + rng.uniform(0, 2 * np.pi))
+
+
+def _tremor(t: np.ndarray, rms: float, seed: int) -> np.ndarray:
+    """Band-limited 0.1-2 Hz wobble with the given RMS (a sum of random sinusoids)."""
+    rng = np.random.default_rng(seed)
+    f = rng.uniform(0.1, 2.0, 8)
+    x = sum(np.sin(2 * np.pi * fi * t + rng.uniform(0, 2 * np.pi)) for fi in f)
+    return rms * x / np.std(x)
+
+
+def _analyze(t: np.ndarray, sq: np.ndarray, abd: np.ndarray | None = None) -> Analysis:
+    rng = np.random.default_rng(99)
+    data = {Channel.SQUEEZE: 20.0 + sq + rng.normal(0, 0.15, len(t))}
+    if abd is not None:
+        data[Channel.ABDOMINAL] = 15.0 + abd + rng.normal(0, 0.15, len(t))
+    return analyze_block(SampleBlock(t, data))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_tremor_in_a_hold_is_no_lift_and_does_not_end_it(seed: int) -> None:
+    """A 7 s hold of 30 cmH2O wobbling 2 % (RMS), then three quick lifts of a sixth."""
+    t = _t(30.0)
+    hold = _pulse(t, 10.0, 0.5, 8.6, 0.6)
+    force = 30.0 * hold * (1.0 + _tremor(t, 0.02, seed))
+    lifts = [17.6, 18.3, 19.0]
+    for peak in lifts:  # 0.6 s each: 0.2 s up, 0.4 s down, a sixth of the hold
+        force += 5.0 * (_ramp(t, peak - 0.2, 0.2) - _ramp(t, peak, 0.4))
+    an = _analyze(t, force)
+    assert len(an.reps) == 1
+    rep = an.reps[0]
+    assert len(rep.quick_lifts_s) == 3
+    assert np.allclose(rep.quick_lifts_s, lifts, atol=0.1)
+    # the foot of the first lift (a tremor upswing that runs into it moves it earlier)
+    assert rep.hold_end_s == pytest.approx(17.4, abs=0.5)
+
+
+@pytest.mark.parametrize("seed", range(6, 12))
+def test_tremor_alone_gives_no_lifts(seed: int) -> None:
+    """Tremor of 2 % RMS over a 10 s hold (at 3 % a swing of an eighth comes now and then:
+    docs/signal.md)."""
+    t = _t(25.0)
+    force = 30.0 * _pulse(t, 5.0, 0.5, 10.0, 0.6) * (1.0 + _tremor(t, 0.02, seed))
+    rep = _analyze(t, force).reps[0]
+    assert rep.quick_lifts_s == ()
+    assert rep.hold_end_s == pytest.approx(15.5, abs=0.3)  # the release
+
+
+def test_a_posture_step_is_a_new_resting_level_not_a_repetition() -> None:
+    """The resting pressure steps up 6 cmH2O and stays; later contractions start from the
+    new level and let go to it: no repetition for the step, no incomplete release after."""
+    t = _t(90.0)
+    step = 6.0 * _ramp(t, 10.0, 0.8)
+    reps = sum(25.0 * _pulse(t, t0, 0.5, 3.0, 0.6) for t0 in (50.0, 60.0, 70.0))
+    an = _analyze(t, step + reps)
+    assert [round(r.onset_s) for r in an.reps] == [50, 60, 70]
+    assert all(TechError.INCOMPLETE_RELEASE not in r.errors for r in an.reps)
+    levels = [e for e in an.events if e.kind is EventKind.LEVEL]
+    assert len(levels) == 1 and levels[0].value == pytest.approx(6.0, abs=1.0)
+
+
+def test_a_contraction_soon_after_a_posture_step_counts_from_the_new_level() -> None:
+    t = _t(40.0)
+    step = 5.0 * _ramp(t, 10.0, 0.5)
+    rep = 30.0 * _pulse(t, 16.0, 0.5, 4.0, 0.6)
+    an = _analyze(t, step + rep)
+    assert len(an.reps) == 1
+    assert an.reps[0].onset_s == pytest.approx(16.0, abs=0.15)
+    assert TechError.INCOMPLETE_RELEASE not in an.reps[0].errors
+
+
+def _cough_bout(t: np.ndarray, starts: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Abdominal impulses (60 ms up, 0.2 s down) and the pelvic floor's reflex twitch that
+    starts 80 ms before each."""
+    abd = np.zeros_like(t)
+    twitch = np.zeros_like(t)
+    for t0 in starts:
+        abd += 80.0 * (_ramp(t, t0, 0.06) - _ramp(t, t0 + 0.06, 0.2))
+        twitch += 8.0 * _pulse(t, t0 - 0.08, 0.12, 0.05, 0.25)
+    return abd, twitch
+
+
+@pytest.mark.parametrize("with_abdominal", [False, True])
+def test_a_bout_of_coughs_is_no_repetition(with_abdominal: bool) -> None:
+    t = _t(20.0)
+    abd, twitch = _cough_bout(t, [8.0, 8.55, 9.05])
+    k = 0.5
+    an = _analyze(t, twitch + k * abd, abd if with_abdominal else None)
+    assert an.reps == ()
+    assert len(an.artifacts) >= 1
+
+
+def test_slow_shallow_breathing_is_no_breath_hold_a_stopped_breath_is() -> None:
+    """Breathing at rest 3 cmH2O deep, 15 a minute; during two 8 s holds at half the depth
+    and 8 a minute (still breathing), then stopped."""
+    t = _t(60.0)
+    rest = _breathing(t, 0.25, 3.0, 1)
+    slow = _breathing(t, 8 / 60, 1.5, 2)
+    first = _pulse(t, 25.0, 0.5, 8.0, 0.6)
+    second = _pulse(t, 45.0, 0.5, 8.0, 0.6)
+    during = np.clip(first + second, 0, 1)
+    shut = _pulse(t, 44.8, 0.3, 8.5, 0.3)  # the second hold: the breath stops
+    abd = rest * (1 - during) + slow * (first > 0) * (1 - shut)
+    pelvic = 30.0 * (first + second)
+    an = _analyze(t, pelvic + 0.5 * abd, abd)
+    assert len(an.reps) == 2
+    assert TechError.BREATH_HOLD not in an.reps[0].errors
+    assert TechError.BREATH_HOLD in an.reps[1].errors
+
+
+def test_two_incomplete_releases_are_both_found_and_the_one_between_is_not() -> None:
+    t = _t(70.0)
+    sq = np.zeros_like(t)
+    for t0, left in ((15.0, 0.35), (30.0, 0.0), (45.0, 0.4)):
+        sq += 30.0 * _pulse(t, t0, 0.5, 4.0, 0.6)
+        # what is left after the fall, kept 5 s before she lets go
+        sq += 30.0 * left * (_ramp(t, t0 + 4.5, 0.6) - _ramp(t, t0 + 10.5, 1.0))
+    an = _analyze(t, sq)
+    assert [round(r.onset_s) for r in an.reps] == [15, 30, 45]
+    flagged = [TechError.INCOMPLETE_RELEASE in r.errors for r in an.reps]
+    assert flagged == [True, False, True]
+
+
+def test_a_weak_pelvic_floor_counts_with_an_abdominal_channel() -> None:
+    """5 cmH2O contractions under 3 cmH2O of breathing (k = 0.5): the abdominal channel
+    cancels the breathing, and each one counts."""
+    t = _t(80.0)
+    abd = _breathing(t, 0.25, 3.0, 4)
+    onsets = (20.0, 32.0, 44.0, 56.0)
+    pelvic = sum(5.0 * _pulse(t, t0, 0.6, 4.0, 0.7) for t0 in onsets)
+    an = _analyze(t, pelvic + 0.5 * abd, abd)
+    assert len(an.reps) == len(onsets)
+    assert np.allclose([r.onset_s for r in an.reps], onsets, atol=0.3)
