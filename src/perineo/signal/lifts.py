@@ -66,8 +66,9 @@ def tremor_rise(q_hold: FloatArray, fs: float, cfg: DetectorConfig) -> float | N
 def stands_out(height: float, hold_amp: float, tremor: float | None, cfg: DetectorConfig) -> bool:
     """A rise of ``height`` on a hold ``hold_amp`` above its floor is a deliberate lift, not
     the hold's tremor (``tremor``: its largest quick rise; ``None``: not yet measured, so no
-    lift)."""
-    if tremor is None:
+    lift), nor a new contraction begun on a level that only looked like a hold (a rise
+    bigger than the hold itself)."""
+    if tremor is None or height > hold_amp:
         return False
     return height >= max(cfg.lift_hold_fraction * hold_amp, cfg.lift_over_tremor * tremor)
 
