@@ -14,39 +14,15 @@ from pathlib import Path
 import bleak
 import numpy as np
 import pytest
-from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
+from tests.ble_double import hostile_scanner
 
 from perineo.cli import main
-from perineo.protocol import BATTERY_SERVICE_UUID, PROBE_SERVICE_UUID
 from perineo.samples import Channel, SampleBlock
 from perineo.store.recording import write_recording
 from perineo.text_safety import visible
 
 # a window-title write, a clipboard write (OSC 52), Textual markup and a click action
 HOSTILE = ("\x1b]0;owned\x07", "\x1b]52;c;aGk=\x07", "[/]", "[@click=app.quit]x")
-
-
-def hostile_scanner(*names: str) -> type[BaseBleakScanner]:
-    """A bleak scanner back end on whose air probes named ``names`` advertise."""
-
-    class HostileScanner(BaseBleakScanner):
-        def __init__(self, callback, service_uuids, mode="active", **_platform) -> None:  # type: ignore[no-untyped-def]
-            super().__init__(callback, service_uuids)
-
-        async def start(self) -> None:
-            for i, name in enumerate(names):
-                adv = AdvertisementData(
-                    name, {}, {BATTERY_SERVICE_UUID: bytes([50])}, [PROBE_SERVICE_UUID], None,
-                    -40 - i, (),
-                )  # fmt: skip
-                address = f"F0:0D:00:00:00:{i:02X}"
-                device = self.create_or_update_device(address, address, name, None, adv)
-                self.call_detection_callbacks(device, adv)
-
-        async def stop(self) -> None:
-            pass
-
-    return HostileScanner
 
 
 def _escapes(text: str) -> bool:

@@ -13,8 +13,6 @@ import pytest
 from perineo.cli import main
 from perineo.errors import ProgramError
 from perineo.program.loader import get_program
-from perineo.store.recording import write_recording
-from perineo_sim import load_scenario, simulate
 
 DEEP = "schema = 1\nx = " + "[" * 500 + "]" * 500 + "\n"
 
@@ -24,14 +22,6 @@ def _one_line(err: str) -> str:
     assert len(lines) == 1, err
     assert lines[0].startswith("perineo: ") and "Traceback" not in err
     return lines[0]
-
-
-@pytest.fixture
-def rec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
-    path = tmp_path / "v.csv"
-    write_recording(path, simulate(load_scenario("basic"), seed=1).block)
-    return path
 
 
 @pytest.mark.parametrize(

@@ -27,14 +27,6 @@ def umask0() -> Iterator[None]:
         os.umask(old)
 
 
-@pytest.fixture
-def rec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
-    path = tmp_path / "v.csv"
-    write_recording(path, simulate(load_scenario("basic"), seed=1).block)
-    return path
-
-
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

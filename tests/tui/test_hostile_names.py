@@ -13,11 +13,10 @@ from pathlib import Path
 
 import bleak
 import pytest
-from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
+from tests.ble_double import hostile_scanner
 from textual.widgets import OptionList, Static
 
 from perineo.program.model import Program
-from perineo.protocol import BATTERY_SERVICE_UUID, PROBE_SERVICE_UUID
 from perineo.tui import sources
 from perineo.tui.app import create_app
 from perineo.tui.screens.home import HomeScreen
@@ -28,31 +27,10 @@ from .helpers import run, wait_for
 NAMES = ("[/]", "[@click=app.quit]x", "\x1b]0;owned\x07", "[b]bold[/b] \\")
 
 
-def _hostile_scanner(*names: str) -> type[BaseBleakScanner]:
-    class HostileScanner(BaseBleakScanner):
-        def __init__(self, callback, service_uuids, mode="active", **_platform) -> None:  # type: ignore[no-untyped-def]
-            super().__init__(callback, service_uuids)
-
-        async def start(self) -> None:
-            for i, name in enumerate(names):
-                adv = AdvertisementData(
-                    name, {}, {BATTERY_SERVICE_UUID: bytes([50])}, [PROBE_SERVICE_UUID], None,
-                    -40 - i, (),
-                )  # fmt: skip
-                address = f"F0:0D:00:00:00:{i:02X}"
-                device = self.create_or_update_device(address, address, name, None, adv)
-                self.call_detection_callbacks(device, adv)
-
-        async def stop(self) -> None:
-            pass
-
-    return HostileScanner
-
-
 def test_home_shows_hostile_names_as_text(
     home: Path, intensive: Program, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    backend = _hostile_scanner(*NAMES)
+    backend = hostile_scanner(*NAMES)
     monkeypatch.setattr(bleak, "get_platform_scanner_backend_type", lambda: (backend, "hostile"))
     monkeypatch.setattr(sources, "SCAN_S", 0.1)
     monkeypatch.setattr(sources, "ble_available", lambda: True)
