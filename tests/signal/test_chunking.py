@@ -91,3 +91,13 @@ def test_resampler_grid_is_split_invariant_and_marks_gaps() -> None:
     assert len(gaps) == 1 == len(whole.gaps)
     assert np.all(np.diff(whole.t)[np.diff(whole.t) < 0.5] == pytest.approx(0.02))
     assert not ((whole.t > t[999]) & (whole.t < t[1000])).any()
+
+
+def test_a_25_hz_probe_gives_the_same_events_sample_by_sample() -> None:
+    """At 25 Hz the ballistic limit depends on the probe's sample interval, learned from its
+    first samples: that too must not depend on how the stream was split."""
+    seed = 4243
+    sc = random_scenario(np.random.default_rng(seed), ("squeeze", "abdominal"), 25.0)
+    part = simulate(sc, seed=seed).block.slice(0, 2500)  # 100 s
+    assert _events(part, list(range(1, 2500))) == _events(part, [])
+    assert _events(part, list(range(7, 2500, 13))) == _events(part, [])

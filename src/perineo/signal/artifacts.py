@@ -39,6 +39,12 @@ class Candidate:
     dt: float
     abd: FloatArray | None = None
     squeeze_rise: float = 0.0  # the squeeze's peak since the trigger
+    # the fastest rise a contraction makes, as this probe's sampling shows it (None: the
+    # configured ``spike_rise_s``)
+    spike_rise_s: float | None = None
+
+    def ballistic_limit(self, cfg: DetectorConfig) -> float:
+        return cfg.spike_rise_s if self.spike_rise_s is None else self.spike_rise_s
 
     @classmethod
     def of(
@@ -62,7 +68,7 @@ class Candidate:
 
 def spike(c: Candidate, cfg: DetectorConfig) -> bool:
     """A cough, sneeze or knock: a ballistic rise, or a rise the abdomen carries alone."""
-    if ballistic(c.rise, c.floor, c.amp, c.dt, cfg.spike_rise_s) and not dwelt_at_top(
+    if ballistic(c.rise, c.floor, c.amp, c.dt, c.ballistic_limit(cfg)) and not dwelt_at_top(
         c.since_trigger, c.floor, c.amp, c.dt, cfg
     ):
         return True
@@ -85,7 +91,7 @@ def cough(c: Candidate, cfg: DetectorConfig) -> bool:
         return False
     below = np.flatnonzero(abd[:k_top] <= 0.1 * top)
     start = int(below[-1]) if len(below) else 0
-    if (k_top - start) * c.dt < cfg.spike_rise_s:
+    if (k_top - start) * c.dt < c.ballistic_limit(cfg):
         return True
     if k_top <= c.k_trig:
         return False  # the abdominal top came before this rise: not its impulse

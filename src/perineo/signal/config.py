@@ -67,6 +67,11 @@ class DetectorConfig:
     train_amp_ratio: tuple[float, float] = (0.6, 1.6)
     spike_max_width_s: float = 0.6
     spike_rise_s: float = 0.07
+    # ... as seen at 50 Hz and faster. A slower probe spreads a cough's 50-100 ms rise over
+    # its samples (two at 25 Hz) and the interpolation and low-pass stretch it: the limit
+    # grows by this share of each millisecond the raw sample interval exceeds 20 ms
+    # (25 Hz: 0.085 s; still under the ~0.1 s a fast voluntary rise measures there).
+    spike_rise_per_raw_dt: float = 0.75
     spike_top_dwell_s: float = 0.15  # ... unless it then stays near its top this long
     cough_abdominal_min: float = 8.0  # cmH2O: far beyond a breath
     spike_refractory_s: float = 0.6  # a cough's reflex twitch and tail follow it

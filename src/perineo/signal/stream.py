@@ -41,6 +41,7 @@ from perineo.signal.technique import Findings, breath_held, breath_span, judge, 
 from perineo.signal.timing import knee_back, steepest
 from perineo.signal.work import RepWork, hold_level_and_drop
 
+_RAW_INTERVALS = 50  # raw sample intervals that tell the probe's rate
 _TREMOR_FROM_S = 0.3  # the tremor is measured past the first decay of an overshoot
 
 
@@ -71,6 +72,9 @@ class Stream:
         self.glitches = 0  # one-sample spikes replaced by the median of their neighbours
         self._glitch = GlitchState()
         self._last_t = -np.inf
+        self._raw_steps: list[float] = []
+        self._raw_dt: float | None = None  # the probe's sample interval, once known
+        self._raw_dt_from = np.inf
         self._events: list[Event] = []
         self.unverifiable = unverifiable_errors(self.channels)
         self.repetitions: list[Repetition] = []
@@ -106,11 +110,32 @@ class Stream:
         t, x, skipped = drop_broken(t, x, self._last_t)
         self.skipped += skipped
         if len(t):
+            self._learn_raw_interval(t)
             self._last_t = float(t[-1])
         t, x, self._glitch, fixed = remove_glitches(t, x, self._glitch, self.config.glitch_jump)
         self.glitches += fixed
         self._resample_and_process(t, x)
         return self._events
+
+    def _learn_raw_interval(self, t: FloatArray) -> None:
+        """The probe's sample interval: the median of its first ``_RAW_INTERVALS`` (gaps
+        left out), known from the time of the last of them on, whatever the block split."""
+        if self._raw_dt is not None:
+            return
+        d = np.diff(np.concatenate(([self._last_t], t)))
+        ok = np.flatnonzero((d > 0) & (d <= self.config.gap_s))
+        need = _RAW_INTERVALS - len(self._raw_steps)
+        self._raw_steps += [float(v) for v in d[ok[:need]]]
+        if len(self._raw_steps) >= _RAW_INTERVALS:
+            self._raw_dt = filters.median(self._raw_steps)
+            self._raw_dt_from = float(t[ok[need - 1]])
+
+    def _spike_rise_s(self, t: float) -> float | None:
+        """The ballistic limit for this probe (``None``: the configured one)."""
+        if self._raw_dt is None or t < self._raw_dt_from:
+            return None
+        cfg = self.config
+        return cfg.spike_rise_s + cfg.spike_rise_per_raw_dt * max(0.0, self._raw_dt - 0.02)
 
     def _resample_and_process(self, t: FloatArray, x: FloatArray) -> None:
         grid = self.cond.resample(t, x)
@@ -253,6 +278,7 @@ class Stream:
             dt=self.dt,
             abd=abd,
             squeeze_rise=squeeze_rise,
+            spike_rise_s=self._spike_rise_s(h.at("avail", i)),
         )
 
     def _breath_or_knock(self, i: int, trig_i: int) -> bool:
