@@ -92,6 +92,8 @@ def test_a_posture_step_is_a_new_resting_level_not_a_repetition() -> None:
     assert all(TechError.INCOMPLETE_RELEASE not in r.errors for r in an.reps)
     levels = [e for e in an.events if e.kind is EventKind.LEVEL]
     assert len(levels) == 1 and levels[0].value == pytest.approx(6.0, abs=1.0)
+    (listed,) = an.to_json()["levels"]  # type: ignore[misc]
+    assert listed["t_s"] == pytest.approx(10.0, abs=0.5) and listed["detected_s"] > 40.0
 
 
 def test_a_contraction_soon_after_a_posture_step_counts_from_the_new_level() -> None:

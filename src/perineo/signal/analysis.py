@@ -28,6 +28,11 @@ class Analysis:
         return tuple(e for e in self.events if e.kind is EventKind.ARTIFACT)
 
     @property
+    def levels(self) -> tuple[Event, ...]:
+        """New resting levels (posture shifts, the probe slipping): ``value`` is the step."""
+        return tuple(e for e in self.events if e.kind is EventKind.LEVEL)
+
+    @property
     def gaps(self) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.kind is EventKind.GAP)
 
@@ -42,6 +47,14 @@ class Analysis:
             "reps": [r.to_json() for r in self.reps],
             "artifacts": [
                 {"t_s": round(e.t, 3), "detected_s": round(e.detected_s, 3)} for e in self.artifacts
+            ],
+            "levels": [
+                {
+                    "t_s": round(e.t, 3),
+                    "detected_s": round(e.detected_s, 3),
+                    "step_cmH2O": None if e.value is None else round(e.value, 2),
+                }
+                for e in self.levels
             ],
             "gaps": [
                 {"start_s": round(e.t, 3), "end_s": None if e.value is None else round(e.value, 3)}

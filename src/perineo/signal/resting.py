@@ -100,7 +100,8 @@ class Resting(Stream):
         fs = self.config.fs
         lead = round(max(0.0, self.hist.at("t", rep.trig_i) - rep.onset_s) * fs)
         i_on = rep.trig_i - lead
-        return filters.median(self.hist.get("a", i_on - round(1.0 * fs), i_on))
+        before = self.hist.get("a", i_on - round(1.0 * fs), i_on)
+        return filters.median(before) if len(before) else 0.0
 
     def _follow_local_rest(self, f0: int, f1: int) -> None:
         """A frame of rest: the local rest follows a lingering residual down (not while a
