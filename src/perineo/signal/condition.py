@@ -263,7 +263,7 @@ class Conditioner:
         del wins[:-_BREATH_WINDOWS]
         # a median of recent windows: one cough or sigh does not move it
         self.breath_rms = filters.median(wins)
-        self._swing_windows.append(float(np.ptp(x)))
+        self._swing_windows.append(swing(x))
         del self._swing_windows[:-_BREATH_WINDOWS]
         self.breath_pp = filters.median(self._swing_windows)
         lam = math.exp(-cfg.breath_window_s / 2 / cfg.k_memory_s)
@@ -302,7 +302,14 @@ def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -
             cols.append(p)
     x = np.column_stack(cols)
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
-    return float(np.ptp(y - x @ coef))
+    return swing(y - x @ coef)
+
+
+def swing(x: FloatArray) -> float:
+    """Peak to peak, the outer 5 % at either side left out (sensor noise adds to a
+    maximum and a minimum; a breath's swing barely changes)."""
+    lo, hi = np.percentile(x, (5.0, 95.0))
+    return float(hi - lo)
 
 
 def breathing_size(abd: FloatArray, fs: float) -> float:
