@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,3 +19,13 @@ def rec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "v.csv"
     write_recording(path, simulate(load_scenario("basic"), seed=1).block)
     return path
+
+
+@pytest.fixture
+def umask0() -> Iterator[None]:
+    """Run under umask 000: whatever perineo writes must set its own modes."""
+    old = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(old)

@@ -5,30 +5,15 @@ so a full disk leaves the old file or nothing."""
 from __future__ import annotations
 
 import os
-import stat
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from tests.files import file_mode
 
 from perineo.cli import main
 from perineo.store.recording import read_recording, write_recording
 from perineo_sim import load_scenario, simulate
 
 from .test_storage import _digest, _one_line, tiny_disk
-
-
-@pytest.fixture
-def umask0() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
 
 
 def test_report_never_overwrites_its_input(rec: Path, capsys) -> None:
@@ -48,7 +33,7 @@ def test_report_refuses_an_existing_file_without_overwrite(
     assert "already exists" in _one_line(capsys.readouterr().err)
     assert out.read_text() == "keep"
     assert main(["report", str(rec), "--out", str(out), "--overwrite"]) == 0
-    assert out.read_text().startswith("<!DOCTYPE html>") and _mode(out) == 0o600
+    assert out.read_text().startswith("<!DOCTYPE html>") and file_mode(out) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "r.html", "v.csv"]
 
 
@@ -70,7 +55,7 @@ def test_sim_and_export_write_private_files(tmp_path: Path, monkeypatch, capsys,
     monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
     out = tmp_path / "o.csv"
     assert main(["sim", "basic", "--out", str(out)]) == 0
-    assert _mode(out) == 0o600 and _mode(tmp_path / "o.truth.json") == 0o600
+    assert file_mode(out) == 0o600 and file_mode(tmp_path / "o.truth.json") == 0o600
     assert (
         main(["record", "--sim", "basic", "--speed", "inf", "--out", str(tmp_path / "r.csv")]) == 0
     )
@@ -78,7 +63,7 @@ def test_sim_and_export_write_private_files(tmp_path: Path, monkeypatch, capsys,
     for fmt in ("csv", "json", "edf"):
         target = tmp_path / f"e.{fmt}"
         assert main(["export", "1", "--format", fmt, "--out", str(target)]) == 0
-        assert _mode(target) == 0o600
+        assert file_mode(target) == 0o600
         capsys.readouterr()
         assert main(["export", "1", "--format", fmt, "--out", str(target)]) == 2
         assert "already exists" in _one_line(capsys.readouterr().err)

@@ -4,11 +4,10 @@ mode, and one that others can write to is refused (issue 15, item 8)."""
 from __future__ import annotations
 
 import os
-import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.files import file_mode
 
 from perineo.cli import main
 from perineo.errors import StoreError
@@ -17,23 +16,15 @@ from perineo.store.paths import ensure_private_dir
 
 
 @pytest.fixture(autouse=True)
-def umask0() -> Iterator[None]:
-    old = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+def _no_umask(umask0: None) -> None:
+    """Every test here runs under umask 000."""
 
 
 def test_created_folders_are_private_parents_too(tmp_path: Path) -> None:
     deep = tmp_path / "a" / "b" / "c"
     ensure_private_dir(deep)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", deep):
-        assert _mode(folder) == 0o700
+        assert file_mode(folder) == 0o700
 
 
 def test_remembered_probe_creates_a_private_home(tmp_path: Path, monkeypatch) -> None:
@@ -41,8 +32,8 @@ def test_remembered_probe_creates_a_private_home(tmp_path: Path, monkeypatch) ->
     monkeypatch.setenv("PERINEO_HOME", str(home))
     remember_address("F0:0D:00:00:00:01")
     for folder in (tmp_path / "new", home, home / "config"):
-        assert _mode(folder) == 0o700
-    assert _mode(home / "config" / "ble_devices.json") == 0o600
+        assert file_mode(folder) == 0o700
+    assert file_mode(home / "config" / "ble_devices.json") == 0o600
 
 
 def test_an_existing_shared_folder_is_refused_not_chmodded(tmp_path: Path, monkeypatch, capsys):
@@ -53,18 +44,18 @@ def test_an_existing_shared_folder_is_refused_not_chmodded(tmp_path: Path, monke
     assert main(["history"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "can be written by other users" in err
-    assert _mode(shared) == 0o2775 and list(shared.iterdir()) == []
+    assert file_mode(shared) == 0o2775 and list(shared.iterdir()) == []
     with pytest.raises(StoreError, match="other users"):
         ensure_private_dir(Path("/tmp"))  # world-writable: refused, never locked
 
 
-def test_an_existing_private_enough_folder_keeps_its_mode(tmp_path: Path, monkeypatch) -> None:
+def test_an_existing_private_enough_folder_keeps_itsfile_mode(tmp_path: Path, monkeypatch) -> None:
     home = tmp_path / "home"
     home.mkdir()
     os.chmod(home, 0o750)
     monkeypatch.setenv("PERINEO_HOME", str(home))
     assert main(["history"]) == 0
-    assert _mode(home) == 0o750  # not perineo's to change
+    assert file_mode(home) == 0o750  # not perineo's to change
 
 
 def test_everything_under_the_data_folder_is_private(tmp_path: Path, monkeypatch) -> None:
@@ -72,6 +63,6 @@ def test_everything_under_the_data_folder_is_private(tmp_path: Path, monkeypatch
     monkeypatch.setenv("PERINEO_HOME", str(home))
     out = tmp_path / "rec.csv"
     assert main(["record", "--sim", "basic", "--speed", "inf", "--out", str(out)]) == 0
-    assert _mode(out) == 0o600
+    assert file_mode(out) == 0o600
     for path in [home, *home.rglob("*")]:
-        assert _mode(path) == (0o700 if path.is_dir() else 0o600), path
+        assert file_mode(path) == (0o700 if path.is_dir() else 0o600), path
