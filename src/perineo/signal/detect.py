@@ -210,6 +210,7 @@ class Detector(Resting):
             rep.detected_s = max(rep.detected_s, h.at("avail", i0 + j))
         rep.hold_i = i
         rep.hold_ref = rep.peak
+        rep.lift_min = self._lift_threshold(rep.hold_ref - rep.floor)
         rep.lift = replace(rep.lift, trough=h.at("q", i), trough_i=i)
         self.phase = Phase.HOLD
         self._emit(EventKind.HOLD_START, rep.hold_start_s, h.at("avail", i), rep.index)
@@ -236,12 +237,13 @@ class Detector(Resting):
             self._start_rep(i)
             return
         # quick lifts: a brief extra rise on top of the hold that falls back
-        hold = (rep.hold_i, rep.hold_start_s or 0.0, rep.hold_ref - rep.floor)
-        rep.lift, lift = self._follow_lift(i, rep.lift, *hold)
+        rep.lift, lift = self._follow_lift(
+            i, rep.lift, rep.hold_i, rep.hold_start_s or 0.0, rep.lift_min
+        )
         if lift is not None and rep.hold_i is not None:
             # measured on the hold before the first lift: the lifts themselves are no tremor
             until = rep.tremor_until_i if rep.tremor_until_i is not None else lift.trough_i
-            if stands_out(lift.height, hold[2], self._hold_tremor(rep.hold_i, until), cfg):
+            if stands_out(lift.height, held, self._hold_tremor(rep.hold_i, until), cfg):
                 rep.tremor_until_i = until
                 self._confirm_lift(i, rep, lift)
         if released(r, rep.floor, rep.hold_ref, cfg):
@@ -366,6 +368,7 @@ class Detector(Resting):
             if recent is not None:
                 # fatigue lowers the hold slowly; a faster fall is a release, not a new level
                 rep.hold_ref = max(recent, rep.floor + 0.85 * (rep.hold_ref - rep.floor))
+            rep.lift_min = self._lift_threshold(rep.hold_ref - rep.floor)
             self._judge_technique(f1 - 1, rep, final=False)
         rest = self.phase is Phase.REST
         pend = self._pending

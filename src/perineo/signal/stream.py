@@ -323,12 +323,17 @@ class Stream:
         abd, pelvic = self.hist.get("abd", *span), self.hist.get("a", *span)
         return breath_held(abd, pelvic, cfg.fs, self.cond.breath_pp, cfg)
 
+    def _lift_threshold(self, hold_amp: float) -> float:
+        """The smallest quick lift on a hold ``hold_amp`` above its floor (what it depends on
+        changes once a frame: the caller keeps it)."""
+        c = self.cond
+        return lift_threshold(hold_amp, c.noise_sd, c.slow_sd, self.config)
+
     def _follow_lift(
-        self, i: int, track: LiftTrack, hold_i: int | None, hold_start_s: float, hold_amp: float
+        self, i: int, track: LiftTrack, hold_i: int | None, hold_start_s: float, lift_min: float
     ) -> tuple[LiftTrack, Lift | None]:
         """One sample of the quick-lift follower on the hold begun at ``hold_i``."""
-        h, c, cfg = self.hist, self.cond, self.config
-        lift_min = lift_threshold(hold_amp, c.noise_sd, c.slow_sd, cfg)
+        h, cfg = self.hist, self.config
         j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
         if hold_i is not None:
             j0 = min(j0, hold_i)

@@ -45,6 +45,7 @@ class RepWork:
     hold_level: float | None = None
     drop_fraction: float | None = None
     residual: float | None = None
+    lift_min: float = 0.0  # the smallest quick lift on this hold (as of the last frame)
     tremor_until_i: int | None = None  # the hold's tremor is measured before this index
 
     def to_repetition(
