@@ -1,8 +1,9 @@
 """The detector on each condition of the simulator's physiology (``perineo_sim.conditions``).
 
-One session per condition and channel set, from tuning seeds; the benchmark
-(``benchmarks/accuracy.py --conditions``) measures the same on seeds never tuned on. Bounds
-here are looser than the benchmark's targets: one session is a small sample.
+Two sessions per condition and channel set, from tuning seeds; the benchmark
+(``benchmarks/accuracy.py --conditions``) measures the same on seeds never tuned on. The
+detector before these conditions were handled fails this file (tremor, posture, coughs,
+breathing, and posture steps).
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ def test_each_condition(condition: str, channels: str) -> None:
         sim, an = _run(condition, chans, rate, seed)
         tally.add(score(sim.truth.to_json()["reps"], [r.to_json() for r in an.reps], verifiable))
     s = tally.summary()
-    assert s["f1"] >= 0.95
-    assert s["lifts_exact"] >= 0.9
-    assert s["hold_err_p90_s"] <= 0.6
+    # the benchmark's targets (issue 12) where the benchmark meets them; probe timing's
+    # arrival stamps after a stall lose repetitions (docs/signal.md)
+    assert s["f1"] >= (0.97 if condition == "probe_timing" else 0.98)
+    assert s["lifts_exact"] >= 0.975
+    assert s["hold_err_p90_s"] <= 0.4
     for kind in verifiable:
         assert (s[f"{kind}_fp_rate"] or 0.0) <= 0.05, kind
 
