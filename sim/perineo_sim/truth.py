@@ -1,4 +1,4 @@
-"""Ground truth of a simulated session, in DESIGN.md's event terms.
+"""Ground truth of a simulated session, in docs/design.md's event terms.
 
 Repetition keys are exactly the ``perineo analyze`` JSON keys, so a benchmark compares them
 directly. Written beside the recording: ``rec.csv`` → ``rec.truth.json``.

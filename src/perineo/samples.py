@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 
 class Channel(StrEnum):
-    """A probe channel; the value is the CSV column name (units in DESIGN.md)."""
+    """A probe channel; the value is the CSV column name (units in docs/design.md)."""
 
     SQUEEZE = "squeeze"  # cmH2O, balloon at the levator
     ABDOMINAL = "abdominal"  # cmH2O, probe tip: intra-abdominal pressure

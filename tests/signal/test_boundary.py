@@ -1,4 +1,4 @@
-"""The signal core knows nothing of BLE or the terminal UI (DESIGN.md)."""
+"""The signal core knows nothing of BLE or the terminal UI (docs/design.md)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Each test builds a few seconds of what a real probe shows (a hold with tremor, a posture
 step, a cough bout, slow shallow breathing, two incomplete releases, a weak pelvic floor)
-and checks what the detector reports: the definitions of DESIGN.md, one at a time.
+and checks what the detector reports: the definitions of docs/design.md, one at a time.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Each technique error shows in the channels the way DESIGN.md says it does."""
+"""Each technique error shows in the channels the way docs/design.md says it does."""
 
 import numpy as np
 

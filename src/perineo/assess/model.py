@@ -80,7 +80,7 @@ class Contraction:
     rise_time_s: float | None  # onset to hold start (to the top, for a fast contraction)
     relax_time_s: float | None  # release to the end of the fall
     movement: Movement
-    errors: tuple[str, ...] = ()  # technique errors (DESIGN.md names)
+    errors: tuple[str, ...] = ()  # technique errors (docs/design.md names)
     relaxed: bool | None = None  # complete relaxation afterwards (None: not decided)
     residual_cmH2O: float | None = None
     tilt_change_deg: float | None = None  # probe pitch during it (tilt channel), + = lift

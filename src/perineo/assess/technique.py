@@ -1,6 +1,6 @@
 """The correct-contraction check: lift, push-down or not verifiable, and the findings.
 
-A push-down needs ``abdominal`` or ``tilt`` to be seen (DESIGN.md); with ``squeeze`` alone
+A push-down needs ``abdominal`` or ``tilt`` to be seen (docs/design.md); with ``squeeze`` alone
 every contraction is ``not_verifiable`` rather than guessed.
 """
 

@@ -84,7 +84,7 @@ class RepTarget:
 
 @dataclass(frozen=True)
 class PerfectSpec:
-    """The PERFECT assessment's limits (DESIGN.md)."""
+    """The PERFECT assessment's limits (docs/design.md)."""
 
     endurance_max_s: float = 10.0
     repetitions_max: int = 10

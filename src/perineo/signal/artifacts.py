@@ -125,7 +125,7 @@ def breath_or_knock(
     reached, all above rest):
 
     - a rise the abdomen alone carries, with the probe not tilting down: a deep breath,
-      not a push-down attempt (DESIGN: bearing down tilts the probe down);
+      not a push-down attempt (docs/design.md: bearing down tilts the probe down);
     - the probe tilting down while the abdominal pressure does not rise: the probe pushed
       or knocked from outside, for bearing down raises the abdominal pressure.
     """

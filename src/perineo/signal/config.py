@@ -90,7 +90,7 @@ class DetectorConfig:
     lift_fraction: float = 0.08  # a rise this big is followed as a possible lift ...
     # ... and confirmed only when it stands out from the hold's own tremor (a sustained
     # contraction wobbles by a few % of its force at 0.1-2 Hz): at least 11 % of the hold
-    # (DESIGN: a lift is about an eighth of the hold above it; the margin is for a lift
+    # (docs/design.md: a lift is about an eighth of the hold above it; the margin is for a lift
     # that starts from a tremor peak) and this much more than the largest rise the tremor
     # made, within lift_max_rise_s, on the hold before it.
     lift_hold_fraction: float = 0.11
@@ -119,12 +119,12 @@ class DetectorConfig:
     breath_top_s: float = 0.4
     tilt_min_deg: float = 0.8
     tilt_sigmas: float = 4.0
-    bracing_ratio: float = 0.4  # DESIGN: half the pelvic-floor rise is bracing; a tenth is fine
+    bracing_ratio: float = 0.4  # docs/design.md: half the pelvic-floor rise is bracing
     bracing_min_cmH2O: float = 1.0  # ... and the abdominal rise stands out from breathing
     bracing_sigmas: float = 1.5
     breath_window_s: float = 4.0  # rest windows for breathing size and k
-    breath_hold_s: float = 5.5  # DESIGN: a hold of about 6 s or more is needed to tell
-    breath_ratio: float = 0.25  # DESIGN: a swing under about a quarter of its size at rest
+    breath_hold_s: float = 5.5  # docs/design.md: a hold of about 6 s or more is needed to tell
+    breath_ratio: float = 0.25  # docs/design.md: a swing under about a quarter of its size at rest
     breath_default_rms: float = 0.7
     # Retrospective smoothing (samples) for timing.
     smooth_sigma: float = 2.5

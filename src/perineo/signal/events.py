@@ -70,7 +70,7 @@ class Repetition:
         return self.onset_detected_s - self.onset_s
 
     def to_json(self) -> dict[str, object]:
-        """The repetition as in DESIGN.md's ``analyze`` contract (plus extra fields)."""
+        """The repetition as in docs/design.md's ``analyze`` contract (plus extra fields)."""
         return {
             "index": self.index,
             "onset_s": _r(self.onset_s),

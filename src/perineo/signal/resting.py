@@ -2,7 +2,7 @@
 
 Between ``Stream`` (samples in, detection signals, history) and ``Detector`` (the state
 machine): the local rest a next onset is measured from, the incomplete-release verdict on
-a finished repetition, and new resting levels. DESIGN: a rise that does not come back down
+a finished repetition, and new resting levels. docs/design.md: a rise that does not come back down
 within 30 s is a new resting level (a posture shift, the probe slipping, the balloon
 settling), and so is a raised level that has stood for 30 s through the repetitions after
 an incomplete release: rest is there from then on, and one repetition that did not let go
@@ -80,7 +80,7 @@ class Resting(Stream):
             if incomplete and steady > found.limit:
                 since = None
             if incomplete and since is not None and h.at("t", i) - since >= cfg.level_shift_s:
-                # 30 s on one plateau: that is where rest is now (DESIGN), and this
+                # 30 s on one plateau: that is where rest is now (docs/design.md), and this
                 # repetition is judged against the level it started from
                 self._new_level(i, since, -1, i0, i + 1)
                 incomplete = found.level - before > found.limit

@@ -1,6 +1,6 @@
 """Technique judgements as pure functions over a repetition's samples.
 
-DESIGN.md's errors: ``push_down`` (the abdomen carries the squeeze, or the probe tilts
+docs/design.md's errors: ``push_down`` (the abdomen carries the squeeze, or the probe tilts
 down), ``abdominal_bracing`` (abdominal rise of half the pelvic-floor rise or more; a tenth
 is the allowed transverse draw-in) and ``breath_hold`` (breathing stops during a hold).
 """
@@ -118,7 +118,7 @@ def breath_span(
 
 
 def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:
-    """Technique errors a channel set cannot tell (DESIGN.md: needs column)."""
+    """Technique errors a channel set cannot tell (docs/design.md: needs column)."""
     out = []
     if Channel.ABDOMINAL not in channels and Channel.TILT not in channels:
         out.append(TechError.PUSH_DOWN)

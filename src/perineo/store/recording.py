@@ -1,4 +1,4 @@
-"""The recording CSV of DESIGN.md: read with line-level errors, write as samples arrive.
+"""The recording CSV of docs/design.md: read with line-level errors, write as samples arrive.
 
 A header row, then one row a sample: ``t`` (seconds, increasing, gaps allowed) and any of
 ``squeeze``, ``abdominal``, ``tilt``. Lines starting with ``#`` are comments.

@@ -196,7 +196,7 @@ class LiveSession:
 
     def _start(self, channels: tuple[Channel, ...]) -> None:
         self.detector = Detector(channels)
-        # with squeeze alone a lift cannot be told from bearing down (DESIGN.md)
+        # with squeeze alone a lift cannot be told from bearing down (docs/design.md)
         self._can_see_push_down = bool({Channel.ABDOMINAL, Channel.TILT} & set(channels))
         if self.recording_path is not None:
             ensure_private_dir(self.recording_path.parent)
