@@ -310,8 +310,3 @@ def swing(x: FloatArray) -> float:
     maximum and a minimum; a breath's swing barely changes)."""
     lo, hi = np.percentile(x, (5.0, 95.0))
     return float(hi - lo)
-
-
-def breathing_size(abd: FloatArray, fs: float) -> float:
-    """RMS of the abdominal pressure in the breathing band over a window (cmH2O)."""
-    return float(np.sqrt(np.mean(detrend(filters.smooth(abd, _BREATH_SMOOTH_S * fs)) ** 2)))
