@@ -220,22 +220,22 @@ class Detector(Resting):
         cfg = self.config
         if r > rep.peak:
             rep.peak, rep.peak_i = r, i
-        held = rep.hold_ref - rep.floor
-        early = rep.hold_i is not None and (i - rep.hold_i) * self.dt < cfg.rerise_window_s
-        if not rep.lifts and early and r - rep.hold_ref > held + self._min_amp():
-            # what looked like the hold was a slow lead-in: the real rise is only now
-            rep.max_slope = self._slope(i)
-            rep.run_below = 0
-            self.phase = Phase.RISING
-            return
-        rise = r - rep.hold_ref
-        if not early and rise > max(held, self._min_amp()) and self._slope(i) > self._thr_slope():
-            # long after it began, a rise on top bigger than the "hold" itself (no quick
-            # lift is): that level was a new resting level (a posture shift, the probe
-            # slipping), and a contraction starts on it now
-            self._level_shift(i, rep, *self._rest_before_rise(i, rep.hold_ref))
-            self._start_rep(i)
-            return
+        held, rise = rep.hold_ref - rep.floor, r - rep.hold_ref
+        if rise > held:  # taller on top than the hold itself: no quick lift is
+            early = rep.hold_i is not None and (i - rep.hold_i) * self.dt < cfg.rerise_window_s
+            min_amp = self._min_amp()
+            if early and not rep.lifts and rise > held + min_amp:
+                # what looked like the hold was a slow lead-in: the real rise is only now
+                rep.max_slope = self._slope(i)
+                rep.run_below = 0
+                self.phase = Phase.RISING
+                return
+            if not early and rise > min_amp and self._slope(i) > self._thr_slope():
+                # long after it began: that level was a new resting level (a posture
+                # shift, the probe slipping), and a contraction starts on it now
+                self._level_shift(i, rep, *self._rest_before_rise(i, rep.hold_ref))
+                self._start_rep(i)
+                return
         # quick lifts: a brief extra rise on top of the hold that falls back
         rep.lift, lift = self._follow_lift(
             i, rep.lift, rep.hold_i, rep.hold_start_s or 0.0, rep.lift_min
