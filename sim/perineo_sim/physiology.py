@@ -19,7 +19,7 @@ import numpy as np
 from perineo.samples import FloatArray
 from perineo_sim.actions import RESIDUAL_DEFAULT_S, ArtifactSpec, RepKind, RepSpec
 from perineo_sim.scenario import Range
-from perineo_sim.shapes import Shape, ShapeKind, bump
+from perineo_sim.shapes import Shape, ShapeKind, bump, decay
 
 TREMOR_BAND_HZ = (0.1, 2.0)
 TREMOR_COMPONENTS = 6
@@ -96,8 +96,7 @@ class Cough:
         a0 = self.abdominal_s
         x = t - a0
         up = 0.5 - 0.5 * np.cos(np.pi * np.clip(x / self.rise_s, 0.0, 1.0))
-        d = np.clip((x - self.rise_s) / self.decay_s, 0.0, 1.0)
-        down = (np.exp(-4.0 * d) - np.exp(-4.0)) / (1.0 - np.exp(-4.0))
+        down = decay(np.clip((x - self.rise_s) / self.decay_s, 0.0, 1.0))
         iap = np.where(x < 0, 0.0, np.where(x < self.rise_s, up, down))
         tu = (t - self.t_s) / self.twitch_s
         twitch = np.where((tu >= 0) & (tu < 1), bump(tu, 0.35), 0.0)

@@ -83,6 +83,10 @@ def spike(u: FloatArray, peak_at: float = 0.2) -> FloatArray:
     """A cough-like pulse on [0, 1]: fast rise to 1, roughly exponential decay to 0."""
     u = np.clip(u, 0.0, 1.0)
     up = 0.5 - 0.5 * np.cos(np.pi * np.minimum(u / peak_at, 1.0))
-    d = np.clip((u - peak_at) / (1.0 - peak_at), 0.0, 1.0)
-    down = (np.exp(-4.0 * d) - np.exp(-4.0)) / (1.0 - np.exp(-4.0))
+    down = decay(np.clip((u - peak_at) / (1.0 - peak_at), 0.0, 1.0))
     return np.where(u <= peak_at, up, down)
+
+
+def decay(d: FloatArray) -> FloatArray:
+    """A roughly exponential fall from 1 at ``d`` = 0 to exactly 0 at ``d`` = 1."""
+    return (np.exp(-4.0 * d) - np.exp(-4.0)) / (1.0 - np.exp(-4.0))
