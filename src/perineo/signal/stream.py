@@ -342,10 +342,8 @@ class Stream:
 
     def _rest_levels(self, i0: int, i1: int) -> tuple[float, float, float]:
         """Squeeze, abdominal and tilt levels over ``[i0, i1)`` (medians): a resting level."""
-        h = self.hist
-        return tuple(  # type: ignore[return-value]
-            filters.median(h.get(c, i0, i1)) for c in ("sq", "abd", "tilt")
-        )
+        sq, abd, tilt = (filters.median(self.hist.get(c, i0, i1)) for c in ("sq", "abd", "tilt"))
+        return sq, abd, tilt
 
     def _hold_tremor(self, hold_i: int, until_i: int) -> float | None:
         """The tremor of the hold begun at ``hold_i``, measured up to ``until_i`` (past the
