@@ -106,10 +106,7 @@ class Detector(Resting):
             return
         rep = self._rep
         assert rep is not None
-        if (
-            self.phase is not Phase.FALLING
-            and (i - rep.trig_i) * self.dt > self.config.level_shift_s
-        ):
+        if self.phase is not Phase.FALLING and self._outlived(i, rep.trig_i):
             # it did not come back down: the resting level moved (a posture shift, the probe
             # slipping, the balloon settling); it was no repetition
             self._level_shift(i, rep, i - round(1.0 * self.config.fs), i + 1)

@@ -37,6 +37,11 @@ class Resting(Stream):
         self._raised_level = 0.0  # ... at this level
         self._refractory: Refractory | None = None  # a spike's tail is waited out
 
+    def _outlived(self, i: int, trig_i: int) -> bool:
+        """A rise triggered at ``trig_i`` that has not come back down by ``i`` is older than
+        a repetition can be (``level_shift_s``)."""
+        return (i - trig_i) * self.dt > self.config.level_shift_s
+
     def _new_level(self, i: int, since_s: float, rep: int, j0: int, j1: int) -> None:
         """Rest is at the level of ``[j0, j1)`` now (it rose at ``since_s``; ``rep``: the
         repetition index an announced onset had): rebase, and re-derive the recent past."""
