@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from perineo.samples import Channel, SampleBlock
+from perineo.signal.clock import Retimer
 from perineo.signal.config import DetectorConfig
 from perineo.signal.detect import Detector
 from perineo.signal.events import Event, EventKind, Repetition, TechError
@@ -78,8 +79,10 @@ def analyze_block(
     if n:
         rate = sample_rate_hz or (1.0 / float(_median_dt(t)) if n > 1 else 50.0)
         step = max(1, round(block_s * rate))
+        clock = Retimer(1.0 / rate)  # the probe's clock, should the host have stamped arrivals
         for i in range(0, n, step):
-            events += det.push(block.slice(i, min(i + step, n)))
+            events += _push(det, clock.push(block.slice(i, min(i + step, n))))
+        events += _push(det, clock.finish())
     events += det.finish()
     duration = float(t[-1] - t[0]) if n else 0.0
     rate_out = sample_rate_hz or (1.0 / float(_median_dt(t)) if n > 1 else float("nan"))
@@ -92,6 +95,10 @@ def analyze_block(
         duration_s=duration,
         k=det.k if Channel.ABDOMINAL in block.channels else None,
     )
+
+
+def _push(det: Detector, block: SampleBlock | None) -> list[Event]:
+    return det.push(block) if block is not None and len(block) else []
 
 
 def _median_dt(t):
