@@ -138,3 +138,17 @@ def test_hold_level_and_fatigue_drop() -> None:
     assert level == pytest.approx(35.0, abs=0.1)
     assert drop == pytest.approx(0.24, abs=0.03)
     assert hold_level_and_drop(np.array([]), FS) == (None, None)
+
+
+def test_co_rise_tells_bracing_from_a_breath_in_a_short_weak_hold() -> None:
+    from perineo.signal.technique import co_rise
+
+    fs = 50.0
+    t = np.arange(0.0, 1.6, 1.0 / fs)
+    # a weak, short contraction: 5 cmH2O up in 0.4 s, held 0.4 s, down
+    pelvic = 5.0 * np.clip(np.minimum(t / 0.4, (1.6 - t) / 0.4), 0.0, 1.0)
+    for phase in np.linspace(0.0, 2 * np.pi, 8, endpoint=False):  # 4 s breaths, any phase
+        breath = 3.0 * np.sin(2 * np.pi * t / 4.0 + phase)
+        assert abs(co_rise(breath + 0.1 * pelvic, pelvic, 5) - 0.1) < 0.05  # draw-in
+        assert abs(co_rise(breath + 0.7 * pelvic, pelvic, 5) - 0.7) < 0.05  # bracing
+    assert co_rise(breath, np.zeros_like(t), 5) is None  # the pelvic floor did not move

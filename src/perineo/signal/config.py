@@ -122,6 +122,9 @@ class DetectorConfig:
     bracing_ratio: float = 0.4  # docs/design.md: half the pelvic-floor rise is bracing
     bracing_min_cmH2O: float = 1.0  # ... and the abdominal rise stands out from breathing
     bracing_sigmas: float = 1.5
+    bracing_early_s: float = 0.6  # a hold judged before its end: at least this much of it
+    bracing_coupling: float = 0.3  # a hold under bracing_short_s: the abdomen rose with it
+    bracing_short_s: float = 2.0
     breath_window_s: float = 4.0  # rest windows for breathing size and k
     breath_hold_s: float = 5.5  # docs/design.md: a hold of about 6 s or more is needed to tell
     breath_ratio: float = 0.25  # docs/design.md: a swing under about a quarter of its size at rest

@@ -337,11 +337,15 @@ class Detector(Resting):
     # ------------------------------------------------------------------ errors
     def _judge_technique(self, i: int, rep: RepWork, final: bool) -> None:
         j0, i1 = judged_span(rep.trig_i, rep.hold_i, rep.release_trig_i, i, final)
-        found, pelvic_peak = self._findings(j0, i1)
+        # part of a hold, or one shorter than a breath: its abdominal median is the breath's
+        # phase as much as bracing, so the abdomen must also have risen with the contraction
+        whole = final and (i1 - j0) * self.dt >= self.config.bracing_short_s
+        from_i = None if whole else rep.trig_i - round(0.5 / self.dt)
+        found, pelvic_peak = self._findings(j0, i1, from_i)
         rep.pelvic_peak = max(rep.pelvic_peak, pelvic_peak)
         rep.abd_rise, rep.tilt_change = found.abdominal_rise, found.tilt_change
         now = self.hist.at("avail", i)
-        if found.bracing and (final or (i1 - j0) * self.dt >= 0.6):
+        if found.bracing and (final or (i1 - j0) * self.dt >= self.config.bracing_early_s):
             self._add_error(rep, TechError.ABDOMINAL_BRACING, now)
         if self.has_abd and ((rep.hold_i is not None and self.phase is Phase.HOLD) or final):
             self._check_breath(i, rep)

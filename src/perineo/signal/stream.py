@@ -37,7 +37,14 @@ from perineo.signal.lifts import (
 )
 from perineo.signal.resample import Resampled
 from perineo.signal.shape import width_above
-from perineo.signal.technique import Findings, breath_held, breath_span, judge, unverifiable_errors
+from perineo.signal.technique import (
+    Findings,
+    breath_held,
+    breath_span,
+    co_rise,
+    judge,
+    unverifiable_errors,
+)
 from perineo.signal.timing import knee_back, steepest
 from perineo.signal.work import RepWork, hold_level_and_drop
 
@@ -297,10 +304,15 @@ class Stream:
             tilt_sd=c.tilt_sd,
         )
 
-    def _findings(self, j0: int, i1: int) -> tuple[Findings, float]:
-        """Push-down and bracing over ``[j0, i1]``, and the pelvic-floor peak there."""
+    def _findings(self, j0: int, i1: int, from_i: int | None = None) -> tuple[Findings, float]:
+        """Push-down and bracing over ``[j0, i1]``, and the pelvic-floor peak there; with
+        ``from_i`` (a little before the rise) bracing must also move with the contraction."""
         h, c = self.hist, self.cond
         a = h.get("a", j0, i1 + 1)
+        coupling = None
+        if self.has_abd and from_i is not None:
+            lag = max(1, round(0.1 * self.config.fs))
+            coupling = co_rise(h.get("abd", from_i, i1 + 1), h.get("a", from_i, i1 + 1), lag)
         found = judge(
             h.get("sq", j0, i1 + 1) - c.b_sq,
             a,
@@ -309,6 +321,7 @@ class Stream:
             cfg=self.config,
             abd_sd=c.abd_sd,
             tilt_sd=c.tilt_sd,
+            coupling=coupling,
         )
         return found, float(np.max(a)) if len(a) else 0.0
 

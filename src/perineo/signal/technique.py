@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
 from perineo.signal.condition import breath_swing
@@ -37,11 +39,13 @@ def judge(
     cfg: DetectorConfig,
     abd_sd: float,
     tilt_sd: float,
+    coupling: float | None = None,
 ) -> Findings:
     """Push-down and bracing from the hold (all arrays above their resting levels).
 
     ``pelvic`` is ``squeeze − k·abdominal``; ``abd`` and ``tilt`` are ``None`` when the
-    probe lacks the channel.
+    probe lacks the channel. ``coupling`` is how the abdominal pressure moved with the
+    pelvic floor over the whole contraction (``co_rise``); when given, bracing also needs it.
     """
     sq_med = filters.median(sq)
     a_med = filters.median(pelvic)
@@ -68,8 +72,31 @@ def judge(
             and a_med > 0
             and clear
             and abd_rise >= cfg.bracing_ratio * a_med
+            and (coupling is None or coupling >= cfg.bracing_coupling)
         )
     return Findings(push_abd or push_tilt, bracing, abd_rise, tilt_change, carried, push_tilt)
+
+
+def co_rise(abd: FloatArray, pelvic: FloatArray, lag: int = 1) -> float | None:
+    """How many cmH2O the abdomen rose per cmH2O of pelvic-floor rise, breathing aside.
+
+    Bracing rises and falls with the contraction; a breath keeps its own time. The changes
+    over ``lag`` samples are compared: the abdomen's as ``β·`` the pelvic floor's, plus a
+    breathing slope that itself changes steadily over a stretch this short (``a + b·t``).
+    A contraction's rise is steep where a breath is smooth, so β is the abdomen's share
+    whatever the breath was doing. ``None`` when the pelvic floor barely moved.
+    """
+    n = len(abd) - lag
+    if lag < 1 or n < 4 or len(pelvic) != len(abd):
+        return None
+    da = abd[lag:] - abd[:-lag]
+    dp = pelvic[lag:] - pelvic[:-lag]
+    t = np.linspace(-1.0, 1.0, n)
+    design = np.column_stack((dp, np.ones(n), t))
+    resid = dp - np.polyval(np.polyfit(t, dp, 1), t)
+    if float(np.ptp(resid)) < 1e-6:
+        return None
+    return float(np.linalg.lstsq(design, da, rcond=None)[0][0])
 
 
 def breath_held(
