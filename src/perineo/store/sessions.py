@@ -30,7 +30,7 @@ from perineo.store.codec import (
     summary_from_json,
     summary_to_json,
 )
-from perineo.store.db import Database
+from perineo.store.db import Database, column
 from perineo.store.recovery import Recovered, SessionLock, recover_interrupted
 
 NO_PROGRAM = "-"  # a session recorded without a program
@@ -373,18 +373,18 @@ def _session(row: tuple[object, ...]) -> SessionInfo:
     where = f"session {sid}"
     data = None if summary is None else _decode(summary, as_object, where, "summary")
     return SessionInfo(
-        id=_column(sid, int, where, "id"),
-        started_at=datetime.fromisoformat(_column(started, str, where, "started_at")),
+        id=column(sid, int, where, "id"),
+        started_at=datetime.fromisoformat(column(started, str, where, "started_at")),
         ended_at=None
         if ended is None
-        else datetime.fromisoformat(_column(ended, str, where, "ended_at")),
+        else datetime.fromisoformat(column(ended, str, where, "ended_at")),
         kind=_enum(kind, SessionKind, where, "kind"),
         status=_enum(status, SessionStatus, where, "status"),
         program=str(prog),
         source=str(source),
         channels=tuple(c for c in str(chans).split(",") if c),
         recording=None if rec is None else Path(str(rec)),
-        calibration_id=None if cal is None else _column(cal, int, where, "calibration_id"),
+        calibration_id=None if cal is None else column(cal, int, where, "calibration_id"),
         summary=None if data is None else dict(data),
         totals=None if data is None else _decode_object(data, summary_from_json, where, "summary"),
     )
@@ -395,30 +395,20 @@ def _calibration(cal_id: int, data: object) -> Calibration:
 
 
 T = TypeVar("T")
-C = TypeVar("C", int, str)
-
-
-def _column(value: object, kind: type[C], where: str, column: str) -> C:
-    """A column's value, checked to be of the SQLite type the schema gives it."""
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise StoreError(f"training record, {where}: column {column!r} is malformed")
-    return value
-
-
 E = TypeVar("E", SessionKind, SessionStatus)
 
 
-def _enum(value: object, kind: type[E], where: str, column: str) -> E:
+def _enum(value: object, kind: type[E], where: str, name: str) -> E:
     try:
-        return kind(_column(value, str, where, column))
+        return kind(column(value, str, where, name))
     except ValueError as e:
-        raise StoreError(f"training record, {where}: column {column!r} is malformed") from e
+        raise StoreError(f"training record, {where}: column {name!r} is malformed") from e
 
 
 def _decode(text: object, read: Callable[[JsonObject], T], where: str, what: str) -> T:
     """A stored JSON column read back; a malformed one raises a one-line StoreError."""
     try:
-        data = json.loads(_column(text, str, where, what))
+        data = json.loads(column(text, str, where, what))
     except json.JSONDecodeError as e:
         raise StoreError(f"training record, {where}: stored {what} is not JSON ({e.msg})") from e
     return _decode_object(data, read, where, what)
