@@ -9,6 +9,7 @@ and what was expected.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -163,7 +164,7 @@ def scenario_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
+def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
     """A shipped scenario by name (``"intensive"``) or a TOML file by path."""
     text_path = Path(name_or_path)
     if text_path.suffix == ".toml" or text_path.is_file() or "/" in str(name_or_path):

@@ -45,8 +45,10 @@ def changes(now: dict[str, object], before: dict[str, object] | None) -> dict[st
     out: dict[str, object] = {}
     for key, _, _ in COMPARED:
         a, b = now.get(key), before.get(key)
-        both = isinstance(a, int | float) and isinstance(b, int | float)
-        out[key] = round(float(a) - float(b), 1) if both else None
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            out[key] = round(float(a) - float(b), 1)
+        else:
+            out[key] = None
     return out
 
 

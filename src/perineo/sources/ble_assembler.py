@@ -159,7 +159,7 @@ class PacketAssembler:
         if self._device_clock.reboots != reboots:
             self._mapper.reset()
         period = 1.0 / packet.sample_rate_hz
-        device_s = first_device_s + np.arange(packet.n_frames) * period
+        device_s = first_device_s + np.arange(packet.n_frames, dtype=np.float64) * period
         self._mapper.observe(float(device_s[-1]), arrival_s)
         t = self._mapper.to_host(device_s) - self.host_origin_s
         if self._last_t is not None and t[0] <= self._last_t:
