@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from perineo.json_fields import integer_map
 from perineo.program.model import Program
 from perineo.program.plan import ADVICE_TEXT, SessionProgress, WeekProgress, advise, monday
 from perineo.program.texts import Text, say
@@ -100,7 +101,7 @@ def history_view(record: TrainingRecord | None, lang: Lang, today: date) -> Hist
                 mvcs[s.calibration_id] = record.calibration(s.calibration_id).mvc_cmH2O
             mvc = mvcs[s.calibration_id]
         summ = s.summary or {}
-        errors = summ.get("errors") or {}
+        errors = integer_map(summ, "errors")
         rows.append(
             HistoryRow(
                 date=s.day.isoformat(),
@@ -112,7 +113,7 @@ def history_view(record: TrainingRecord | None, lang: Lang, today: date) -> Hist
                 mvc_cmH2O=mvc,
                 hold_s=_num(summ, "longest_hold_s"),
                 good_share=_num(summ, "good_share"),
-                errors=sum(int(v) for v in errors.values()),  # type: ignore[attr-defined]
+                errors=sum(errors.values()),
             )
         )
         progress.append(SessionProgress.from_summary(s.day, summ, mvc))
