@@ -166,8 +166,8 @@ class PacketAssembler:
             # the mapping moved down by a little jitter: keep time strictly increasing
             t = t + (self._last_t - t[0]) + 1e-6
         items: list[SampleBlock | SourceStatus] = []
-        if self._last_t is not None:
-            spacing = float(first_device_s - self._last_device_s)  # type: ignore[operator]
+        if self._last_t is not None and self._last_device_s is not None:  # set together
+            spacing = float(first_device_s - self._last_device_s)
             last_period = self._period_s or period
             # after a reboot the device axis was stitched end to end: only host time shows
             # how long the probe was away

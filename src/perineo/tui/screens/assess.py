@@ -236,6 +236,7 @@ class AssessApp(App[AssessOutcome | None]):
         else:
             self.session.stop()
 
+    # textual runs a plain action as well as App's async one
     def action_quit(self) -> None:  # type: ignore[override]
         self.session.stop()
         self.exit(self.outcome)
