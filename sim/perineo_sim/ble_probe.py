@@ -121,13 +121,13 @@ class VirtualBleProbe:
         self._stream_char = Characteristic(
             STREAM_CHAR_UUID, Characteristic.Properties.NOTIFY, Characteristic.READABLE, b""
         )
-        self._status_char = Characteristic(
+        self._status_char: Characteristic[bytes] = Characteristic(
             STATUS_CHAR_UUID,
             Characteristic.Properties.READ | Characteristic.Properties.NOTIFY,
             Characteristic.READABLE,
             CharacteristicValue(read=lambda _conn: self.status_bytes()),
         )
-        control = Characteristic(
+        control: Characteristic[bytes] = Characteristic(
             CONTROL_CHAR_UUID,
             Characteristic.Properties.WRITE,
             Characteristic.WRITEABLE,

@@ -14,6 +14,8 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
+from bleak.args import SizedBuffer
+from bleak.assigned_numbers import CharacteristicPropertyName
 from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.client import BaseBleakClient, NotifyCallback
 from bleak.backends.descriptor import BleakGATTDescriptor
@@ -119,7 +121,7 @@ class VirtualAir:
     async def close(self) -> None:
         if self._central is not None:
             for connection in list(self._central.connections.values()):
-                with contextlib.suppress(STACK_ERRORS):
+                with contextlib.suppress(*STACK_ERRORS):
                     await connection.disconnect()
             await self._central.power_off()
             self._central = None
@@ -210,7 +212,7 @@ class BumbleBleakScanner(BaseBleakScanner):
 # -- connecting -------------------------------------------------------------------------
 
 
-_PROPERTY_NAMES: Final = {
+_PROPERTY_NAMES: Final[dict[int, CharacteristicPropertyName]] = {
     0x01: "broadcast",
     0x02: "read",
     0x04: "write-without-response",
@@ -276,7 +278,7 @@ class BumbleBleakClient(BaseBleakClient):
         connection, self._connection = self._connection, None
         if connection is not None:
             self._leaving = True
-            with contextlib.suppress(STACK_ERRORS):
+            with contextlib.suppress(*STACK_ERRORS):
                 await connection.disconnect()
 
     async def _discover(self, peer: Peer) -> BleakGATTServiceCollection:
@@ -285,7 +287,9 @@ class BumbleBleakClient(BaseBleakClient):
             bleak_service = BleakGATTService(service, service.handle, bleak_uuid(service.uuid))
             collection.add_service(bleak_service)
             for char in await peer.discover_characteristics(service=service):
-                props = [n for bit, n in _PROPERTY_NAMES.items() if char.properties & bit]
+                props: list[CharacteristicPropertyName] = [
+                    n for bit, n in _PROPERTY_NAMES.items() if char.properties & bit
+                ]
                 bleak_char = BleakGATTCharacteristic(
                     char,
                     char.handle,
@@ -338,7 +342,7 @@ class BumbleBleakClient(BaseBleakClient):
             raise BleakError(f"read failed: {exc!r}") from exc
 
     async def write_gatt_char(
-        self, characteristic: BleakGATTCharacteristic, data: bytes | bytearray, response: bool
+        self, characteristic: BleakGATTCharacteristic, data: SizedBuffer, response: bool
     ) -> None:
         try:
             await self._require_peer().write_value(characteristic.obj, bytes(data), response)
@@ -346,7 +350,7 @@ class BumbleBleakClient(BaseBleakClient):
             raise BleakError(f"write failed: {exc!r}") from exc
 
     async def write_gatt_descriptor(
-        self, descriptor: BleakGATTDescriptor, data: bytes | bytearray
+        self, descriptor: BleakGATTDescriptor, data: SizedBuffer
     ) -> None:
         try:
             await self._require_peer().write_value(descriptor.obj, bytes(data), True)

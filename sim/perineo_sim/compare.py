@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from perineo.json_fields import number, numbers, opt_number, strings
+
 ERROR_KINDS = ("push_down", "abdominal_bracing", "breath_hold", "incomplete_release")
 MATCH_TOLERANCE_S = 1.0
 
@@ -68,12 +70,14 @@ class Tally:
         return out
 
 
-def match(truth: Sequence[Rep], detected: Sequence[Rep], tol: float = MATCH_TOLERANCE_S):
+def match(
+    truth: Sequence[Rep], detected: Sequence[Rep], tol: float = MATCH_TOLERANCE_S
+) -> list[tuple[int, int]]:
     """Pairs (truth index, detected index), nearest onsets first, each used once."""
     cands = []
     for i, tr in enumerate(truth):
         for j, d in enumerate(detected):
-            dt = abs(float(d["onset_s"]) - float(tr["onset_s"]))  # type: ignore[arg-type]
+            dt = abs(number(d, "onset_s") - number(tr, "onset_s"))
             if dt <= tol:
                 cands.append((dt, i, j))
     cands.sort()
@@ -89,10 +93,10 @@ def match(truth: Sequence[Rep], detected: Sequence[Rep], tol: float = MATCH_TOLE
 
 
 def _hold(rep: Rep) -> float | None:
-    hs, he = rep.get("hold_start_s"), rep.get("hold_end_s")
+    hs, he = opt_number(rep, "hold_start_s"), opt_number(rep, "hold_end_s")
     if hs is None or he is None:
         return None
-    return float(he) - float(hs)  # type: ignore[arg-type]
+    return he - hs
 
 
 def score(
@@ -109,15 +113,17 @@ def score(
     kinds = [k for k in ERROR_KINDS if k in set(verifiable)]
     for i, j in pairs:
         tr, d = truth[i], detected[j]
-        t_on = float(tr["onset_s"])  # type: ignore[arg-type]
-        tally.onset_err.append(abs(float(d["onset_s"]) - t_on))  # type: ignore[arg-type]
-        tally.latency.append(float(d["onset_detected_s"]) - t_on)  # type: ignore[arg-type]
+        t_on = number(tr, "onset_s")
+        tally.onset_err.append(abs(number(d, "onset_s") - t_on))
+        tally.latency.append(number(d, "onset_detected_s") - t_on)
         ht, hd = _hold(tr), _hold(d)
         if ht is not None and hd is not None and ht >= 1.0:
             tally.hold_err.append(abs(hd - ht))
-        tally.lifts_exact.append(len(tr["quick_lifts_s"]) == len(d["quick_lifts_s"]))  # type: ignore[arg-type]
-        terr = set(tr["errors"])  # type: ignore[arg-type]
-        derr = set(d["errors"])  # type: ignore[arg-type]
+        tally.lifts_exact.append(
+            len(numbers(tr, "quick_lifts_s")) == len(numbers(d, "quick_lifts_s"))
+        )
+        terr = set(strings(tr, "errors"))
+        derr = set(strings(d, "errors"))
         for k in kinds:
             c = tally.errors[k]
             if k in terr:

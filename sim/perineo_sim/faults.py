@@ -25,6 +25,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from perineo.json_fields import number
 from perineo.protocol import STREAM_CHAR_UUID, StreamPacket, encode_packet, to_counts
 from perineo.protocol.packet import SEQUENCE_MODULUS, TIMESTAMP_MODULUS
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
@@ -460,17 +461,13 @@ def detect_items(
         if e.kind is EventKind.REPETITION and e.repetition is not None
     ]
     tally = score(truth_reps, reps)
-    releases = [float(r["release_s"]) for r in truth_reps]  # type: ignore[arg-type]
+    releases = [number(r, "release_s") for r in truth_reps]
     phantom_releases = sum(
         1
         for e in events
         if e.kind is EventKind.RELEASE and not any(abs(e.t - r) <= 1.0 for r in releases)
     )
     gap_events = sum(1 for e in events if e.kind is EventKind.GAP)
-    spans = [(float(r["onset_s"]) - 1.0, float(r["end_s"])) for r in truth_reps]  # type: ignore[arg-type]
-    outside = sum(
-        1
-        for r in reps
-        if not any(a <= float(r["onset_s"]) <= b for a, b in spans)  # type: ignore[arg-type]
-    )
+    spans = [(number(r, "onset_s") - 1.0, number(r, "end_s")) for r in truth_reps]
+    outside = sum(1 for r in reps if not any(a <= number(r, "onset_s") <= b for a, b in spans))
     return Detected(reps, tally.tp, tally.fp, tally.fn, outside, phantom_releases, gap_events)

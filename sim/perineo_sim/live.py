@@ -159,7 +159,7 @@ class LivePerson:
             duration_s=self.now_s,
             reps=tuple(rep_truth(self.person, r, self.fit.k) for r in self.person.reps),
             artifacts=tuple(
-                TruthArtifact(a.t_s, a.end_s, a.kind.value) for a in self.person.artifacts
+                TruthArtifact(a.t_s, a.end_s, str(a.kind)) for a in self.person.artifacts
             ),
             gaps=tuple(TruthGap(a, b) for a, b in self.probe.gaps),
             person={**self.params.to_json(), **self.fit.to_json()},

@@ -232,8 +232,8 @@ class VirtualPerson:
             if lo >= hi:
                 continue
             part = t[lo:hi]
-            p, a, tp = rep.render(part)
-            pf[lo:hi] += p
+            pelvic, a, tp = rep.render(part)
+            pf[lo:hi] += pelvic
             iap_act[lo:hi] += a
             tilt_push[lo:hi] += tp
             gate[lo:hi] *= rep.breath_gate(part)
@@ -249,8 +249,8 @@ class VirtualPerson:
             lo, hi = np.searchsorted(t, (art.t_s, stop))
             if lo >= hi:
                 continue
-            p, a, d, tl = art.render(t[lo:hi])
-            pf[lo:hi] += p
+            pelvic, a, d, tl = art.render(t[lo:hi])
+            pf[lo:hi] += pelvic
             iap[lo:hi] += a
             direct[lo:hi] += d
             tilt_art[lo:hi] += tl

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -294,7 +295,7 @@ def adjust_rep(rep: RepSpec, person: object, rng: np.random.Generator) -> RepSpe
     rise = float(getattr(person, "recruitment_rise_s", 0.0))
     tau_a = float(getattr(person, "activation_tau_s", 0.0))
     tau_d = float(getattr(person, "deactivation_tau_s", 0.0))
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # RepSpec fields by name, for dataclasses.replace
     if rise > 0 and not rep.push_down and rep.kind is not RepKind.FAST:
         # (a fast contraction is a quick one by definition: she either manages it or does
         # not, and a 2-s rise is no 1-s contraction)

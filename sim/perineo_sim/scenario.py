@@ -9,6 +9,7 @@ and what was expected.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -163,7 +164,7 @@ def scenario_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
+def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
     """A shipped scenario by name (``"intensive"``) or a TOML file by path."""
     text_path = Path(name_or_path)
     if text_path.suffix == ".toml" or text_path.is_file() or "/" in str(name_or_path):
@@ -208,13 +209,12 @@ class _Reader:
     def range(self, value: object, key: str, lo: float, hi: float, integer: bool = False) -> Range:
         kind = "an integer" if integer else "a number"
         expected = f"{kind} or [low, high] within {lo:g}..{hi:g}"
-        vals = value if isinstance(value, list) else [value]
+        vals: list[object] = value if isinstance(value, list) else [value]
         ok_type = int if integer else (int, float)
-        if not 1 <= len(vals) <= 2 or not all(
-            isinstance(v, ok_type) and not isinstance(v, bool) for v in vals
-        ):
+        nums = [float(v) for v in vals if isinstance(v, ok_type) and not isinstance(v, bool)]
+        if not 1 <= len(vals) <= 2 or len(nums) != len(vals):
             raise self.fail(key, expected, value)
-        a, b = float(vals[0]), float(vals[-1])
+        a, b = nums[0], nums[-1]
         if not (lo <= a <= b <= hi):
             raise self.fail(key, expected, value)
         return (a, b)
@@ -300,9 +300,9 @@ class _Reader:
         errors = self.errors(raw.get("error", []), f"{where}.error")
         if "breath_hold" in errors and ranges["hold_s"][0] < 6.0:
             raise self.fail(f"{where}.hold_s", "at least 6 s for breath_hold", raw.get("hold_s"))
-        probs = {}
-        for key, default in (("error_prob", 1.0), ("draw_in_prob", 0.5)):
-            probs[key] = self.range(raw.get(key, default), f"{where}.{key}", 0.0, 1.0)[0]
+        probs: dict[str, float] = {}
+        for key, fallback in (("error_prob", 1.0), ("draw_in_prob", 0.5)):
+            probs[key] = self.range(raw.get(key, fallback), f"{where}.{key}", 0.0, 1.0)[0]
         if not ranges["lost_frac"][1] < 1.0:
             raise self.fail(f"{where}.lost_frac", "fractions below 1", raw.get("lost_frac"))
         kept = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,8 @@ def draw_probe(
         **{k: _u(rng, r) for k, r in n.items() if k in spec_keys},
     )
     if physio is not None:
-        new = {k: _u(physio, r) for k, r in n.items() if k in NEW_NUISANCE_KEYS}
+        # values for fields picked by name: Any, as dataclasses.replace sees them
+        new: dict[str, Any] = {k: _u(physio, r) for k, r in n.items() if k in NEW_NUISANCE_KEYS}
         fit = replace(fit, **{k: v for k, v in new.items() if k in ProbeFit.__dataclass_fields__})
         spec = replace(
             spec, **{k: v for k, v in new.items() if k in ProbeSpec.__dataclass_fields__}

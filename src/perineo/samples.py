@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,9 +23,9 @@ CHANNEL_ORDER: tuple[Channel, ...] = (Channel.SQUEEZE, Channel.ABDOMINAL, Channe
 FloatArray = NDArray[np.float64]
 
 
-def ordered_channels(channels: object) -> tuple[Channel, ...]:
+def ordered_channels(channels: Iterable[str]) -> tuple[Channel, ...]:
     """Return ``channels`` as a tuple in canonical order; ``squeeze`` is required."""
-    chosen = {Channel(c) for c in channels}  # type: ignore[union-attr]
+    chosen = {Channel(c) for c in channels}
     if Channel.SQUEEZE not in chosen:
         raise ValueError("channels must contain 'squeeze'")
     return tuple(c for c in CHANNEL_ORDER if c in chosen)

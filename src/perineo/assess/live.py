@@ -134,7 +134,8 @@ class AssessSession:
                     break
                 if self.runner.finished and self.now_s is not None and self._done_s is None:
                     self._done_s = self.now_s
-                if self._done_s is not None and self.now_s - self._done_s >= TAIL_S:
+                done, now = self._done_s, self.now_s
+                if done is not None and now is not None and now - done >= TAIL_S:
                     break
         finally:
             await self.source.close()

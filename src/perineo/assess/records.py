@@ -15,7 +15,7 @@ from pathlib import Path
 
 from perineo.assess.model import Step, StepSpan
 from perineo.errors import InputError
-from perineo.store.db import Database
+from perineo.store.db import Database, column
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{1,31}")
 _DIGITS = re.compile(r"[0-9.\-_]+")
@@ -114,15 +114,16 @@ def previous(db: Database, patient: str, before: datetime) -> AssessmentRecord |
 
 
 def _record(row: tuple[object, ...]) -> AssessmentRecord:
+    where = f"assessment {row[0]}"
     steps = tuple(
         StepSpan(Step(s["step"]), float(s["start_s"]), float(s["end_s"]))
         for s in json.loads(str(row[7]))
     )
     return AssessmentRecord(
-        id=int(row[0]),  # type: ignore[arg-type]
+        id=column(row[0], int, where, "id"),
         patient=str(row[1]),
         created_at=datetime.fromisoformat(str(row[2])),
-        session_id=None if row[3] is None else int(row[3]),  # type: ignore[arg-type]
+        session_id=None if row[3] is None else column(row[3], int, where, "session_id"),
         probe=str(row[4]),
         channels=tuple(str(row[5]).split(",")),
         recording=None if row[6] is None else Path(str(row[6])),

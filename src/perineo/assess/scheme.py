@@ -115,7 +115,8 @@ def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tup
     spans = [StepSpan(Step.REST, start_s, first)]
     split = None
     for i in range(1, len(reps)):
-        prev_end = reps[i - 1].end_s if reps[i - 1].end_s is not None else reps[i - 1].onset_s
+        prev = reps[i - 1]
+        prev_end = prev.end_s if prev.end_s is not None else prev.onset_s
         if reps[i].onset_s - prev_end >= RECOVERY_MIN_S:
             split = i
     if split is None:

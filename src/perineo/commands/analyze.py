@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from perineo.commands.checks import check_seconds
 from perineo.errors import RecordingError
@@ -59,7 +60,7 @@ def _fmt(x: object, nd: int = 2) -> str:
     return str(x)
 
 
-def format_table(out: dict) -> str:  # type: ignore[type-arg]
+def format_table(out: dict[str, Any]) -> str:
     """A readable table of the analysis (one row a repetition)."""
     lines = [
         f"{visible(out.get('source', ''))}: {len(out['reps'])} repetitions, "

@@ -59,9 +59,10 @@ def run(args: argparse.Namespace) -> int:
     check_speed(args.speed)
     check_seed(args.seed)
     source, follower, probe = _open(args)
-    from perineo.assess.live import AssessSession
+    from perineo.assess.live import AssessOutcome, AssessSession
 
     recording = _recording_path()
+    outcome: AssessOutcome | None
     if args.no_ui:
         import asyncio
 

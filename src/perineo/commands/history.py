@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from perineo.text_safety import visible
+
+if TYPE_CHECKING:
+    from perineo.store.history import WeekTotals
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -78,14 +82,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _trend(weeks: list) -> dict[str, object] | None:  # type: ignore[type-arg]
+def _trend(weeks: list[WeekTotals]) -> dict[str, object] | None:
     if len(weeks) < 2:
         return None
     recent, before = weeks[-4:], weeks[-8:-4]
     if not before:
         return None
 
-    def share(ws: list) -> float:  # type: ignore[type-arg]
+    def share(ws: list[WeekTotals]) -> float:
         reps = sum(w.reps for w in ws)
         return sum(w.good_share * w.reps for w in ws) / reps if reps else 0.0
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from perineo.commands.checks import check_seed, check_speed, skip_program
 from perineo.errors import StoreError
@@ -24,11 +24,14 @@ from perineo.text_safety import visible
 
 if TYPE_CHECKING:
     from perineo.program.model import Program
+    from perineo.samples import SampleBlock
     from perineo.signal.detect import Detector
     from perineo.signal.events import Event, Repetition
     from perineo.sources.base import SampleSource
     from perineo.store.recording import RecordingWriter
     from perineo.store.sessions import TrainingRecord
+
+T = TypeVar("T")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -67,7 +70,7 @@ class Recorder:
     stopped: bool = False
     store_error: StoreError | None = None  # the training record failed; recording went on
 
-    def _store(self, write: Callable[[TrainingRecord], object]) -> object:
+    def _store(self, write: Callable[[TrainingRecord], T]) -> T | None:
         """Write to the training record; if it fails (disk full), keep recording without it.
 
         A session already open stays open, so the next start recovers it from the recording.
@@ -81,12 +84,11 @@ class Recorder:
             print(f"perineo: {exc}; the recording goes on without it", file=sys.stderr)
             return None
 
-    def block(self, block: object) -> None:
+    def block(self, block: SampleBlock) -> None:
         from perineo.signal.detect import Detector
         from perineo.store.recording import RecordingWriter
         from perineo.store.sessions import SessionKind
 
-        assert hasattr(block, "channels")
         if self.writer is None:
             self.writer = RecordingWriter(self.out, block.channels, overwrite=self.overwrite)
             self.detector = Detector(block.channels)
@@ -99,10 +101,10 @@ class Recorder:
                     recording=self.out.resolve(),
                 )
             )
-            self.session_id = None if session_id is None else int(session_id)  # type: ignore[call-overload]
-        self.writer.write(block)  # type: ignore[arg-type]
+            self.session_id = session_id
+        self.writer.write(block)
         assert self.detector is not None
-        self._events(self.detector.push(block))  # type: ignore[arg-type]
+        self._events(self.detector.push(block))
 
     def gap(self, start_s: float, end_s: float) -> None:
         if self.detector is not None:
@@ -121,7 +123,11 @@ class Recorder:
                 rep = e.repetition
                 self.reps.append(rep)
                 if sid is not None:
-                    self._store(lambda r, rep=rep: r.save_rep(sid, rep, None))
+
+                    def save(r: TrainingRecord, sid: int = sid, rep: Repetition = rep) -> None:
+                        r.save_rep(sid, rep, None)
+
+                    self._store(save)
 
     def close(self) -> None:
         from perineo.store.recovery import trim_cut_row

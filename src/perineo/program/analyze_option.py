@@ -7,9 +7,13 @@ recording, through the analyze command's ``_extend_analysis`` hook.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from perineo.errors import ProgramError
 from perineo.program.model import Program
+
+if TYPE_CHECKING:
+    from perineo.signal.analysis import Analysis
 
 
 def _program(name: str) -> Program:
@@ -33,11 +37,11 @@ def add_program_option(p: argparse.ArgumentParser) -> None:
     p.set_defaults(_extend_analysis=score_into)
 
 
-def score_into(args: argparse.Namespace, analysis: object, out: dict[str, object]) -> None:
+def score_into(args: argparse.Namespace, analysis: Analysis, out: dict[str, object]) -> None:
     """The hook: add the scores to ``out`` (the analysis JSON) in place."""
     from perineo.program.scoring import annotate_analysis_json
 
     program: Program | None = getattr(args, "program", None)
     if program is None:
         return
-    out.update(annotate_analysis_json(out, analysis.reps, program))  # type: ignore[attr-defined]
+    out.update(annotate_analysis_json(out, analysis.reps, program))

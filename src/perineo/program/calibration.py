@@ -14,7 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TypedDict
 
+from perineo.json_fields import (
+    JsonObject,
+    boolean,
+    booleans,
+    number,
+    number_map,
+    numbers,
+    string,
+    strings,
+)
 from perineo.program.model import Program
 from perineo.program.texts import Lang, Text, say
 from perineo.signal.events import Event, EventKind, TechError
@@ -79,19 +90,28 @@ class Calibration:
         }
 
     @staticmethod
-    def from_json(d: dict[str, object]) -> Calibration:
+    def from_json(d: JsonObject) -> Calibration:
+        """Back from :meth:`to_json`; a missing or ill-typed field raises ``FieldError``."""
         return Calibration(
-            rest_cmH2O=float(d["rest_cmH2O"]),  # type: ignore[arg-type]
-            mvc_cmH2O=float(d["mvc_cmH2O"]),  # type: ignore[arg-type]
-            attempts_cmH2O=tuple(float(a) for a in d["attempts_cmH2O"]),  # type: ignore[attr-defined]
-            valid=tuple(bool(v) for v in d["valid"]),  # type: ignore[attr-defined]
-            settle_s=float(d["settle_s"]),  # type: ignore[arg-type]
-            drift_cmH2O_per_min=float(d["drift_cmH2O_per_min"]),  # type: ignore[arg-type]
-            settled=bool(d["settled"]),
-            created_at=str(d["created_at"]),
-            channels=tuple(str(c) for c in d.get("channels", ())),  # type: ignore[attr-defined]
-            extra={str(k): float(v) for k, v in dict(d.get("extra", {})).items()},  # type: ignore[call-overload]
+            rest_cmH2O=number(d, "rest_cmH2O"),
+            mvc_cmH2O=number(d, "mvc_cmH2O"),
+            attempts_cmH2O=numbers(d, "attempts_cmH2O"),
+            valid=booleans(d, "valid"),
+            settle_s=number(d, "settle_s"),
+            drift_cmH2O_per_min=number(d, "drift_cmH2O_per_min"),
+            settled=boolean(d, "settled"),
+            created_at=string(d, "created_at"),
+            channels=strings(d, "channels"),
+            extra=number_map(d, "extra"),
         )
+
+
+class _StepCommon(TypedDict):
+    """The fields of :class:`CalStep` every phase shows."""
+
+    attempts_target: int
+    level_cmH2O: float | None
+    best_cmH2O: float | None
 
 
 @dataclass(frozen=True)
@@ -228,7 +248,7 @@ class Calibrator:
 
     def _step(self, now: float) -> CalStep:
         valid = [p for p, v in zip(self._peaks, self._valid, strict=True) if v]
-        common = {
+        common: _StepCommon = {
             "attempts_target": self.s.attempts,
             "level_cmH2O": self._rest,
             "best_cmH2O": max(valid) if valid else None,

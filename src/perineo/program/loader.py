@@ -9,7 +9,8 @@ import tomllib
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from types import EllipsisType
+from typing import TypeGuard, TypeVar, overload
 
 from perineo.errors import ProgramError
 from perineo.program.model import (
@@ -26,6 +27,7 @@ from perineo.store.paths import config_dir
 
 SCHEMA = 1
 _E = TypeVar("_E", ProgramKind, Effort, Period)
+_V = TypeVar("_V")
 _T = TypeVar("_T")
 
 
@@ -107,12 +109,30 @@ class _Reader:
             f"{self.source}: key '{self.prefix}{key}': expected {expected} ({what})"
         )
 
+    @overload
     def get(
-        self, key: str, expected: str, check: Callable[[object], bool], default: object = ...
-    ) -> object:
+        self, key: str, expected: str, check: Callable[[object], TypeGuard[_V]], default: None
+    ) -> _V | None: ...
+
+    @overload
+    def get(
+        self,
+        key: str,
+        expected: str,
+        check: Callable[[object], TypeGuard[_V]],
+        default: _V | EllipsisType = ...,
+    ) -> _V: ...
+
+    def get(
+        self,
+        key: str,
+        expected: str,
+        check: Callable[[object], TypeGuard[_V]],
+        default: _V | EllipsisType | None = ...,
+    ) -> _V | None:
         self.used.add(key)
         if key not in self.data:
-            if default is ...:
+            if isinstance(default, EllipsisType):
                 raise self.fail(key, expected)
             return default
         value = self.data[key]
@@ -120,33 +140,33 @@ class _Reader:
             raise self.fail(key, expected, value)
         return value
 
-    def text(self, key: str, default: object = ...) -> str:
-        return str(
-            self.get(key, "a non-empty string", lambda v: isinstance(v, str) and bool(v), default)
-        )
+    def text(self, key: str, default: str | EllipsisType = ...) -> str:
+        def ok(v: object) -> TypeGuard[str]:
+            return isinstance(v, str) and bool(v)
 
-    def number(self, key: str, low: float, high: float, default: object = ...) -> float | None:
-        v = self.get(
-            key,
-            f"a number from {low:g} to {high:g}",
-            lambda v: _is_num(v) and low <= v <= high,
-            default,
-        )  # type: ignore[operator]
-        return None if v is None else float(v)  # type: ignore[arg-type]
+        return str(self.get(key, "a non-empty string", ok, default))
 
-    def integer(self, key: str, low: int, high: int, default: object = ...) -> int:
-        v = self.get(
-            key,
-            f"a whole number from {low} to {high}",
-            lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high,
-            default,
-        )
-        return int(v)  # type: ignore[call-overload]
+    def number(
+        self, key: str, low: float, high: float, default: float | EllipsisType | None = ...
+    ) -> float | None:
+        def ok(v: object) -> TypeGuard[float]:
+            return _is_num(v) and low <= v <= high
 
-    def range(self, key: str, low: float, high: float, default: object = ...) -> Range | None:
+        v = self.get(key, f"a number from {low:g} to {high:g}", ok, default)
+        return None if v is None else float(v)
+
+    def integer(self, key: str, low: int, high: int, default: int | EllipsisType = ...) -> int:
+        def ok(v: object) -> TypeGuard[int]:
+            return isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+        return self.get(key, f"a whole number from {low} to {high}", ok, default)
+
+    def range(
+        self, key: str, low: float, high: float, default: EllipsisType | None = ...
+    ) -> Range | None:
         expected = f"a pair [low, high] of numbers from {low:g} to {high:g} with low <= high"
 
-        def ok(v: object) -> bool:
+        def ok(v: object) -> TypeGuard[list[float]]:
             return (
                 isinstance(v, list)
                 and len(v) == 2
@@ -155,13 +175,16 @@ class _Reader:
             )
 
         v = self.get(key, expected, ok, default)
-        return None if v is None else Range(float(v[0]), float(v[1]))  # type: ignore[index]
+        return None if v is None else Range(float(v[0]), float(v[1]))
 
-    def choice(self, key: str, enum: type[_E], default: object = ...) -> _E:
+    def choice(self, key: str, enum: type[_E], default: str | EllipsisType = ...) -> _E:
         names = ", ".join(repr(e.value) for e in enum)
         values = {e.value for e in enum}
-        v = self.get(key, f"one of {names}", lambda v: isinstance(v, str) and v in values, default)
-        return enum(v)
+
+        def ok(v: object) -> TypeGuard[str]:
+            return isinstance(v, str) and v in values
+
+        return enum(self.get(key, f"one of {names}", ok, default))
 
     def table(self, key: str, required: bool = True) -> _Reader | None:
         self.used.add(key)
@@ -183,7 +206,7 @@ class _Reader:
             )
 
 
-def _is_num(v: object) -> bool:
+def _is_num(v: object) -> TypeGuard[float]:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 

@@ -125,8 +125,7 @@ class Program:
         return ", ".join(parts)
 
     def to_json(self) -> dict[str, object]:
-        d = asdict(self)
-        return _plain(d)  # type: ignore[return-value]
+        return {k: _plain(v) for k, v in asdict(self).items()}
 
 
 def _plain(x: object) -> object:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from perineo.json_fields import integer, integer_map, opt_number
 from perineo.program.texts import Lang
 
 DAYS_PER_MONTH = 30.44
@@ -62,22 +63,19 @@ class SessionProgress:
     def from_summary(
         day: date, summary: Mapping[str, object], mvc_cmH2O: float | None = None
     ) -> SessionProgress:
-        def opt(key: str) -> float | None:
-            v = summary.get(key)
-            return None if v is None else float(v)  # type: ignore[arg-type]
-
+        """From a session summary as stored (``Summary.to_json``); raises ``FieldError``."""
         return SessionProgress(
             day=day,
             program=str(summary["program"]),
-            reps=int(summary["reps"]),  # type: ignore[call-overload]
-            good=int(summary["good"]),  # type: ignore[call-overload]
+            reps=integer(summary, "reps"),
+            good=integer(summary, "good"),
             dose_met=bool(summary.get("dose_met", False)),
-            longest_hold_s=opt("longest_hold_s"),
-            median_hold_s=opt("median_hold_s"),
-            mean_quick_lifts=opt("mean_quick_lifts"),
-            best_peak_cmH2O=opt("best_peak_cmH2O"),
+            longest_hold_s=opt_number(summary, "longest_hold_s"),
+            median_hold_s=opt_number(summary, "median_hold_s"),
+            mean_quick_lifts=opt_number(summary, "mean_quick_lifts"),
+            best_peak_cmH2O=opt_number(summary, "best_peak_cmH2O"),
             mvc_cmH2O=mvc_cmH2O,
-            errors=dict(summary.get("errors") or {}),  # type: ignore[call-overload]
+            errors=integer_map(summary, "errors"),
         )
 
 

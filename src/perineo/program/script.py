@@ -47,8 +47,8 @@ def rep_events(rep: Repetition, lag: float = 0.2) -> list[Event]:
     """The detector's events for ``rep`` in order (each announced ``lag`` s late)."""
     i = rep.index
 
-    def ev(kind: EventKind, t: float, **kw: object) -> Event:
-        return Event(kind, t, t + lag, i, **kw)  # type: ignore[arg-type]
+    def ev(kind: EventKind, t: float, error: TechError | None = None) -> Event:
+        return Event(kind, t, t + lag, i, error=error)
 
     out = [ev(EventKind.ONSET, rep.onset_s)]
     for err in rep.errors:

@@ -75,7 +75,7 @@ def encode_command(command: Command) -> bytes:
     return bytes((command.op, command.arg))
 
 
-def decode_command(data: bytes) -> Command:
+def decode_command(data: bytes | bytearray | memoryview) -> Command:
     """Decode a control write; raises ProtocolError (only) if malformed."""
     data = as_bytes(data)
     if not data:
@@ -135,7 +135,7 @@ def encode_status(status: ProbeStatus) -> bytes:
     )
 
 
-def decode_status(data: bytes) -> ProbeStatus:
+def decode_status(data: bytes | bytearray | memoryview) -> ProbeStatus:
     """Decode the status characteristic; raises ProtocolError (only) if malformed."""
     data = as_bytes(data)
     if len(data) != STATUS.size:

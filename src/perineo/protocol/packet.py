@@ -154,7 +154,7 @@ def as_bytes(data: object) -> bytes:
     return bytes(data)
 
 
-def decode_packet(data: bytes) -> StreamPacket:
+def decode_packet(data: bytes | bytearray | memoryview) -> StreamPacket:
     """Decode one stream packet; raises ProtocolError (and nothing else) if it is malformed."""
     data = as_bytes(data)
     if len(data) < HEADER_BYTES:

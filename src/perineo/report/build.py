@@ -45,7 +45,10 @@ def changes(now: dict[str, object], before: dict[str, object] | None) -> dict[st
     out: dict[str, object] = {}
     for key, _, _ in COMPARED:
         a, b = now.get(key), before.get(key)
-        out[key] = None if a is None or b is None else round(float(a) - float(b), 1)  # type: ignore[arg-type]
+        if isinstance(a, int | float) and isinstance(b, int | float):
+            out[key] = round(float(a) - float(b), 1)
+        else:
+            out[key] = None
     return out
 
 
@@ -214,10 +217,10 @@ def _findings(result: Perfect) -> list[str]:
     out = ["<h2>Findings</h2><ul id='findings'>"]
     out += [f"<li>{escape(f)}</li>" for f in result.findings] or ["<li>none</li>"]
     unver = result.extra.get("unverifiable")
-    if unver:
+    if isinstance(unver, list | tuple) and unver:
         out.append(
             "<li>not verifiable with these channels: "
-            + escape(", ".join(str(e).replace("_", " ") for e in unver))  # type: ignore[union-attr]
+            + escape(", ".join(str(e).replace("_", " ") for e in unver))
             + "</li>"
         )
     out.append("</ul>")

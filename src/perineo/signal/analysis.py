@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from perineo.samples import Channel, SampleBlock
+from perineo.samples import Channel, FloatArray, SampleBlock
 from perineo.signal.clock import Retimer
 from perineo.signal.config import DetectorConfig
 from perineo.signal.detect import Detector
 from perineo.signal.events import Event, EventKind, Repetition, TechError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SCHEMA = "perineo.analysis/1"
 DEFAULT_BLOCK_S = 10.0  # events do not depend on the split (tests prove it); big is fast
@@ -101,7 +105,7 @@ def _push(det: Detector, block: SampleBlock | None) -> list[Event]:
     return det.push(block) if block is not None and len(block) else []
 
 
-def _median_dt(t):
+def _median_dt(t: FloatArray) -> np.floating[Any]:
     import numpy as np
 
     return np.median(np.diff(t))

@@ -9,8 +9,10 @@ inside it and the grid restarts at the first sample after it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from perineo.samples import FloatArray
 
@@ -60,7 +62,7 @@ def resample(
     d = np.diff(tt)
     gap_idx = np.flatnonzero(d > gap_s)
     bounds = np.concatenate(([0], gap_idx + 1, [len(tt)]))
-    out_t: list[FloatArray] = []
+    out_t: list[NDArray[np.floating[Any]]] = []
     out_a: list[FloatArray] = []
     out_x: list[FloatArray] = []
     out_s: list[np.ndarray] = []

@@ -170,9 +170,10 @@ class BleSource:
         await client.start_notify(STATUS_CHAR_UUID, self._on_status)
         await client.start_notify(STREAM_CHAR_UUID, self._on_stream)
         await self._command(Command(Opcode.START))
+        no_battery: tuple[type[BaseException], ...] = (*bluetooth_errors(), IndexError, KeyError)
         try:
             return float((await client.read_gatt_char(BATTERY_LEVEL_UUID))[0])
-        except (*bluetooth_errors(), IndexError, KeyError):
+        except no_battery:
             return None
 
     async def _command(self, command: Command) -> None:
@@ -221,11 +222,12 @@ class BleSource:
         """Reconnect with backoff: (reconnected, battery percent if read)."""
         started = self._clock()
         delay = self._reconnect.first_delay_s
+        failed: tuple[type[BaseException], ...] = (*bluetooth_errors(), SourceError)
         while await self._sleep_unless_closed(delay):
             await self._drop_client()
             try:
                 return True, await self._connect_once()
-            except (*bluetooth_errors(), SourceError) as exc:
+            except failed as exc:
                 self.counters.last_error = str(exc) or type(exc).__name__
             except asyncio.CancelledError:
                 # A disconnect during service discovery cancels bleak's own connect task,
@@ -298,8 +300,8 @@ class BleSource:
                     pending.append(queued)
                     continue
                 items += assembler.feed(queued[1], queued[2])
-            for item in _merge_blocks(items):
-                yield item
+            for block in _merge_blocks(items):
+                yield block
 
     def _status_item(self, data: bytes, now: float) -> SourceStatus | None:
         try:
@@ -309,7 +311,9 @@ class BleSource:
             return None
         if not status.faults and not status.saturated:
             return None
-        problems = [f.name.lower() for f in type(status.faults) if f and f in status.faults]
+        problems = [
+            f.name.lower() for f in type(status.faults) if f and f.name and f in status.faults
+        ]
         problems += [f"{c}_saturated" for c in status.saturated]
         return SourceStatus(
             StatusKind.QUALITY,

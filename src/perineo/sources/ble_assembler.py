@@ -159,15 +159,15 @@ class PacketAssembler:
         if self._device_clock.reboots != reboots:
             self._mapper.reset()
         period = 1.0 / packet.sample_rate_hz
-        device_s = first_device_s + np.arange(packet.n_frames) * period
+        device_s = first_device_s + np.arange(packet.n_frames, dtype=np.float64) * period
         self._mapper.observe(float(device_s[-1]), arrival_s)
         t = self._mapper.to_host(device_s) - self.host_origin_s
         if self._last_t is not None and t[0] <= self._last_t:
             # the mapping moved down by a little jitter: keep time strictly increasing
             t = t + (self._last_t - t[0]) + 1e-6
         items: list[SampleBlock | SourceStatus] = []
-        if self._last_t is not None:
-            spacing = float(first_device_s - self._last_device_s)  # type: ignore[operator]
+        if self._last_t is not None and self._last_device_s is not None:  # set together
+            spacing = float(first_device_s - self._last_device_s)
             last_period = self._period_s or period
             # after a reboot the device axis was stitched end to end: only host time shows
             # how long the probe was away

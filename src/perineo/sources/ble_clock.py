@@ -87,7 +87,7 @@ class ClockMapper:
                 self._windows.append(self._window_min)
             self._window_start = device_s
             self._window_min = (device_s, offset)
-        elif offset < self._window_min[1]:  # type: ignore[index]
+        elif self._window_min is not None and offset < self._window_min[1]:  # set with the start
             self._window_min = (device_s, offset)
         self._fit = self._refit()
 

@@ -104,7 +104,8 @@ async def scan_probes(
     from bleak import BleakScanner
 
     try:
-        found = await BleakScanner.discover(
+        # bleak's discover() overloads type backend without None, which BleakScanner takes
+        found = await BleakScanner.discover(  # type: ignore[call-overload]
             timeout=timeout_s,
             return_adv=True,
             service_uuids=[PROBE_SERVICE_UUID],

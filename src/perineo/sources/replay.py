@@ -11,8 +11,10 @@ import asyncio
 import math
 import os
 from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from perineo.samples import Channel, FloatArray, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SourceItem
@@ -37,7 +39,9 @@ def check_speed(speed: float) -> float:
     return float(speed)
 
 
-def split_points(t: FloatArray, block_s: float, gaps: Sequence[tuple[float, float]]) -> FloatArray:
+def split_points(
+    t: FloatArray, block_s: float, gaps: Sequence[tuple[float, float]]
+) -> NDArray[np.signedinteger[Any]]:
     """Indices where a new block starts: every ``block_s`` of stream time and after each gap."""
     if len(t) == 0:
         return np.zeros(0, dtype=np.int64)

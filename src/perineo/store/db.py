@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from perineo.errors import StoreError
 from perineo.store.paths import FILE_MODE, data_dir
@@ -233,3 +234,16 @@ def _check_file(path: Path) -> None:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+C = TypeVar("C", int, str)
+
+
+def column(value: object, kind: type[C], where: str, name: str) -> C:
+    """A column's value, checked to be of the SQLite type the schema gives it.
+
+    ``where`` names the row (``session 3``): a malformed one raises a one-line StoreError.
+    """
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise StoreError(f"training record, {where}: column {name!r} is malformed")
+    return value

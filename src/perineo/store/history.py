@@ -70,7 +70,7 @@ class WeekTotals:
 
 
 def _scored(sessions: Sequence[SessionInfo]) -> list[SessionInfo]:
-    return [s for s in sessions if s.summary is not None and s.summary.get("reps")]
+    return [s for s in sessions if s.totals is not None and s.totals.reps]
 
 
 def day_totals(sessions: Sequence[SessionInfo]) -> list[DayTotals]:
@@ -81,11 +81,11 @@ def day_totals(sessions: Sequence[SessionInfo]) -> list[DayTotals]:
     out = []
     for day in sorted(by_day):
         mine = by_day[day]
-        sums = [s.summary or {} for s in mine]
-        reps = sum(int(m["reps"]) for m in sums)  # type: ignore[call-overload]
-        total = sum(float(m["mean_score"]) * int(m["reps"]) for m in sums)  # type: ignore[arg-type,call-overload]
-        sets_done = sum(int(m.get("sets_done", 0)) for m in sums)  # type: ignore[call-overload]
-        target = max(int(m.get("sets_target", 1)) for m in sums)  # type: ignore[call-overload]
+        sums = [s.totals for s in mine if s.totals is not None]
+        reps = sum(m.reps for m in sums)
+        total = sum(m.mean_score * m.reps for m in sums)
+        sets_done = sum(m.sets_done for m in sums)
+        target = max(m.sets_target for m in sums)
         out.append(
             DayTotals(
                 day=day,
@@ -94,7 +94,7 @@ def day_totals(sessions: Sequence[SessionInfo]) -> list[DayTotals]:
                 sets_done=sets_done,
                 sets_target=target,
                 reps=reps,
-                good=sum(int(m["good"]) for m in sums),  # type: ignore[call-overload]
+                good=sum(m.good for m in sums),
                 mean_score=total / reps if reps else None,
                 dose_met=sets_done >= target,
             )

@@ -12,7 +12,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from platformdirs import user_config_path, user_data_path
 
@@ -74,7 +74,7 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def open_private(path: Path, mode: str = "w", *, exclusive: bool = False) -> TextIO:
+def open_private(path: Path, mode: Literal["w", "a"] = "w", *, exclusive: bool = False) -> TextIO:
     """Open ``path`` for writing text, created 0600 (never widening an existing file)."""
     flags = os.O_WRONLY | os.O_CREAT
     flags |= os.O_EXCL if exclusive else 0

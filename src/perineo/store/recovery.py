@@ -23,10 +23,8 @@ from perineo.store.paths import FILE_MODE, ensure_private_dir
 if TYPE_CHECKING:
     from perineo.store.sessions import TrainingRecord
 
-try:
+if sys.platform != "win32":  # Windows has no flock: no liveness locks, no recovery
     import fcntl
-except ImportError:  # pragma: no cover - Windows: no liveness locks, no recovery
-    fcntl = None  # type: ignore[assignment]
 
 LOCK_FOLDER = "running"
 
@@ -57,7 +55,7 @@ class SessionLock:
 
     def acquire(self) -> bool:
         """Take the lock (creating the file 0600); False if another process holds it."""
-        if fcntl is None:  # pragma: no cover
+        if sys.platform == "win32":  # pragma: no cover
             return True
         ensure_private_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
@@ -109,7 +107,7 @@ def recover_interrupted(record: TrainingRecord) -> list[Recovered]:
     """Mark every dead ``open`` session interrupted, recovering what its recording kept."""
     from perineo.store.sessions import SessionStatus
 
-    if fcntl is None:  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover
         return []
     folder = record.db.path.parent
     out: list[Recovered] = []

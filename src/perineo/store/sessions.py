@@ -6,19 +6,31 @@ Every write is one transaction, so a crash leaves what was written before it who
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from perineo.errors import StoreError
+from perineo.json_fields import FieldError, JsonObject, as_object
 from perineo.program.calibration import Calibration
 from perineo.program.model import Program
 from perineo.program.plan import Leakage, SymptomEntry
-from perineo.program.scoring import Reason, RepScore, Summary, Verdict
+from perineo.program.scoring import RepScore, Summary
 from perineo.signal.events import Event, EventKind, Repetition, TechError
-from perineo.store.db import Database
+from perineo.store.codec import (
+    calibration_from_json,
+    calibration_to_json,
+    rep_from_json,
+    rep_to_json,
+    score_from_json,
+    score_to_json,
+    summary_from_json,
+    summary_to_json,
+)
+from perineo.store.db import Database, column
 from perineo.store.recovery import Recovered, SessionLock, recover_interrupted
 
 NO_PROGRAM = "-"  # a session recorded without a program
@@ -49,7 +61,8 @@ class SessionInfo:
     channels: tuple[str, ...]
     recording: Path | None
     calibration_id: int | None
-    summary: dict[str, object] | None
+    summary: dict[str, object] | None  # as stored (Summary.to_json): what export writes
+    totals: Summary | None = None  # the same summary, typed
 
     @property
     def day(self) -> date:
@@ -178,10 +191,10 @@ class TrainingRecord:
                     session_id,
                     rep.index,
                     1 if score is None else score.set_no,
-                    json.dumps(asdict(rep)),  # full precision; enums are strings
+                    json.dumps(rep_to_json(rep)),  # full precision; enums are strings
                     None if score is None else score.score,
                     None if score is None else score.verdict.value,
-                    None if score is None else json.dumps(_score_json(score)),
+                    None if score is None else json.dumps(score_to_json(score)),
                 ),
             )
 
@@ -199,7 +212,7 @@ class TrainingRecord:
                 (
                     _iso(ended_at or now_utc()),
                     status.value,
-                    None if summary is None else json.dumps(summary.to_json()),
+                    None if summary is None else json.dumps(summary_to_json(summary)),
                     session_id,
                 ),
             )
@@ -227,7 +240,7 @@ class TrainingRecord:
             before = c.total_changes
             c.executemany(
                 "INSERT OR IGNORE INTO reps VALUES (?,?,?,?,NULL,NULL,NULL)",
-                [(session_id, r.index, 1, json.dumps(asdict(r))) for r in reps],
+                [(session_id, r.index, 1, json.dumps(rep_to_json(r))) for r in reps],
             )
             return int(c.total_changes - before)
 
@@ -244,7 +257,9 @@ class TrainingRecord:
         ).fetchone()
         if row is None:
             raise StoreError(f"no session {session_id} in the training record")
-        return dict(json.loads(row[0]) or {})
+        if row[0] == "null":
+            return {}  # recorded without a program
+        return dict(_decode(row[0], dict, f"session {session_id}", "program"))
 
     def sessions(self, since: datetime | None = None) -> list[SessionInfo]:
         if since is None:
@@ -278,12 +293,16 @@ class TrainingRecord:
 
     def reps(self, session_id: int) -> list[RepRecord]:
         rows = self.db.conn.execute(
-            "SELECT data, score_data FROM reps WHERE session_id = ? ORDER BY idx", (session_id,)
+            "SELECT idx, data, score_data FROM reps WHERE session_id = ? ORDER BY idx",
+            (session_id,),
         ).fetchall()
-        return [
-            RepRecord(rep_from_json(json.loads(d)), None if s is None else _score(json.loads(s)))
-            for d, s in rows
-        ]
+        out = []
+        for idx, d, s in rows:
+            where = f"session {session_id}, repetition {idx}"
+            rep = _decode(d, rep_from_json, where, "repetition")
+            score = None if s is None else _decode(s, score_from_json, where, "score")
+            out.append(RepRecord(rep, score))
+        return out
 
     # -- calibration ----------------------------------------------------------------------
 
@@ -292,7 +311,12 @@ class TrainingRecord:
             cur = c.execute(
                 "INSERT INTO calibrations (created_at, rest_cmH2O, mvc_cmH2O, data)"
                 " VALUES (?,?,?,?)",
-                (cal.created_at, cal.rest_cmH2O, cal.mvc_cmH2O, json.dumps(cal.to_json())),
+                (
+                    cal.created_at,
+                    cal.rest_cmH2O,
+                    cal.mvc_cmH2O,
+                    json.dumps(calibration_to_json(cal)),
+                ),
             )
             return int(cur.lastrowid or 0)
 
@@ -301,7 +325,7 @@ class TrainingRecord:
         row = self.db.conn.execute(
             "SELECT id, data FROM calibrations ORDER BY id DESC LIMIT 1"
         ).fetchone()
-        return None if row is None else (int(row[0]), Calibration.from_json(json.loads(row[1])))
+        return None if row is None else (int(row[0]), _calibration(int(row[0]), row[1]))
 
     def calibration(self, cal_id: int) -> Calibration:
         row = self.db.conn.execute(
@@ -309,11 +333,11 @@ class TrainingRecord:
         ).fetchone()
         if row is None:
             raise StoreError(f"no calibration {cal_id} in the training record")
-        return Calibration.from_json(json.loads(row[0]))
+        return _calibration(cal_id, row[0])
 
     def calibrations(self) -> list[Calibration]:
-        rows = self.db.conn.execute("SELECT data FROM calibrations ORDER BY id").fetchall()
-        return [Calibration.from_json(json.loads(r[0])) for r in rows]
+        rows = self.db.conn.execute("SELECT id, data FROM calibrations ORDER BY id").fetchall()
+        return [_calibration(int(i), d) for i, d in rows]
 
     # -- symptom checks -------------------------------------------------------------------
 
@@ -346,80 +370,55 @@ def _iso(t: datetime) -> str:
 
 def _session(row: tuple[object, ...]) -> SessionInfo:
     sid, started, ended, kind, status, prog, source, chans, rec, cal, summary = row
+    where = f"session {sid}"
+    data = None if summary is None else _decode(summary, as_object, where, "summary")
     return SessionInfo(
-        id=int(sid),  # type: ignore[call-overload]
-        started_at=datetime.fromisoformat(str(started)),
-        ended_at=None if ended is None else datetime.fromisoformat(str(ended)),
-        kind=SessionKind(kind),
-        status=SessionStatus(status),
+        id=column(sid, int, where, "id"),
+        started_at=datetime.fromisoformat(column(started, str, where, "started_at")),
+        ended_at=None
+        if ended is None
+        else datetime.fromisoformat(column(ended, str, where, "ended_at")),
+        kind=_enum(kind, SessionKind, where, "kind"),
+        status=_enum(status, SessionStatus, where, "status"),
         program=str(prog),
         source=str(source),
         channels=tuple(c for c in str(chans).split(",") if c),
         recording=None if rec is None else Path(str(rec)),
-        calibration_id=None if cal is None else int(cal),  # type: ignore[call-overload]
-        summary=None if summary is None else json.loads(str(summary)),
+        calibration_id=None if cal is None else column(cal, int, where, "calibration_id"),
+        summary=None if data is None else dict(data),
+        totals=None if data is None else _decode_object(data, summary_from_json, where, "summary"),
     )
 
 
-def _score_json(s: RepScore) -> dict[str, object]:
-    return {
-        **s.to_json(),
-        "index": s.index,
-        "hold_s": s.hold_s,
-        "quick_lifts": s.quick_lifts,
-        "rest_s": s.rest_s,  # full precision
-    }
+def _calibration(cal_id: int, data: object) -> Calibration:
+    return _decode(data, calibration_from_json, f"calibration {cal_id}", "calibration")
 
 
-def _score(d: dict[str, object]) -> RepScore:
-    rest = d.get("rest_s")
-    hold = d.get("hold_s")
-    return RepScore(
-        index=int(d["index"]),  # type: ignore[call-overload]
-        score=int(d["score"]),  # type: ignore[call-overload]
-        verdict=Verdict(d["verdict"]),
-        reasons=tuple(Reason(r) for r in d["reasons"]),  # type: ignore[attr-defined]
-        hold_s=None if hold is None else float(hold),  # type: ignore[arg-type]
-        quick_lifts=int(d["quick_lifts"]),  # type: ignore[call-overload]
-        rest_s=None if rest is None else float(rest),  # type: ignore[arg-type]
-        set_no=int(d["set"]),  # type: ignore[call-overload]
-    )
+T = TypeVar("T")
+E = TypeVar("E", SessionKind, SessionStatus)
 
 
-def rep_from_json(d: dict[str, object]) -> Repetition:
-    """A :class:`Repetition` back from its stored (or ``to_json``) form."""
+def _enum(value: object, kind: type[E], where: str, name: str) -> E:
+    try:
+        return kind(column(value, str, where, name))
+    except ValueError as e:
+        raise StoreError(f"training record, {where}: column {name!r} is malformed") from e
 
-    def f(key: str) -> float | None:
-        v = d.get(key)
-        return None if v is None else float(v)  # type: ignore[arg-type]
 
-    def floats(key: str) -> tuple[float, ...]:
-        return tuple(float(x) for x in d.get(key) or ())  # type: ignore[attr-defined]
+def _decode(text: object, read: Callable[[JsonObject], T], where: str, what: str) -> T:
+    """A stored JSON column read back; a malformed one raises a one-line StoreError."""
+    try:
+        data = json.loads(column(text, str, where, what))
+    except json.JSONDecodeError as e:
+        raise StoreError(f"training record, {where}: stored {what} is not JSON ({e.msg})") from e
+    return _decode_object(data, read, where, what)
 
-    return Repetition(
-        index=int(d["index"]),  # type: ignore[call-overload]
-        onset_s=float(d["onset_s"]),  # type: ignore[arg-type]
-        onset_detected_s=float(d["onset_detected_s"]),  # type: ignore[arg-type]
-        hold_start_s=f("hold_start_s"),
-        hold_end_s=f("hold_end_s"),
-        release_s=f("release_s"),
-        end_s=f("end_s"),
-        peak_cmH2O=float(d["peak_cmH2O"]),  # type: ignore[arg-type]
-        rest_cmH2O=float(d["rest_cmH2O"]),  # type: ignore[arg-type]
-        hold_level_cmH2O=f("hold_level_cmH2O"),
-        hold_drop_fraction=f("hold_drop_fraction"),
-        quick_lifts_s=floats("quick_lifts_s"),
-        quick_lift_heights_cmH2O=floats("quick_lift_heights_cmH2O"),
-        errors=tuple(TechError(e) for e in d.get("errors") or ()),  # type: ignore[attr-defined]
-        unverifiable=tuple(TechError(e) for e in d.get("unverifiable") or ()),  # type: ignore[attr-defined]
-        pelvic_peak_cmH2O=f("pelvic_peak_cmH2O"),
-        abdominal_rise_cmH2O=f("abdominal_rise_cmH2O"),
-        tilt_change_deg=f("tilt_change_deg"),
-        residual_cmH2O=f("residual_cmH2O"),
-        rise_time_s=f("rise_time_s"),
-        fall_time_s=f("fall_time_s"),
-        extra={str(k): float(v) for k, v in dict(d.get("extra") or {}).items()},  # type: ignore[call-overload]
-    )
+
+def _decode_object(data: object, read: Callable[[JsonObject], T], where: str, what: str) -> T:
+    try:
+        return read(as_object(data, f"the {what}"))
+    except FieldError as e:
+        raise StoreError(f"training record, {where}: stored {what} is malformed: {e}") from e
 
 
 _INSERT_EVENT = "INSERT INTO events VALUES (?,?,?,?,?,?,?,?)"

@@ -188,8 +188,10 @@ class PerineoApp(App[SessionResult | None]):
             screen.calibration = message.calibration
 
     def on_cue_changed(self, message: CueChanged) -> None:
-        screen = self._current()
-        if not isinstance(screen, TrainScreen):
+        current = self._current()
+        if isinstance(current, TrainScreen):
+            screen = current
+        else:
             if self.session is None:
                 return
             screen = TrainScreen(

@@ -12,7 +12,7 @@ import contextlib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from perineo.errors import PerineoError
 from perineo.program.calibration import Calibration, Calibrator, CalStep
@@ -239,8 +239,8 @@ class LiveSession:
                 self._keep(self.detector.mark_gap(status.t, status.end_s))
             self._set_status(gap_s=status.end_s - status.t)
 
-    def _set_status(self, **changes: object) -> None:
-        self._status = replace(self._status, **changes)  # type: ignore[arg-type]
+    def _set_status(self, **changes: Any) -> None:  # StatusView fields by name
+        self._status = replace(self._status, **changes)
         self.listener.status(self._status)
 
     # -- calibration ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from perineo.json_fields import integer, integer_map, number, objects, opt_integer, opt_number
 from perineo.program.model import Program
 from perineo.program.plan import ADVICE_TEXT, SessionProgress, WeekProgress, advise, monday
 from perineo.program.texts import Text, say
@@ -36,8 +37,7 @@ def _trainings(record: TrainingRecord | None) -> list[SessionInfo]:
 
 
 def _num(summary: dict[str, object] | None, key: str) -> float | None:
-    v = None if summary is None else summary.get(key)
-    return None if v is None else float(v)  # type: ignore[arg-type]
+    return None if summary is None else opt_number(summary, key)
 
 
 def summary_view(
@@ -57,13 +57,17 @@ def summary_view(
     score = None
     done_now = 0
     if result_summary is not None:
-        raw_sets = result_summary.get("sets") or []
         sets = tuple(
-            SetSummary(int(s["set"]), round(float(s["mean_score"])), int(s["reps"]), int(s["good"]))
-            for s in raw_sets  # type: ignore[attr-defined]
+            SetSummary(
+                integer(s, "set"),
+                round(number(s, "mean_score")),
+                integer(s, "reps"),
+                integer(s, "good"),
+            )
+            for s in objects(result_summary, "sets")
         )
-        score = round(float(result_summary["mean_score"]))  # type: ignore[arg-type]
-        done_now = int(result_summary.get("sets_done", 0))  # type: ignore[call-overload]
+        score = round(number(result_summary, "mean_score"))
+        done_now = opt_integer(result_summary, "sets_done", 0)
     quick = program.rep.coach_quick_lifts
     work_on = tuple(say(Text(r), lang, m=quick) for r, _ in reason_counts.most_common(WORK_ON_MAX))
     sessions = _trainings(record)
@@ -100,7 +104,7 @@ def history_view(record: TrainingRecord | None, lang: Lang, today: date) -> Hist
                 mvcs[s.calibration_id] = record.calibration(s.calibration_id).mvc_cmH2O
             mvc = mvcs[s.calibration_id]
         summ = s.summary or {}
-        errors = summ.get("errors") or {}
+        errors = integer_map(summ, "errors")
         rows.append(
             HistoryRow(
                 date=s.day.isoformat(),
@@ -112,7 +116,7 @@ def history_view(record: TrainingRecord | None, lang: Lang, today: date) -> Hist
                 mvc_cmH2O=mvc,
                 hold_s=_num(summ, "longest_hold_s"),
                 good_share=_num(summ, "good_share"),
-                errors=sum(int(v) for v in errors.values()),  # type: ignore[attr-defined]
+                errors=sum(errors.values()),
             )
         )
         progress.append(SessionProgress.from_summary(s.day, summ, mvc))

@@ -10,7 +10,7 @@ messages; the screen only sets widgets from them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -58,7 +58,7 @@ class AssessmentDone(Message):
 class _Poster:
     """The session's listener: keeps the trace buffer, posts everything else as messages."""
 
-    def __init__(self, app: App[object], trace: TraceBuffer) -> None:
+    def __init__(self, app: App[Any], trace: TraceBuffer) -> None:
         self.app = app
         self.trace = trace
 
@@ -236,6 +236,7 @@ class AssessApp(App[AssessOutcome | None]):
         else:
             self.session.stop()
 
+    # textual runs a plain action as well as App's async one
     def action_quit(self) -> None:  # type: ignore[override]
         self.session.stop()
         self.exit(self.outcome)

@@ -32,8 +32,8 @@ class RepCounter(Static):
 
     cue: reactive[CueView] = reactive(CueView)
 
-    def __init__(self, lang: Lang, **kwargs: str) -> None:
-        super().__init__("", **kwargs)
+    def __init__(self, lang: Lang, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
         self.lang = lang
 
     def watch_cue(self, cue: CueView) -> None:
@@ -78,8 +78,8 @@ class RepResult(Static):
 
     rep: reactive[RepView | None] = reactive(None)
 
-    def __init__(self, lang: Lang, **kwargs: str) -> None:
-        super().__init__("", **kwargs)
+    def __init__(self, lang: Lang, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
         self.lang = lang
 
     def watch_rep(self, rep: RepView | None) -> None:
@@ -89,7 +89,7 @@ class RepResult(Static):
             self.update(tr(self.lang, "train.no_rep"))
             return
         self.add_class(f"-{rep.verdict.value}")
-        verdict = tr(self.lang, f"verdict.{rep.verdict.value}")
+        label = tr(self.lang, f"verdict.{rep.verdict.value}")
         reasons = "; ".join(rep.reasons) if rep.reasons else tr(self.lang, "train.no_reasons")
-        head = f"{tr(self.lang, 'train.last_rep')} {rep.index}: {rep.score}/100 {verdict}"
+        head = f"{tr(self.lang, 'train.last_rep')} {rep.index}: {rep.score}/100 {label}"
         self.update(f"{head}\n{reasons}")

@@ -20,8 +20,8 @@ def quality_word(lang: Lang, quality: float | None) -> str:
 class StatusLine(Static):
     status: reactive[StatusView] = reactive(StatusView)
 
-    def __init__(self, lang: Lang, **kwargs: str) -> None:
-        super().__init__("", markup=False, **kwargs)  # the source name comes from outside
+    def __init__(self, lang: Lang, *, id: str | None = None) -> None:
+        super().__init__("", markup=False, id=id)  # the source name comes from outside
         self.lang = lang
 
     def watch_status(self, status: StatusView) -> None:
