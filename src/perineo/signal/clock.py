@@ -32,14 +32,15 @@ WINDOW_S = 5.0  # longer than a stall and its burst; short against clock drift
 KEEP_FRACTION = 0.05  # late by less than this share of a period: left as written
 
 
-def lateness(t: FloatArray, period_s: float, window: int) -> FloatArray:
-    """How much later than the fastest of the next ``window`` samples each one arrived."""
+def lateness(t: FloatArray, period_s: float, window: int, first: int = 0) -> FloatArray:
+    """How much later than the fastest of the next ``window`` samples each one arrived
+    (``first``: the running count of the first sample, so that blocks agree with the whole)."""
     if len(t) == 0:
         return np.zeros(0)
-    u = t - np.arange(len(t)) * period_s
+    u: FloatArray = t - (first + np.arange(len(t))) * period_s
     # the minimum over [i, i + window - 1]: a centred filter shifted to look only forward
-    ahead = minimum_filter1d(u, size=window, origin=-(window // 2), mode="nearest")
-    late = u - ahead
+    ahead: FloatArray = minimum_filter1d(u, size=window, origin=-(window // 2), mode="nearest")
+    late: FloatArray = u - ahead
     late[late < KEEP_FRACTION * period_s] = 0.0
     return late
 
@@ -57,7 +58,8 @@ def _increasing(t: FloatArray, period_s: float, before: float) -> FloatArray:
     if len(t) == 0 or (bool(np.all(np.diff(t) >= half)) and t[0] >= before + half):
         return t
     k = np.arange(1, len(t) + 1) * half
-    return np.maximum.accumulate(np.maximum(t - k, before)) + k
+    out: FloatArray = np.maximum.accumulate(np.maximum(t - k, before)) + k
+    return out
 
 
 class Retimer:
@@ -83,17 +85,7 @@ class Retimer:
         return self._release(self._held, len(self._held.t))
 
     def _release(self, held: SampleBlock, ready: int) -> SampleBlock:
-        # the offsets are taken against the running sample count, as on the whole recording
-        idx = self._index0 + np.arange(len(held.t))
-        u = held.t - idx * self.period_s
-        if len(u):
-            ahead = minimum_filter1d(
-                u, size=self.window, origin=-(self.window // 2), mode="nearest"
-            )[:ready]
-        else:
-            ahead = u
-        late = u[:ready] - ahead
-        late[late < KEEP_FRACTION * self.period_s] = 0.0
+        late = lateness(held.t, self.period_s, self.window, self._index0)[:ready]
         t = _increasing(held.t[:ready] - late, self.period_s, self._last)
         if len(t):
             self._last = float(t[-1])
