@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static
 
 from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.model import Step
-from perineo.assess.simpatient import SimPatient
+from perineo_sim.patient import SimPatient
 from perineo.tui.screens.assess import AssessApp, squeeze_cue
 
 

@@ -13,7 +13,7 @@ import pytest
 from perineo.commands.record import Recorder, record
 from perineo.samples import SampleBlock
 from perineo.signal.events import EventKind
-from perineo.sources.sim import SimSource
+from perineo_sim.sources import SimSource
 from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionStatus, TrainingRecord
 from perineo_sim.compare import score

@@ -230,7 +230,7 @@ def test_live_session_coaches_on_when_the_disk_fills(tmp_path: Path) -> None:
     import math
 
     from perineo.program.loader import get_program
-    from perineo.sources.sim import SimSource
+    from perineo_sim.sources import SimSource
     from perineo.tui.live import LiveSession
 
     with tiny_disk(tmp_path / "disk") as disk:

@@ -6,7 +6,7 @@ import pytest
 
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SampleSource
-from perineo.sources.sim import LiveSimSource
+from perineo_sim.sources import LiveSimSource
 from perineo_sim import LivePerson
 
 

@@ -24,7 +24,7 @@ from perineo.tui.messages import (
 )
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
-from perineo.tui.simfollow import CueFollowingSim
+from perineo_sim.follow import CueFollowingSim
 from perineo.tui.widgets.coach import RepCounter
 
 from .helpers import Kept, run, wait_for
