@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SampleSource, SourceItem
 from perineo.sources.replay import ReplaySource, find_gaps
-from perineo_sim.sources import SimSource
 from perineo.store.recording import read_recording, write_recording
 from perineo_sim import load_scenario, simulate
+from perineo_sim.sources import SimSource
 
 from .helpers import short
 
