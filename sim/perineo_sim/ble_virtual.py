@@ -148,10 +148,12 @@ class VirtualBleSource:
         return cls.from_block(block, config=config, drop_every_s=drop_every_s)
 
     @classmethod
-    def wrap(cls, source: SampleSource, delay_s: float = 0.2) -> VirtualBleSource:
+    def wrap(
+        cls, source: SampleSource, delay_s: float = 0.2, *, drop_every_s: float | None = None
+    ) -> VirtualBleSource:
         """Serve a live source (running in real time) through the virtual probe."""
         signal = BufferedSignal(source.channels, delay_s)
-        return cls(signal, source.channels, feeding=source)
+        return cls(signal, source.channels, feeding=source, drop_every_s=drop_every_s)
 
     @property
     def channels(self) -> tuple[Channel, ...]:
@@ -221,9 +223,9 @@ class VirtualLinkFollower:
     """``--sim-ble``: the cue-following simulated person served by the virtual probe over a
     real BLE stack (Bumble) and read back by the BLE source, in real time."""
 
-    def __init__(self, follower: CueFollowingSim) -> None:
+    def __init__(self, follower: CueFollowingSim, *, drop_every_s: float | None = None) -> None:
         self._follower = follower
-        self._source = VirtualBleSource.wrap(follower)
+        self._source = VirtualBleSource.wrap(follower, drop_every_s=drop_every_s)
 
     @classmethod
     def create(
@@ -234,12 +236,14 @@ class VirtualLinkFollower:
         habits: Mapping[str, float] | None = None,
         channels: Iterable[Channel | str] = tuple(Channel),
         duration_s: float | None = None,
+        drop_every_s: float | None = None,
     ) -> VirtualLinkFollower:
-        """The person of ``sim-follow`` (real time), over the virtual link."""
+        """The person of ``sim-follow`` (real time), over the virtual link; ``drop_every_s``
+        forces a disconnect that often (the source reconnects and marks the gap)."""
         follower = CueFollowingSim.create(
             program, seed=seed, habits=habits, channels=channels, duration_s=duration_s
         )
-        return cls(follower)
+        return cls(follower, drop_every_s=drop_every_s)
 
     @property
     def channels(self) -> tuple[Channel, ...]:

@@ -99,8 +99,30 @@ def factory(kind: str) -> Callable[..., SampleSource]:
 
 def options(kind: str) -> tuple[str, ...]:
     """The option names ``kind`` takes."""
-    params = inspect.signature(factory(kind)).parameters.values()
-    return tuple(p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+    return tuple(p.name for p in _keywords(factory(kind)))
+
+
+def _keywords(make: Callable[..., object]) -> list[inspect.Parameter]:
+    params = inspect.signature(make).parameters.values()
+    return [p for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def _check_options(kind: str, make: Callable[..., object], opts: Mapping[str, object]) -> None:
+    """A one-line SourceError for an option ``kind`` does not take or a required one missing."""
+    params = _keywords(make)
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in inspect.signature(make).parameters.values())
+    names = [p.name for p in params]
+    unknown = [k for k in opts if k not in names and not takes_any]
+    missing = [p.name for p in params if p.default is p.empty and p.name not in opts]
+    if not unknown and not missing:
+        return
+    takes = ", ".join(names) or "none"
+    problem = (
+        f"unknown option {', '.join(map(repr, unknown))}"
+        if unknown
+        else f"option {', '.join(map(repr, missing))} is required"
+    )
+    raise SourceError(f"source kind {kind!r}: {problem}; its options: {takes}")
 
 
 def open_source(kind: str, **opts: Any) -> SampleSource:
@@ -111,11 +133,7 @@ def open_source(kind: str, **opts: Any) -> SampleSource:
     bad scenario or recording file, no probe) propagate as they are.
     """
     make = factory(kind)
-    try:
-        inspect.signature(make).bind(**opts)
-    except TypeError as exc:
-        takes = ", ".join(options(kind)) or "none"
-        raise SourceError(f"source kind {kind!r}: {exc}; its options: {takes}") from None
+    _check_options(kind, make, opts)
     source = make(**opts)
     if not isinstance(source, SampleSource):
         raise SourceError(f"source kind {kind!r} made {type(source).__name__}, not a source")
