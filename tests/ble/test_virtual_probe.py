@@ -284,7 +284,7 @@ def test_cancelling_the_consumer_stops_and_disconnects() -> None:
 
 def test_wrap_serves_a_live_source_over_the_virtual_link() -> None:
     """Any SampleSource (here the simulator in real time) can be read back through BLE."""
-    from perineo.sources.sim import SimSource
+    from perineo_sim.sources import SimSource
 
     live = SimSource("basic", 3, speed=1.0)
     source = VirtualBleSource.wrap(live, delay_s=0.2)
