@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import Callable
-from typing import Any, ClassVar, Final
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Final, TypeVar
 
 from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.client import BaseBleakClient, NotifyCallback
@@ -60,6 +60,11 @@ def _plain(address: Address) -> str:
     return str(address).split("/")[0]
 
 
+_Report = TypeVar(
+    "_Report",
+    HCI_LE_Advertising_Report_Event.Report,
+    HCI_LE_Extended_Advertising_Report_Event.Report,
+)
 _SCAN_RESPONSES: Final = (
     HCI_LE_Advertising_Report_Event.EventType.SCAN_RSP,
     HCI_LE_Extended_Advertising_Report_Event.EventType.SCAN_RESPONSE,
@@ -84,19 +89,26 @@ class ScanResponseController(Controller):
         data = data or next((bytes(s.scan_response_data) for s in sets if s.enabled), b"")
         return data or None
 
+    def _answered(self, reports: Sequence[_Report]) -> list[_Report]:
+        out = []
+        for report in reports:
+            if report.event_type not in _SCAN_RESPONSES:
+                out.append(report)
+            elif (data := self._scan_response_data(report.address)) is not None:
+                out.append(dataclasses.replace(report, data=data))
+        return out
+
     def send_hci_packet(self, packet: HCI_Packet) -> None:
-        if isinstance(
-            packet, HCI_LE_Advertising_Report_Event | HCI_LE_Extended_Advertising_Report_Event
-        ):
-            reports = []
-            for report in packet.reports:
-                if report.event_type not in _SCAN_RESPONSES:
-                    reports.append(report)
-                elif (data := self._scan_response_data(report.address)) is not None:
-                    reports.append(dataclasses.replace(report, data=data))
-            if not reports:
+        if isinstance(packet, HCI_LE_Advertising_Report_Event):
+            legacy = self._answered(packet.reports)
+            if not legacy:
                 return
-            packet = type(packet)(reports)
+            packet = HCI_LE_Advertising_Report_Event(legacy)
+        elif isinstance(packet, HCI_LE_Extended_Advertising_Report_Event):
+            extended = self._answered(packet.reports)
+            if not extended:
+                return
+            packet = HCI_LE_Extended_Advertising_Report_Event(extended)
         super().send_hci_packet(packet)
 
 
