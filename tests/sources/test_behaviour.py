@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +46,6 @@ class Case:
     holes: Callable[[SampleSource], Holes] | None = None  # the holes, after the stream
     until: int | None = None  # streams until closed: close after this many samples
     t_tol: float = 0.0  # time is mapped from the probe's clock (BLE): this close
-    stats: dict[str, object] = field(default_factory=dict)
 
     def open(self) -> SampleSource:
         return open_source(self.kind, **self.options)

@@ -72,6 +72,12 @@ def test_an_unavailable_kind_is_a_source_error(monkeypatch: pytest.MonkeyPatch) 
         open_source("gone")
 
 
+def test_the_simulator_missing_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "SIMULATOR", "perineo_gone.sources")
+    with pytest.raises(SourceError, match=r"^the simulator is not installed: No module"):
+        registry.simulator()
+
+
 def test_a_third_party_kind_from_an_entry_point(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -76,7 +76,10 @@ def load(target: str) -> Any:
 
 def simulator() -> ModuleType:
     """The simulator's source module (``perineo_sim.sources``), imported by name."""
-    module = load(SIMULATOR)
+    try:
+        module = load(SIMULATOR)
+    except ImportError as exc:
+        raise SourceError(f"the simulator is not installed: {exc}") from exc
     assert isinstance(module, ModuleType)
     return module
 
