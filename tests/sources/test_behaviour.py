@@ -29,9 +29,11 @@ from perineo.sources.replay import find_gaps
 from perineo.store.recording import read_recording, write_recording
 from perineo_sim import load_scenario, simulate
 
+from .helpers import reps
+
 Holes = list[tuple[float, float]]  # (last sample before, first sample after)
 SLOW = frozenset({"ble-virtual", "ble-virtual-follow"})
-LIVE_SEED = 3  # a simulated probe that drops packets: 7 holes in the first 40 s
+LIVE_SEED = 3  # a simulated probe that drops packets: 3 holes in the first 20 s
 TIMEOUT_S = 30.0
 
 
@@ -52,16 +54,16 @@ class Case:
 
 
 def _sim(_tmp: Path, gaps: bool) -> Case:
-    name, seed = ("noisy", 2) if gaps else ("basic", 0)
-    block = simulate(load_scenario(name), seed).block
-    opts = {"scenario": name, "seed": seed, "speed": math.inf, "block_s": 0.25}
-    return Case("sim", opts, expected=block, holes=lambda _s: find_gaps(block.t))
+    scenario, seed = reps(drops=0.01 if gaps else 0.0), 2  # with holes: 7 of them
+    result = simulate(scenario, seed)
+    holes = [(g.start_s, g.end_s) for g in result.truth.gaps]
+    opts = {"scenario": scenario, "seed": seed, "speed": math.inf, "block_s": 0.25}
+    return Case("sim", opts, expected=result.block, holes=lambda _s: holes)
 
 
 def _replay(tmp: Path, gaps: bool) -> Case:
-    name, seed = ("noisy", 2) if gaps else ("basic", 0)
     path = tmp / "rec.csv"
-    write_recording(path, simulate(load_scenario(name), seed).block)
+    write_recording(path, simulate(reps(drops=0.01 if gaps else 0.0), 2).block)
     block = read_recording(path).block
     opts = {"path": path, "speed": math.inf}
     return Case("replay", opts, expected=block, holes=lambda _s: find_gaps(block.t))
@@ -94,12 +96,12 @@ def _live_holes(source: SampleSource) -> Holes:
 
 
 def _sim_follow(_tmp: Path, gaps: bool) -> Case:
-    opts = {"program": "intensive", "seed": LIVE_SEED, "speed": math.inf, "duration_s": 40.0}
+    opts = {"program": "intensive", "seed": LIVE_SEED, "speed": math.inf, "duration_s": 20.0}
     return Case("sim-follow", opts, twin=True, holes=_live_holes)
 
 
 def _sim_patient(_tmp: Path, gaps: bool) -> Case:
-    opts = {"seed": LIVE_SEED, "speed": math.inf, "duration_s": 40.0}
+    opts = {"seed": LIVE_SEED, "speed": math.inf, "duration_s": 20.0}
     return Case("sim-patient", opts, twin=True, holes=_live_holes)
 
 
