@@ -48,10 +48,10 @@ from perineo.assess.model import (
     Step,
 )
 from perineo.assess.scheme import counted, step_at
-from perineo.assess.simpatient import SimPatient
 from perineo.signal.analysis import analyze_block
 from perineo_sim import SimResult, load_scenario, simulate
 from perineo_sim.actions import RepSpec
+from perineo_sim.patient import SimPatient
 
 SCENARIOS = (
     "perfect",

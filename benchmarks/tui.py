@@ -37,8 +37,8 @@ def child(seconds: float, speed: float, out: Path) -> None:
     from perineo.program.loader import get_program
     from perineo.store.sessions import TrainingRecord
     from perineo.tui.app import create_app
-    from perineo.tui.simfollow import CueFollowingSim
     from perineo.tui.widgets.trace import PressureTrace
+    from perineo_sim.follow import CueFollowingSim
 
     program = get_program("intensive")
     record = TrainingRecord.open()

@@ -1,5 +1,10 @@
 """The virtual probe, ready to use: for tests, ``perineo scan --virtual`` and ``--sim-ble``.
 
+Source kinds (:func:`perineo.sources.registry.open_source`): ``ble-virtual`` (a scenario
+looped by the virtual probe, :meth:`VirtualBleSource.from_scenario`) and
+``ble-virtual-follow`` (the person who follows the coach, served over the virtual link,
+:meth:`VirtualLinkFollower.create`). ``scan_virtual`` is ``perineo scan --virtual``.
+
 Over the air from a USB Bluetooth dongle (Bumble's usb transport; see docs/protocol.md)::
 
     python -m perineo_sim.ble_virtual --transport usb:0 --scenario basic
@@ -14,17 +19,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from typing import Final
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 from bumble.device import Device
 
 from perineo.samples import Channel, FloatArray, SampleBlock, StatusKind
-from perineo.sources.base import SampleSource, SourceItem
-from perineo.sources.ble import BleSource, Reconnect
+from perineo.sources.base import SampleSource, SourceItem, streamed_twice
+from perineo.sources.ble import BleSource, ProbeInfo, Reconnect
+from perineo.sources.ble_support import scan_probes
 from perineo_sim.ble_probe import ProbeConfig, Signal, VirtualBleProbe, block_signal
 from perineo_sim.bumble_backend import VirtualAir
+from perineo_sim.follow import CueFollowingSim
+
+if TYPE_CHECKING:
+    from perineo.program.calibration import CalStep
+    from perineo.program.coach import Cue
+    from perineo.program.model import Program
 
 DEFAULT_SCENARIO: Final = "basic"
 
@@ -110,6 +122,7 @@ class VirtualBleSource:
         self._feeding = feeding
         self._inner: BleSource | None = None
         self._closed = False
+        self._streamed = False
 
     @classmethod
     def from_block(
@@ -122,14 +135,25 @@ class VirtualBleSource:
         return cls(block_signal(block), block.channels, config=config, drop_every_s=drop_every_s)
 
     @classmethod
-    def from_scenario(cls, scenario: str = DEFAULT_SCENARIO, seed: int = 1) -> VirtualBleSource:
-        return cls.from_block(scenario_block(scenario, seed))
+    def from_scenario(
+        cls,
+        scenario: str = DEFAULT_SCENARIO,
+        seed: int = 1,
+        *,
+        config: ProbeConfig | None = None,
+        drop_every_s: float | None = None,
+    ) -> VirtualBleSource:
+        """A scenario (name or TOML path) looped by the virtual probe."""
+        block = scenario_block(scenario, seed)
+        return cls.from_block(block, config=config, drop_every_s=drop_every_s)
 
     @classmethod
-    def wrap(cls, source: SampleSource, delay_s: float = 0.2) -> VirtualBleSource:
+    def wrap(
+        cls, source: SampleSource, delay_s: float = 0.2, *, drop_every_s: float | None = None
+    ) -> VirtualBleSource:
         """Serve a live source (running in real time) through the virtual probe."""
         signal = BufferedSignal(source.channels, delay_s)
-        return cls(signal, source.channels, feeding=source)
+        return cls(signal, source.channels, feeding=source, drop_every_s=drop_every_s)
 
     @property
     def channels(self) -> tuple[Channel, ...]:
@@ -153,7 +177,13 @@ class VirtualBleSource:
         await asyncio.sleep(signal.delay_s)
         await self.close()
 
-    async def stream(self) -> AsyncIterator[SourceItem]:
+    def stream(self) -> AsyncIterator[SourceItem]:
+        if self._streamed:
+            raise streamed_twice(self.name)
+        self._streamed = True
+        return self._stream()
+
+    async def _stream(self) -> AsyncIterator[SourceItem]:
         block = SampleBlock(np.zeros(0), {ch: np.zeros(0) for ch in self._channels})
         async with running_virtual_probe(block, self._config, self._signal) as (air, probe):
             inner = BleSource(
@@ -187,6 +217,57 @@ class VirtualBleSource:
         self._closed = True
         if self._inner is not None:
             await self._inner.close()
+
+
+class VirtualLinkFollower:
+    """``--sim-ble``: the cue-following simulated person served by the virtual probe over a
+    real BLE stack (Bumble) and read back by the BLE source, in real time."""
+
+    def __init__(self, follower: CueFollowingSim, *, drop_every_s: float | None = None) -> None:
+        self._follower = follower
+        self._source = VirtualBleSource.wrap(follower, drop_every_s=drop_every_s)
+
+    @classmethod
+    def create(
+        cls,
+        program: Program | str,
+        *,
+        seed: int = 0,
+        habits: Mapping[str, float] | None = None,
+        channels: Iterable[Channel | str] = tuple(Channel),
+        duration_s: float | None = None,
+        drop_every_s: float | None = None,
+    ) -> VirtualLinkFollower:
+        """The person of ``sim-follow`` (real time), over the virtual link; ``drop_every_s``
+        forces a disconnect that often (the source reconnects and marks the gap)."""
+        follower = CueFollowingSim.create(
+            program, seed=seed, habits=habits, channels=channels, duration_s=duration_s
+        )
+        return cls(follower, drop_every_s=drop_every_s)
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        return self._source.channels
+
+    @property
+    def name(self) -> str:
+        return self._source.name
+
+    def stream(self) -> AsyncIterator[SourceItem]:
+        return self._source.stream()
+
+    async def close(self) -> None:
+        await self._source.close()
+
+    def follow(self, cue: Cue | CalStep, now_s: float) -> None:
+        # the app's clock is the link's (host time); the person keeps her own
+        self._follower.follow(cue, self._follower.person.now_s)
+
+
+async def scan_virtual(timeout_s: float) -> list[ProbeInfo]:
+    """``perineo scan --virtual``: scan a virtual air on which one probe advertises."""
+    async with running_virtual_probe() as (air, _probe):
+        return await scan_probes(timeout_s, backend=air.scanner_backend)
 
 
 async def serve(transport: str, scenario: str, seed: int, config: ProbeConfig) -> None:

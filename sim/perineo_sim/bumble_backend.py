@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
-from typing import Any, ClassVar, Final
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Final, TypeVar
 
 from bleak.args import SizedBuffer
 from bleak.assigned_numbers import CharacteristicPropertyName
@@ -27,7 +28,12 @@ from bumble.controller import Controller
 from bumble.core import UUID, BaseBumbleError
 from bumble.device import Advertisement, Connection, Device, Peer
 from bumble.gatt_client import CharacteristicProxy
-from bumble.hci import Address
+from bumble.hci import (
+    Address,
+    HCI_LE_Advertising_Report_Event,
+    HCI_LE_Extended_Advertising_Report_Event,
+    HCI_Packet,
+)
 from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
@@ -56,9 +62,61 @@ def _plain(address: Address) -> str:
     return str(address).split("/")[0]
 
 
+_Report = TypeVar(
+    "_Report",
+    HCI_LE_Advertising_Report_Event.Report,
+    HCI_LE_Extended_Advertising_Report_Event.Report,
+)
+_SCAN_RESPONSES: Final = (
+    HCI_LE_Advertising_Report_Event.EventType.SCAN_RSP,
+    HCI_LE_Extended_Advertising_Report_Event.EventType.SCAN_RESPONSE,
+)
+
+
+class ScanResponseController(Controller):
+    """Bumble's virtual controller, with scan responses that carry the scan response data.
+
+    Bumble 0.0.236's controller answers an active scan with the advertising data twice, once
+    labelled as the scan response, so a name sent in the scan response (as the firmware
+    does) never reaches the scanner. This one looks up the advertiser on the link and
+    reports its scan response data instead (none: no scan response).
+    """
+
+    def _scan_response_data(self, address: Address) -> bytes | None:
+        advertiser = self.link.find_le_controller(address) if self.link else None
+        if advertiser is None or advertiser is self:
+            return None
+        data = bytes(advertiser.le_legacy_advertiser.scan_response_data)
+        sets = advertiser.advertising_sets.values()
+        data = data or next((bytes(s.scan_response_data) for s in sets if s.enabled), b"")
+        return data or None
+
+    def _answered(self, reports: Sequence[_Report]) -> list[_Report]:
+        out = []
+        for report in reports:
+            if report.event_type not in _SCAN_RESPONSES:
+                out.append(report)
+            elif (data := self._scan_response_data(report.address)) is not None:
+                out.append(dataclasses.replace(report, data=data))
+        return out
+
+    def send_hci_packet(self, packet: HCI_Packet) -> None:
+        if isinstance(packet, HCI_LE_Advertising_Report_Event):
+            legacy = self._answered(packet.reports)
+            if not legacy:
+                return
+            packet = HCI_LE_Advertising_Report_Event(legacy)
+        elif isinstance(packet, HCI_LE_Extended_Advertising_Report_Event):
+            extended = self._answered(packet.reports)
+            if not extended:
+                return
+            packet = HCI_LE_Extended_Advertising_Report_Event(extended)
+        super().send_hci_packet(packet)
+
+
 def new_device(link: LocalLink, address: str) -> Device:
     """A Bumble device with its own virtual controller on ``link``."""
-    controller = Controller(f"ctrl-{address}", link=link, public_address=address)
+    controller = ScanResponseController(f"ctrl-{address}", link=link, public_address=address)
     return Device(address=Address(address), host=Host(controller, AsyncPipeSink(controller)))
 
 

@@ -11,9 +11,9 @@ import pytest
 from perineo.assess.guide import PROTOCOL, GuideRunner, GuideStep, Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, AssessSession, LiveContraction
 from perineo.assess.model import Movement, Step
-from perineo.assess.simpatient import SimPatient
 from perineo.samples import SampleBlock
 from perineo.signal.events import Event, EventKind, Repetition, TechError
+from perineo_sim.patient import SimPatient
 
 
 class Recorder:

@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Static
 
 from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.model import Step
-from perineo.assess.simpatient import SimPatient
 from perineo.tui.screens.assess import AssessApp, squeeze_cue
+from perineo_sim.patient import SimPatient
 
 
 @pytest.mark.slow

@@ -95,6 +95,19 @@ def test_scan_lists_probes_by_service_uuid_only() -> None:
     probes = _run(go())
     assert [p.address for p in probes] == ["F0:0D:00:00:00:01"]
     assert probes[0].battery_percent == 87 and probes[0].rssi is not None
+    assert probes[0].name == "perineo-0001"  # from the scan response, as from the firmware
+
+
+def test_perineo_scan_virtual_lists_the_probe_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from perineo.cli import main
+
+    monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
+    assert main(["scan", "--virtual", "--timeout", "0.5"]) == 0
+    header, row = capsys.readouterr().out.splitlines()[:2]
+    assert header.split() == ["NAME", "ADDRESS", "RSSI", "BATTERY"]
+    assert row.split()[:2] == ["perineo-0001", "F0:0D:00:00:00:01"] and row.endswith("87 %")
 
 
 def test_stream_decodes_every_sample_in_order() -> None:
@@ -271,7 +284,7 @@ def test_cancelling_the_consumer_stops_and_disconnects() -> None:
 
 def test_wrap_serves_a_live_source_over_the_virtual_link() -> None:
     """Any SampleSource (here the simulator in real time) can be read back through BLE."""
-    from perineo.sources.sim import SimSource
+    from perineo_sim.sources import SimSource
 
     live = SimSource("basic", 3, speed=1.0)
     source = VirtualBleSource.wrap(live, delay_s=0.2)

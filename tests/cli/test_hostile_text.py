@@ -3,8 +3,8 @@
 Device names come from anyone in radio range. They enter at bleak's scanner interface: a
 bleak scanner back end (``hostile_scanner``) advertises the probe's public service UUID
 under a hostile name, and ``perineo scan`` runs bleak's own ``BleakScanner.discover`` over
-it. (The Bumble-served virtual probe cannot carry a name yet: its scan response does not
-reach the scanner.) File names and program titles come from files.
+it. (The Bumble-served virtual probe's name is always its own, ``perineo-XXXX``.) File
+names and program titles come from files.
 """
 
 from __future__ import annotations

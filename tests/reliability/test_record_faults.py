@@ -13,11 +13,11 @@ import pytest
 from perineo.commands.record import Recorder, record
 from perineo.samples import SampleBlock
 from perineo.signal.events import EventKind
-from perineo.sources.sim import SimSource
 from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionStatus, TrainingRecord
 from perineo_sim.compare import score
 from perineo_sim.faults import FaultySource
+from perineo_sim.sources import SimSource
 
 OUTAGES = ((45.0, 2.0), (70.0, 20.0))  # a drop while rep 2 holds; 20 s of silence
 

@@ -230,8 +230,8 @@ def test_live_session_coaches_on_when_the_disk_fills(tmp_path: Path) -> None:
     import math
 
     from perineo.program.loader import get_program
-    from perineo.sources.sim import SimSource
     from perineo.tui.live import LiveSession
+    from perineo_sim.sources import SimSource
 
     with tiny_disk(tmp_path / "disk") as disk:
         seen = _Seen()

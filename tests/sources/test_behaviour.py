@@ -1,71 +1,159 @@
-"""One behaviour suite run over every recorded source (python-can's back-to-back idea).
+"""One behaviour suite run over every source kind (python-can's back-to-back idea).
 
-Each case builds a source and states the exact samples it must deliver; the suite checks
-the stream: CONNECTED first, ENDED last, exactly those samples, gaps reported, blocks short.
+Every kind :func:`perineo.sources.registry.kinds` lists is opened through the registry and
+must behave alike: CONNECTED first and ENDED last; the samples in order (exactly the
+expected ones where the kind is deterministic: a twin opened with the same options gives
+the same); every hole reported as a GAP just before the block after it; a second
+``stream()`` refused with SourceError; ``close()`` stops the stream and may be called
+again. BLE runs over the probe double at bleak's client interface (tests/ble_double.py);
+the Bumble-served virtual probe kinds are slow (a real BLE host stack, in real time).
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from tests.ble_double import ProbeDouble
 
-from perineo.samples import SampleBlock, SourceStatus, StatusKind
+from perineo.errors import SourceError
+from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SampleSource, SourceItem
-from perineo.sources.replay import ReplaySource, find_gaps
-from perineo.sources.sim import SimSource
+from perineo.sources.registry import kinds, open_source
+from perineo.sources.replay import find_gaps
 from perineo.store.recording import read_recording, write_recording
 from perineo_sim import load_scenario, simulate
 
-from .helpers import short
+from .helpers import reps
+
+Holes = list[tuple[float, float]]  # (last sample before, first sample after)
+SLOW = frozenset({"ble-virtual", "ble-virtual-follow"})
+LIVE_SEED = 3  # a simulated probe that drops packets: 3 holes in the first 20 s
+TIMEOUT_S = 30.0
 
 
 @dataclass
 class Case:
-    source: SampleSource
-    expected: SampleBlock
+    """How to open one kind, and what its stream must hold."""
+
+    kind: str
+    options: dict[str, object]
+    expected: SampleBlock | None = None  # the exact samples, known before the stream
+    twin: bool = False  # deterministic: a twin opened alike streams the same samples
+    holes: Callable[[SampleSource], Holes] | None = None  # the holes, after the stream
+    until: int | None = None  # streams until closed: close after this many samples
+    t_tol: float = 0.0  # time is mapped from the probe's clock (BLE): this close
+
+    def open(self) -> SampleSource:
+        return open_source(self.kind, **self.options)
 
 
-def sim_case(tmp_path: Path, scenario, seed: int, **kw) -> Case:
-    src = SimSource(scenario, seed, **kw)
-    return Case(src, simulate(src.scenario, seed).block)
+def _sim(_tmp: Path, gaps: bool) -> Case:
+    scenario, seed = reps(drops=0.01 if gaps else 0.0), 2  # with holes: 7 of them
+    result = simulate(scenario, seed)
+    holes = [(g.start_s, g.end_s) for g in result.truth.gaps]
+    opts = {"scenario": scenario, "seed": seed, "speed": math.inf, "block_s": 0.25}
+    return Case("sim", opts, expected=result.block, holes=lambda _s: holes)
 
 
-def replay_case(tmp_path: Path, scenario, seed: int, **kw) -> Case:
-    path = tmp_path / "rec.csv"
-    scn = load_scenario(scenario) if isinstance(scenario, str) else scenario
-    write_recording(path, simulate(scn, seed).block)
-    return Case(ReplaySource(path, **kw), read_recording(path).block)
+def _replay(tmp: Path, gaps: bool) -> Case:
+    path = tmp / "rec.csv"
+    write_recording(path, simulate(reps(drops=0.01 if gaps else 0.0), 2).block)
+    block = read_recording(path).block
+    opts = {"path": path, "speed": math.inf}
+    return Case("replay", opts, expected=block, holes=lambda _s: find_gaps(block.t))
 
 
-FACTORIES: dict[str, Callable[..., Case]] = {"sim": sim_case, "replay": replay_case}
+def _ble(_tmp: Path, gaps: bool) -> Case:
+    # 10 s of a simulated session on the probe's own clock: evenly spaced at 100 Hz
+    sim = simulate(load_scenario("basic"), 1).block.slice(0, 1000)
+    block = SampleBlock(np.arange(len(sim)) / 100.0, sim.data)
+    probe = ProbeDouble(block, lost=frozenset({40, 41, 120}) if gaps else frozenset())
+    opts = {
+        "address": "F0:0D:00:00:00:01",
+        "backend": probe.client(),
+        "clock": probe.clock,
+        "remember": False,
+    }
+    delivered = probe.delivered
+    return Case(
+        "ble",
+        opts,
+        expected=delivered,
+        holes=lambda _s: find_gaps(delivered.t),
+        until=len(delivered),
+        t_tol=1e-6,
+    )
 
 
-@pytest.fixture(params=sorted(FACTORIES))
-def make(request, tmp_path: Path) -> Callable[..., Case]:
-    factory = FACTORIES[request.param]
-    return lambda *a, **kw: factory(tmp_path, *a, **kw)
+def _live_holes(source: SampleSource) -> Holes:
+    return list(source.person.probe.gaps)  # type: ignore[attr-defined]
 
 
-async def _collect(src: SampleSource, stop_after: int | None = None) -> list[SourceItem]:
+def _sim_follow(_tmp: Path, gaps: bool) -> Case:
+    opts = {"program": "intensive", "seed": LIVE_SEED, "speed": math.inf, "duration_s": 20.0}
+    return Case("sim-follow", opts, twin=True, holes=_live_holes)
+
+
+def _sim_patient(_tmp: Path, gaps: bool) -> Case:
+    opts = {"seed": LIVE_SEED, "speed": math.inf, "duration_s": 20.0}
+    return Case("sim-patient", opts, twin=True, holes=_live_holes)
+
+
+def _ble_virtual(_tmp: Path, gaps: bool) -> Case:
+    opts: dict[str, object] = {"scenario": "basic", "seed": 1}
+    if gaps:
+        opts["drop_every_s"] = 0.8
+    return Case("ble-virtual", opts, until=250 if gaps else 120)
+
+
+def _ble_virtual_follow(_tmp: Path, gaps: bool) -> Case:
+    opts: dict[str, object] = {"program": "intensive", "seed": 1}
+    if gaps:
+        opts["drop_every_s"] = 0.8
+    return Case("ble-virtual-follow", opts, until=250 if gaps else 120)
+
+
+CASES: dict[str, Callable[[Path, bool], Case]] = {
+    "sim": _sim,
+    "replay": _replay,
+    "ble": _ble,
+    "sim-follow": _sim_follow,
+    "sim-patient": _sim_patient,
+    "ble-virtual": _ble_virtual,
+    "ble-virtual-follow": _ble_virtual_follow,
+}
+KINDS = [pytest.param(k, marks=pytest.mark.slow) if k in SLOW else k for k in kinds()]
+
+
+async def _collect(
+    source: SampleSource, until: int | None = None, close_after: int | None = None
+) -> list[SourceItem]:
+    """The stream's items; ``close()`` once ``until`` samples or ``close_after`` items came."""
     items: list[SourceItem] = []
-    async for item in src.stream():
-        items.append(item)
-        if stop_after is not None and len(items) >= stop_after:
-            await src.close()
+    samples = 0
+    closed = False
+    async with asyncio.timeout(TIMEOUT_S):
+        async for item in source.stream():
+            items.append(item)
+            if isinstance(item, SampleBlock):
+                samples += len(item)
+            done = (until is not None and samples >= until) or (
+                close_after is not None and len(items) >= close_after
+            )
+            if done and not closed:
+                closed = True
+                await source.close()
     return items
 
 
-def collect(src: SampleSource, stop_after: int | None = None) -> list[SourceItem]:
-    return asyncio.run(_collect(src, stop_after))
+def collect(source: SampleSource, until: int | None = None) -> list[SourceItem]:
+    return asyncio.run(_collect(source, until))
 
 
 def blocks_of(items: list[SourceItem]) -> list[SampleBlock]:
@@ -76,84 +164,114 @@ def statuses(items: list[SourceItem], kind: StatusKind) -> list[SourceStatus]:
     return [i for i in items if isinstance(i, SourceStatus) and i.kind == kind]
 
 
-def test_is_a_sample_source(make) -> None:
-    case = make("intensive", 0, speed=math.inf)
-    assert isinstance(case.source, SampleSource)
-    assert case.source.channels == case.expected.channels
-    assert case.source.name
+@pytest.fixture
+def case(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[bool], Case]:
+    kind = request.param
+    assert kind in CASES, f"no behaviour case for source kind {kind!r}: add one to CASES"
+    return lambda gaps=False: CASES[kind](tmp_path, gaps)
 
 
-@pytest.mark.parametrize("scenario", ["noisy", "squeeze_only", "mixed"])
-def test_delivers_exactly_the_recording(make, scenario: str) -> None:
-    case = make(scenario, 1, speed=math.inf, block_s=0.25)
-    items = collect(case.source)
+def test_every_kind_has_a_case() -> None:
+    assert set(kinds()) == set(CASES)
+
+
+@pytest.mark.parametrize("case", KINDS, indirect=True)
+def test_is_a_sample_source_with_squeeze(case: Callable[[bool], Case]) -> None:
+    source = case(False).open()
+    assert isinstance(source, SampleSource)
+    assert Channel.SQUEEZE in source.channels
+    assert source.name
+
+
+@pytest.mark.parametrize("case", KINDS, indirect=True)
+def test_connected_first_ended_last_and_the_samples_in_order(
+    case: Callable[[bool], Case],
+) -> None:
+    c = case(False)
+    source = c.open()
+    items = collect(source, c.until)
     first, last = items[0], items[-1]
     assert isinstance(first, SourceStatus) and first.kind == StatusKind.CONNECTED
     assert isinstance(last, SourceStatus) and last.kind == StatusKind.ENDED
-    got = SampleBlock.concat(blocks_of(items))
-    assert np.array_equal(got.t, case.expected.t)
-    assert got.channels == case.expected.channels
-    for c in got.channels:
-        assert np.array_equal(got.data[c], case.expected.data[c])
-    for b in blocks_of(items):
-        assert len(b) > 0 and b.t[-1] - b.t[0] < 0.25
+    assert len(statuses(items, StatusKind.ENDED)) == 1
+    blocks = blocks_of(items)
+    assert blocks and all(len(b) > 0 for b in blocks)
+    got = SampleBlock.concat(blocks)
+    assert np.all(np.diff(got.t) > 0)
+    assert got.channels == source.channels
+    expected = c.expected
+    if c.twin:
+        twin = blocks_of(collect(c.open(), c.until))
+        expected = SampleBlock.concat(twin)
+    if expected is None:  # real time over a BLE stack: at least what was asked for
+        assert c.until is not None and len(got) >= c.until
+        return
+    assert got.channels == expected.channels and len(got) == len(expected)
+    assert np.allclose(got.t, expected.t, rtol=0, atol=c.t_tol)
+    for ch in got.channels:
+        assert np.array_equal(got.data[ch], expected.data[ch], equal_nan=True)
 
 
-def test_reports_each_gap_before_the_block_after_it(make) -> None:
-    case = make("noisy", 2, speed=math.inf)
-    items = collect(case.source)
+@pytest.mark.parametrize("case", KINDS, indirect=True)
+def test_every_hole_is_a_gap_before_the_block_after_it(case: Callable[[bool], Case]) -> None:
+    c = case(True)
+    source = c.open()
+    items = collect(source, c.until)
     gaps = statuses(items, StatusKind.GAP)
-    expected = find_gaps(case.expected.t)
-    assert expected and [(g.t, g.end_s) for g in gaps] == expected
+    assert gaps, "a case with holes must report them"
     for i, item in enumerate(items):
         if isinstance(item, SourceStatus) and item.kind == StatusKind.GAP:
-            nxt = items[i + 1]
-            assert isinstance(nxt, SampleBlock) and nxt.t[0] == item.end_s
-    for b in blocks_of(items):  # no block spans a gap
-        assert all(not (b.t[0] <= a < b.t[-1]) for a, _ in expected)
+            after = next(x for x in items[i + 1 :] if isinstance(x, SampleBlock))
+            assert item.end_s is not None and after.t[0] == item.end_s and item.t < item.end_s
+            before = blocks_of(items[:i])
+            assert not before or before[-1].t[-1] <= item.t
+    if c.holes is not None:  # exactly the holes there are, where they are
+        holes = c.holes(source)
+        assert len(gaps) == len(holes)
+        tol = c.t_tol
+        for g, (last, first) in zip(gaps, holes, strict=True):
+            assert g.end_s is not None and abs(g.end_s - first) <= tol
+            assert last - tol <= g.t < first
 
 
-def test_close_stops_the_stream(make) -> None:
-    case = make("basic", 0, speed=math.inf)
-    items = collect(case.source, stop_after=5)
-    assert len(items) == 5
-    assert not statuses(items, StatusKind.ENDED)
+@pytest.mark.parametrize("case", KINDS, indirect=True)
+def test_a_second_stream_is_refused(case: Callable[[bool], Case]) -> None:
+    source = case(False).open()
+
+    async def go() -> list[SourceItem]:
+        stream = source.stream()
+        with pytest.raises(SourceError, match="only once"):
+            source.stream()
+        items = [await anext(stream)]
+        with pytest.raises(SourceError, match="only once"):
+            source.stream()
+        await source.close()
+        items += [item async for item in stream]
+        return items
+
+    items = asyncio.run(go())
+    assert isinstance(items[0], SourceStatus) and items[0].kind == StatusKind.CONNECTED
 
 
-@pytest.mark.parametrize("speed", [4.0, 8.0])
-def test_paced_by_the_clock_scaled_by_speed(make, speed: float) -> None:
-    case = make(short(), 0, speed=speed, block_s=0.1)
-    span = float(case.expected.t[-1] - case.expected.t[0])
-    start = time.monotonic()
-    collect(case.source)
-    elapsed = time.monotonic() - start
-    assert span / speed * 0.9 <= elapsed <= span / speed + 0.4
+@pytest.mark.parametrize("case", KINDS, indirect=True)
+def test_close_stops_the_stream_and_may_be_repeated(case: Callable[[bool], Case]) -> None:
+    source = case(False).open()
 
+    async def go() -> list[SourceItem]:
+        items: list[SourceItem] = []
+        async with asyncio.timeout(TIMEOUT_S):
+            async for item in source.stream():
+                items.append(item)
+                if len(blocks_of(items)) == 3:
+                    await source.close()
+                    await source.close()
+                    mark.append(len(items))
+        await source.close()
+        return items
 
-def test_as_fast_as_possible(make) -> None:
-    case = make("mixed", 0, speed=math.inf)
-    start = time.monotonic()
-    collect(case.source)
-    assert time.monotonic() - start < 2.0  # a 5-minute session
-
-
-def test_bad_speed_and_block_size(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="speed"):
-        SimSource("basic", 0, speed=0)
-    with pytest.raises(ValueError, match="block_s"):
-        SimSource("basic", 0, block_s=0)
-    path = tmp_path / "r.csv"
-    write_recording(path, simulate(short(), 0).block)
-    with pytest.raises(ValueError, match="speed"):
-        ReplaySource(path, speed=-1)
-
-
-@settings(max_examples=15, deadline=None)
-@given(block_s=st.floats(0.005, 5.0), seed=st.integers(0, 3))
-def test_any_block_size_delivers_the_same_samples(block_s: float, seed: int) -> None:
-    src = SimSource(short(rate=25, drops=0.05), seed, speed=math.inf, block_s=block_s)
-    items = collect(src)
-    got = SampleBlock.concat(blocks_of(items))
-    assert np.array_equal(got.t, src.block.t)
-    gaps = [(g.t, g.end_s) for g in statuses(items, StatusKind.GAP)]
-    assert gaps == [(g.start_s, g.end_s) for g in src.truth.gaps]
+    mark: list[int] = []
+    items = asyncio.run(go())
+    after = items[mark[0] :]
+    # after close(): at most the ENDED that says so, nothing else
+    assert all(isinstance(i, SourceStatus) and i.kind == StatusKind.ENDED for i in after)
+    assert len(after) <= 1

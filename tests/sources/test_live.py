@@ -6,8 +6,8 @@ import pytest
 
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SampleSource
-from perineo.sources.sim import LiveSimSource
 from perineo_sim import LivePerson
+from perineo_sim.sources import LiveSimSource
 
 
 def run(src: LiveSimSource, coach=None) -> list:

@@ -24,8 +24,8 @@ from perineo.tui.messages import (
 )
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
-from perineo.tui.simfollow import CueFollowingSim
 from perineo.tui.widgets.coach import RepCounter
+from perineo_sim.follow import CueFollowingSim
 
 from .helpers import Kept, run, wait_for
 

@@ -101,24 +101,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace):
+    from perineo.sources.registry import open_source
+
     speed = math.inf if math.isinf(args.speed) else args.speed
     if args.device is not None:
-        from perineo.sources.ble import BleSource
-
-        return BleSource(args.device), None, f"probe {args.device}"
+        return open_source("ble", address=args.device), None, f"probe {args.device}"
     channels = tuple(c.strip() for c in args.channels.split(",") if c.strip())
     if "squeeze" not in channels or not set(channels) <= {"squeeze", "abdominal", "tilt"}:
         raise InputError(
             f"--channels {args.channels!r}: expected squeeze plus any of abdominal, tilt"
         )
-    if args.sim == FOLLOW:
-        from perineo.assess.simpatient import SimPatient
-
-        pat = SimPatient(args.seed, channels=channels, speed=speed)
-        return pat.source, pat, f"simulated (patient seed {args.seed})"
-    from perineo.sources.sim import SimSource
-
-    src = SimSource(args.sim, args.seed, speed=speed)
+    if args.sim == FOLLOW:  # the simulated patient is the source and follows the prompts
+        pat = open_source("sim-patient", seed=args.seed, channels=channels, speed=speed)
+        return pat, pat, f"simulated (patient seed {args.seed})"
+    src = open_source("sim", scenario=args.sim, seed=args.seed, speed=speed)
     return src, None, f"simulated (scenario {args.sim}, seed {args.seed})"
 
 

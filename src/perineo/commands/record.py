@@ -187,14 +187,12 @@ async def record(source: SampleSource, rec: Recorder) -> None:
 
 
 def open_source(args: argparse.Namespace) -> SampleSource:
+    from perineo.sources.registry import open_source as open_kind
+
     if args.sim:
-        from perineo.sources.sim import SimSource
-
         speed = math.inf if math.isinf(args.speed) else args.speed
-        return SimSource(args.sim, seed=args.seed, speed=speed)
-    from perineo.sources.ble import BleSource
-
-    return BleSource(args.address)
+        return open_kind("sim", scenario=args.sim, seed=args.seed, speed=speed)
+    return open_kind("ble", address=args.address)
 
 
 def _inputs(args: argparse.Namespace) -> tuple[Path, ...]:

@@ -35,14 +35,13 @@ def _table(probes: list) -> str:  # list[ProbeInfo], imported lazily
 
 
 async def _scan_virtual(timeout_s: float) -> list:
-    from perineo.sources.ble_support import scan_probes
+    from perineo.sources.registry import VIRTUAL_SCAN, load
 
     try:
-        from perineo_sim.ble_virtual import running_virtual_probe
+        scan_virtual = load(VIRTUAL_SCAN)  # the simulator's, by name
     except ImportError as exc:
         raise InputError(f"--virtual needs Bumble: pip install 'perineo[test]' ({exc})") from exc
-    async with running_virtual_probe() as (air, _probe):
-        return await scan_probes(timeout_s, backend=air.scanner_backend)
+    return await scan_virtual(timeout_s)
 
 
 def run(args: argparse.Namespace) -> int:

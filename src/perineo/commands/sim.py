@@ -49,21 +49,21 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from perineo.samples import ordered_channels
-    from perineo.sources.sim import load_scenario
+    from perineo.sources.registry import simulator
     from perineo.store.paths import check_output, write_file
     from perineo.store.recording import write_recording
-    from perineo_sim import scenario_names, simulate, truth_path_for
 
+    sim = simulator()  # perineo_sim, by name: perineo never imports it
     if args.list:
-        for name in scenario_names():
-            print(f"{name:20s} {load_scenario(name).description}")
+        for name in sim.scenario_names():
+            print(f"{name:20s} {sim.load_scenario(name).description}")
         return 0
     if not args.scenario:
         raise ConfigError("sim: expected a SCENARIO name or TOML path (see --list)")
     if not args.out:
         raise ConfigError("sim: expected --out PATH for the recording CSV")
     check_seed(args.seed)
-    scenario = load_scenario(args.scenario)
+    scenario = sim.load_scenario(args.scenario)
     if args.rate is not None:
         if not RATE_RANGE[0] <= args.rate <= RATE_RANGE[1]:
             raise ConfigError(f"--rate: expected 25–200 Hz, got {args.rate:g}")
@@ -72,13 +72,13 @@ def run(args: argparse.Namespace) -> int:
         chans = ordered_channels(_channels(args.channels))
         scenario = dataclasses.replace(scenario, channels=chans)
     out = Path(args.out)
-    truth_path = Path(args.truth) if args.truth else truth_path_for(out)
+    truth_path = Path(args.truth) if args.truth else sim.truth_path_for(out)
     if out.absolute() == truth_path.absolute():
         raise ConfigError(f"--truth {truth_path}: is the recording --out; choose another file")
     inputs = (Path(args.scenario),) if Path(args.scenario).is_file() else ()
     for path in (out, truth_path):
         check_output(path, overwrite=args.overwrite, inputs=inputs)
-    result = simulate(scenario, args.seed)
+    result = sim.simulate(scenario, args.seed)
     write_recording(out, result.block, overwrite=args.overwrite, inputs=inputs)
     write_file(truth_path, result.truth.dumps(), overwrite=args.overwrite, inputs=inputs)
     b = result.block

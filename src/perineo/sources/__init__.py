@@ -1,8 +1,9 @@
-"""Where samples come from: one interface, each back end in its own module.
+"""Where samples come from: one interface, each back end opened by kind.
 
-``sim`` (the simulator, scripted or following the coach), ``replay`` (a recording) and
-``ble`` (the probe, through bleak) all implement :class:`SampleSource`; callers import the
-back end they need only when they need it, so nothing loads bleak unless a probe is used.
+Every back end implements :class:`SampleSource` and is opened through
+:func:`perineo.sources.registry.open_source` (``ble``, ``replay``, the simulator's kinds and
+any third-party kind), which imports a back end only when it is used: nothing loads bleak
+unless a probe is used, and perineo never imports the simulator.
 """
 
 from perineo.sources.base import SampleSource, SourceItem

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 
+from perineo.errors import SourceError
 from perineo.samples import Channel, SampleBlock, SourceStatus
 
 SourceItem = SampleBlock | SourceStatus
@@ -16,7 +17,9 @@ class SampleSource(Protocol):
 
     ``channels`` is known before streaming starts (a BLE source learns it on connect and
     sets it before the first block). ``stream()`` yields items in time order until the
-    source ends or ``close()`` is called; it may be iterated once.
+    source ends or ``close()`` is called; it may be called once: a second call raises
+    :class:`~perineo.errors.SourceError` (:func:`streamed_twice`). ``close()`` may be
+    called any number of times.
     """
 
     @property
@@ -28,3 +31,8 @@ class SampleSource(Protocol):
     def stream(self) -> AsyncIterator[SourceItem]: ...
 
     async def close(self) -> None: ...
+
+
+def streamed_twice(name: str) -> SourceError:
+    """The one error every source raises when ``stream()`` is called a second time."""
+    return SourceError(f"{name}: stream() may be called only once per source")

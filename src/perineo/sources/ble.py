@@ -32,7 +32,7 @@ from perineo.protocol import (
     encode_command,
 )
 from perineo.samples import CHANNEL_ORDER, Channel, SampleBlock, SourceStatus, StatusKind
-from perineo.sources.base import SourceItem
+from perineo.sources.base import SourceItem, streamed_twice
 from perineo.sources.ble_assembler import LinkCounters, PacketAssembler
 from perineo.sources.ble_support import (
     ProbeInfo,
@@ -244,10 +244,13 @@ class BleSource:
 
     # -- the stream ------------------------------------------------------------------------
 
-    async def stream(self) -> AsyncIterator[SourceItem]:
+    def stream(self) -> AsyncIterator[SourceItem]:
         if self._started:
-            raise SourceError("BleSource.stream() may be iterated only once")
+            raise streamed_twice(self.name)
         self._started = True
+        return self._stream()
+
+    async def _stream(self) -> AsyncIterator[SourceItem]:
         origin = self._clock()
         try:
             battery = await self._first_connect()

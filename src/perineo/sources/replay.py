@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from perineo.samples import Channel, FloatArray, SampleBlock, SourceStatus, StatusKind
-from perineo.sources.base import SourceItem
+from perineo.sources.base import SourceItem, streamed_twice
 from perineo.store.recording import read_recording
 
 GAP_FACTOR = 3.0  # a step in t longer than this many median periods is a gap
@@ -135,7 +135,7 @@ class ReplaySource:
 
     def stream(self) -> AsyncIterator[SourceItem]:
         if self._streamed:
-            raise RuntimeError("a ReplaySource can be streamed once")
+            raise streamed_twice(self.name)
         self._streamed = True
         return paced_stream(
             self.recording.block,

@@ -5,6 +5,11 @@ recording, so its samples and ground truth (``.truth``) are known before the fir
 ``LiveSimSource`` renders a :class:`perineo_sim.LivePerson` chunk by chunk while the coach
 schedules contractions on ``source.person`` — the simulator stand-in for a real session.
 Both are paced by the clock scaled by ``speed``; ``speed=math.inf`` means as fast as possible.
+
+Both satisfy perineo's :class:`~perineo.sources.base.SampleSource`; the app opens them by
+kind (``sim``) through :func:`perineo.sources.registry.open_source` and never imports this
+module. ``perineo sim`` reaches ``load_scenario``, ``scenario_names``, ``simulate`` and
+``truth_path_for`` here, by name.
 """
 
 from __future__ import annotations
@@ -15,10 +20,22 @@ from collections.abc import AsyncIterator, Iterable
 
 from perineo.errors import ScenarioError
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
-from perineo.sources.base import SourceItem
+from perineo.sources.base import SourceItem, streamed_twice
 from perineo.sources.replay import Pacer, check_speed, paced_stream, split_points
-from perineo_sim import LivePerson, Scenario, SimResult, Truth, simulate
-from perineo_sim import load_scenario as _load_scenario
+from perineo_sim.live import LivePerson
+from perineo_sim.scenario import Scenario, scenario_names
+from perineo_sim.scenario import load_scenario as _load_scenario
+from perineo_sim.session import SimResult, simulate
+from perineo_sim.truth import Truth, truth_path_for
+
+__all__ = [
+    "LiveSimSource",
+    "SimSource",
+    "load_scenario",
+    "scenario_names",
+    "simulate",
+    "truth_path_for",
+]
 
 
 def load_scenario(name_or_path: str | os.PathLike[str]) -> Scenario:
@@ -71,7 +88,7 @@ class SimSource:
 
     def stream(self) -> AsyncIterator[SourceItem]:
         if self._streamed:
-            raise RuntimeError("a SimSource can be streamed once")
+            raise streamed_twice(self.name)
         self._streamed = True
         return paced_stream(
             self.result.block,
@@ -112,6 +129,7 @@ class LiveSimSource:
         self.block_s = block_s
         self.duration_s = math.inf if duration_s is None else duration_s
         self._closed = False
+        self._streamed = False
 
     @property
     def channels(self) -> tuple[Channel, ...]:
@@ -126,6 +144,9 @@ class LiveSimSource:
         return self.person.truth()
 
     def stream(self) -> AsyncIterator[SourceItem]:
+        if self._streamed:
+            raise streamed_twice(self.name)
+        self._streamed = True
         return self._run()
 
     async def _run(self) -> AsyncIterator[SourceItem]:

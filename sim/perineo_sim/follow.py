@@ -1,6 +1,8 @@
 """The simulated person doing what the app asks: the demo, and the app's own tests.
 
-Wraps :class:`perineo.sources.sim.LiveSimSource`; when the calibration asks for a maximal
+The ``sim-follow`` source kind (:func:`perineo.sources.registry.open_source`). Wraps
+:class:`perineo_sim.sources.LiveSimSource` and satisfies the app's cue-follower protocol
+(``follow(cue, now_s)``) without importing the app; when the calibration asks for a maximal
 squeeze, or the coach says "squeeze" for a new repetition, the person is told once, with
 the hold and quick lifts the program asks for. Everything else (rest, let go) she does by
 herself, because a scheduled contraction ends on its own.
@@ -15,14 +17,23 @@ from perineo.program.coach import Cue, Phase
 from perineo.program.model import Program
 from perineo.samples import Channel
 from perineo.sources.base import SourceItem
-from perineo.sources.sim import LiveSimSource
-from perineo_sim import LivePerson
+from perineo_sim.live import LivePerson
+from perineo_sim.sources import LiveSimSource
 
 BLOCK_S = 0.04  # blocks arrive every 40 ms, like a probe's BLE notifications
 MVC_HOLD_S = 3.0
 # a squeeze takes ~15 s at most: a request still standing 20 s later is asked again
 ASK_AGAIN_S = 20.0
 DEMO_HABITS: Mapping[str, float] = {"breath_hold": 0.08, "push_down": 0.05}
+
+
+def as_program(program: Program | str) -> Program:
+    """A Program as given, or the one a name (or TOML path) names."""
+    if isinstance(program, Program):
+        return program
+    from perineo.program.loader import get_program
+
+    return get_program(program)
 
 
 class CueFollowingSim:
@@ -36,17 +47,21 @@ class CueFollowingSim:
     @classmethod
     def create(
         cls,
-        program: Program,
+        program: Program | str,
         *,
         seed: int = 0,
         speed: float = 1.0,
         habits: Mapping[str, float] | None = None,
         block_s: float = BLOCK_S,
         channels: Iterable[Channel | str] = tuple(Channel),
+        duration_s: float | None = None,
     ) -> CueFollowingSim:
+        """``program``: a Program or a program's name; ``duration_s``: end the stream then
+        (default: run until closed)."""
         habits = DEMO_HABITS if habits is None else habits
         person = LivePerson(seed, channels=channels, habits=habits)
-        return cls(LiveSimSource(person, speed=speed, block_s=block_s), program)
+        source = LiveSimSource(person, speed=speed, block_s=block_s, duration_s=duration_s)
+        return cls(source, as_program(program))
 
     @property
     def person(self) -> LivePerson:

@@ -6,19 +6,24 @@ then to repeat it, she keeps it — about as long as the first, never past the c
 number of repetitions of her own, and after that she loses it: the squeeze fades and she
 lets go well short (``perineo_sim.behaviour.repeated_hold_s``, as in the PERFECT
 scenarios). A redo of the step starts her count again.
+
+The ``sim-patient`` source kind (:func:`perineo.sources.registry.open_source`): she is both
+the sample source and the assessment's cue follower (``follow(prompt)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 
 import numpy as np
 
 from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.model import Step
-from perineo.sources.sim import LiveSimSource
-from perineo_sim import LivePerson
+from perineo.samples import Channel
+from perineo.sources.base import SourceItem
 from perineo_sim.behaviour import repeated_hold_s
+from perineo_sim.live import LivePerson
+from perineo_sim.sources import LiveSimSource
 
 FAST_HOLD_S = 0.2  # a 1-s fast contraction: up, a moment at the top, down
 POWER_HOLD_S = 3.0
@@ -28,7 +33,10 @@ MIN_HOLD_S = 1.0
 
 
 class SimPatient:
-    """The cue follower of :class:`perineo.assess.live.AssessSession` over a live simulation."""
+    """The cue follower of the assessment session over a live simulation, and its source.
+
+    ``duration_s`` ends the stream then (default: run until closed).
+    """
 
     def __init__(
         self,
@@ -39,10 +47,11 @@ class SimPatient:
         habits: Mapping[str, float] | None = None,
         endurance_s: float | None = None,
         kept: int | None = None,
+        duration_s: float | None = None,
     ) -> None:
         rng = np.random.default_rng(seed)
         self.person = LivePerson(seed, channels=channels, habits=habits or {})
-        self.source = LiveSimSource(self.person, speed=speed)
+        self.source = LiveSimSource(self.person, speed=speed, duration_s=duration_s)
         # both drawn whatever is given: giving one does not change the other
         endurance = float(rng.uniform(*ENDURANCE_S))
         keeps = int(rng.integers(KEPT[0], KEPT[1] + 1))
@@ -51,6 +60,20 @@ class SimPatient:
         self._rng = rng
         self._holds = 0  # endurance holds in this run of the step
         self._first_s = self.endurance_s  # how long she held the first of them
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        return self.source.channels
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    def stream(self) -> AsyncIterator[SourceItem]:
+        return self.source.stream()
+
+    async def close(self) -> None:
+        await self.source.close()
 
     def follow(self, prompt: Prompt) -> None:
         if prompt.kind is PromptKind.STEP and prompt.step is Step.ENDURANCE:
