@@ -97,7 +97,7 @@ def factory(kind: str) -> Callable[..., SampleSource]:
         raise SourceError(f"source kind {kind!r} is not available: {exc}") from exc
     if not callable(made):
         raise SourceError(f"source kind {kind!r}: {target} is not callable")
-    return made  # type: ignore[no-any-return]
+    return made
 
 
 def options(kind: str) -> tuple[str, ...]:
