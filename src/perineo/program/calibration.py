@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from perineo.program.model import Program
-from perineo.program.texts import Lang, Text, say
+from perineo.program.texts import Message, Prompt
 from perineo.signal.events import Event, EventKind, TechError
 
 
@@ -99,14 +99,13 @@ class CalStep:
     """What to show during calibration; ``count`` is seconds left where a phase is timed."""
 
     phase: CalPhase
-    text: str
-    key: Text
+    prompt: Message  # what to do now, as a key with its numbers
     attempt: int = 0  # 1-based MVC attempt being asked for
     attempts_target: int = 3
     count: int | None = None
     level_cmH2O: float | None = None  # resting level so far
     best_cmH2O: float | None = None  # best valid attempt so far
-    warning: str | None = None
+    warning: Message | None = None  # a push-down during an attempt
     result: Calibration | None = None
 
     @property
@@ -119,13 +118,11 @@ class Calibrator:
 
     def __init__(
         self,
-        lang: Lang = Lang.EN,
         *,
         settings: CalibrationSettings | None = None,
         start_s: float = 0.0,
         channels: tuple[str, ...] = (),
     ) -> None:
-        self.lang = lang
         self.s = settings or CalibrationSettings()
         self.channels = channels
         self.phase = CalPhase.SETTLE
@@ -141,7 +138,7 @@ class Calibrator:
         self._peaks: list[float] = []
         self._valid: list[bool] = []
         self._busy = False  # a contraction is under way (onset seen, not yet final)
-        self._warning: tuple[str, float] | None = None
+        self._warning: tuple[Message, float] | None = None
         self.result: Calibration | None = None
 
     def update(self, now_s: float, events: Iterable[Event], baseline_cmH2O: float) -> CalStep:
@@ -203,7 +200,7 @@ class Calibrator:
         self._peaks.append(rep.peak_cmH2O)
         self._valid.append(ok)
         if not ok:
-            self._warning = (say(Text.PUSH_DOWN, self.lang), ev.detected_s)
+            self._warning = (Message.of(TechError.PUSH_DOWN), ev.detected_s)
         n_valid = sum(self._valid)
         if n_valid >= self.s.attempts or len(self._peaks) >= self.s.max_attempts:
             self._finish()
@@ -239,39 +236,20 @@ class Calibrator:
         attempt = sum(self._valid) + 1
         p = self.phase
         if p is CalPhase.SETTLE:
-            return CalStep(p, say(Text.SETTLE, self.lang), Text.SETTLE, warning=warning, **common)
+            return CalStep(p, Message.of(Prompt.SETTLE), warning=warning, **common)
         if p is CalPhase.REST_LEVEL:
             left = max(0, math.ceil(self.s.rest_window_s - (now - self._since)))
-            return CalStep(
-                p,
-                say(Text.REST_LEVEL, self.lang),
-                Text.REST_LEVEL,
-                count=left,
-                warning=warning,
-                **common,
-            )
+            prompt = Message.of(Prompt.REST_LEVEL)
+            return CalStep(p, prompt, count=left, warning=warning, **common)
         if p is CalPhase.MVC:
-            text = say(Text.MVC, self.lang, k=attempt, m=self.s.attempts)
-            return CalStep(p, text, Text.MVC, attempt=attempt, warning=warning, **common)
+            prompt = Message.of(Prompt.MVC, k=attempt, m=self.s.attempts)
+            return CalStep(p, prompt, attempt=attempt, warning=warning, **common)
         if p is CalPhase.MVC_REST:
             left = max(0, math.ceil(self.s.mvc_rest_s - (now - self._since)))
-            return CalStep(
-                p,
-                say(Text.REST, self.lang, n=left),
-                Text.REST,
-                attempt=attempt,
-                count=left,
-                warning=warning,
-                **common,
-            )
+            prompt = Message.of(Prompt.REST, n=left)
+            return CalStep(p, prompt, attempt=attempt, count=left, warning=warning, **common)
         assert self.result is not None
-        text = say(Text.CALIBRATED, self.lang, n=round(self.result.mvc_cmH2O, 1))
+        prompt = Message.of(Prompt.CALIBRATED, n=round(self.result.mvc_cmH2O, 1))
         return CalStep(
-            p,
-            text,
-            Text.CALIBRATED,
-            attempt=attempt - 1,
-            warning=warning,
-            result=self.result,
-            **common,
+            p, prompt, attempt=attempt - 1, warning=warning, result=self.result, **common
         )
