@@ -112,7 +112,12 @@ def test_programs_lists_builtins_and_user_programs(home: Path, capsys):
     (folder / "broken.toml").unlink()
     assert main(["programs", "--lang", "nn"]) == 0
     out = capsys.readouterr().out
-    assert "Intensiv bekkenbotnstrening" in out and "hold 6–8 s, 3–4 quick lifts" in out
+    assert "Intensiv bekkenbotnstrening" in out and "hald 6–8 s, 3–4 raske løft" in out
+    assert "quick lifts" not in out and "Eigne program (TOML)" in out
+    # in the order they are trained, the assessment apart
+    names = [line.split()[0] for line in out.splitlines() if line and not line[0].isspace()]
+    assert names[:4] == ["learn", "basic", "intensive", "maintenance"]
+    assert names[4:6] == ["Kartlegging", "perfect"]
 
 
 def test_history_and_plan_on_an_empty_record(home: Path, capsys):
