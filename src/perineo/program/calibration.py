@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -225,31 +225,31 @@ class Calibrator:
 
     def _step(self, now: float) -> CalStep:
         valid = [p for p, v in zip(self._peaks, self._valid, strict=True) if v]
-        common = {
-            "attempts_target": self.s.attempts,
-            "level_cmH2O": self._rest,
-            "best_cmH2O": max(valid) if valid else None,
-        }
         warning = None
         if self._warning is not None and now - self._warning[1] <= 4.0:
             warning = self._warning[0]
         attempt = sum(self._valid) + 1
         p = self.phase
+        step = CalStep(
+            p,
+            Message.of(Prompt.SETTLE),
+            attempts_target=self.s.attempts,
+            level_cmH2O=self._rest,
+            best_cmH2O=max(valid) if valid else None,
+            warning=warning,
+        )
         if p is CalPhase.SETTLE:
-            return CalStep(p, Message.of(Prompt.SETTLE), warning=warning, **common)
+            return step
         if p is CalPhase.REST_LEVEL:
             left = max(0, math.ceil(self.s.rest_window_s - (now - self._since)))
-            prompt = Message.of(Prompt.REST_LEVEL)
-            return CalStep(p, prompt, count=left, warning=warning, **common)
+            return replace(step, prompt=Message.of(Prompt.REST_LEVEL), count=left)
         if p is CalPhase.MVC:
             prompt = Message.of(Prompt.MVC, k=attempt, m=self.s.attempts)
-            return CalStep(p, prompt, attempt=attempt, warning=warning, **common)
+            return replace(step, prompt=prompt, attempt=attempt)
         if p is CalPhase.MVC_REST:
             left = max(0, math.ceil(self.s.mvc_rest_s - (now - self._since)))
             prompt = Message.of(Prompt.REST, n=left)
-            return CalStep(p, prompt, attempt=attempt, count=left, warning=warning, **common)
+            return replace(step, prompt=prompt, attempt=attempt, count=left)
         assert self.result is not None
         prompt = Message.of(Prompt.CALIBRATED, n=round(self.result.mvc_cmH2O, 1))
-        return CalStep(
-            p, prompt, attempt=attempt - 1, warning=warning, result=self.result, **common
-        )
+        return replace(step, prompt=prompt, attempt=attempt - 1, result=self.result)
