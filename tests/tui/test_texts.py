@@ -1,5 +1,5 @@
 """Every text the app asks for exists in the catalogues (their completeness, in every language
-and with the same placeholders, is tests/locale/test_catalogues.py)."""
+and with the same placeholders, is tests/i18n/test_catalogues.py)."""
 
 from __future__ import annotations
 
