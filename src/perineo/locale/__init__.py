@@ -7,7 +7,8 @@ values (:class:`perineo.program.texts.Message`); :func:`say` turns them into wor
 
 The ``.po`` files are read as they are (:mod:`perineo.locale.po`), not compiled to ``.mo``:
 the standard library has no ``msgfmt``, perineo installs with plain pip from a fresh clone,
-and a committed binary could drift from its source. See docs/design.md, "Texts".
+and a committed binary could drift from its source. See docs/design.md, "Texts and
+languages".
 """
 
 from __future__ import annotations
