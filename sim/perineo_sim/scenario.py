@@ -79,7 +79,8 @@ NEW_NUISANCE_KEYS = frozenset(
      "probe_slips_per_min", "leak_cmH2O_per_min", "ble_interval_ms", "stalls_per_min",
      "adc_bits", "adc_full_scale_cmH2O")
 )  # fmt: skip
-# Per kind: rise, hold, fall, rest, strength, quick lifts, fatigue (the seed's numbers).
+# Per kind: rise, hold, fall, rest, strength, quick lifts, fatigue (the numbers of the
+# Norwegian training program).
 KIND_DEFAULTS: dict[RepKind, dict[str, Range]] = {
     RepKind.LIGHT: {
         "rise_s": (0.3, 0.7), "hold_s": (0.0, 0.4), "fall_s": (0.3, 0.8),

@@ -55,6 +55,21 @@ def test_table(recording: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "onset s" in text
 
 
+def test_scored_table_says_why_and_the_peak_unit(
+    recording: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from perineo.commands.analyze import format_table
+
+    assert main(["analyze", str(recording), "--format", "json", "--program", "intensive"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    lines = format_table(out).splitlines()
+    assert "peak cmH2O" in lines[1]
+    assert lines[3].endswith(f"[{out['reps'][0]['verdict']} {out['reps'][0]['score']}]")
+    out["reps"][0].update(verdict="fix", score=87, reasons=["hold_short", "rest_short"])
+    row = format_table(out).splitlines()[3]
+    assert row.endswith("  [fix 87] Hold a little longer; Rest fully before the next one")
+
+
 @pytest.mark.slow
 def test_block_size_does_not_change_the_answer(recording: Path, capsys) -> None:
     main(["analyze", str(recording), "--format", "json", "--block-s", "0.01"])

@@ -6,9 +6,11 @@ import math
 
 import pytest
 
+from perineo.locale import Lang, say
 from perineo.program.calibration import Calibration, CalibrationSettings, Calibrator, CalPhase
 from perineo.program.loader import get_program
 from perineo.program.script import make_rep, rep_events
+from perineo.program.texts import Message, Prompt
 from perineo.signal.events import Event, TechError
 
 
@@ -64,8 +66,9 @@ def test_settles_after_the_warm_up_drift_then_takes_rest_and_best_of_three():
     assert res.mvc_cmH2O == 42.0 and res.attempts_cmH2O == (30.0, 42.0, 38.0)
     assert res.rest_cmH2O == pytest.approx(warming(t_rest + 5), abs=0.3)
     assert res.settled and res.drift_cmH2O_per_min < 1.0
-    assert last.text == "Calibrated – strongest squeeze 42 cmH2O"
-    texts = {s.text for _, s in steps}
+    assert last.prompt == Message.of(Prompt.CALIBRATED, n=42.0)
+    assert say(Lang.EN, last.prompt) == "Calibrated – strongest squeeze 42 cmH2O"
+    texts = {say(Lang.EN, s.prompt) for _, s in steps}
     assert {"Squeeze as hard as you can (1/3)", "Squeeze as hard as you can (3/3)"} <= texts
     assert "Rest 10…" in texts
 
@@ -79,7 +82,7 @@ def test_push_down_attempt_does_not_count_and_warns():
     res = steps[-1][1].result
     assert res is not None and res.mvc_cmH2O == 32.0
     assert res.valid == (False, True, True, True)
-    assert any(s.warning == "Lift up and in – do not push down" for _, s in steps)
+    assert any(s.warning == Message.of(TechError.PUSH_DOWN) for _, s in steps)
 
 
 def test_settling_times_out_while_drifting():

@@ -1,12 +1,17 @@
-"""Cue timelines driven by scripted detector events."""
+"""Cue timelines driven by scripted detector events.
+
+The coach emits keys with numbers; the tests check those, and the words the catalogue gives
+them in English and Nynorsk (``perineo.locale.say``, as the app shows them).
+"""
 
 from __future__ import annotations
 
+from perineo.locale import Lang, say
 from perineo.program.coach import Coach, Phase
 from perineo.program.loader import get_program
 from perineo.program.scoring import Reason, Verdict
 from perineo.program.script import make_rep, rep_events
-from perineo.program.texts import Lang
+from perineo.program.texts import Message, Prompt
 from perineo.signal.events import Event, EventKind, TechError
 
 INTENSIVE = get_program("intensive")
@@ -25,11 +30,13 @@ def run(coach: Coach, events: list[Event], until: float, step: float = 0.1):
     return out
 
 
-def texts(timeline) -> list[str]:
+def texts(timeline, lang: Lang = Lang.EN) -> list[str]:
+    """The prompts in words, each once while it stands."""
     seen: list[str] = []
     for _, cue in timeline:
-        if not seen or seen[-1] != cue.text:
-            seen.append(cue.text)
+        text = say(lang, cue.prompt)
+        if not seen or seen[-1] != text:
+            seen.append(text)
     return seen
 
 
@@ -54,8 +61,8 @@ def test_hold_counts_from_detected_hold_start_not_onset():
     rep = make_rep(onset=10.0, rise=3.0)  # slow rise: hold starts at 13.0
     line = dict(run(coach, rep_events(rep), until=14.0))
     assert line[12.0].phase is Phase.RISING
-    assert line[13.3].text == "Hold 7…"  # announced 13.2, counted from 13.0
-    assert line[14.0].text == "Hold 6…"
+    assert line[13.3].prompt == Message.of(Prompt.HOLD, n=7)  # announced 13.2, counted from 13.0
+    assert line[14.0].prompt == Message.of(Prompt.HOLD, n=6)
 
 
 def test_counts_only_the_quick_lifts_that_came():
@@ -65,24 +72,27 @@ def test_counts_only_the_quick_lifts_that_came():
     quick = [c for _, c in line if c.phase is Phase.QUICK]
     assert max(c.count for c in quick) == 2 and quick[0].target == 4
     assert coach.scores[0].reasons == (Reason.QUICK_LIFTS_MISSING,)
-    assert line[-1][1].feedback == "Add the quick lifts at the end of the hold"
+    feedback = line[-1][1].feedback
+    assert feedback is not None and feedback.key is Reason.QUICK_LIFTS_MISSING
+    assert say(Lang.EN, feedback) == "Add the quick lifts at the end of the hold"
 
 
 def test_asks_to_let_go_after_the_quick_lift_window_when_none_come():
     coach = Coach(INTENSIVE)
     evs = [e for e in rep_events(make_rep(onset=1.0, quick=0)) if e.kind is not EventKind.RELEASE]
     line = dict(run(coach, evs[:3], until=20.0))  # onset, hold start, hold end; no release
-    assert line[20.0].phase is Phase.LET_GO and line[20.0].text == "Let go"
+    assert line[20.0].phase is Phase.LET_GO and say(Lang.EN, line[20.0].prompt) == "Let go"
 
 
 def test_technique_error_warns_at_once_in_do_this_instead_words():
-    coach = Coach(INTENSIVE, lang=Lang.EN)
+    coach = Coach(INTENSIVE)
     rep = make_rep(onset=2.0, errors=(TechError.PUSH_DOWN,))
     evs = rep_events(rep)
     line = dict(run(coach, evs, until=12.0))
     # error at 2.5, announced 2.7
     assert line[2.6].warning is None
-    assert line[2.7].warning == "Lift up and in – do not push down"
+    assert line[2.7].warning == Message.of(TechError.PUSH_DOWN)
+    assert say(Lang.EN, line[2.7].warning) == "Lift up and in – do not push down"
     assert line[2.7].warning_error is TechError.PUSH_DOWN
     assert line[12.0].warning is None  # shown for a few seconds, then gone
     later = [e for e in evs if e.detected_s > 12.0 + 1e-9]
@@ -90,14 +100,15 @@ def test_technique_error_warns_at_once_in_do_this_instead_words():
 
 
 def test_nynorsk_wording():
-    coach = Coach(INTENSIVE, lang=Lang.NN)
+    coach = Coach(INTENSIVE)
     rep = make_rep(onset=1.0, errors=(TechError.PUSH_DOWN,))
-    seq = texts(run(coach, rep_events(rep), until=rep.end_s + 1.0))
+    seq = texts(run(coach, rep_events(rep), until=rep.end_s + 1.0), Lang.NN)
     assert seq[0] == "Trekk saman så hardt du kan, og løft opp og inn"
     assert "Hald 7 …" in seq and "Raske løft 2/4" in seq and "Slepp ut igjen" in seq
     assert "Pause 4 …" in seq
     cue = coach.update(rep.onset_s + 0.8)
-    assert cue.warning == "Løft opp og inn – ikkje trykk nedover"
+    assert cue.warning is not None
+    assert say(Lang.NN, cue.warning) == "Løft opp og inn – ikkje trykk nedover"
 
 
 def test_cancelled_onset_goes_back_to_waiting():
@@ -139,7 +150,8 @@ def test_incomplete_release_warning_after_rest():
     line = dict(run(coach, rep_events(rep), until=rep.end_s + 2.0))
     cue = line[round(rep.end_s + 1.3, 1)]
     assert cue.phase is Phase.REST
-    assert cue.warning == "Let go fully – relax all the way"
+    assert cue.warning == Message.of(TechError.INCOMPLETE_RELEASE)
+    assert say(Lang.EN, cue.warning) == "Let go fully – relax all the way"
 
 
 def test_learn_program_has_short_cued_hold_and_no_quick_lifts():

@@ -1,4 +1,5 @@
-"""The seed's rules over months, from scripted sessions and symptom checks."""
+"""The Norwegian training program's rules over months, from scripted sessions and symptom
+checks; the plan's reasons are keys with values, said in words by the catalogue."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ from datetime import date, timedelta
 
 import pytest
 
+from perineo.locale import Lang, say
 from perineo.program.plan import (
     Advice,
     Leakage,
     SessionProgress,
     SymptomEntry,
     Trend,
+    Why,
     advise,
     symptom_trend,
     weekly_progress,
 )
+from perineo.program.texts import Message
 
 START = date(2026, 1, 5)  # a Monday
 
@@ -73,7 +77,10 @@ def test_intensive_under_six_months_continues_whatever_the_symptoms():
     plan = advise(s, checks([Leakage.NONE] * 17), START + timedelta(120))
     assert plan.advice is Advice.CONTINUE_INTENSIVE
     assert plan.months_intensive == pytest.approx(120 / 30.44)
-    assert any("at least 6" in r for r in plan.reasons)
+    months = Message.of(Why.MONTHS_INTENSIVE, months=round(120 / 30.44, 1), minimum=6)
+    assert months in plan.reasons
+    assert "(the Norwegian training program recommends at least 6)" in say(Lang.EN, months)
+    assert "(det norske treningsprogrammet tilrår minst 6)" in say(Lang.NN, months)
 
 
 SIX_MONTHS = 190
@@ -89,7 +96,7 @@ SIX_MONTHS = 190
     ],
     ids=["symptom-free", "improving", "no improvement", "worse"],
 )
-def test_after_six_months_the_seed_rules(levels, advice, trend):
+def test_after_six_months_the_programs_rules(levels, advice, trend):
     today = START + timedelta(SIX_MONTHS)
     plan = advise(train("intensive", SIX_MONTHS), checks(levels), today)
     assert plan.trend is trend
@@ -99,7 +106,7 @@ def test_after_six_months_the_seed_rules(levels, advice, trend):
 def test_after_six_months_without_checks_asks_for_them():
     plan = advise(train("intensive", SIX_MONTHS), [], START + timedelta(SIX_MONTHS))
     assert plan.advice is Advice.CONTINUE_INTENSIVE and plan.symptom_check_due
-    assert any("symptom check" in r for r in plan.reasons)
+    assert Message.of(Why.NO_CHECK) in plan.reasons
 
 
 def test_maintenance_goes_back_to_intensive_when_leakage_returns():
@@ -107,11 +114,14 @@ def test_maintenance_goes_back_to_intensive_when_leakage_returns():
     today = START + timedelta(SIX_MONTHS + 3)
     ok = advise(s, checks([Leakage.NONE]), today)
     assert ok.advice is Advice.CONTINUE_MAINTENANCE
-    assert not any("fades" in r for r in ok.reasons)
+    assert Message.of(Why.FEW_SESSIONS) not in ok.reasons
     later = advise(s, checks([Leakage.NONE]), today + timedelta(20))
-    assert any("fades" in r for r in later.reasons)  # no session for over two weeks
+    assert Message.of(Why.FEW_SESSIONS) in later.reasons  # no session for over two weeks
     back = advise(s, [*checks([Leakage.NONE]), SymptomEntry(today, Leakage.WEEKLY)], today)
     assert back.advice is Advice.BACK_TO_INTENSIVE
+    (why,) = [m for m in back.reasons if m.key is Why.LEAKAGE_BACK]
+    assert say(Lang.EN, why) == "Leakage is back (weekly): go back to intensive training."
+    assert say(Lang.NN, why).startswith("Lekkasjen er komen att (kvar veke)")
 
 
 def test_symptom_trend_needs_both_windows():

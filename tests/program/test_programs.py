@@ -1,4 +1,5 @@
-"""Programs as data: the built-ins match the seed; user files override; errors name the key."""
+"""Programs as data: the built-ins match the Norwegian training program; user files override;
+errors name the key."""
 
 from __future__ import annotations
 
@@ -91,9 +92,14 @@ def test_not_toml_and_unknown_program(tmp_path: Path):
 
 
 def test_describe_targets():
-    assert (
-        get_program("intensive")
-        .describe_targets()
-        .startswith("8–12 reps × 3 sets a day, hold 6–8 s, 3–4 quick lifts, rest 3–4 s")
+    from perineo.commands.programs import describe_targets
+    from perineo.locale import Lang
+
+    intensive = get_program("intensive")
+    assert describe_targets(intensive, Lang.EN).startswith(
+        "8–12 reps × 3 sets a day, hold 6–8 s, 3–4 quick lifts, rest 3–4 s"
     )
-    assert "1–2 sessions a week" in get_program("maintenance").describe_targets()
+    assert describe_targets(intensive, Lang.NN).startswith(
+        "8–12 repetisjonar × 3 rundar per dag, hald 6–8 s, 3–4 raske løft, pause 3–4 s"
+    )
+    assert "1–2 sessions a week" in describe_targets(get_program("maintenance"), Lang.EN)

@@ -70,6 +70,17 @@ def test_record_sim_then_history_export_and_plan(home: Path, capsys):
     plan = out_json(capsys)
     assert plan["advice"] == "continue_intensive" and plan["latest_leakage"] == "weekly"
     assert not plan["symptom_check_due"]
+    assert {"why": "months_intensive", "months": 0.0, "minimum": 6} in plan["reasons"]
+
+    # --lang nn says all of it in Nynorsk: advice, reasons, the week table, the answers
+    assert main(["plan", "--lang", "nn"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Fortset med intensiv trening\n")
+    assert "(det norske treningsprogrammet tilrår minst 6)" in text
+    assert "veke frå" in text and "kvar veke" in text and "months" not in text
+    assert main(["history", "--lang", "nn"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("dag ") and "rundar" in text and " nei " in text
 
 
 def test_record_refuses_to_overwrite(home: Path, capsys):
@@ -112,12 +123,19 @@ def test_programs_lists_builtins_and_user_programs(home: Path, capsys):
     (folder / "broken.toml").unlink()
     assert main(["programs", "--lang", "nn"]) == 0
     out = capsys.readouterr().out
-    assert "Intensiv bekkenbotnstrening" in out and "hold 6–8 s, 3–4 quick lifts" in out
+    assert "Intensiv bekkenbotnstrening" in out and "hald 6–8 s, 3–4 raske løft" in out
+    assert "quick lifts" not in out and "Eigne program (TOML)" in out
+    # in the order they are trained, the assessment apart
+    names = [line.split()[0] for line in out.splitlines() if line and not line[0].isspace()]
+    assert names[:4] == ["learn", "basic", "intensive", "maintenance"]
+    assert names[4:6] == ["Kartlegging", "perfect"]
 
 
 def test_history_and_plan_on_an_empty_record(home: Path, capsys):
     assert main(["history"]) == 0
     assert "No training recorded yet" in capsys.readouterr().out
+    assert main(["history", "--lang", "nn"]) == 0
+    assert "Ingen trening er lagra enno" in capsys.readouterr().out
     assert main(["plan", "--lang", "nn"]) == 0
     assert "Byrj med å få kontakt" in capsys.readouterr().out
 

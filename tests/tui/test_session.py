@@ -31,7 +31,7 @@ from .helpers import Kept, run, wait_for
 
 pytestmark = pytest.mark.slow  # whole simulated sessions through the app
 
-REPS = 8  # the low end of the seed's 8–12: one whole set
+REPS = 8  # the low end of the training program's 8–12: one whole set
 
 
 def _text(widget: Static) -> str:

@@ -60,6 +60,17 @@ def _fmt(x: object, nd: int = 2) -> str:
     return str(x)
 
 
+def _verdict(rep: dict[str, Any]) -> str:
+    """``  [fix 87] Hold a little longer; …`` for a scored repetition, else nothing."""
+    if "verdict" not in rep:
+        return ""
+    from perineo.locale import Lang, say
+    from perineo.program.scoring import Reason
+
+    reasons = "; ".join(say(Lang.EN, Reason(r)) for r in rep["reasons"])
+    return f"  [{rep['verdict']} {rep['score']}]" + (f" {reasons}" if reasons else "")
+
+
 def format_table(out: dict[str, Any]) -> str:
     """A readable table of the analysis (one row a repetition)."""
     lines = [
@@ -71,7 +82,7 @@ def format_table(out: dict[str, Any]) -> str:
         lines.append("not verifiable with these channels: " + ", ".join(out["unverifiable_errors"]))
     head = (
         f"{'#':>3} {'onset s':>8} {'seen +ms':>8} {'hold s':>6} {'lifts':>5} "
-        f"{'peak':>6} {'release':>8} {'end':>8}  errors"
+        f"{'peak cmH2O':>10} {'release':>8} {'end':>8}  errors"
     )
     lines += [head, "-" * len(head)]
     for r in out["reps"]:
@@ -79,9 +90,8 @@ def format_table(out: dict[str, Any]) -> str:
         lines.append(
             f"{r['index'] + 1:>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
             f"{_fmt(r['hold_s'], 1):>6} {len(r['quick_lifts_s']):>5} "
-            f"{_fmt(r['peak_cmH2O'], 1):>6} {_fmt(r['release_s']):>8} {_fmt(r['end_s']):>8}  "
-            f"{', '.join(r['errors']) or 'ok'}"
-            + (f"  [{r['verdict']} {r['score']}]" if "verdict" in r else "")
+            f"{_fmt(r['peak_cmH2O'], 1):>10} {_fmt(r['release_s']):>8} {_fmt(r['end_s']):>8}  "
+            f"{', '.join(r['errors']) or 'ok'}" + _verdict(r)
         )
     if out["artifacts"]:
         lines.append(f"ignored spikes (coughs, movement): {len(out['artifacts'])}")

@@ -1,4 +1,5 @@
-"""``perineo history``: days trained, sets, scores and the trend, from the training record."""
+"""``perineo history``: days trained, sets, scores and the trend, from the training record
+(in English or Nynorsk, ``--lang``)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="show the last N days that have training (default 28)",
     )
+    p.add_argument("--lang", choices=("en", "nn"), default="en", help="language of the tables")
 
 
 def run(args: argparse.Namespace) -> int:
     from perineo.commands.checks import skip_program
+    from perineo.locale import Lang, say
     from perineo.program.loader import load_programs
     from perineo.store.history import day_totals, week_totals
     from perineo.store.sessions import TrainingRecord
@@ -46,10 +49,15 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     out = sys.stdout
+    lang = Lang(args.lang)
+
+    def col(name: str) -> str:
+        return say(lang, f"history.col.{name}")
+
     if args.sessions:
         out.write(
-            f"{'#':>4}  {'started':<16}  {'kind':<6} {'program':<12} {'status':<8} "
-            f"{'reps':>4} {'good':>4} {'score':>5}\n"
+            f"{'#':>4}  {col('started'):<16}  {col('kind'):<6} {col('program'):<12} "
+            f"{col('status'):<8} {col('reps'):>4} {col('good'):>4} {col('score'):>5}\n"
         )
         for s in sessions:
             m = s.summary or {}
@@ -60,25 +68,25 @@ def run(args: argparse.Namespace) -> int:
             )
         return 0
     if not days:
-        out.write("No training recorded yet. Start with: perineo train --program learn\n")
+        out.write(say(lang, "history.none") + "\n")
         return 0
     out.write(
-        f"{'day':<10}  {'sessions':>8}  {'sets':>5}  {'reps':>4}  {'good':>5}  "
-        f"{'score':>5}  dose  programs\n"
+        f"{col('day'):<10}  {col('sessions'):>8}  {col('sets'):>5}  {col('reps'):>4}  "
+        f"{col('good'):>5}  {col('score'):>5}  {col('dose'):<4}  {col('programs')}\n"
     )
+    yes, no = say(lang, "history.yes"), say(lang, "history.no")
     for d in days:
         score = "—" if d.mean_score is None else f"{d.mean_score:.0f}"
         out.write(
             f"{d.day.isoformat():<10}  {d.sessions:>8}  {d.sets_done:>2}/{d.sets_target:<2}  "
-            f"{d.reps:>4}  {d.good_share:>5.0%}  {score:>5}  {'yes ' if d.dose_met else 'no  '}"
+            f"{d.reps:>4}  {d.good_share:>5.0%}  {score:>5}  {yes if d.dose_met else no:<4}"
             f"  {visible(', '.join(d.programs))}\n"
         )
     trend = _trend(weeks)
     if trend is not None:
-        out.write(
-            f"\nlast 4 weeks vs the 4 before: good share {trend['good_share_change']:+.0%}, "
-            f"days trained {trend['days_recent']} vs {trend['days_before']}\n"
-        )
+        change = f"{trend['good_share_change']:+.0%}"
+        recent, before = trend["days_recent"], trend["days_before"]
+        out.write(f"\n{say(lang, 'history.trend', change=change, recent=recent, before=before)}\n")
     return 0
 
 

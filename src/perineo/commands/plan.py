@@ -1,4 +1,5 @@
-"""``perineo plan``: where the user stands over months, and what the seed says comes next."""
+"""``perineo plan``: where the user stands over months, and what the Norwegian training
+program says comes next (in English or Nynorsk, ``--lang``)."""
 
 from __future__ import annotations
 
@@ -21,15 +22,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--note", default="", help="a note with the symptom check")
     p.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
-    p.add_argument("--lang", choices=("en", "nn"), default="en", help="language of the advice")
+    p.add_argument("--lang", choices=("en", "nn"), default="en", help="language of the plan")
 
 
 def run(args: argparse.Namespace) -> int:
     from perineo.commands.checks import skip_program
+    from perineo.locale import Lang, say
     from perineo.program.loader import load_programs
-    from perineo.program.plan import ADVICE_TEXT, Leakage, SymptomEntry, advise
+    from perineo.program.plan import Leakage, SymptomEntry, advise
     from perineo.program.progression import targets
-    from perineo.program.texts import Lang
     from perineo.store.history import session_progress
     from perineo.store.sessions import TrainingRecord
 
@@ -50,32 +51,40 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     out = sys.stdout
-    out.write(f"{ADVICE_TEXT[Lang(args.lang)][plan.advice]}\n\n")
+    lang = Lang(args.lang)
+    out.write(f"{say(lang, plan.advice)}\n\n")
     for reason in plan.reasons:
-        out.write(f"  - {visible(reason)}\n")
+        out.write(f"  - {visible(say(lang, reason))}\n")
     if today_targets is not None and not today_targets.full and today_targets.hold_s:
-        out.write(
-            f"  - Today: hold {today_targets.hold_s} s (you typically hold "
-            f"{today_targets.reached_s:.1f} s); quick lifts come once you hold 6 s.\n"
-        )
+        today = say(lang, "plan.today", hold=today_targets.hold_s, reached=today_targets.reached_s)
+        out.write(f"  - {today}\n")
     if plan.weeks:
-        out.write(
-            f"\n{'week of':<10}  {'days':>4}  {'dose':>4}  {'reps':>4}  {'good':>5}  "
-            f"{'hold s':>6}  {'lifts':>5}  {'MVC':>5}  {'errors':>6}  leakage\n"
-        )
+        head = [say(lang, f"plan.col.{c}") for c in _COLUMNS]
+        out.write("\n" + "  ".join(f"{h:{w}}" for h, w in zip(head, _WIDTHS, strict=True)))
+        out.write("\n")
         for w in plan.weeks[-12:]:
-            out.write(
-                f"{w.week_start.isoformat():<10}  {w.days_trained:>4}  {w.dose_days:>4}  "
-                f"{w.reps:>4}  {w.good_share:>5.0%}  {_f(w.longest_hold_s):>6}  "
-                f"{_f(w.mean_quick_lifts):>5}  {_f(w.mvc_cmH2O, 0):>5}  {w.errors:>6}  "
-                f"{'—' if w.leakage is None else w.leakage.value}\n"
+            row = (
+                w.week_start.isoformat(),
+                w.days_trained,
+                w.dose_days,
+                w.reps,
+                f"{w.good_share:.0%}",
+                _f(w.longest_hold_s),
+                _f(w.mean_quick_lifts),
+                _f(w.mvc_cmH2O, 0),
+                w.errors,
+                "—" if w.leakage is None else say(lang, w.leakage),
             )
+            out.write("  ".join(f"{v:{w}}" for v, w in zip(row, _WIDTHS, strict=True)) + "\n")
     if plan.symptom_check_due:
-        out.write(
-            "\nWeekly symptom check due: perineo plan --leakage "
-            "none|rarely|weekly|daily|several_daily\n"
-        )
+        answers = "|".join(lv.value for lv in Leakage)
+        out.write(f"\n{say(lang, 'plan.check_due', answers=answers)}\n")
     return 0
+
+
+# The week table: its columns and their widths (the last one is not padded).
+_COLUMNS = ("week", "days", "dose", "reps", "good", "hold", "lifts", "mvc", "errors", "leakage")
+_WIDTHS = ("<10", ">5", ">4", ">4", ">5", ">6", ">5", ">5", ">6", "")
 
 
 def _f(x: float | None, nd: int = 1) -> str:

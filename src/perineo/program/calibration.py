@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TypedDict
 
 from perineo.json_fields import (
     JsonObject,
@@ -27,7 +26,7 @@ from perineo.json_fields import (
     strings,
 )
 from perineo.program.model import Program
-from perineo.program.texts import Lang, Text, say
+from perineo.program.texts import Message, Prompt
 from perineo.signal.events import Event, EventKind, TechError
 
 
@@ -106,27 +105,18 @@ class Calibration:
         )
 
 
-class _StepCommon(TypedDict):
-    """The fields of :class:`CalStep` every phase shows."""
-
-    attempts_target: int
-    level_cmH2O: float | None
-    best_cmH2O: float | None
-
-
 @dataclass(frozen=True)
 class CalStep:
     """What to show during calibration; ``count`` is seconds left where a phase is timed."""
 
     phase: CalPhase
-    text: str
-    key: Text
+    prompt: Message  # what to do now, as a key with its numbers
     attempt: int = 0  # 1-based MVC attempt being asked for
     attempts_target: int = 3
     count: int | None = None
     level_cmH2O: float | None = None  # resting level so far
     best_cmH2O: float | None = None  # best valid attempt so far
-    warning: str | None = None
+    warning: Message | None = None  # a push-down during an attempt
     result: Calibration | None = None
 
     @property
@@ -139,13 +129,11 @@ class Calibrator:
 
     def __init__(
         self,
-        lang: Lang = Lang.EN,
         *,
         settings: CalibrationSettings | None = None,
         start_s: float = 0.0,
         channels: tuple[str, ...] = (),
     ) -> None:
-        self.lang = lang
         self.s = settings or CalibrationSettings()
         self.channels = channels
         self.phase = CalPhase.SETTLE
@@ -161,7 +149,7 @@ class Calibrator:
         self._peaks: list[float] = []
         self._valid: list[bool] = []
         self._busy = False  # a contraction is under way (onset seen, not yet final)
-        self._warning: tuple[str, float] | None = None
+        self._warning: tuple[Message, float] | None = None
         self.result: Calibration | None = None
 
     def update(self, now_s: float, events: Iterable[Event], baseline_cmH2O: float) -> CalStep:
@@ -223,7 +211,7 @@ class Calibrator:
         self._peaks.append(rep.peak_cmH2O)
         self._valid.append(ok)
         if not ok:
-            self._warning = (say(Text.PUSH_DOWN, self.lang), ev.detected_s)
+            self._warning = (Message.of(TechError.PUSH_DOWN), ev.detected_s)
         n_valid = sum(self._valid)
         if n_valid >= self.s.attempts or len(self._peaks) >= self.s.max_attempts:
             self._finish()
@@ -248,50 +236,31 @@ class Calibrator:
 
     def _step(self, now: float) -> CalStep:
         valid = [p for p, v in zip(self._peaks, self._valid, strict=True) if v]
-        common: _StepCommon = {
-            "attempts_target": self.s.attempts,
-            "level_cmH2O": self._rest,
-            "best_cmH2O": max(valid) if valid else None,
-        }
         warning = None
         if self._warning is not None and now - self._warning[1] <= 4.0:
             warning = self._warning[0]
         attempt = sum(self._valid) + 1
         p = self.phase
+        step = CalStep(
+            p,
+            Message.of(Prompt.SETTLE),
+            attempts_target=self.s.attempts,
+            level_cmH2O=self._rest,
+            best_cmH2O=max(valid) if valid else None,
+            warning=warning,
+        )
         if p is CalPhase.SETTLE:
-            return CalStep(p, say(Text.SETTLE, self.lang), Text.SETTLE, warning=warning, **common)
+            return step
         if p is CalPhase.REST_LEVEL:
             left = max(0, math.ceil(self.s.rest_window_s - (now - self._since)))
-            return CalStep(
-                p,
-                say(Text.REST_LEVEL, self.lang),
-                Text.REST_LEVEL,
-                count=left,
-                warning=warning,
-                **common,
-            )
+            return replace(step, prompt=Message.of(Prompt.REST_LEVEL), count=left)
         if p is CalPhase.MVC:
-            text = say(Text.MVC, self.lang, k=attempt, m=self.s.attempts)
-            return CalStep(p, text, Text.MVC, attempt=attempt, warning=warning, **common)
+            prompt = Message.of(Prompt.MVC, k=attempt, m=self.s.attempts)
+            return replace(step, prompt=prompt, attempt=attempt)
         if p is CalPhase.MVC_REST:
             left = max(0, math.ceil(self.s.mvc_rest_s - (now - self._since)))
-            return CalStep(
-                p,
-                say(Text.REST, self.lang, n=left),
-                Text.REST,
-                attempt=attempt,
-                count=left,
-                warning=warning,
-                **common,
-            )
+            prompt = Message.of(Prompt.REST, n=left)
+            return replace(step, prompt=prompt, attempt=attempt, count=left)
         assert self.result is not None
-        text = say(Text.CALIBRATED, self.lang, n=round(self.result.mvc_cmH2O, 1))
-        return CalStep(
-            p,
-            text,
-            Text.CALIBRATED,
-            attempt=attempt - 1,
-            warning=warning,
-            result=self.result,
-            **common,
-        )
+        prompt = Message.of(Prompt.CALIBRATED, n=round(self.result.mvc_cmH2O, 1))
+        return replace(step, prompt=prompt, attempt=attempt - 1, result=self.result)

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from perineo.program.model import Effort, Program
 from perineo.program.scoring import RepScore, Verdict, score_rep, with_rest
-from perineo.program.texts import Lang, Text, say
+from perineo.program.texts import Message, Prompt
 from perineo.signal.events import Event, EventKind, TechError
 
 WARNING_S = 4.0  # how long a technique warning stays up
@@ -40,20 +40,22 @@ _ACTIVE = (Phase.RISING, Phase.HOLD, Phase.QUICK, Phase.LET_GO)
 
 @dataclass(frozen=True)
 class Cue:
-    """What to show now. ``count`` is seconds left (hold, rest, pause) or lifts done."""
+    """What to show now, as keys with their numbers (``perineo.locale`` says them in words).
+
+    ``count`` is seconds left (hold, rest, pause) or lifts done.
+    """
 
     phase: Phase
-    text: str
-    key: Text
+    prompt: Message
     count: int | None = None
     target: int | None = None
     rep: int = 1  # repetition number within the set, 1-based
     reps_target: int = 0
     set_no: int = 1
     sets_target: int = 1
-    warning: str | None = None
+    warning: Message | None = None  # a technique error (TechError) or a gap
     warning_error: TechError | None = None
-    feedback: str | None = None  # about the last finished repetition
+    feedback: Message | None = None  # about the last finished repetition (GOOD or a Reason)
     last_score: RepScore | None = None
 
     @property
@@ -71,14 +73,12 @@ class Coach:
     def __init__(
         self,
         program: Program,
-        lang: Lang = Lang.EN,
         *,
         reps_per_set: int | None = None,
         sets: int | None = None,
         keep_level_cmH2O: float | None = None,
     ) -> None:
         self.program = program
-        self.lang = lang
         self.reps_per_set = reps_per_set or int(program.dose.reps.high)
         self.sets = sets or program.dose.sets
         self.keep_level_cmH2O = keep_level_cmH2O
@@ -195,40 +195,41 @@ class Coach:
         count: int | None = None
         target: int | None = None
         if p is Phase.SQUEEZE:
-            key = {Effort.MAX: Text.SQUEEZE_MAX, Effort.LIGHT: Text.SQUEEZE_LIGHT}.get(
-                self.program.effort, Text.SQUEEZE
+            prompt = Message.of(
+                {Effort.MAX: Prompt.SQUEEZE_MAX, Effort.LIGHT: Prompt.SQUEEZE_LIGHT}.get(
+                    self.program.effort, Prompt.SQUEEZE
+                )
             )
-            text = say(key, self.lang)
-        elif p is Phase.RISING:
-            key, text = Text.RISING, say(Text.RISING, self.lang)
         elif p is Phase.HOLD:
             count = self._left(now, self.hold_target_s)
-            key, text = Text.HOLD, say(Text.HOLD, self.lang, n=count)
+            prompt = Message.of(Prompt.HOLD, n=count)
         elif p is Phase.QUICK:
             count, target = self._quick, self.quick_target
-            key, text = Text.QUICK, say(Text.QUICK, self.lang, n=count, m=target)
-        elif p is Phase.LET_GO:
-            key, text = Text.LET_GO, say(Text.LET_GO, self.lang)
-        elif p is Phase.RELEASING:
-            key, text = Text.RELEASING, say(Text.RELEASING, self.lang)
+            prompt = Message.of(Prompt.QUICK, n=count, m=target)
         elif p is Phase.REST:
             count = self._left(now, self.rest_target_s)
-            key, text = Text.REST, say(Text.REST, self.lang, n=count)
+            prompt = Message.of(Prompt.REST, n=count)
         elif p is Phase.SET_PAUSE:
             count = self._left(now, self.program.dose.set_pause_s)
-            key, text = Text.SET_PAUSE, say(Text.SET_PAUSE, self.lang, k=self.set_no, n=count)
+            prompt = Message.of(Prompt.SET_PAUSE, k=self.set_no, n=count)
+        elif p is Phase.DONE:
+            prompt = Message.of(Prompt.DONE, k=self.sets)
+        elif p is Phase.RISING:
+            prompt = Message.of(Prompt.RISING)
+        elif p is Phase.LET_GO:
+            prompt = Message.of(Prompt.LET_GO)
         else:
-            key, text = Text.DONE, say(Text.DONE, self.lang, k=self.sets)
-        warning = warning_error = None
+            prompt = Message.of(Prompt.RELEASING)
+        warning: Message | None = None
+        warning_error = None
         if self._warning is not None and now - self._warning[1] <= WARNING_S:
             warning_error = self._warning[0]
-            warning = say(Text(warning_error.value), self.lang)
+            warning = Message.of(warning_error)
         elif now <= self._gap_until:
-            warning = say(Text.GAP, self.lang)
+            warning = Message.of(Prompt.GAP)
         return Cue(
             phase=p,
-            text=text,
-            key=key,
+            prompt=prompt,
             count=count,
             target=target,
             rep=self.rep_no,
@@ -245,11 +246,10 @@ class Coach:
         """Whole seconds left of a timed phase of ``total`` seconds."""
         return max(0, math.ceil(total - (now - self._since) - 1e-9))
 
-    def _feedback(self) -> str | None:
+    def _feedback(self) -> Message | None:
         s = self._last
         if s is None:
             return None
         if s.verdict is Verdict.GOOD:
-            return say(Text.GOOD, self.lang)
-        first = s.reasons[0]
-        return say(Text(first.value), self.lang, m=self.quick_target)
+            return Message.of(Prompt.GOOD)
+        return Message.of(s.reasons[0], m=self.quick_target)

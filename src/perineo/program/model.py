@@ -19,7 +19,7 @@ class Effort(StrEnum):
 
 
 class Period(StrEnum):
-    """What a dose is counted over: the seed's daily dose, or maintenance's weekly one."""
+    """What a dose is counted over: the daily dose, or maintenance's weekly one."""
 
     DAY = "day"
     WEEK = "week"
@@ -102,27 +102,9 @@ class Program:
     effort: Effort
     dose: Dose
     rep: RepTarget
-    min_months: int | None = None  # the seed: intensive at least 6 months
+    min_months: int | None = None  # intensive: at least 6 months
     perfect: PerfectSpec | None = None
     source: str = "built-in"  # the file it came from
-
-    def describe_targets(self) -> str:
-        """One line of targets, as ``perineo programs`` prints them."""
-        d = self.dose
-        sets = f" × {d.sets} sets" if d.sets > 1 else ""
-        if d.period is Period.WEEK:
-            parts = [f"{d.reps} reps{sets}, {d.sessions} sessions a week"]
-        else:
-            parts = [f"{d.reps} reps{sets} a day"]
-        if self.rep.hold_s is not None:
-            parts.append(f"hold {self.rep.hold_s} s")
-        if self.rep.quick_lifts is not None:
-            parts.append(f"{self.rep.quick_lifts} quick lifts")
-        parts.append(f"rest {self.rep.rest_s} s")
-        parts.append(f"effort {self.effort.value}")
-        if self.min_months:
-            parts.append(f"at least {self.min_months} months")
-        return ", ".join(parts)
 
     def to_json(self) -> dict[str, object]:
         return {k: _plain(v) for k, v in asdict(self).items()}

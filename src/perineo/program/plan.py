@@ -1,9 +1,10 @@
-"""The plan over months: progress week by week and the seed's rules on what comes next.
+"""The plan over months: progress week by week and the training program's rules on what's next.
 
-The seed (step 10): train intensively for at least 6 months; symptom-free → maintenance;
-still improving → continue; no improvement → contact your doctor or physiotherapist. A short
-weekly symptom check (how often leakage happens) feeds these rules. Pure functions: the
-caller gathers sessions and symptom checks from the training record.
+The Norwegian training program (step 10): train intensively for at least 6 months;
+symptom-free → maintenance; still improving → continue; no improvement → contact your doctor
+or physiotherapist. A short weekly symptom check (how often leakage happens) feeds these
+rules. Pure functions: the caller gathers sessions and symptom checks from the training
+record. The plan's reasons are keys with values (:class:`Why`), said in words where shown.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from perineo.json_fields import integer, integer_map, opt_number
-from perineo.program.texts import Lang
+from perineo.program.texts import Message
 
 DAYS_PER_MONTH = 30.44
 TREND_WEEKS = 8  # symptom trend: the last 8 weeks against the 8 before
@@ -113,6 +114,10 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 2)
 
 
+def _plain(values: Mapping[str, object]) -> dict[str, object]:
+    return {k: v.value if isinstance(v, StrEnum) else v for k, v in values.items()}
+
+
 def monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
@@ -164,6 +169,24 @@ class Advice(StrEnum):
     CONTACT_PROFESSIONAL = "contact_professional"
 
 
+class Why(StrEnum):
+    """Why the plan advises what it does (each with the values its words take)."""
+
+    NOTHING_YET = "nothing_yet"
+    TRAINED_DAYS = "trained_days"  # days: of the last 28
+    GOOD_SHARE = "good_share"  # percent: of the last 4 weeks' repetitions
+    READY_FOR_INTENSIVE = "ready_for_intensive"
+    PUSHING_DOWN = "pushing_down"
+    LEAKAGE_BACK = "leakage_back"  # leakage: the latest check's Leakage
+    FEW_SESSIONS = "few_sessions"
+    MONTHS_INTENSIVE = "months_intensive"  # months (float), minimum (int)
+    NO_CHECK = "no_check"
+    NO_LEAKAGE = "no_leakage"
+    IMPROVING = "improving"
+    TOO_FEW_CHECKS = "too_few_checks"
+    NO_IMPROVEMENT = "no_improvement"
+
+
 class Trend(StrEnum):
     IMPROVING = "improving"
     UNCHANGED = "unchanged"
@@ -179,7 +202,7 @@ class Plan:
     trend: Trend
     latest_leakage: Leakage | None
     symptom_check_due: bool
-    reasons: tuple[str, ...]  # why, in words
+    reasons: tuple[Message, ...]  # why: keys (Why) and their values
     weeks: tuple[WeekProgress, ...]
 
     def to_json(self) -> dict[str, object]:
@@ -190,7 +213,7 @@ class Plan:
             "trend": self.trend.value,
             "latest_leakage": None if self.latest_leakage is None else self.latest_leakage.value,
             "symptom_check_due": self.symptom_check_due,
-            "reasons": list(self.reasons),
+            "reasons": [{"why": m.key.value, **_plain(m.values)} for m in self.reasons],
             "weeks": [w.to_json() for w in self.weeks],
         }
 
@@ -218,7 +241,7 @@ def advise(
     *,
     min_months: float = 6.0,
 ) -> Plan:
-    """Where the user stands and what the seed says comes next."""
+    """Where the user stands and what the Norwegian training program says comes next."""
     sessions = sorted(sessions, key=lambda s: s.day)
     symptoms = sorted(symptoms, key=lambda e: e.day)
     weeks = tuple(weekly_progress(sessions, symptoms))
@@ -229,86 +252,55 @@ def advise(
     intensive_days = [s.day for s in training if s.program == "intensive"]
     months = (today - intensive_days[0]).days / DAYS_PER_MONTH if intensive_days else 0.0
     current = training[-1].program if training else None
-    why: list[str] = []
+    why: list[Message] = []
 
     def plan(advice: Advice) -> Plan:
         return Plan(advice, current, months, trend, latest, due, tuple(why), weeks)
 
+    def say(key: Why, **values: int | float | StrEnum) -> None:
+        why.append(Message.of(key, **values))
+
     if not training:
-        why.append("No training recorded yet: start by finding the muscles (program 'learn').")
+        say(Why.NOTHING_YET)
         return plan(Advice.START)
     recent = [s for s in training if (today - s.day).days < 28]
-    days = len({s.day for s in recent})
-    why.append(f"Trained on {days} of the last 28 days.")
+    say(Why.TRAINED_DAYS, days=len({s.day for s in recent}))
     if current in ("learn", "basic"):
         reps = sum(s.reps for s in recent)
         good = sum(s.good for s in recent) / reps if reps else 0.0
         holds = [s.longest_hold_s for s in recent if s.longest_hold_s is not None]
-        why.append(f"{good:.0%} of the repetitions of the last 4 weeks were good.")
+        say(Why.GOOD_SHARE, percent=round(100 * good))
         if good >= 0.7 and holds and max(holds) >= 6.0:
-            why.append("You find the muscles and can hold 6 s: time for intensive training.")
+            say(Why.READY_FOR_INTENSIVE)
             return plan(Advice.MOVE_TO_INTENSIVE)
         push = sum(s.errors.get("push_down", 0) for s in recent)
         if len(training) >= 10 and good < 0.3 and push:
-            why.append(
-                "Most repetitions push down instead of lifting: a physiotherapist can check "
-                "that you train the right muscles."
-            )
+            say(Why.PUSHING_DOWN)
             return plan(Advice.CONTACT_PROFESSIONAL)
         return plan(Advice.CONTINUE_LEARN)
     if current == "maintenance":
         if latest is not None and latest.rank >= Leakage.WEEKLY.rank:
-            why.append(f"Leakage is back ({latest.value}): go back to intensive training.")
+            say(Why.LEAKAGE_BACK, leakage=latest)
             return plan(Advice.BACK_TO_INTENSIVE)
         sessions_2w = sum(1 for s in training if (today - s.day).days < 14)
         if sessions_2w < 2:
-            why.append(
-                "Fewer than one session a week lately: the effect of training fades when you "
-                "pause; aim for 1–2 sessions a week."
-            )
+            say(Why.FEW_SESSIONS)
         return plan(Advice.CONTINUE_MAINTENANCE)
-    # intensive (or a user's own program): the seed's six months
-    why.append(f"{months:.1f} months of intensive training (the seed asks for at least 6).")
+    # intensive (or a user's own program): the training program's six months
+    say(Why.MONTHS_INTENSIVE, months=round(months, 1), minimum=round(min_months))
     if months < min_months:
         return plan(Advice.CONTINUE_INTENSIVE)
     if latest is None:
-        why.append("No symptom check yet: answer the weekly check so the plan can tell.")
+        say(Why.NO_CHECK)
         return plan(Advice.CONTINUE_INTENSIVE)
     if latest is Leakage.NONE:
-        why.append("No leakage in the latest check: go over to maintenance training.")
+        say(Why.NO_LEAKAGE)
         return plan(Advice.SWITCH_TO_MAINTENANCE)
     if trend is Trend.IMPROVING:
-        why.append("Leakage keeps getting less: continue intensive training until satisfied.")
+        say(Why.IMPROVING)
         return plan(Advice.CONTINUE_INTENSIVE)
     if trend is Trend.UNKNOWN:
-        why.append("Too few symptom checks to see a trend: keep up the weekly check.")
+        say(Why.TOO_FEW_CHECKS)
         return plan(Advice.CONTINUE_INTENSIVE)
-    why.append(
-        "No improvement in leakage over the last 8 weeks: other treatments exist — contact "
-        "your doctor or a physiotherapist."
-    )
+    say(Why.NO_IMPROVEMENT)
     return plan(Advice.CONTACT_PROFESSIONAL)
-
-
-ADVICE_TEXT: dict[Lang, dict[Advice, str]] = {
-    Lang.EN: {
-        Advice.START: "Start by finding the muscles",
-        Advice.CONTINUE_LEARN: "Keep practising finding the muscles",
-        Advice.MOVE_TO_INTENSIVE: "Move on to intensive training",
-        Advice.CONTINUE_INTENSIVE: "Continue intensive training",
-        Advice.SWITCH_TO_MAINTENANCE: "Go over to maintenance training",
-        Advice.CONTINUE_MAINTENANCE: "Continue maintenance training",
-        Advice.BACK_TO_INTENSIVE: "Go back to intensive training",
-        Advice.CONTACT_PROFESSIONAL: "Contact your doctor or a physiotherapist",
-    },
-    Lang.NN: {
-        Advice.START: "Byrj med å få kontakt med bekkenbotnsmusklane",
-        Advice.CONTINUE_LEARN: "Øv vidare på å få kontakt med musklane",
-        Advice.MOVE_TO_INTENSIVE: "Gå vidare til intensiv trening",
-        Advice.CONTINUE_INTENSIVE: "Fortset med intensiv trening",
-        Advice.SWITCH_TO_MAINTENANCE: "Gå over på vedlikehaldstrening",
-        Advice.CONTINUE_MAINTENANCE: "Fortset med vedlikehaldstrening",
-        Advice.BACK_TO_INTENSIVE: "Gå tilbake til intensiv trening",
-        Advice.CONTACT_PROFESSIONAL: "Kontakt primærlegen din eller ein fysioterapeut",
-    },
-}

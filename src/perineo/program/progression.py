@@ -1,9 +1,9 @@
-"""Progression within a program: the seed's "hold longer and longer", then quick lifts.
+"""Progression within a program: "hold longer and longer", then quick lifts.
 
-Step 8 of the seed: try to hold each contraction longer and longer; once a 6–8 s hold is
-reached, add 3–4 quick lifts at the end of it. So until the typical hold of recent sessions
-reaches the program's range, the coach asks for one second more than was reached and no
-quick lifts, and scoring judges against that personal target.
+Step 8 of the Norwegian training program: try to hold each contraction longer and longer;
+once a 6–8 s hold is reached, add 3–4 quick lifts at the end of it. So until the typical
+hold of recent sessions reaches the program's range, the coach asks for one second more than
+was reached and no quick lifts, and scoring judges against that personal target.
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ class Reason(StrEnum):
     INCOMPLETE_RELEASE = TechError.INCOMPLETE_RELEASE.value
 
 
-# Points off for a technique error; push-down can worsen leakage (the seed), so it weighs most.
+# Points off for a technique error; push-down can worsen leakage (the Norwegian training
+# program says so), so it weighs most.
 ERROR_PENALTY: dict[TechError, float] = {
     TechError.PUSH_DOWN: 60.0,
     TechError.ABDOMINAL_BRACING: 25.0,

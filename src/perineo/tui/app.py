@@ -241,7 +241,7 @@ class PerineoApp(App[SessionResult | None]):
         self.push_screen(HistoryScreen(self.lang, view))
 
     def summary_of(self, result: SessionResult) -> SummaryView:
-        reasons = Counter(r.value for s in result.scores for r in s.reasons)
+        reasons = Counter(r for s in result.scores for r in s.reasons)
         holds = [s.hold_s for s in result.scores if s.hold_s is not None]
         cal = result.calibration
         return summarise.summary_view(

@@ -250,11 +250,11 @@ class LiveSession:
         if self.calibrator is None:
             self._cal_start = now
             chans = tuple(c.value for c in self.detector.channels)
-            self.calibrator = Calibrator(self.lang, start_s=now, channels=chans)
+            self.calibrator = Calibrator(start_s=now, channels=chans)
         step = self.calibrator.update(now, events, self.detector.baseline_cmH2O)
         if isinstance(self.source, CueFollower):
             self.source.follow(step, now)
-        view = present.calibration_view(step, self.calibrator.s, now - self._cal_start)
+        view = present.calibration_view(step, self.calibrator.s, now - self._cal_start, self.lang)
         if view != self._cal_view:
             self._cal_view = view
             self.listener.calibration(view)
@@ -268,7 +268,6 @@ class LiveSession:
             self.result.session_id = self.journal.start(calibration, cal_id)
         self.coach = Coach(
             self.program,
-            self.lang,
             reps_per_set=self.reps_per_set,
             sets=self.sets,
             keep_level_cmH2O=calibration.keep_level_cmH2O(self.program),
@@ -291,7 +290,7 @@ class LiveSession:
             self.source.follow(cue, now)
         cal = self.result.calibration
         mvc = None if cal is None else cal.mvc_cmH2O
-        view = present.cue_view(cue, self.program, self.detector.baseline_cmH2O, mvc)
+        view = present.cue_view(cue, self.program, self.detector.baseline_cmH2O, mvc, self.lang)
         if not self._can_see_push_down:
             view = replace(view, note=tr(self.lang, "error.unverifiable"))
         if view != self._cue:

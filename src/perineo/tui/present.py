@@ -1,13 +1,15 @@
-"""Turn the program's values (cues, scores) into what the widgets show."""
+"""Turn the program's values (cues, scores) into what the widgets show.
+
+The one place a cue, a calibration step or a repetition's reasons become words.
+"""
 
 from __future__ import annotations
 
+from perineo.locale import Lang, say
 from perineo.program.calibration import CalibrationSettings, CalPhase, CalStep
 from perineo.program.coach import Cue, Phase
 from perineo.program.model import Program
 from perineo.program.scoring import RepScore
-from perineo.program.texts import Text, say
-from perineo.tui.texts import Lang
 from perineo.tui.view import CalibrationView, CueView, RepView, Verdict
 
 # Fraction of the maximal squeeze (above rest) the trace shows as "let go fully".
@@ -43,7 +45,13 @@ def target_band(
 
 
 def cue_view(
-    cue: Cue, program: Program, rest: float | None, mvc: float | None, *, paused: bool = False
+    cue: Cue,
+    program: Program,
+    rest: float | None,
+    mvc: float | None,
+    lang: Lang,
+    *,
+    paused: bool = False,
 ) -> CueView:
     countdown = cue.count if cue.phase in (Phase.HOLD, Phase.REST, Phase.SET_PAUSE) else None
     quick_target = program.rep.coach_quick_lifts
@@ -53,7 +61,7 @@ def cue_view(
     elif cue.phase in (Phase.LET_GO, Phase.RELEASING) and quick_target:
         quick_done = quick_target
     return CueView(
-        text=cue.text,
+        text=say(lang, cue.prompt),
         countdown=None if paused else countdown,
         set_no=cue.set_no,
         sets=cue.sets_target,
@@ -62,13 +70,13 @@ def cue_view(
         quick_done=quick_done,
         quick_target=quick_target,
         band=target_band(cue.phase, program, rest, mvc),
-        warning=cue.warning,
+        warning=None if cue.warning is None else say(lang, cue.warning),
     )
 
 
 def rep_view(score: RepScore, number: int, lang: Lang, quick_target: int) -> RepView:
     """The ``number``-th scored repetition of the session (1-based)."""
-    reasons = tuple(say(Text(r.value), lang, m=quick_target) for r in score.reasons)
+    reasons = tuple(say(lang, r, m=quick_target) for r in score.reasons)
     return RepView(
         index=number,
         score=score.score,
@@ -80,7 +88,7 @@ def rep_view(score: RepScore, number: int, lang: Lang, quick_target: int) -> Rep
 
 
 def calibration_view(
-    step: CalStep, settings: CalibrationSettings, elapsed_s: float
+    step: CalStep, settings: CalibrationSettings, elapsed_s: float, lang: Lang
 ) -> CalibrationView:
     """Calibration as steps: settle, resting level, then one step per maximal squeeze."""
     steps = 2 + step.attempts_target
@@ -100,11 +108,11 @@ def calibration_view(
     return CalibrationView(
         step=number,
         steps=steps,
-        text=step.text,
+        text=say(lang, step.prompt),
         progress=progress,
         rest_cmH2O=step.level_cmH2O,
         mvc_cmH2O=step.best_cmH2O,
         countdown=countdown,
-        warning=step.warning,
+        warning=None if step.warning is None else say(lang, step.warning),
         done=step.done,
     )

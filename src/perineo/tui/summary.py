@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from perineo.json_fields import integer, integer_map, number, objects, opt_integer, opt_number
+from perineo.locale import say
 from perineo.program.model import Program
-from perineo.program.plan import ADVICE_TEXT, SessionProgress, WeekProgress, advise, monday
-from perineo.program.texts import Text, say
+from perineo.program.plan import SessionProgress, WeekProgress, advise, monday
+from perineo.program.scoring import Reason
 from perineo.store.sessions import SessionInfo, SessionKind, TrainingRecord
 from perineo.tui.texts import Lang, tr
 from perineo.tui.view import HistoryRow, HistoryView, SetSummary, SummaryView
@@ -45,7 +46,7 @@ def summary_view(
     *,
     program: Program,
     lang: Lang,
-    reason_counts: Counter[str],
+    reason_counts: Counter[Reason],
     mvc_cmH2O: float | None,
     mean_hold_s: float | None,
     session_id: int | None,
@@ -69,7 +70,7 @@ def summary_view(
         score = round(number(result_summary, "mean_score"))
         done_now = opt_integer(result_summary, "sets_done", 0)
     quick = program.rep.coach_quick_lifts
-    work_on = tuple(say(Text(r), lang, m=quick) for r, _ in reason_counts.most_common(WORK_ON_MAX))
+    work_on = tuple(say(lang, r, m=quick) for r, _ in reason_counts.most_common(WORK_ON_MAX))
     sessions = _trainings(record)
     others = [s for s in sessions if s.id != session_id and s.program == program.name]
     today_done = sum(int(_num(s.summary, "sets_done") or 0) for s in others if s.day == today)
@@ -124,14 +125,13 @@ def history_view(record: TrainingRecord | None, lang: Lang, today: date) -> Hist
     plan = advise(progress, symptoms, today)
     days = {s.day for s in sessions}
     recent = {d for d in days if (today - d).days < 28}
-    reasons = plan.reasons if lang is Lang.EN else ()
     return HistoryView(
         trend=_trend(plan.weeks, lang),
         rows=tuple(reversed(rows))[:HISTORY_ROWS],
         days_trained=len(days),
         days_recent=len(recent),
-        phase=ADVICE_TEXT[lang][plan.advice],
-        phase_reasons=tuple(reasons),
+        phase=say(lang, plan.advice),
+        phase_reasons=tuple(say(lang, why) for why in plan.reasons),
     )
 
 

@@ -1,4 +1,4 @@
-"""History and plan: days trained, trends, the plan phase and the seed's rules."""
+"""History and plan: days trained, trends, the plan phase and the training program's rules."""
 
 from __future__ import annotations
 
