@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from perineo.display.view import CalibrationView, CueView, RepView, Verdict
 from perineo.program.calibration import CalibrationSettings, CalPhase, CalStep
 from perineo.program.coach import Cue, Phase
 from perineo.program.model import Program
 from perineo.program.scoring import RepScore
 from perineo.program.texts import Text, say
 from perineo.tui.texts import Lang
-from perineo.tui.view import CalibrationView, CueView, RepView, Verdict
 
 # Fraction of the maximal squeeze (above rest) the trace shows as "let go fully".
 REST_BAND_FRACTION = 0.08

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from perineo.display.view import HistoryRow, HistoryView, SetSummary, SummaryView
 from perineo.program.model import Program
 from perineo.program.plan import ADVICE_TEXT, SessionProgress, WeekProgress, advise, monday
 from perineo.program.texts import Text, say
 from perineo.store.sessions import SessionInfo, SessionKind, TrainingRecord
 from perineo.tui.texts import Lang, tr
-from perineo.tui.view import HistoryRow, HistoryView, SetSummary, SummaryView
 
 WORK_ON_MAX = 2  # reasons named under "work on next"
 HISTORY_ROWS = 60
