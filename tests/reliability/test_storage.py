@@ -240,8 +240,8 @@ def test_live_session_coaches_on_when_the_disk_fills(tmp_path: Path) -> None:
     import math
 
     from perineo.program.loader import get_program
-    from perineo.sources.sim import SimSource
     from perineo.session.training import LiveSession
+    from perineo.sources.sim import SimSource
 
     with tiny_disk(tmp_path / "disk") as disk:
         seen = _Seen()

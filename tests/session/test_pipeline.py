@@ -202,8 +202,8 @@ def test_pause_pauses_nothing_of_the_data(tmp_path: Path) -> None:
         return at, pipe.written
 
     at, written = asyncio.run(drive())
-    assert [s.paused for s in heard.statuses].count(True) == len(heard.statuses) - 2
-    assert sum(1 for a, b in zip(heard.statuses, heard.statuses[1:]) if b.paused != a.paused) == 1
+    paused = [s.paused for s in heard.statuses]
+    assert paused.count(True) >= 1 and paused.index(True) + paused.count(True) == len(paused)
     assert written > at and heard.ends[0].samples == written  # recording went on
 
 
