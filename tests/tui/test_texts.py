@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+import perineo.display
 import perineo.tui
 from perineo.tui.texts import Lang, keys, tr
 
-_SRC = Path(perineo.tui.__file__).parent
+# the app and the views it is given (the summary and history texts are built there)
+_SRC = (Path(perineo.tui.__file__).parent, Path(perineo.display.__file__).parent)
 _USED = re.compile(r"""tr\(\s*[\w.]+,\s*"([a-z_.]+)\"""")
 
 
@@ -29,7 +31,8 @@ def test_both_languages_have_the_same_placeholders(key: str) -> None:
 
 
 def test_every_text_the_code_asks_for_exists() -> None:
-    used = {m for p in _SRC.rglob("*.py") for m in _USED.findall(p.read_text("utf-8"))}
+    files = [p for src in _SRC for p in src.rglob("*.py")]
+    used = {m for p in files for m in _USED.findall(p.read_text("utf-8"))}
     assert used, "no tr() calls found"
     assert used <= set(keys()), sorted(used - set(keys()))
 
