@@ -259,4 +259,30 @@ class _StartsJournal(Quiet):
         self.journal.start()
 
     def finished(self, end) -> None:
-        self.journal.finish(None, self.end_status)
+        if end.started:
+            self.journal.finish(None, self.end_status)
+
+
+def test_a_recording_that_cannot_be_made(tmp_path: Path) -> None:
+    """A train or assess session goes on without it; a plain recording does not start."""
+    (tmp_path / "taken.csv").write_text("t,squeeze\n0,1\n")
+    heard = Heard()
+    end = _run(Pipeline(short(), recording=tmp_path / "taken.csv", listeners=[heard]))
+    (trouble,) = heard.troubles
+    assert "already exists" in str(trouble.error) and end.started and end.samples > 0
+    assert (tmp_path / "taken.csv").read_text() == "t,squeeze\n0,1\n"  # left as it was
+    heard = Heard()
+    with TrainingRecord.open(tmp_path / "perineo.db") as record:
+        journal = SessionJournal(record, None, "sim", None, kind=SessionKind.RECORD)
+        pipe = Pipeline(
+            short(),
+            recording=tmp_path / "taken.csv",
+            on_disk_full=OnDiskFull.STOP,
+            journal=journal,
+            listeners=[heard],
+        )
+        pipe.add(_StartsJournal(journal))
+        end = _run(pipe)
+        assert record.sessions() == []
+    assert "already exists" in str(end.failure) and not end.started and end.samples == 0
+    assert "started" not in heard.log and heard.log[-1] == "finished"

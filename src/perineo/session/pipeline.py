@@ -93,6 +93,7 @@ class Pipeline:
         self._writer: RecordingWriter | None = None
         self._stop = False
         self._ended = False
+        self._started = False
         self._finishing = False
         self._end: PipelineEnd | None = None
         if journal is not None:
@@ -155,7 +156,7 @@ class Pipeline:
     def _block(self, block: SampleBlock) -> None:
         if self.detector is None:
             self._start(block)
-            if self._stop and self.failure is not None:
+            if not self._started:
                 return  # the recording could not even be created, and it was the point
         if not self._write(block):
             return  # stopping: a block not in the recording is not detected either
@@ -174,6 +175,9 @@ class Pipeline:
                 self._writer = self.writer_factory(self.recording, channels, self.overwrite)
             except PerineoError as exc:
                 self._recording_failed(exc)
+                if self._stop:
+                    return  # nothing was started: nothing to keep
+        self._started = True
         if self.journal is not None:
             self.journal.channels = tuple(c.value for c in channels)
         self._set_status(connection=Connection.CONNECTED)
@@ -257,7 +261,7 @@ class Pipeline:
             except StoreError as exc:  # the last flush found the disk full
                 self._writer = writer
                 self._recording_failed(exc)
-        if self.detector is not None:
+        if self.detector is not None and self._started:
             tail = self.detector.finish()
             self._journal(tail)
             if tail:
@@ -265,7 +269,7 @@ class Pipeline:
         end = PipelineEnd(
             samples=self.samples,
             written=self.written,
-            started=self.detector is not None,
+            started=self._started,
             cancelled=self.cancelled,
             recording_failed=self.recording_failed,
             failure=self.failure,
