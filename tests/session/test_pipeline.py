@@ -13,7 +13,7 @@ import perineo.store.recording as recording_module
 from perineo.samples import SampleBlock
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import Quiet, TroubleKind
-from perineo.session.pipeline import OnDiskFull, Pipeline
+from perineo.session.pipeline import Gaps, OnDiskFull, Pipeline
 from perineo.session.status import Connection
 from perineo.signal.analysis import analyze_block
 from perineo.signal.events import EventKind
@@ -286,3 +286,23 @@ def test_a_recording_that_cannot_be_made(tmp_path: Path) -> None:
         assert record.sessions() == []
     assert "already exists" in str(end.failure) and not end.started and end.samples == 0
     assert "started" not in heard.log and heard.log[-1] == "finished"
+
+
+def test_gaps_from_the_times_give_the_reports_numbers(tmp_path: Path) -> None:
+    """The assessment's choice: the detector finds the gaps in the samples' times, so the
+    live repetitions are exactly those `perineo report` finds on the recording."""
+    source = short(GAPS_SEED)
+    heard = Heard()
+    _run(Pipeline(source, recording=tmp_path / "r.csv", gaps=Gaps.FROM_TIMES, listeners=[heard]))
+    assert heard.other_events == []  # nothing marked from the source's reports ...
+    gaps = [e for e in heard.block_events if e.kind is EventKind.GAP]
+    assert len(gaps) == 2  # ... the detector saw both in the times
+    assert len({s.gap_s for s in heard.statuses if s.gap_s is not None}) == 2  # and shown
+    live = [e.repetition for e in heard.events_all if e.kind is EventKind.REPETITION]
+    offline = analyze_block(read_recording(tmp_path / "r.csv").block).reps
+    assert len(live) == len(offline) == 3  # (the file rounds to 0.1 ms and 0.001 cmH2O)
+    for a, b in zip(live, offline, strict=True):
+        assert a is not None and a.errors == b.errors
+        assert (a.onset_s, a.end_s, a.hold_s) == pytest.approx(
+            (b.onset_s, b.end_s, b.hold_s), abs=0.02
+        )

@@ -21,7 +21,7 @@ from perineo.assess.scheme import brief, perfect, step_at
 from perineo.assess.technique import movement
 from perineo.samples import Channel, SampleBlock
 from perineo.session.listener import PipelineEnd, Quiet
-from perineo.session.pipeline import Pipeline
+from perineo.session.pipeline import Gaps, Pipeline
 from perineo.signal.events import Event, EventKind, Repetition
 from perineo.sources.base import SampleSource
 
@@ -70,8 +70,8 @@ class AssessSession(Quiet):
     """Runs one assessment over ``source``; ``redo``/``skip``/``stop`` come from the keys.
 
     A thin driver over the live pipeline (:mod:`perineo.session.pipeline`), which writes the
-    recording, runs the detector, marks the source's gaps and keeps the session going when
-    the disk is full; this class is the pipeline's listener that runs the guide.
+    recording, runs the detector and keeps the session going when the disk is full; this
+    class is the pipeline's listener that runs the guide.
     """
 
     def __init__(
@@ -127,7 +127,10 @@ class AssessSession(Quiet):
 
     async def run(self) -> AssessOutcome:
         # made here: the command sets the recording path after building the session
-        self.pipeline = Pipeline(self.source, recording=self.recording_path, listeners=[self])
+        # gaps as `perineo report` sees them on the recording: the live numbers are the report's
+        self.pipeline = Pipeline(
+            self.source, recording=self.recording_path, gaps=Gaps.FROM_TIMES, listeners=[self]
+        )
         if self._stop:
             self.pipeline.stop()
         await self.pipeline.run()

@@ -7,8 +7,9 @@ driver over it. Handled here once, for all three:
 * every block is written to the recording *before* anything else sees it, so the record
   never depends on the screen keeping up; then pushed through the detector, its events
   written to the training journal, and told to the listeners;
-* a gap the source reports is marked in the detector (``Detector.mark_gap``), and its
-  events go the same way; connection, battery and quality reports update the status;
+* a gap the source reports updates the status and, by :class:`Gaps`, is marked in the
+  detector (``Detector.mark_gap``, its events going the same way) or left to the detector to
+  find in the samples' times; connection, battery and quality reports update the status;
 * a failed recording write (disk full): the writer is closed, a row cut short is trimmed
   (what was written stays readable) and the listeners are told once. Then, by
   :class:`OnDiskFull`, the live session goes on without the recording (train, assess: the
@@ -50,6 +51,15 @@ class OnDiskFull(StrEnum):
     STOP = "stop"  # recording without a screen: without the file there is nothing to do
 
 
+class Gaps(StrEnum):
+    """What a gap the source reports does to the detector (the status shows it either way)."""
+
+    MARK = "mark"  # break the detector's grid where the source says (train, record)
+    # the detector finds the gaps in the samples' times, as `perineo analyze` and `report`
+    # do on the recording: an assessment's live numbers are the report's (assess)
+    FROM_TIMES = "from times"
+
+
 WriterFactory = Callable[[Path, tuple[Channel, ...], bool], RecordingWriter]
 
 
@@ -71,6 +81,7 @@ class Pipeline:
         recording: Path | None = None,
         overwrite: bool = False,
         on_disk_full: OnDiskFull = OnDiskFull.KEEP_GOING,
+        gaps: Gaps = Gaps.MARK,
         journal: SessionJournal | None = None,
         listeners: Iterable[Listener] = (),
         writer_factory: WriterFactory = open_writer,
@@ -79,6 +90,7 @@ class Pipeline:
         self.recording = recording
         self.overwrite = overwrite
         self.on_disk_full = on_disk_full
+        self.gaps = gaps
         self.journal = journal
         self.fanout = Fanout(listeners)
         self.writer_factory = writer_factory
@@ -236,7 +248,7 @@ class Pipeline:
             # a probe fault carries no link quality: keep the last one shown
             self._set_status(quality=status.value)
         elif kind is StatusKind.GAP and status.end_s is not None:
-            if self.detector is not None:
+            if self.detector is not None and self.gaps is Gaps.MARK:
                 events = self.detector.mark_gap(status.t, status.end_s)
                 self._journal(events)
                 if events:
