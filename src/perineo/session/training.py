@@ -265,6 +265,14 @@ class LiveSession:
     def result(self) -> SessionResult:
         return self.trainer.result
 
+    @property
+    def paused(self) -> bool:
+        return self.pipeline.paused
+
+    @property
+    def samples(self) -> int:
+        return self.pipeline.samples
+
     async def run(self) -> SessionResult:
         await self.pipeline.run()
         return self.trainer.result
