@@ -7,7 +7,9 @@ data path, in the order the listeners were added, and must return at once.
 Besides what the pipeline itself sees (blocks, detector events, status, trouble, the end),
 a listener that drives the session publishes through the same fan-out what it decides:
 the calibration's progress, the coach's cues and the repetitions' scores. So every other
-listener (the screen, a stream outlet) hears them too.
+listener (the screen, a stream outlet) hears them too. Cues and calibration progress are
+told with every block (the coach's clock runs on the samples'); a listener that wants
+changes only keeps the last one. A score is told once, when the repetition is final.
 """
 
 from __future__ import annotations
