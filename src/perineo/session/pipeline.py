@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 
 from perineo.errors import PerineoError, StoreError
-from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
+from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import Fanout, Listener, PipelineEnd, Trouble, TroubleKind
 from perineo.session.status import Connection, LiveStatus
@@ -60,13 +60,6 @@ class Gaps(StrEnum):
     FROM_TIMES = "from times"
 
 
-WriterFactory = Callable[[Path, tuple[Channel, ...], bool], RecordingWriter]
-
-
-def open_writer(path: Path, channels: tuple[Channel, ...], overwrite: bool) -> RecordingWriter:
-    return RecordingWriter(path, channels, overwrite=overwrite)
-
-
 class Pipeline:
     """One live session on one source, until the source ends, ``stop()`` or cancellation.
 
@@ -84,7 +77,6 @@ class Pipeline:
         gaps: Gaps = Gaps.MARK,
         journal: SessionJournal | None = None,
         listeners: Iterable[Listener] = (),
-        writer_factory: WriterFactory = open_writer,
     ) -> None:
         self.source = source
         self.recording = recording
@@ -93,7 +85,6 @@ class Pipeline:
         self.gaps = gaps
         self.journal = journal
         self.fanout = Fanout(listeners)
-        self.writer_factory = writer_factory
         self.detector: Detector | None = None
         self.status = LiveStatus(source_name=source.name, connection=Connection.CONNECTING)
         self.samples = 0
@@ -184,7 +175,7 @@ class Pipeline:
         self.detector = Detector(channels)
         if self.recording is not None:
             try:
-                self._writer = self.writer_factory(self.recording, channels, self.overwrite)
+                self._writer = RecordingWriter(self.recording, channels, overwrite=self.overwrite)
             except PerineoError as exc:
                 self._recording_failed(exc)
                 if self._stop:
