@@ -1,8 +1,10 @@
 """The perineo Textual app, built by :func:`create_app` from a source (or a way to get one).
 
 Messages travel up (data path → app, screens → app); the app sets attributes down on the
-screen that is showing. The data path runs in an async worker; the trace redraws itself on a
-timer from the shared buffer.
+screen that is showing, and the screens bind their widgets to them. The data path is the live
+pipeline (:mod:`perineo.session`) in an async worker; its listener here, :class:`_Poster`,
+turns what it hears into views and messages. The trace redraws itself on a timer from the
+shared buffer.
 """
 
 from __future__ import annotations
