@@ -198,30 +198,40 @@ def test_truncated_recording_is_a_clear_error_and_left_alone(tmp_path: Path, cap
 
 
 class _Seen:
-    """A LiveListener that keeps what the data path reported."""
+    """A listener of the live pipeline that keeps what it reported."""
 
     def __init__(self) -> None:
         self.statuses: list = []
-        self.result = None
+        self.troubles: list = []
+        self.end = None
         self.t_end = 0.0
 
-    def samples(self, t_end, baseline_cmH2O) -> None:
-        self.t_end = t_end
+    def started(self, channels, t0_s) -> None:
+        pass
+
+    def samples(self, block, events) -> None:
+        self.t_end = float(block.t[-1])
+
+    def events(self, events) -> None:
+        pass
 
     def status(self, status) -> None:
         self.statuses.append(status)
 
-    def calibration(self, calibration) -> None:
+    def trouble(self, trouble) -> None:
+        self.troubles.append(trouble)
+
+    def calibration(self, update) -> None:
         pass
 
     def cue(self, cue) -> None:
         pass
 
-    def repetition(self, rep) -> None:
+    def scored(self, score) -> None:
         pass
 
-    def finished(self, result) -> None:
-        self.result = result
+    def finished(self, end) -> None:
+        self.end = end
 
 
 @pytest.mark.slow
@@ -230,17 +240,17 @@ def test_live_session_coaches_on_when_the_disk_fills(tmp_path: Path) -> None:
     import math
 
     from perineo.program.loader import get_program
-    from perineo.tui.live import LiveSession
+    from perineo.session.training import LiveSession
     from perineo_sim.sources import SimSource
 
     with tiny_disk(tmp_path / "disk") as disk:
         seen = _Seen()
         source = SimSource("intensive", seed=2, speed=math.inf)
         session = LiveSession(
-            source, get_program("intensive"), seen, recording_path=disk / "live.csv"
+            source, get_program("intensive"), [seen], recording_path=disk / "live.csv"
         )
         result = asyncio.run(session.run())
-        assert seen.statuses[-1].recording_stopped  # the user is told
+        assert seen.statuses[-1].recording_stopped and len(seen.troubles) == 1  # told once
         assert result.samples == len(source.block)  # the data path went on to the end
         assert seen.t_end == float(source.block.t[-1])
         kept = (disk / "live.csv").read_text().splitlines()

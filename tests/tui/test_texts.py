@@ -11,12 +11,13 @@ import pytest
 import perineo
 from perineo.tui.texts import Lang, keys, tr
 
-_SRC = Path(perineo.__file__).parent  # the app, the commands, the report
+_SRC = (Path(perineo.__file__).parent,)  # the app, its views, the commands, the report
 _USED = re.compile(r"""\b(?:tr|say)\(\s*[\w.]+,\s*["']([a-z_.]+)["']""")
 
 
 def test_every_text_the_code_asks_for_exists() -> None:
-    used = {m for p in _SRC.rglob("*.py") for m in _USED.findall(p.read_text("utf-8"))}
+    files = [p for src in _SRC for p in src.rglob("*.py")]
+    used = {m for p in files for m in _USED.findall(p.read_text("utf-8"))}
     assert used, "no tr() calls found"
     assert used <= set(keys()), sorted(used - set(keys()))
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from perineo.tui.tracebuf import TraceBuffer
-from perineo.tui.view import (
+from perineo.display.tracebuf import TraceBuffer
+from perineo.display.view import (
     CalibrationView,
     Connection,
     CueView,

@@ -1,4 +1,4 @@
-"""The data path of a guided assessment: source → detector → guide → listener.
+"""The guided assessment on the live pipeline: source → recording → detector → guide → listener.
 
 No Textual here: the screen implements :class:`AssessListener` by posting messages. Each
 contraction is announced when its onset is seen and classified when it is final, while the
@@ -9,7 +9,6 @@ When the first hold of the endurance step is final, the guide is told how long s
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,12 +19,11 @@ from perineo.assess.guide import GuideRunner, Prompt, PromptKind
 from perineo.assess.model import Movement, Perfect, Step, StepSpan
 from perineo.assess.scheme import brief, perfect, step_at
 from perineo.assess.technique import movement
-from perineo.errors import PerineoError
-from perineo.samples import SampleBlock, SourceStatus, StatusKind
-from perineo.signal.detect import Detector
+from perineo.samples import Channel, SampleBlock
+from perineo.session.listener import PipelineEnd, Quiet
+from perineo.session.pipeline import Gaps, Pipeline
 from perineo.signal.events import Event, EventKind, Repetition
 from perineo.sources.base import SampleSource
-from perineo.store.recording import RecordingWriter
 
 
 @dataclass(frozen=True)
@@ -68,8 +66,13 @@ TAIL_S = 3.0  # keep listening after the last cue: the last contraction's fall a
 ANTICIPATE_S = 1.0  # a squeeze begun this long before a cue (she saw it coming) answers it
 
 
-class AssessSession:
-    """Runs one assessment over ``source``; ``redo``/``skip``/``stop`` come from the keys."""
+class AssessSession(Quiet):
+    """Runs one assessment over ``source``; ``redo``/``skip``/``stop`` come from the keys.
+
+    A thin driver over the live pipeline (:mod:`perineo.session.pipeline`), which writes the
+    recording, runs the detector and keeps the session going when the disk is full; this
+    class is the pipeline's listener that runs the guide.
+    """
 
     def __init__(
         self,
@@ -84,19 +87,22 @@ class AssessSession:
         self.source = source
         # samples go to disk as they arrive: a crash loses at most the last second
         self.recording_path = recording_path
-        self._recorder: RecordingWriter | None = None
-        self.recording_failed = False
         self.steps_from_cues = steps_from_cues  # False: a scripted recording, steps inferred
         self.listener = listener
         self.runner = runner or GuideRunner()
         self.follower = follower
-        self.detector = Detector(source.channels)
+        self.pipeline: Pipeline | None = None
         self.blocks: list[SampleBlock] = []
         self.now_s: float | None = None
         self._stop = False
         self._done_s: float | None = None
         self._asks: list[str] = []
         self._hold_cues: list[float] = []  # the endurance step's squeeze cues (this run)
+        self.outcome: AssessOutcome | None = None
+
+    @property
+    def recording_failed(self) -> bool:
+        return self.pipeline is not None and self.pipeline.recording_failed
 
     def redo(self) -> None:
         self._asks.append("redo")
@@ -106,6 +112,8 @@ class AssessSession:
 
     def stop(self) -> None:
         self._stop = True
+        if self.pipeline is not None:
+            self.pipeline.stop()
 
     def _emit(self, prompts: Sequence[Prompt]) -> None:
         for p in prompts:
@@ -118,43 +126,46 @@ class AssessSession:
             self.listener.prompt(p)
 
     async def run(self) -> AssessOutcome:
-        stream = self.source.stream()
-        try:
-            async for item in stream:
-                if isinstance(item, SourceStatus):
-                    # gaps are seen in the timestamps, as in `perineo report` on the same
-                    # recording: the live numbers and the report's come from one code path
-                    if item.kind is StatusKind.ENDED:
-                        break
-                    continue
-                if len(item) == 0:
-                    continue
-                self._block(item)
-                if self._stop:
-                    break
-                if self.runner.finished and self.now_s is not None and self._done_s is None:
-                    self._done_s = self.now_s
-                done, now = self._done_s, self.now_s
-                if done is not None and now is not None and now - done >= TAIL_S:
-                    break
-        finally:
-            await self.source.close()
-        return self._finish()
+        # made here: the command sets the recording path after building the session
+        # gaps as `perineo report` sees them on the recording: the live numbers are the report's
+        self.pipeline = Pipeline(
+            self.source, recording=self.recording_path, gaps=Gaps.FROM_TIMES, listeners=[self]
+        )
+        if self._stop:
+            self.pipeline.stop()
+        await self.pipeline.run()
+        assert self.outcome is not None
+        return self.outcome
 
-    def _block(self, block: SampleBlock) -> None:
+    # -- the pipeline's calls ---------------------------------------------------------------
+
+    def started(self, channels: tuple[Channel, ...], t0_s: float) -> None:
+        self._emit(self.runner.start(t0_s))
+
+    def samples(self, block: SampleBlock, events: Sequence[Event]) -> None:
+        detector = None if self.pipeline is None else self.pipeline.detector
+        assert self.pipeline is not None and detector is not None
         now = float(block.t[-1])
-        if self.now_s is None:
-            self._emit(self.runner.start(float(block.t[0])))
         self.now_s = now
         self.blocks.append(block)
-        self._record(block)
-        self._events(self.detector.push(block))
-        self.listener.samples(block, self.detector.baseline_cmH2O)
+        self._events(events)
+        self.listener.samples(block, detector.baseline_cmH2O)
         while self._asks:
             ask = self._asks.pop(0)
             self._emit(self.runner.redo(now) if ask == "redo" else self.runner.skip(now))
         self._emit(self.runner.advance(now))
+        if self.runner.finished and self._done_s is None:
+            self._done_s = now
+        if self._done_s is not None and now - self._done_s >= TAIL_S:
+            self.pipeline.stop()
 
+    def events(self, events: Sequence[Event]) -> None:
+        self._events(events)
+
+    def finished(self, end: PipelineEnd) -> None:
+        self.outcome = self._finish()
+
+    # -- the guide --------------------------------------------------------------------------
     def _events(self, events: Sequence[Event]) -> None:
         spans = self._spans_so_far()
         for e in events:
@@ -196,42 +207,23 @@ class AssessSession:
         if cue is not None:  # (a squeeze long before the first cue answers none)
             self.runner.repeat_hold(r.release_s - cue)
 
-    def _record(self, block: SampleBlock) -> None:
-        if self.recording_path is None or self.recording_failed:
-            return
-        try:
-            if self._recorder is None:
-                self._recorder = RecordingWriter(self.recording_path, block.channels)
-            self._recorder.write(block)
-        except PerineoError:
-            # the disk refused: keep what was written, the assessment itself goes on
-            self.recording_failed = True
-            recorder, self._recorder = self._recorder, None
-            if recorder is not None:
-                with contextlib.suppress(PerineoError, OSError):
-                    recorder.close()
-
     def _spans_so_far(self) -> tuple[StepSpan, ...]:
         g = self.runner.current
         open_span = () if g is None else (StepSpan(g.step, self.runner.step_start_s, math.inf),)
         return (*self.runner.spans, *open_span)
 
     def _finish(self) -> AssessOutcome:
-        if self._recorder is not None:
-            with contextlib.suppress(PerineoError, OSError):
-                self._recorder.close()
-            self._recorder = None
-        self._events(self.detector.finish())
+        detector = None if self.pipeline is None else self.pipeline.detector
         complete = self.runner.finished
         if not complete and self.now_s is not None:
             self.runner.skip(self.now_s)  # close the step that was running
         steps = tuple(self.runner.spans)
-        if not self.blocks:
+        if not self.blocks or detector is None:
             outcome = AssessOutcome(None, steps, None, complete)
         else:
             block = SampleBlock.concat(self.blocks)
             used = steps if self.steps_from_cues else None
-            result = perfect(block, self.detector.repetitions, used)
+            result = perfect(block, detector.repetitions, used)
             steps = result.steps
             outcome = AssessOutcome(block, steps, result, complete)
         self.listener.finished(outcome)

@@ -1,8 +1,9 @@
 """``perineo record --out PATH``: record a source without the UI, until stopped or its end.
 
-Samples go to the recording CSV as they arrive (flushed at least every second, so a crash
-loses at most the last second). The live detector runs alongside; the session, its events
-and (with ``--program``) its scores go to the training record.
+Runs on the live pipeline (:mod:`perineo.session.pipeline`): samples go to the recording CSV
+as they arrive (flushed at least every second, so a crash loses at most the last second).
+The live detector runs alongside; the session, its events and (with ``--program``) its
+scores go to the training record.
 """
 
 from __future__ import annotations
@@ -13,25 +14,25 @@ import contextlib
 import math
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from perineo.commands.checks import check_seed, check_speed, skip_program
 from perineo.errors import StoreError
+from perineo.session.listener import Quiet
 from perineo.text_safety import visible
 
 if TYPE_CHECKING:
     from perineo.program.model import Program
-    from perineo.samples import SampleBlock
-    from perineo.signal.detect import Detector
+    from perineo.samples import Channel, SampleBlock
+    from perineo.session.journal import SessionJournal
+    from perineo.session.listener import PipelineEnd, Trouble
+    from perineo.session.pipeline import Pipeline
     from perineo.signal.events import Event, Repetition
     from perineo.sources.base import SampleSource
-    from perineo.store.recording import RecordingWriter
     from perineo.store.sessions import TrainingRecord
-
-T = TypeVar("T")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -56,134 +57,115 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 @dataclass
 class Recorder:
-    """Source → recording file, detector → training record. Sinks only; no UI."""
+    """``perineo record``'s listener on the live pipeline: the session in the training record.
+
+    The pipeline writes the recording and runs the detector; a failed recording write stops
+    it cleanly (the recording is the point here) and :func:`record` raises that error. The
+    training record's session is opened at the first block, keeps every event and
+    repetition, and (with ``program``) the scores when the recording ends.
+    """
 
     out: Path
     overwrite: bool
     record: TrainingRecord | None
     program: Program | None
     source_name: str
-    writer: RecordingWriter | None = None
-    detector: Detector | None = None
-    session_id: int | None = None
+    journal: SessionJournal | None = None
     reps: list[Repetition] = field(default_factory=list)
     stopped: bool = False
     store_error: StoreError | None = None  # the training record failed; recording went on
+    samples_written: int = 0
 
-    def _store(self, write: Callable[[TrainingRecord], T]) -> T | None:
-        """Write to the training record; if it fails (disk full), keep recording without it.
+    def __post_init__(self) -> None:
+        if self.record is not None:
+            from perineo.session.journal import SessionJournal
+            from perineo.store.sessions import SessionKind
 
-        A session already open stays open, so the next start recovers it from the recording.
-        """
-        if self.record is None:
-            return None
-        try:
-            return write(self.record)
-        except StoreError as exc:
-            self.store_error, self.record = exc, None
-            print(f"perineo: {exc}; the recording goes on without it", file=sys.stderr)
-            return None
-
-    def block(self, block: SampleBlock) -> None:
-        from perineo.signal.detect import Detector
-        from perineo.store.recording import RecordingWriter
-        from perineo.store.sessions import SessionKind
-
-        if self.writer is None:
-            self.writer = RecordingWriter(self.out, block.channels, overwrite=self.overwrite)
-            self.detector = Detector(block.channels)
-            session_id = self._store(
-                lambda r: r.start_session(
-                    kind=SessionKind.RECORD,
-                    program=self.program,
-                    source=self.source_name,
-                    channels=[c.value for c in block.channels],
-                    recording=self.out.resolve(),
-                )
+            self.journal = SessionJournal(
+                self.record,
+                self.program,
+                self.source_name,
+                self.out.resolve(),
+                kind=SessionKind.RECORD,
             )
-            self.session_id = session_id
-        self.writer.write(block)
-        assert self.detector is not None
-        self._events(self.detector.push(block))
 
-    def gap(self, start_s: float, end_s: float) -> None:
-        if self.detector is not None:
-            self._events(self.detector.mark_gap(start_s, end_s))
+    @property
+    def session_id(self) -> int | None:
+        return None if self.journal is None else self.journal.session_id
 
-    def _events(self, events: list[Event]) -> None:
+    def pipeline(self, source: SampleSource) -> Pipeline:
+        from perineo.session.pipeline import OnDiskFull, Pipeline
+
+        pipe = Pipeline(
+            source,
+            recording=self.out,
+            overwrite=self.overwrite,
+            on_disk_full=OnDiskFull.STOP,
+            journal=self.journal,
+        )
+        pipe.add(_RecorderListener(self))
+        return pipe
+
+    def repetitions(self, events: Sequence[Event]) -> None:
         from perineo.signal.events import EventKind
 
-        if not events:
-            return
-        sid = self.session_id
-        if sid is not None:
-            self._store(lambda r: r.add_events(sid, events))
         for e in events:
             if e.kind is EventKind.REPETITION and e.repetition is not None:
-                rep = e.repetition
-                self.reps.append(rep)
-                if sid is not None:
+                self.reps.append(e.repetition)
+                if self.journal is not None:
+                    self.journal.scored(e.repetition, None)
 
-                    def save(r: TrainingRecord, sid: int = sid, rep: Repetition = rep) -> None:
-                        r.save_rep(sid, rep, None)
-
-                    self._store(save)
-
-    def close(self) -> None:
-        from perineo.store.recovery import trim_cut_row
-
-        if self.detector is not None:
-            self._events(self.detector.finish())
-        failed: StoreError | None = None
-        if self.writer is not None:
-            try:
-                self.writer.close()
-            except StoreError as exc:
-                failed = exc
-            if self.writer.failed or failed is not None:
-                self.stopped = True
-                trim_cut_row(self.writer.path)  # a row the full disk cut short
-        if self.record is not None and self.session_id is not None:
-            self._store(lambda _r: self._finish_session())
-        if failed is not None:
-            raise failed
-
-    def _finish_session(self) -> None:
+    def finish(self, end: PipelineEnd) -> None:
         from perineo.program.scoring import score_analysis
         from perineo.store.sessions import SessionStatus
 
-        assert self.record is not None and self.session_id is not None
+        self.samples_written = end.written
+        self.stopped = self.stopped or end.cancelled or end.recording_failed
+        if self.journal is None or self.journal.session_id is None:
+            return
         summary = None
         if self.program is not None:
             scores, summary = score_analysis(self.reps, self.program)
             for rep, score in zip(self.reps, scores, strict=True):
-                self.record.save_rep(self.session_id, rep, score)
+                self.journal.scored(rep, score)
         status = SessionStatus.STOPPED if self.stopped else SessionStatus.DONE
-        self.record.finish_session(self.session_id, summary, status=status)
+        self.journal.finish(summary, status)
+
+
+class _RecorderListener(Quiet):
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+
+    def started(self, channels: tuple[Channel, ...], t0_s: float) -> None:
+        if self.rec.journal is not None:
+            self.rec.journal.start()
+
+    def samples(self, block: SampleBlock, events: Sequence[Event]) -> None:
+        self.rec.repetitions(events)
+
+    def events(self, events: Sequence[Event]) -> None:
+        self.rec.repetitions(events)
+
+    def trouble(self, trouble: Trouble) -> None:
+        from perineo.session.listener import TroubleKind
+
+        if trouble.kind is TroubleKind.JOURNAL and self.rec.store_error is None:
+            self.rec.store_error = trouble.error  # type: ignore[assignment]
+            print(f"perineo: {trouble.error}; the recording goes on without it", file=sys.stderr)
+
+    def finished(self, end: PipelineEnd) -> None:
+        self.rec.finish(end)
 
 
 async def record(source: SampleSource, rec: Recorder) -> None:
-    from perineo.samples import SampleBlock, StatusKind
-
+    """Run ``rec`` over ``source`` until its end or cancellation; raise a failed write."""
     task = asyncio.current_task()
     if task is not None:  # SIGTERM stops as cleanly as Ctrl-C (asyncio.run handles SIGINT)
         with contextlib.suppress(NotImplementedError, RuntimeError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        async for item in source.stream():
-            if isinstance(item, SampleBlock):
-                if len(item):
-                    rec.block(item)
-            elif item.kind is StatusKind.GAP and item.end_s is not None:
-                rec.gap(item.t, item.end_s)
-            elif item.kind is StatusKind.ENDED:
-                break
-    except asyncio.CancelledError:
-        rec.stopped = True
-        raise
-    finally:
-        await source.close()
-        rec.close()
+    end = await rec.pipeline(source).run()
+    if end.failure is not None:
+        raise end.failure
 
 
 def open_source(args: argparse.Namespace) -> SampleSource:
@@ -219,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
-    n = 0 if rec.writer is None else rec.writer.samples_written
+    n = rec.samples_written
     where = "" if rec.session_id is None else f"; session {rec.session_id}"
     how = "stopped" if rec.stopped else "done"
     out = visible(args.out)

@@ -1,15 +1,17 @@
 """The perineo Textual app, built by :func:`create_app` from a source (or a way to get one).
 
 Messages travel up (data path → app, screens → app); the app sets attributes down on the
-screen that is showing. The data path runs in an async worker; the trace redraws itself on a
-timer from the shared buffer.
+screen that is showing, and the screens bind their widgets to them. The data path is the live
+pipeline (:mod:`perineo.session`) in an async worker; its listener here, :class:`_Poster`,
+turns what it hears into views and messages. The trace redraws itself on a timer from the
+shared buffer.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -17,13 +19,21 @@ from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from perineo.display import summary as summarise
+from perineo.display.tracebuf import TraceBuffer
+from perineo.display.view import CalibrationView, CueView, StatusView, SummaryView
+from perineo.program.coach import Cue
 from perineo.program.loader import get_program
 from perineo.program.model import Program
+from perineo.program.scoring import RepScore
+from perineo.samples import Channel, SampleBlock
+from perineo.session.journal import SessionJournal
+from perineo.session.listener import CalibrationUpdate, PipelineEnd, Quiet, Trouble, TroubleKind
+from perineo.session.training import LiveSession, SessionResult, Stage
+from perineo.signal.events import Event
 from perineo.sources.base import SampleSource
 from perineo.store.sessions import TrainingRecord
-from perineo.tui import summary as summarise
-from perineo.tui.journal import SessionJournal
-from perineo.tui.live import LiveSession, SessionResult, Stage
+from perineo.tui import present
 from perineo.tui.messages import (
     CalibrationChanged,
     CueChanged,
@@ -40,8 +50,8 @@ from perineo.tui.screens.home import HomeScreen, Scanner
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
 from perineo.tui.texts import Lang, tr
-from perineo.tui.view import CalibrationView, CueView, RepView, StatusView, SummaryView
 
+TRACE_KEEP_S = 30.0  # seconds of squeeze the trace buffer keeps (it shows 20)
 SourceFactory = Callable[[str | None], SampleSource]  # None: the simulator, else an address
 
 
@@ -59,28 +69,61 @@ class AppOptions:
         return self.today or date.today()
 
 
-class _PostingListener:
-    """Implements the data path's listener by posting messages to the app."""
+class _Poster(Quiet):
+    """The app's listener on the live pipeline: keeps the trace buffer the screens draw,
+    turns the program's values into views (:mod:`perineo.tui.present`) and posts them."""
 
-    def __init__(self, app: PerineoApp) -> None:
+    def __init__(self, app: PerineoApp, session: LiveSession, trace: TraceBuffer) -> None:
         self.app = app
+        self.lang = app.lang
+        self.program = app.options.program
+        self.pipeline = session.pipeline
+        self.trainer = session.trainer
+        self.trace = trace
+        self._cal: CalibrationView | None = None
+        self._cue: CueView | None = None
+        self._paused = False
+        self._scored = 0
 
-    def samples(self, t_end: float, baseline_cmH2O: float | None) -> None:
-        self.app.post_message(SamplesArrived(t_end, baseline_cmH2O))
+    def samples(self, block: SampleBlock, events: Sequence[Event]) -> None:
+        self.trace.append(block.t, block.data[Channel.SQUEEZE])
+        self.app.post_message(SamplesArrived(float(block.t[-1]), self.pipeline.baseline_cmH2O))
 
     def status(self, status: StatusView) -> None:
         self.app.post_message(StatusChanged(status))
+        if status.paused and not self._paused and self._cue is not None:
+            self._cue = replace(self._cue, text=tr(self.lang, "train.paused"), countdown=None)
+            self.app.post_message(CueChanged(self._cue))
+        self._paused = status.paused
 
-    def calibration(self, calibration: CalibrationView) -> None:
-        self.app.post_message(CalibrationChanged(calibration))
+    def trouble(self, trouble: Trouble) -> None:
+        if trouble.kind is TroubleKind.JOURNAL:  # the recording's shows in the status line
+            self.app.post_message(DataPathFailed(str(trouble.error)))
 
-    def cue(self, cue: CueView) -> None:
-        self.app.post_message(CueChanged(cue))
+    def calibration(self, update: CalibrationUpdate) -> None:
+        view = present.calibration_view(update.step, update.settings, update.elapsed_s, self.lang)
+        if view != self._cal:
+            self._cal = view
+            self.app.post_message(CalibrationChanged(view))
 
-    def repetition(self, rep: RepView) -> None:
-        self.app.post_message(RepetitionScored(rep))
+    def cue(self, cue: Cue) -> None:
+        cal = self.trainer.result.calibration
+        mvc = None if cal is None else cal.mvc_cmH2O
+        view = present.cue_view(cue, self.program, self.pipeline.baseline_cmH2O, mvc, self.lang)
+        if not self.trainer.can_see_push_down:
+            view = replace(view, note=tr(self.lang, "error.unverifiable"))
+        if view != self._cue:
+            self._cue = view
+            self.app.post_message(CueChanged(view))
 
-    def finished(self, result: SessionResult) -> None:
+    def scored(self, score: RepScore) -> None:
+        self._scored += 1
+        quick = self.program.rep.coach_quick_lifts
+        view = present.rep_view(score, self._scored, self.lang, quick)
+        self.app.post_message(RepetitionScored(view))
+
+    def finished(self, end: PipelineEnd) -> None:
+        result = self.trainer.result
         self.app.result = result
         self.app.post_message(SessionFinished(self.app.summary_of(result)))
 
@@ -107,6 +150,7 @@ class PerineoApp(App[SessionResult | None]):
         self.source_factory = source_factory
         self.scanner = scanner
         self.session: LiveSession | None = None
+        self.trace = TraceBuffer(keep_s=TRACE_KEEP_S)
         self.result: SessionResult | None = None
         self._status = StatusView()
 
@@ -143,17 +187,15 @@ class PerineoApp(App[SessionResult | None]):
         self.session = LiveSession(
             source,
             o.program,
-            _PostingListener(self),
-            lang=self.lang,
             recording_path=recording,
             journal=journal,
             reps_per_set=o.reps_per_set,
             sets=o.sets,
         )
+        self.trace = TraceBuffer(keep_s=TRACE_KEEP_S)
+        self.session.pipeline.add(_Poster(self, self.session, self.trace))
         stored = None if journal is None else journal.latest_calibration()
-        self._show(
-            CalibrateScreen(self.lang, self.session.trace, fps=o.fps, can_reuse=stored is not None)
-        )
+        self._show(CalibrateScreen(self.lang, self.trace, fps=o.fps, can_reuse=stored is not None))
         self.run_worker(
             self.session.run(), name="data path", group="live", exclusive=True, exit_on_error=False
         )
@@ -177,10 +219,8 @@ class PerineoApp(App[SessionResult | None]):
     def on_status_changed(self, message: StatusChanged) -> None:
         self._status = message.status
         screen = self._current()
-        if isinstance(screen, CalibrateScreen | TrainScreen):
+        if isinstance(screen, CalibrateScreen | TrainScreen | HomeScreen):
             screen.status = message.status
-        elif isinstance(screen, HomeScreen):
-            screen.set_status(message.status)
 
     def on_calibration_changed(self, message: CalibrationChanged) -> None:
         screen = self._current()
@@ -194,9 +234,7 @@ class PerineoApp(App[SessionResult | None]):
         else:
             if self.session is None:
                 return
-            screen = TrainScreen(
-                self.lang, self.session.trace, self._program_title(), fps=self.options.fps
-            )
+            screen = TrainScreen(self.lang, self.trace, self._program_title(), fps=self.options.fps)
             self._show(screen)
             screen.status = self._status
         screen.cue = message.cue

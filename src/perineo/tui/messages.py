@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from perineo.tui.view import CalibrationView, CueView, RepView, StatusView, SummaryView
+from perineo.display.view import CalibrationView, CueView, RepView, StatusView, SummaryView
 
 
 @dataclass

@@ -5,12 +5,12 @@ The one place a cue, a calibration step or a repetition's reasons become words.
 
 from __future__ import annotations
 
+from perineo.display.view import CalibrationView, CueView, RepView, Verdict
 from perineo.locale import Lang, say
 from perineo.program.calibration import CalibrationSettings, CalPhase, CalStep
 from perineo.program.coach import Cue, Phase
 from perineo.program.model import Program
 from perineo.program.scoring import RepScore
-from perineo.tui.view import CalibrationView, CueView, RepView, Verdict
 
 # Fraction of the maximal squeeze (above rest) the trace shows as "let go fully".
 REST_BAND_FRACTION = 0.08

@@ -16,15 +16,16 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, AssessSession, CueFollower, LiveContraction
 from perineo.assess.model import Movement
+from perineo.display.tracebuf import TraceBuffer
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SampleSource
-from perineo.tui.tracebuf import TraceBuffer
 from perineo.tui.widgets.trace import PressureTrace
 
 MOVEMENT_TEXT = {
@@ -112,6 +113,8 @@ class AssessScreen(Screen[None]):
         Binding("q", "app.quit", "close"),
     ]
 
+    baseline: reactive[float | None] = reactive(None, init=False)
+
     def __init__(self, patient: str, trace: TraceBuffer, *, fps: float = 25.0) -> None:
         super().__init__()
         self.patient = patient
@@ -123,7 +126,7 @@ class AssessScreen(Screen[None]):
         with Horizontal(classes="topbar"):
             yield Static(f"PERFECT assessment · patient {self.patient}", classes="heading")
             yield Static("", id="assess-step")
-        yield PressureTrace(self.trace, fps=self.fps, id="trace")
+        yield PressureTrace(self.trace, fps=self.fps, id="trace").data_bind(AssessScreen.baseline)
         yield Static("", id="assess-instruction")
         yield Static("", id="assess-cue")
         yield DataTable(id="assess-table", cursor_type="none", zebra_stripes=True)
@@ -220,7 +223,7 @@ class AssessApp(App[AssessOutcome | None]):
         self.screen_view.show_contraction(message.contraction)
 
     def on_samples_seen(self, message: SamplesSeen) -> None:
-        self.screen_view.query_one("#trace", PressureTrace).baseline = message.baseline_cmH2O
+        self.screen_view.baseline = message.baseline_cmH2O
 
     def on_assessment_done(self, message: AssessmentDone) -> None:
         self.outcome = message.outcome

@@ -8,10 +8,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
+from perineo.display.tracebuf import TraceBuffer
+from perineo.display.view import CalibrationView, StatusView
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.texts import Lang, tr
-from perineo.tui.tracebuf import TraceBuffer
-from perineo.tui.view import CalibrationView, StatusView
 from perineo.tui.widgets.coach import WarningBanner
 from perineo.tui.widgets.status import StatusLine
 from perineo.tui.widgets.trace import PressureTrace
@@ -46,13 +46,12 @@ class CalibrateScreen(Screen[None]):
         yield Static("", id="cal-text", classes="cue")
         yield WarningBanner(id="warning")
         yield Static("", id="cal-values")
-        yield StatusLine(lang, id="status")
+        yield StatusLine(lang, id="status").data_bind(CalibrateScreen.status)
         yield Footer()
 
     def on_mount(self) -> None:
         self._ready = True
         self.watch_calibration(self.calibration)
-        self.watch_status(self.status)
 
     def watch_calibration(self, cal: CalibrationView) -> None:
         if not self._ready:  # set before the screen was composed: on_mount applies it
@@ -73,8 +72,3 @@ class CalibrateScreen(Screen[None]):
         self.query_one("#cal-values", Static).update("   ".join(values))
         trace = self.query_one("#trace", PressureTrace)
         trace.baseline = cal.rest_cmH2O
-
-    def watch_status(self, status: StatusView) -> None:
-        if not self._ready:  # set before the screen was composed: on_mount applies it
-            return
-        self.query_one("#status", StatusLine).status = status

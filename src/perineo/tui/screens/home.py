@@ -7,16 +7,17 @@ from dataclasses import dataclass
 
 from textual import work
 from textual.app import ComposeResult
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from perineo.display.view import StatusView
 from perineo.errors import PerineoError
 from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.messages import SourceChosen
 from perineo.tui.texts import Lang, tr
-from perineo.tui.view import StatusView
 from perineo.tui.widgets.status import StatusLine
 
 SIM_ID = "sim"
@@ -45,6 +46,8 @@ class HomeScreen(Screen[None]):
         ("q", "app.quit", "key.quit"),
     )
 
+    status: reactive[StatusView] = reactive(StatusView, init=False)
+
     def __init__(self, lang: Lang, program_title: str, scanner: Scanner | None = None) -> None:
         super().__init__()
         self.lang = lang
@@ -64,7 +67,7 @@ class HomeScreen(Screen[None]):
         yield Static(tr(lang, "home.program", program=program), id="home-program", markup=False)
         yield OptionList(id="sources", markup=False)
         yield Static("", id="scan-state", markup=False)
-        yield StatusLine(lang, id="status")
+        yield StatusLine(lang, id="status").data_bind(HomeScreen.status)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,9 +89,6 @@ class HomeScreen(Screen[None]):
         sources = self.query_one("#sources", OptionList)
         sources.set_options(options)
         sources.highlighted = 0
-
-    def set_status(self, status: StatusView) -> None:
-        self.query_one("#status", StatusLine).status = status
 
     @work(exclusive=True, group="scan")
     async def action_rescan(self) -> None:

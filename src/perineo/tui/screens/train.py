@@ -8,11 +8,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from perineo.display.tracebuf import TraceBuffer
+from perineo.display.view import CueView, RepView, StatusView
 from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.texts import Lang, tr
-from perineo.tui.tracebuf import TraceBuffer
-from perineo.tui.view import CueView, RepView, StatusView
 from perineo.tui.widgets.coach import CueDisplay, RepCounter, RepResult, WarningBanner
 from perineo.tui.widgets.status import StatusLine
 from perineo.tui.widgets.trace import PressureTrace
@@ -42,45 +42,27 @@ class TrainScreen(Screen[None]):
         bind_keys(self, lang, self.KEYS)
 
     def compose(self) -> ComposeResult:
+        # the widgets that draw a screen attribute as it is are bound to it
         with Horizontal(classes="topbar"):
             yield Static(visible(self.program_title), classes="heading", markup=False)
-            yield RepCounter(self.lang, id="counter")
+            yield RepCounter(self.lang, id="counter").data_bind(TrainScreen.cue)
         yield Static(tr(self.lang, "train.trace", seconds=20), classes="caption")
-        yield PressureTrace(self.trace, fps=self.fps, id="trace")
-        yield CueDisplay(id="cue")
+        yield PressureTrace(self.trace, fps=self.fps, id="trace").data_bind(TrainScreen.baseline)
+        yield CueDisplay(id="cue").data_bind(TrainScreen.cue)
         yield WarningBanner(id="warning")
-        yield RepResult(self.lang, id="rep")
-        yield StatusLine(self.lang, id="status")
+        yield RepResult(self.lang, id="rep").data_bind(TrainScreen.rep)
+        yield StatusLine(self.lang, id="status").data_bind(TrainScreen.status)
         yield Footer()
 
     def on_mount(self) -> None:
         self._ready = True
         self.watch_cue(self.cue)
-        self.watch_rep(self.rep)
-        self.watch_status(self.status)
-        self.watch_baseline(self.baseline)
 
     def watch_cue(self, cue: CueView) -> None:
+        """What the cue says to the widgets that draw a part of it."""
         if not self._ready:  # set before the screen was composed: on_mount applies it
             return
-        self.query_one("#cue", CueDisplay).cue = cue
-        self.query_one("#counter", RepCounter).cue = cue
         banner = self.query_one("#warning", WarningBanner)
         banner.warning = cue.warning
         banner.note = cue.note
         self.query_one("#trace", PressureTrace).band = cue.band
-
-    def watch_rep(self, rep: RepView | None) -> None:
-        if not self._ready:
-            return
-        self.query_one("#rep", RepResult).rep = rep
-
-    def watch_status(self, status: StatusView) -> None:
-        if not self._ready:
-            return
-        self.query_one("#status", StatusLine).status = status
-
-    def watch_baseline(self, baseline: float | None) -> None:
-        if not self._ready:
-            return
-        self.query_one("#trace", PressureTrace).baseline = baseline

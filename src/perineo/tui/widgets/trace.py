@@ -11,8 +11,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from perineo.tui.plot import PlotRows, braille_rows, nice_range
-from perineo.tui.tracebuf import TraceBuffer
+from perineo.display.plot import PlotRows, braille_rows, nice_range
+from perineo.display.tracebuf import TraceBuffer
 
 GUTTER = 5  # "  40┃": four digits of scale, one band marker
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from perineo.tui.plot import braille_rows, nice_range
-from perineo.tui.tracebuf import TraceBuffer
+from perineo.display.plot import braille_rows, nice_range
+from perineo.display.tracebuf import TraceBuffer
 
 
 def test_ring_buffer_keeps_the_newest_samples_in_order() -> None:

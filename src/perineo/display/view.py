@@ -1,7 +1,9 @@
 """What the screens show, as plain values: the data path fills them, widgets draw them.
 
 These frozen dataclasses are the attributes that travel down from the app to the widgets;
-they hold display-ready numbers and already translated texts, and nothing of Textual.
+they hold display-ready numbers and already translated texts, and nothing of Textual. The
+status line draws the live pipeline's own status (:class:`StatusView` is
+:class:`perineo.session.status.LiveStatus`).
 """
 
 from __future__ import annotations
@@ -9,30 +11,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from perineo.session.status import Connection
+from perineo.session.status import LiveStatus as StatusView
 
-class Connection(StrEnum):
-    NONE = "none"
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    LOST = "lost"
-    ENDED = "ended"
+__all__ = [
+    "CalibrationView",
+    "Connection",
+    "CueView",
+    "HistoryRow",
+    "HistoryView",
+    "RepView",
+    "SetSummary",
+    "StatusView",
+    "SummaryView",
+    "Verdict",
+]
 
 
 class Verdict(StrEnum):
     GOOD = "good"
     FIX = "fix"
     REDO = "redo"
-
-
-@dataclass(frozen=True)
-class StatusView:
-    source_name: str = ""
-    connection: Connection = Connection.NONE
-    quality: float | None = None  # link/signal quality 0..1
-    battery: float | None = None  # percent
-    gap_s: float | None = None  # length of the last gap, if recent
-    paused: bool = False
-    recording_stopped: bool = False  # the recording file could not be written any more
 
 
 @dataclass(frozen=True)

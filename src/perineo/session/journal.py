@@ -1,0 +1,106 @@
+"""Keep a live session in the training record as it happens (each write one transaction).
+
+The session row is opened by the driver once it knows what it holds — a training session
+once the calibration in force is known (just measured or reused), a plain recording at its
+first block — so it names them; events from before are kept and written then.
+
+If the training record cannot be written (disk full), the journal stops writing, says so
+once (``on_failure``) and the live session goes on without it: a row already open stays
+open, so the next start recovers the session from its recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from perineo.errors import StoreError
+from perineo.program.calibration import Calibration
+from perineo.program.model import Program
+from perineo.program.scoring import RepScore, Summary
+from perineo.signal.events import Event, Repetition
+from perineo.store.sessions import SessionKind, SessionStatus, TrainingRecord
+
+
+class SessionJournal:
+    def __init__(
+        self,
+        record: TrainingRecord,
+        program: Program | None,
+        source_name: str,
+        recording: Path | None,
+        *,
+        kind: SessionKind = SessionKind.TRAIN,
+    ) -> None:
+        self.record: TrainingRecord | None = record
+        self.program = program
+        self.source_name = source_name
+        self.recording = recording
+        self.kind = kind
+        self.channels: tuple[str, ...] = ()
+        self.session_id: int | None = None
+        self.failed: StoreError | None = None
+        self.on_failure: Callable[[StoreError], None] | None = None
+        self._pending: list[Event] = []
+
+    def latest_calibration(self) -> tuple[int, Calibration] | None:
+        return None if self.record is None else self.record.latest_calibration()
+
+    def _store(self, write: Callable[[TrainingRecord], object]) -> object:
+        record = self.record
+        if record is None:
+            return None
+        try:
+            return write(record)
+        except StoreError as exc:
+            self.failed, self.record = exc, None
+            if self.on_failure is not None:
+                self.on_failure(exc)
+            return None
+
+    def start(
+        self, calibration: Calibration | None = None, cal_id: int | None = None
+    ) -> int | None:
+        """Open the session row; a new ``calibration`` is saved unless ``cal_id`` is given."""
+        if calibration is not None and cal_id is None:
+            saved = self._store(lambda r: r.save_calibration(calibration))
+            cal_id = None if saved is None else int(saved)  # type: ignore[call-overload]
+        if self.record is None:
+            return None
+        sid = self._store(
+            lambda r: r.start_session(
+                kind=self.kind,
+                program=self.program,
+                source=self.source_name,
+                channels=self.channels,
+                recording=self.recording,
+                calibration_id=cal_id,
+            )
+        )
+        self.session_id = None if sid is None else int(sid)  # type: ignore[call-overload]
+        pending, self._pending = self._pending, []
+        self.events(pending)
+        return self.session_id
+
+    def events(self, events: Sequence[Event]) -> None:
+        if not events or self.record is None:
+            return
+        sid = self.session_id
+        if sid is None:
+            self._pending.extend(events)
+        else:
+            self._store(lambda r: r.add_events(sid, events))
+
+    def scored(self, rep: Repetition, score: RepScore | None) -> None:
+        sid = self.session_id
+        if sid is not None:
+            self._store(lambda r: r.save_rep(sid, rep, score))
+
+    def finish(self, summary: Summary | None, status: SessionStatus) -> int | None:
+        """Close the session row (opened now if it never was: a session stopped early)."""
+        if self.session_id is None:
+            self.start(None)
+        sid = self.session_id
+        if sid is not None:
+            self._store(lambda r: r.finish_session(sid, summary, status=status))
+        return sid
