@@ -8,6 +8,7 @@ finds them from the contractions (the fast ones by their shape).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,8 +29,8 @@ from perineo.assess.model import (
     breath_named,
 )
 from perineo.assess.steps import BRIEF_S, MAXIMAL_FRACTION, brief, infer_steps, step_at
-from perineo.assess.technique import findings, movement, summary_sentence
-from perineo.samples import Channel, SampleBlock
+from perineo.assess.technique import checks, findings, movement, summary_sentence
+from perineo.samples import Channel, FloatArray, SampleBlock
 from perineo.signal.detect import unverifiable_errors
 from perineo.signal.events import Repetition, TechError
 
@@ -95,6 +96,51 @@ def resting_level(block: SampleBlock, rest: np.ndarray, steps: Sequence[StepSpan
     return float(np.median(sq[sel])) if sel.any() else None
 
 
+@dataclass(frozen=True)
+class _HoldLevels:
+    """What a hold is timed on: the squeeze (without the breathing where the abdominal
+    channel shows it), its resting level, and the level above rest smoothed two ways."""
+
+    steady: FloatArray
+    base: FloatArray
+    heavy: FloatArray  # breathing and noise must not end a hold early
+    mid: FloatArray  # the hold's own peak: noise smoothed off, an overshoot at its top kept
+
+
+def _hold_levels(block: SampleBlock, reps: Sequence[Repetition], rest: np.ndarray) -> _HoldLevels:
+    t, sq = block.t, block.data[Channel.SQUEEZE]
+    # a brief contraction stands on the breath it falls in (the line between its feet
+    # follows it); under a hold the breath keeps moving, so holds are measured on the
+    # squeeze without it where the abdominal channel shows the breathing
+    steady, hold_smooth = sq, m.HOLD_SMOOTH_S
+    if Channel.ABDOMINAL in block.data:
+        steady = m.breath_free(t, sq, block.data[Channel.ABDOMINAL], reps)
+        hold_smooth = m.HOLD_SMOOTH_BREATH_FREE_S
+    base = m.rest_curve(t, steady, rest)
+    heavy = m.smooth(t, steady, hold_smooth) - base
+    mid = m.smooth(t, steady, m.HOLD_PEAK_SMOOTH_S) - base
+    return _HoldLevels(steady, base, heavy, mid)
+
+
+def _held(t: FloatArray, lv: _HoldLevels, r: Repetition) -> float | None:
+    """Seconds from the hold's start above ENDURANCE_FRACTION of its own peak (E's measure)."""
+    if r.hold_start_s is None:
+        return None
+    end = r.end_s if r.end_s is not None else float(t[-1])
+    top = m.peak_above_rest(t, lv.mid, r.onset_s, end)
+    return m.held_seconds(t, lv.heavy, r.hold_start_s, end, top, ENDURANCE_FRACTION)
+
+
+def held_so_far(block: SampleBlock, reps: Sequence[Repetition], rep: Repetition) -> float | None:
+    """How long ``rep`` was held, by E's measure, from the samples and repetitions seen so
+    far: what the live table shows and the repetitions' cue is made from. The report
+    measures it on the whole recording (the resting level after it, the breathing learned
+    from every rest), so it may differ by a few hundredths of a second."""
+    if len(block.t) == 0:
+        return None
+    return _held(block.t, _hold_levels(block, reps, m.rest_mask(block.t, reps)), rep)
+
+
 def contractions(
     block: SampleBlock, reps: Sequence[Repetition], steps: Sequence[StepSpan]
 ) -> tuple[Contraction, ...]:
@@ -103,20 +149,10 @@ def contractions(
     if len(t) == 0:
         return ()
     rest = m.rest_mask(t, reps)
-    # a brief contraction stands on the breath it falls in (the line between its feet
-    # follows it); under a hold the breath keeps moving, so holds are measured on the
-    # squeeze without it where the abdominal channel shows the breathing
-    steady, hold_smooth = sq, m.HOLD_SMOOTH_S
-    if Channel.ABDOMINAL in block.data:
-        abd = block.data[Channel.ABDOMINAL]
-        steady = m.breath_free(t, sq, abd, reps)
-        hold_smooth = m.HOLD_SMOOTH_BREATH_FREE_S
+    lv = _hold_levels(block, reps, rest)
     brief_level = m.smooth(t, sq, m.PEAK_SMOOTH_S)
     brief_base = m.rest_curve(t, brief_level, rest)
-    held_level = brief_level if steady is sq else m.smooth(t, steady, m.PEAK_SMOOTH_S)
-    base = m.rest_curve(t, steady, rest)
-    heavy = m.smooth(t, steady, hold_smooth) - base
-    mid = m.smooth(t, steady, m.HOLD_PEAK_SMOOTH_S) - base
+    held_level = brief_level if lv.steady is sq else m.smooth(t, lv.steady, m.PEAK_SMOOTH_S)
     out = []
     for i, r in enumerate(reps):
         step = step_at(steps, r.onset_s)
@@ -130,18 +166,14 @@ def contractions(
             and r.release_s - r.hold_start_s >= m.HELD_MIN_S
         )
         if held_long:
-            lev, above = held_level, held_level - base
+            lev, above = held_level, held_level - lv.base
         else:
             lev, above = brief_level, brief_level - brief_base
         if r.end_s is None or TechError.INCOMPLETE_RELEASE in r.errors:
             peak = m.peak_above_rest(t, above, r.onset_s, end)
         else:
             peak = m.peak_on_foot(t, lev, r.onset_s, end, nxt, above)
-        held = None
-        if r.hold_start_s is not None:
-            # the hold's own peak: noise smoothed off, a brief overshoot at its top kept
-            top = m.peak_above_rest(t, mid, r.onset_s, end)
-            held = m.held_seconds(t, heavy, r.hold_start_s, end, top, ENDURANCE_FRACTION)
+        held = _held(t, lv, r)
         relaxed = None
         if TechError.INCOMPLETE_RELEASE in r.errors:
             relaxed = False
@@ -225,6 +257,7 @@ def perfect(
         power_uncertainty_cmH2O=p_could,
         findings=findings(cs) + qualifying,
         qualifiers=qualifying,
+        checks=checks(cs, block.channels),
         extra={
             "unverifiable": list(unverifiable),
             "fast_times": [
