@@ -71,8 +71,11 @@ def test_each_contraction_is_announced_at_onset_and_classified_when_it_ends(run)
     first_seen = {}
     for now, c in rec.seen:
         first_seen.setdefault(c.number, (now, c))
-    finals = {c.number: (now, c) for now, c in rec.seen if c.final}
-    assert set(finals) == set(first_seen)
+    finals = {c.number: (now, c) for now, c in rec.seen if c.final and not c.cancelled}
+    # a rise the detector let go (here one in the last 0.2 s of the recording) is no
+    # contraction: announced, then cancelled
+    let_go = set(first_seen) - set(finals)
+    assert let_go <= {c.number for _, c in rec.seen if c.cancelled}
     for number, (now, c) in finals.items():
         seen_at, first = first_seen[number]
         assert not first.final and seen_at - first.onset_s < 1.0  # live, not afterwards

@@ -26,6 +26,10 @@ BRIEF_S = 1.0
 STRAY_S = 10.0  # a brief contraction this far from any other is a spike in a rest
 
 
+# what a recording without is no PERFECT assessment (is_assessment)
+NO_ASSESSMENT = "no holds followed by a series of fast contractions"
+
+
 def brief(onset_s: float, end_s: float | None) -> bool:
     """Over (onset to end of fall) in less than BRIEF_S: among the holds, no hold attempt.
     One whose fall has not ended is not brief."""

@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from perineo.samples import SampleBlock
     from perineo.signal.events import Repetition
 
-NO_PERFECT = "no holds followed by a series of fast contractions: not a PERFECT assessment"
-
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="recording CSV (t, squeeze[, abdominal][, tilt])")
@@ -103,8 +101,11 @@ def format_table(out: dict) -> str:  # type: ignore[type-arg]
         )
     summary = out.get("summary")
     if isinstance(summary, dict) and "perfect" in summary:
+        from perineo.assess.steps import NO_ASSESSMENT
+
         p = summary["perfect"]
-        lines.append(f"PERFECT: {p['perfect']}" if p else f"PERFECT: none ({NO_PERFECT})")
+        none = f"PERFECT: none ({NO_ASSESSMENT}: not a PERFECT assessment)"
+        lines.append(f"PERFECT: {p['perfect']}" if p else none)
     if out["artifacts"]:
         lines.append(f"ignored spikes (coughs, movement): {len(out['artifacts'])}")
     if out["gaps"]:

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         check_patient_id,
         previous,
     )
+    from perineo.assess.steps import NO_ASSESSMENT
     from perineo.report import ReportInfo, report_html, report_json, write_private
     from perineo.report.build import dumps
     from perineo.signal.analysis import analyze_block
@@ -78,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
         result = perfect(rec.block, analysis.reps, steps)
         if steps is None and not is_assessment(result.steps):
             raise InputError(
-                f"{path}: not a PERFECT assessment (no holds followed by a series of fast "
-                f"contractions); for a training recording: perineo analyze {path} --program NAME"
+                f"{path}: not a PERFECT assessment ({NO_ASSESSMENT}); "
+                f"for a training recording: perineo analyze {path} --program NAME"
             )
         patient = stored.patient if stored is not None else args.patient
         when = (

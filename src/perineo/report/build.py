@@ -124,8 +124,8 @@ def report_html(result: Perfect, block: SampleBlock, info: ReportInfo) -> str:
              "best peak of the counted contractions, above the level at its feet"),
         _row("band", band_txt, "probe-dependent guide, not a grade"),
         _row("E endurance", f"{_whole(result.endurance_s)} s",
-             f"first maximal hold: whole seconds above {ENDURANCE_FRACTION:.0%} of its peak "
-             f"(rounded down), up to {ENDURANCE_MAX_S:.0f}"),
+             f"first maximal hold: whole seconds above {100 * ENDURANCE_FRACTION:.0f} % of its "
+             f"peak (rounded down), up to {ENDURANCE_MAX_S:.0f}"),
         _row("R repetitions", _r_value(result),
              "holds among the first 10 held at least E − 1 s"),
         _row("F fast", str(result.fast), "1-s contractions after the minute's rest, up to 10"),
