@@ -61,6 +61,12 @@ class Prompt:
     hold_s: float = 0.0  # the hold asked for (a repetition: E, whole seconds)
     text: str = ""
     repeat: bool = False  # a squeeze asked to last as long as the step's first hold
+    lasts_s: float | None = None  # squeeze cue to let-go, when longer than hold_s (R step)
+
+    @property
+    def cue_s(self) -> float:
+        """How long the squeeze cue lasts, to its let-go."""
+        return self.hold_s if self.lasts_s is None else self.lasts_s
 
 
 def repeat_cue(held_s: float, lead_s: float, longest_s: float) -> tuple[float, float]:
@@ -166,7 +172,9 @@ class GuideRunner:
         self._let_go_due = due + lasts
         self._offset_s += lasts + g.rest_s
         repeat = self.repeat_hold_s is not None
-        return Prompt(PromptKind.SQUEEZE, due, g.step, self._next, hold, text, repeat=repeat)
+        return Prompt(
+            PromptKind.SQUEEZE, due, g.step, self._next, hold, text, repeat=repeat, lasts_s=lasts
+        )
 
     def skip(self, now_s: float) -> list[Prompt]:
         """End the current step now (the clinician saw enough) and start the next."""
