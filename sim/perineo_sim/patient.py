@@ -96,5 +96,5 @@ class SimPatient:
             self._first_s = min(prompt.hold_s, self.endurance_s)
             return self._first_s
         if n <= self.kept:
-            return min(prompt.hold_s, repeated_hold_s(self._rng, self._first_s, kept=True))
+            return min(prompt.cue_s, repeated_hold_s(self._rng, self._first_s, kept=True))
         return repeated_hold_s(self._rng, self._first_s, kept=False)

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from perineo.assess.guide import PROTOCOL, GuideRunner, GuideStep, PromptKind, repeat_cue_s
+from perineo.assess.guide import PROTOCOL, GuideRunner, GuideStep, PromptKind, repeat_cue
 from perineo.assess.model import Step
 
 SHORT = (
@@ -89,15 +89,15 @@ def squeezes(prompts, step=Step.ENDURANCE):
 
 def test_the_repetitions_are_cued_as_long_as_the_first_hold_and_the_schedule_follows():
     r = GuideRunner(HOLDS)
-    prompts = r.start(0.0) + run_to(r, 9.0)  # the first cue at 1 s; she let go at ~8.3 s
-    r.repeat_hold(7.2)
+    prompts = r.start(0.0) + run_to(r, 9.0)  # the first cue at 1 s; at her hold 0.8 s later
+    r.repeat_hold(7.2, 0.8)  # she held it 7.2 s: E 7 s, the cue lasting 0.8 + 7.2 s
     prompts += run_to(r, 80.0)
-    # cue 2 after the first cue's 10 s and 4 s rest; then every 8 + 4 s
+    # cue 2 after the first cue's 10 s and 4 s rest; then every 8 + 4 s, each asking 7 s
     assert squeezes(prompts) == [
         (1.0, 10.0, False),
-        (15.0, 8.0, True),
-        (27.0, 8.0, True),
-        (39.0, 8.0, True),
+        (15.0, 7.0, True),
+        (27.0, 7.0, True),
+        (39.0, 7.0, True),
     ]
     let_go = [p.at_s for p in prompts if p.kind is PromptKind.LET_GO and p.step is Step.ENDURANCE]
     assert let_go == [11.0, 23.0, 35.0, 47.0]
@@ -105,7 +105,7 @@ def test_the_repetitions_are_cued_as_long_as_the_first_hold_and_the_schedule_fol
     assert [(s.step, s.start_s, s.end_s) for s in r.spans[:1]] == [(Step.ENDURANCE, 0.0, 51.0)]
     assert squeezes(prompts, Step.FAST) == [(52.0, 1.0, False)]
     again = next(p for p in prompts if p.repeat)
-    assert again.number == 2 and "as long as the first (8 s)" in again.text
+    assert again.number == 2 and "as long as the first (7 s)" in again.text
 
 
 def test_a_cue_already_given_keeps_its_length():
@@ -123,19 +123,27 @@ def test_a_cue_already_given_keeps_its_length():
 
 
 @pytest.mark.parametrize(
-    ("held", "cue"), [(7.0, 7.0), (7.01, 8.0), (0.3, 1.0), (-2.0, 1.0), (9.2, 10.0), (14.0, 10.0)]
+    ("held", "lead", "asked", "lasts"),
+    [
+        (7.0, 0.5, 7.0, 7.5),
+        (7.99, 1.0, 7.0, 8.99),  # E is whole seconds held: 7.99 s is 7, as in the report
+        (0.3, 0.4, 1.0, 1.4),
+        (-2.0, 0.5, 1.0, 1.5),
+        (9.2, 1.0, 9.0, 10.0),  # never longer than the step's own cue
+        (14.0, 0.0, 10.0, 10.0),
+    ],
 )
-def test_a_repetitions_cue_is_whole_seconds_within_the_steps_cue(held, cue):
-    assert repeat_cue_s(held, 10.0) == cue
+def test_a_repetition_asks_for_e_and_lasts_as_long_as_the_first(held, lead, asked, lasts):
+    assert repeat_cue(held, lead, 10.0) == pytest.approx((asked, lasts))
     r = GuideRunner(HOLDS)
     r.start(0.0)
-    r.repeat_hold(held)
-    assert r.repeat_hold_s == cue
+    r.repeat_hold(held, lead)
+    assert r.repeat_hold_s == asked
 
 
 def test_a_hold_that_is_not_a_number_is_refused():
     with pytest.raises(ValueError, match="cannot be repeated"):
-        repeat_cue_s(math.nan, 10.0)
+        repeat_cue(math.nan, 0.5, 10.0)
     with pytest.raises(ValueError, match="cannot be repeated"):
         r = GuideRunner(HOLDS)
         r.start(0.0)

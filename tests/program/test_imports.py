@@ -9,7 +9,7 @@ import sys
 def test_core_does_not_import_ui_or_ble():
     code = (
         "import sys\n"
-        "import perineo.program.perfect, perineo.program.calibration, perineo.program.plan\n"
+        "import perineo.program.scoring, perineo.program.calibration, perineo.program.plan\n"
         "import perineo.program.progression, perineo.program.loader\n"
         "import perineo.store.sessions, perineo.store.export, perineo.store.history\n"
         "import perineo.commands.record, perineo.commands.history, perineo.commands.plan\n"

@@ -27,6 +27,7 @@ def test_report_never_overwrites_its_input(rec: Path, capsys) -> None:
 def test_report_refuses_an_existing_file_without_overwrite(
     rec: Path, tmp_path: Path, capsys, umask0
 ) -> None:
+    write_recording(rec, simulate(load_scenario("perfect"), 3).block, overwrite=True)  # PERFECT
     out = tmp_path / "r.html"
     out.write_text("keep")
     assert main(["report", str(rec), "--out", str(out)]) == 2
@@ -89,6 +90,7 @@ def _fill(disk: Path) -> None:
 
 
 def test_full_disk_leaves_the_old_file(rec: Path, tmp_path: Path, capsys) -> None:
+    write_recording(rec, simulate(load_scenario("perfect"), 3).block, overwrite=True)  # PERFECT
     with tiny_disk(tmp_path / "disk", "256k") as disk:
         old = disk / "r.html"
         old.write_text("the old report\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import stat
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def test_json_of_a_recording(home: Path, capsys):
     classes = {c["classification"] for c in doc["contractions"]}
     assert classes == {"lift", "push_down"}
     assert doc["perfect"] == (
-        f"P {doc['power_cmH2O']:.0f} cmH2O · E {doc['endurance_s']:.0f} s · "
+        f"P {doc['power_cmH2O']:.0f} cmH2O · E {math.floor(doc['endurance_s'])} s · "
         f"R {doc['repetitions']} · F {doc['fast']}"
     )
     assert doc["previous"] is None and doc["patient"] is None

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from perineo.json_fields import FieldError
 from perineo.program.calibration import Calibration
-from perineo.program.perfect import PerfectResult
 from perineo.program.scoring import Reason, RepScore, SetSummary, Summary, Verdict
 from perineo.signal.events import Repetition, TechError
 from perineo.store.codec import (
@@ -107,16 +106,6 @@ SUMMARIES = st.builds(
     longest_hold_s=opt_stored(3),
     median_hold_s=opt_stored(3),
     mean_quick_lifts=opt_stored(2),
-    perfect=st.none()
-    | st.builds(
-        PerfectResult,
-        power_cmH2O=opt_stored(2),
-        endurance_s=opt_stored(2),
-        repetitions=COUNT,
-        fast=COUNT,
-        timed_holds_s=st.lists(opt_stored(2), max_size=5).map(tuple),
-        excluded=COUNT,
-    ),
 )
 
 CALIBRATIONS = st.builds(
@@ -215,3 +204,14 @@ def test_a_missing_required_field_is_named():
     del doc["rest_cmH2O"]
     with pytest.raises(FieldError, match=r"^field 'rest_cmH2O' is missing$"):
         rep_from_json(doc)
+
+
+def test_an_older_summary_with_its_perfect_entry_still_reads() -> None:
+    from perineo.store.codec import summary_from_json
+
+    old = {
+        "program": "perfect", "reps": 2, "good": 1, "mean_score": 70.0, "sets": [],
+        "perfect": {"power_cmH2O": 30.0, "endurance_s": 8.0, "repetitions": 3, "fast": 10},
+    }  # fmt: skip
+    s = summary_from_json(old)
+    assert (s.program, s.reps, s.good) == ("perfect", 2, 1)

@@ -125,8 +125,7 @@ def test_a_record_written_by_the_old_code_reads_whole(tmp_path: Path):
         assert train.totals.reps == 3 and len(train.totals.sets) == len(summary.sets)
         assert assess.kind is SessionKind.ASSESS and assess.totals is not None
         assert assess.summary == perfect_summary.to_json()  # perfect: at stored precision
-        assert assess.totals.perfect is not None and perfect_summary.perfect is not None
-        assert assess.totals.perfect.repetitions == perfect_summary.perfect.repetitions
+        assert assess.totals.reps == perfect_summary.reps
         assert record.status is SessionStatus.STOPPED and record.totals is None
         assert rec.program_data(3) == {} and rec.program_data(1) == INTENSIVE.to_json()
         assert [r.rep for r in rec.reps(1)] == reps

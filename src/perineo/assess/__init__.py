@@ -5,7 +5,8 @@ Pure functions over a recording's samples and the detector's repetitions; no UI,
 
 from perineo.assess.bands import band_for
 from perineo.assess.model import Contraction, Movement, Perfect, Step, StepSpan
-from perineo.assess.scheme import infer_steps, perfect
+from perineo.assess.scheme import perfect
+from perineo.assess.steps import infer_steps, is_assessment
 
 __all__ = [
     "Contraction",
@@ -15,5 +16,6 @@ __all__ = [
     "StepSpan",
     "band_for",
     "infer_steps",
+    "is_assessment",
     "perfect",
 ]

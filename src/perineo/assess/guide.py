@@ -2,8 +2,8 @@
 
 The runner knows nothing of sources or screens: ``advance(now_s)`` returns the prompts that
 fell due, ``redo(now_s)`` restarts the current step, ``skip(now_s)`` moves on, and
-``repeat_hold(s)`` sets how long the rest of the step's cues last: PERFECT's R step asks
-for repetitions of the first hold, as long as she held it. The spans of
+``repeat_hold(held, lead)`` sets the rest of the step's cues: PERFECT's R step asks for
+repetitions of the first hold, as long as she held it (E). The spans of
 the steps as they really ran are what the numbers are computed from; a redone attempt's
 contractions fall outside every span and are not counted.
 """
@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from perineo.assess.model import Step, StepSpan
+from perineo.assess.model import Step, StepSpan, held_floor
 
 
 class PromptKind(StrEnum):
@@ -58,17 +58,28 @@ class Prompt:
     at_s: float
     step: Step | None = None
     number: int = 0  # 1-based contraction number within the step
-    hold_s: float = 0.0
+    hold_s: float = 0.0  # the hold asked for (a repetition: E, whole seconds)
     text: str = ""
     repeat: bool = False  # a squeeze asked to last as long as the step's first hold
+    lasts_s: float | None = None  # squeeze cue to let-go, when longer than hold_s (R step)
+
+    @property
+    def cue_s(self) -> float:
+        """How long the squeeze cue lasts, to its let-go."""
+        return self.hold_s if self.lasts_s is None else self.lasts_s
 
 
-def repeat_cue_s(held_s: float, longest_s: float) -> float:
-    """The cue of a repetition: whole seconds, at least what she held (cue to release),
-    at least 1 s and at most the step's own cue."""
-    if not math.isfinite(held_s):
-        raise ValueError(f"a hold of {held_s} s cannot be repeated")
-    return float(min(max(math.ceil(held_s), 1), longest_s))
+def repeat_cue(held_s: float, lead_s: float, longest_s: float) -> tuple[float, float]:
+    """The cue of a repetition of the first hold, held ``held_s`` (E's measure) after
+    ``lead_s`` from its cue to the start of the hold (her reaction and rise).
+
+    It asks for E, the whole seconds she held (rounded down, as the PERFECT line gives
+    it; at least 1 s, at most the step's own cue), and lasts as long as the first took,
+    cue to the end of the hold (at most the step's cue): ``(asked_s, lasts_s)``."""
+    if not (math.isfinite(held_s) and math.isfinite(lead_s)):
+        raise ValueError(f"a hold of {held_s} s after {lead_s} s cannot be repeated")
+    asked = float(min(max(held_floor(held_s), 1.0), longest_s))
+    return asked, min(max(lead_s, 0.0) + max(held_s, asked), longest_s)
 
 
 class GuideRunner:
@@ -84,7 +95,8 @@ class GuideRunner:
         self._next = 0  # next contraction cue within the step (0-based)
         self._offset_s = 0.0  # the next cue (or the step's end), from the first cue
         self._let_go_due: float | None = None
-        self.repeat_hold_s: float | None = None  # the repetitions' cue, once set
+        self.repeat_hold_s: float | None = None  # the hold the repetitions ask for (E)
+        self._repeat_lasts_s = 0.0  # ... and how long their cue lasts
         self.finished = False
 
     @property
@@ -112,15 +124,14 @@ class GuideRunner:
         if g is not None:
             self.spans.append(StepSpan(g.step, self.step_start_s, now_s))
 
-    def repeat_hold(self, hold_s: float) -> None:
-        """The rest of this step's cues ask for a repetition of its first hold, which she
-        held ``hold_s`` (from her cue to her release): each lasts that long, in whole
-        seconds (rounded up), at least 1 s and at most the step's cue. The cues after it
-        follow the new length; a redo of the step clears it."""
+    def repeat_hold(self, held_s: float, lead_s: float = 0.0) -> None:
+        """The rest of this step's cues ask for a repetition of its first hold, held
+        ``held_s`` (E's measure) after ``lead_s`` from her cue (see :func:`repeat_cue`).
+        The cues after it follow; a redo of the step clears it."""
         g = self.current
         if self.finished or g is None or not g.count:
             return
-        self.repeat_hold_s = repeat_cue_s(hold_s, g.hold_s)
+        self.repeat_hold_s, self._repeat_lasts_s = repeat_cue(held_s, lead_s, g.hold_s)
 
     def _due_s(self, g: GuideStep) -> float:
         """When the next cue falls due (or, after the last, the step ends)."""
@@ -154,14 +165,16 @@ class GuideRunner:
 
     def _squeeze(self, g: GuideStep, due: float) -> Prompt:
         """The cue now due; the next is due after its hold and the step's rest."""
-        hold, text = g.hold_s, "Squeeze!"
+        hold, lasts, text = g.hold_s, g.hold_s, "Squeeze!"
         if self.repeat_hold_s is not None:
-            hold = self.repeat_hold_s
+            hold, lasts = self.repeat_hold_s, self._repeat_lasts_s
             text = f"Squeeze and hold as long as the first ({hold:.0f} s)!"
-        self._let_go_due = due + hold
-        self._offset_s += hold + g.rest_s
+        self._let_go_due = due + lasts
+        self._offset_s += lasts + g.rest_s
         repeat = self.repeat_hold_s is not None
-        return Prompt(PromptKind.SQUEEZE, due, g.step, self._next, hold, text, repeat=repeat)
+        return Prompt(
+            PromptKind.SQUEEZE, due, g.step, self._next, hold, text, repeat=repeat, lasts_s=lasts
+        )
 
     def skip(self, now_s: float) -> list[Prompt]:
         """End the current step now (the clinician saw enough) and start the next."""

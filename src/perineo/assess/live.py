@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 from perineo.assess.guide import GuideRunner, Prompt, PromptKind
-from perineo.assess.model import Movement, Perfect, Step, StepSpan
-from perineo.assess.scheme import brief, perfect, step_at
+from perineo.assess.model import Movement, Perfect, Step, StepSpan, held_floor
+from perineo.assess.scheme import brief, held_so_far, perfect, step_at
 from perineo.assess.technique import movement
 from perineo.samples import Channel, SampleBlock
 from perineo.session.listener import PipelineEnd, Quiet
@@ -35,7 +35,7 @@ class LiveContraction:
     onset_s: float
     final: bool
     peak_cmH2O: float | None = None
-    hold_s: float | None = None
+    hold_s: float | None = None  # E's measure, to the tenth below (as the report shows it)
     movement: Movement | None = None
     errors: tuple[str, ...] = ()
     cancelled: bool = False  # the rise was a cough or a knock: not a contraction
@@ -93,6 +93,7 @@ class AssessSession(Quiet):
         self.follower = follower
         self.pipeline: Pipeline | None = None
         self.blocks: list[SampleBlock] = []
+        self._reps: list[Repetition] = []  # the repetitions so far (E of a hold needs them)
         self.now_s: float | None = None
         self._stop = False
         self._done_s: float | None = None
@@ -180,6 +181,8 @@ class AssessSession(Quiet):
             elif e.kind is EventKind.REPETITION and e.repetition is not None:
                 r = e.repetition
                 step = step_at(spans, r.onset_s)
+                held = self._held(r)
+                self._reps.append(r)
                 self.listener.contraction(
                     LiveContraction(
                         r.index + 1,
@@ -187,25 +190,33 @@ class AssessSession(Quiet):
                         r.onset_s,
                         final=True,
                         peak_cmH2O=r.peak_cmH2O,
-                        hold_s=r.hold_s,
+                        hold_s=None if held is None else held_floor(held, 1),
                         movement=movement(r),
                         errors=tuple(x.value for x in r.errors),
                     )
                 )
-                if step is Step.ENDURANCE:
-                    self._first_hold(r)
+                if step is Step.ENDURANCE and held is not None:
+                    self._first_hold(r, held)
 
-    def _first_hold(self, r: Repetition) -> None:
-        """The first real hold of the running endurance step is final: its repetitions are
-        cued as long as she held it, from the cue she answered to her release."""
+    def _held(self, r: Repetition) -> float | None:
+        """How long she held ``r`` by E's measure, from the samples so far."""
+        if r.hold_start_s is None or not self.blocks:
+            return None
+        seen = [x for x in self._reps if x.onset_s < r.onset_s]
+        return held_so_far(SampleBlock.concat(self.blocks), [*seen, r], r)
+
+    def _first_hold(self, r: Repetition, held_s: float) -> None:
+        """The first real hold of the running endurance step is final: its repetitions ask
+        for E, as long as she held it (``held_s``), and are cued as long as it took her from
+        the cue she answered to the end of the hold."""
         g = self.runner.current
         if g is None or g.step is not Step.ENDURANCE or self.runner.repeat_hold_s is not None:
             return
         if movement(r) is Movement.PUSH_DOWN or brief(r.onset_s, r.end_s) or r.release_s is None:
             return  # no hold attempt: a push-down, a twitch or a knock
         cue = next((c for c in reversed(self._hold_cues) if c <= r.onset_s + ANTICIPATE_S), None)
-        if cue is not None:  # (a squeeze long before the first cue answers none)
-            self.runner.repeat_hold(r.release_s - cue)
+        if cue is not None and r.hold_start_s is not None:  # (long before the first cue: none)
+            self.runner.repeat_hold(held_s, r.hold_start_s - cue)
 
     def _spans_so_far(self) -> tuple[StepSpan, ...]:
         g = self.runner.current

@@ -5,11 +5,13 @@ Every definition is in ``docs/clinician.md``; the constants here are the ones it
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-# E: a hold lasts while the squeeze stays above this fraction of its own peak (a fall of
-# 35 %, our reading of Laycock & Jerwood 2001; see docs/clinician.md).
+# E: a hold lasts while the squeeze stays above this fraction of its own peak: it ends
+# when the pressure has fallen by 35 % (Laycock & Jerwood 2001; see docs/clinician.md).
+# The one definition of "still held" for every PERFECT number perineo gives.
 ENDURANCE_FRACTION = 0.65
 ENDURANCE_MAX_S = 10.0
 REPETITIONS_MAX = 10
@@ -21,6 +23,13 @@ REPETITION_TOLERANCE_S = 1.0
 # within 1.5x in 195, at most 1.8x), and that is named beside P from 1 cmH2O (its target).
 POWER_BREATH_FACTOR = 1.5
 POWER_BREATH_NOTE_CMH2O = 1.0
+
+
+def held_floor(seconds: float, digits: int = 0) -> float:
+    """Time held, never rounded up: 8.96 s is 8 whole seconds, 8.9 to the tenth (E and
+    every hold are shown this way, live and in the report)."""
+    k = 10**digits
+    return math.floor(seconds * k + 1e-9) / k
 
 
 def breath_named(power_cmH2O: float | None, could_cmH2O: float | None) -> bool:
@@ -94,7 +103,7 @@ class Contraction:
             "release_s": _r(self.release_s),
             "end_s": _r(self.end_s),
             "peak_cmH2O": _r(self.peak_cmH2O, 1),
-            "held_s": _r(self.held_s, 2),
+            "held_s": None if self.held_s is None else held_floor(self.held_s, 2),
             "rise_time_s": _r(self.rise_time_s),
             "relax_time_s": _r(self.relax_time_s),
             "classification": self.movement.value,
@@ -147,18 +156,21 @@ class Perfect:
     # the findings that qualify the PERFECT line itself (also in findings): what was left
     # out of it, how far P or R could read otherwise; shown beside the line wherever it is
     qualifiers: tuple[str, ...] = ()
+    # one line per technique check: what it found, with which channels, or that these
+    # channels cannot check it
+    checks: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     def line(self) -> str:
-        """``P 32 cmH2O · E 7 s · R 6 · F 8``"""
+        """``P 32 cmH2O · E 7 s · R 6 · F 8`` (E in whole seconds held: 7.9 s is 7)"""
         p = "–" if self.power_cmH2O is None else f"{self.power_cmH2O:.0f}"
-        e = "–" if self.endurance_s is None else f"{self.endurance_s:.0f}"
+        e = "–" if self.endurance_s is None else f"{held_floor(self.endurance_s):.0f}"
         return f"P {p} cmH2O · E {e} s · R {self.repetitions} · F {self.fast}"
 
     def to_json(self) -> dict[str, object]:
         return {
             "power_cmH2O": _r(self.power_cmH2O, 1),
-            "endurance_s": _r(self.endurance_s, 1),
+            "endurance_s": None if self.endurance_s is None else held_floor(self.endurance_s, 2),
             "repetitions": self.repetitions,
             "fast": self.fast,
             "repetitions_range": list(self.repetitions_range),
@@ -170,6 +182,7 @@ class Perfect:
             "summary": self.summary,
             "findings": list(self.findings),
             "qualifiers": list(self.qualifiers),
+            "checks": list(self.checks),
             "channels": list(self.channels),
             "steps": [s.to_json() for s in self.steps],
             "definitions": {

@@ -1,13 +1,14 @@
 """PERFECT from a recording: the detector's repetitions measured on the samples.
 
 ``perfect(block, reps, steps)`` is a pure function. Steps come from the guided assessment
-(the cues the clinician gave); for a plain recording :func:`infer_steps` finds them from
-the long rest before the fast contractions.
+(the cues the clinician gave); for a plain recording :func:`~perineo.assess.steps.infer_steps`
+finds them from the contractions (the fast ones by their shape).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,14 +28,13 @@ from perineo.assess.model import (
     StepSpan,
     breath_named,
 )
-from perineo.assess.technique import findings, movement, summary_sentence
-from perineo.samples import Channel, SampleBlock
+from perineo.assess.steps import BRIEF_S, MAXIMAL_FRACTION, brief, infer_steps, step_at
+from perineo.assess.technique import checks, findings, movement, summary_sentence
+from perineo.samples import Channel, FloatArray, SampleBlock
 from perineo.signal.detect import unverifiable_errors
 from perineo.signal.events import Repetition, TechError
 
-RECOVERY_MIN_S = 30.0  # a pause this long before short contractions starts the fast step
 REST_LEVEL_S = 15.0  # the resting level: the last 15 s of the rest step
-MAXIMAL_FRACTION = 0.3  # a fast contraction counts if it reaches 30 % of the best peak
 # A contraction tilting the probe up this many times more per cmH2O than her own do (and
 # by at least MOVED_MIN_DEG) is a movement of the probe: a knock tilts it 1-8 degrees
 # whatever the squeeze; her lifts tilt it by a steady 0.05-0.25 degrees per cmH2O.
@@ -46,11 +46,6 @@ MOVED_MIN_LIFTS = 5
 BORDERLINE_S = 0.3
 # how qualifying findings begin
 _NOT_COUNTED, _R_COULD, _P_COULD = "not counted", "R could read", "P could read"
-
-# In the endurance step, a contraction over (onset to end of fall) in less than this is no
-# hold attempt: a knock on the probe or a twitch between holds. It is listed, not counted.
-BRIEF_S = 1.0
-STRAY_S = 10.0  # a brief contraction this far from any other is a spike in a rest
 
 
 def probe_moved(cs: Sequence[Contraction]) -> list[Contraction]:
@@ -81,79 +76,12 @@ def probe_moved(cs: Sequence[Contraction]) -> list[Contraction]:
     ]
 
 
-def brief(onset_s: float, end_s: float | None) -> bool:
-    """Over (onset to end of fall) in less than BRIEF_S: among the holds, no hold attempt.
-    One whose fall has not ended is not brief."""
-    return end_s is not None and end_s - onset_s < BRIEF_S
-
-
 def counted(c: Contraction) -> bool:
     """Does this contraction count for PERFECT? Not in the rests, not a brief one among
     the holds."""
     if c.step in (Step.REST, Step.RECOVERY):
         return False
     return not (c.step is Step.ENDURANCE and brief(c.onset_s, c.end_s))
-
-
-def infer_steps(reps: Sequence[Repetition], start_s: float, end_s: float) -> tuple[StepSpan, ...]:
-    """Steps of a recording made without cues: rest, holds, then (after the last pause of
-    at least 30 s) fast contractions."""
-    if not reps:
-        return (StepSpan(Step.REST, start_s, end_s),)
-    # a twitch or a knock on the probe during the minute's rest does not end the rest, nor
-    # does a sneeze the detector took for a push-down: brief and far from anything else
-    lifts = [r for r in reps if TechError.PUSH_DOWN not in r.errors] or list(reps)
-    top = max(r.peak_cmH2O for r in lifts)
-    reps = [
-        r
-        for i, r in enumerate(reps)
-        if (r.peak_cmH2O >= MAXIMAL_FRACTION * top or TechError.PUSH_DOWN in r.errors)
-        and not _stray(reps, i)
-    ] or list(reps)
-    first = reps[0].onset_s
-    end_s += 1.0  # the last step runs past the last sample
-    spans = [StepSpan(Step.REST, start_s, first)]
-    split = None
-    for i in range(1, len(reps)):
-        prev = reps[i - 1]
-        prev_end = prev.end_s if prev.end_s is not None else prev.onset_s
-        if reps[i].onset_s - prev_end >= RECOVERY_MIN_S:
-            split = i
-    if split is None:
-        spans.append(StepSpan(Step.ENDURANCE, first, end_s))
-        return tuple(spans)
-    prev = reps[split - 1]
-    pause_start = (prev.end_s if prev.end_s is not None else prev.onset_s) + 1.0
-    fast_start = reps[split].onset_s - 1.0
-    spans += [
-        StepSpan(Step.ENDURANCE, first, pause_start),
-        StepSpan(Step.RECOVERY, pause_start, fast_start),
-        StepSpan(Step.FAST, fast_start, end_s),
-    ]
-    return tuple(spans)
-
-
-def _stray(reps: Sequence[Repetition], i: int) -> bool:
-    """Brief (over in under BRIEF_S) with no other contraction within STRAY_S on either
-    side, and not the last: a spike in a rest, not the start of a step."""
-    r = reps[i]
-    end = r.end_s if r.end_s is not None else r.onset_s
-    if not brief(r.onset_s, end) or i + 1 >= len(reps):
-        return False
-    if i > 0:
-        prev = reps[i - 1]
-        before = prev.end_s if prev.end_s is not None else prev.onset_s
-        if r.onset_s - before < STRAY_S:
-            return False
-    return reps[i + 1].onset_s - end >= STRAY_S
-
-
-def step_at(steps: Sequence[StepSpan], t: float) -> Step | None:
-    """The step running at ``t``; None outside every step (a redone attempt)."""
-    for s in steps:
-        if s.contains(t):
-            return s.step
-    return None
 
 
 def resting_level(block: SampleBlock, rest: np.ndarray, steps: Sequence[StepSpan]) -> float | None:
@@ -168,6 +96,51 @@ def resting_level(block: SampleBlock, rest: np.ndarray, steps: Sequence[StepSpan
     return float(np.median(sq[sel])) if sel.any() else None
 
 
+@dataclass(frozen=True)
+class _HoldLevels:
+    """What a hold is timed on: the squeeze (without the breathing where the abdominal
+    channel shows it), its resting level, and the level above rest smoothed two ways."""
+
+    steady: FloatArray
+    base: FloatArray
+    heavy: FloatArray  # breathing and noise must not end a hold early
+    mid: FloatArray  # the hold's own peak: noise smoothed off, an overshoot at its top kept
+
+
+def _hold_levels(block: SampleBlock, reps: Sequence[Repetition], rest: np.ndarray) -> _HoldLevels:
+    t, sq = block.t, block.data[Channel.SQUEEZE]
+    # a brief contraction stands on the breath it falls in (the line between its feet
+    # follows it); under a hold the breath keeps moving, so holds are measured on the
+    # squeeze without it where the abdominal channel shows the breathing
+    steady, hold_smooth = sq, m.HOLD_SMOOTH_S
+    if Channel.ABDOMINAL in block.data:
+        steady = m.breath_free(t, sq, block.data[Channel.ABDOMINAL], reps)
+        hold_smooth = m.HOLD_SMOOTH_BREATH_FREE_S
+    base = m.rest_curve(t, steady, rest)
+    heavy = m.smooth(t, steady, hold_smooth) - base
+    mid = m.smooth(t, steady, m.HOLD_PEAK_SMOOTH_S) - base
+    return _HoldLevels(steady, base, heavy, mid)
+
+
+def _held(t: FloatArray, lv: _HoldLevels, r: Repetition) -> float | None:
+    """Seconds from the hold's start above ENDURANCE_FRACTION of its own peak (E's measure)."""
+    if r.hold_start_s is None:
+        return None
+    end = r.end_s if r.end_s is not None else float(t[-1])
+    top = m.peak_above_rest(t, lv.mid, r.onset_s, end)
+    return m.held_seconds(t, lv.heavy, r.hold_start_s, end, top, ENDURANCE_FRACTION)
+
+
+def held_so_far(block: SampleBlock, reps: Sequence[Repetition], rep: Repetition) -> float | None:
+    """How long ``rep`` was held, by E's measure, from the samples and repetitions seen so
+    far: what the live table shows and the repetitions' cue is made from. The report
+    measures it on the whole recording (the resting level after it, the breathing learned
+    from every rest), so it may differ by a few hundredths of a second."""
+    if len(block.t) == 0:
+        return None
+    return _held(block.t, _hold_levels(block, reps, m.rest_mask(block.t, reps)), rep)
+
+
 def contractions(
     block: SampleBlock, reps: Sequence[Repetition], steps: Sequence[StepSpan]
 ) -> tuple[Contraction, ...]:
@@ -176,20 +149,10 @@ def contractions(
     if len(t) == 0:
         return ()
     rest = m.rest_mask(t, reps)
-    # a brief contraction stands on the breath it falls in (the line between its feet
-    # follows it); under a hold the breath keeps moving, so holds are measured on the
-    # squeeze without it where the abdominal channel shows the breathing
-    steady, hold_smooth = sq, m.HOLD_SMOOTH_S
-    if Channel.ABDOMINAL in block.data:
-        abd = block.data[Channel.ABDOMINAL]
-        steady = m.breath_free(t, sq, abd, reps)
-        hold_smooth = m.HOLD_SMOOTH_BREATH_FREE_S
+    lv = _hold_levels(block, reps, rest)
     brief_level = m.smooth(t, sq, m.PEAK_SMOOTH_S)
     brief_base = m.rest_curve(t, brief_level, rest)
-    held_level = brief_level if steady is sq else m.smooth(t, steady, m.PEAK_SMOOTH_S)
-    base = m.rest_curve(t, steady, rest)
-    heavy = m.smooth(t, steady, hold_smooth) - base
-    mid = m.smooth(t, steady, m.HOLD_PEAK_SMOOTH_S) - base
+    held_level = brief_level if lv.steady is sq else m.smooth(t, lv.steady, m.PEAK_SMOOTH_S)
     out = []
     for i, r in enumerate(reps):
         step = step_at(steps, r.onset_s)
@@ -203,18 +166,14 @@ def contractions(
             and r.release_s - r.hold_start_s >= m.HELD_MIN_S
         )
         if held_long:
-            lev, above = held_level, held_level - base
+            lev, above = held_level, held_level - lv.base
         else:
             lev, above = brief_level, brief_level - brief_base
         if r.end_s is None or TechError.INCOMPLETE_RELEASE in r.errors:
             peak = m.peak_above_rest(t, above, r.onset_s, end)
         else:
             peak = m.peak_on_foot(t, lev, r.onset_s, end, nxt, above)
-        held = None
-        if r.hold_start_s is not None:
-            # the hold's own peak: noise smoothed off, a brief overshoot at its top kept
-            top = m.peak_above_rest(t, mid, r.onset_s, end)
-            held = m.held_seconds(t, heavy, r.hold_start_s, end, top, ENDURANCE_FRACTION)
+        held = _held(t, lv, r)
         relaxed = None
         if TechError.INCOMPLETE_RELEASE in r.errors:
             relaxed = False
@@ -298,6 +257,7 @@ def perfect(
         power_uncertainty_cmH2O=p_could,
         findings=findings(cs) + qualifying,
         qualifiers=qualifying,
+        checks=checks(cs, block.channels),
         extra={
             "unverifiable": list(unverifiable),
             "fast_times": [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from perineo.assess.model import Contraction, Movement, Step
+from perineo.samples import Channel
 from perineo.signal.events import Repetition, TechError
 
 STEP_PHRASE = {
@@ -82,4 +83,30 @@ def findings(cs: Sequence[Contraction]) -> tuple[str, ...]:
         if notes:
             where = f"#{c.index + 1} ({STEP_PHRASE[c.step]}, {c.onset_s:.1f} s)"
             out.append(f"{where}: {', '.join(notes)}")
+    return tuple(out)
+
+
+# What each technique check needs: the channels any one of which shows it, and its name.
+CHECKS: tuple[tuple[TechError, tuple[Channel, ...], str], ...] = (
+    (TechError.PUSH_DOWN, (Channel.ABDOMINAL, Channel.TILT), "push-down"),
+    (TechError.ABDOMINAL_BRACING, (Channel.ABDOMINAL,), "abdominal bracing"),
+    (TechError.BREATH_HOLD, (Channel.ABDOMINAL,), "breath hold"),
+    (TechError.INCOMPLETE_RELEASE, (Channel.SQUEEZE,), "incomplete relaxation"),
+)
+
+
+def checks(cs: Sequence[Contraction], channels: Sequence[Channel]) -> tuple[str, ...]:
+    """One line per technique check: what it found and with which channels, or that these
+    channels cannot check it (``no push-down seen (checked with the abdominal channel)``,
+    ``abdominal bracing: not checkable without an abdominal channel``)."""
+    out = []
+    for err, needs, name in CHECKS:
+        used = [c.value for c in needs if c in channels]
+        if not used:
+            alts = " or ".join(f"{'an' if c.value[0] in 'aeiou' else 'a'} {c.value}" for c in needs)
+            out.append(f"{name}: not checkable without {alts} channel")
+            continue
+        hit = sum(err.value in c.errors for c in cs)
+        seen = f"no {name} seen" if hit == 0 else f"{name} in {hit} of {len(cs)}"
+        out.append(f"{seen} (checked with the {' and '.join(used)} channel{'s' * (len(used) > 1)})")
     return tuple(out)

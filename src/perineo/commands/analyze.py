@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from perineo.commands.checks import check_seconds
 from perineo.errors import RecordingError
 from perineo.text_safety import visible
+
+if TYPE_CHECKING:
+    from perineo.samples import SampleBlock
+    from perineo.signal.events import Repetition
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,12 +49,23 @@ def run(args: argparse.Namespace) -> int:
     extend = getattr(args, "_extend_analysis", None)
     if extend is not None:
         extend(args, analysis, out)
+    if getattr(args, "program", None) is not None and args.program.perfect is not None:
+        out["summary"]["perfect"] = _perfect(rec.block, analysis.reps)  # type: ignore[index]
     if args.format == "json":
         json.dump(out, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_table(out))
     return 0
+
+
+def _perfect(block: SampleBlock, reps: Sequence[Repetition]) -> dict[str, object] | None:
+    """The PERFECT numbers of an assessment program (the one definition of perineo.assess,
+    as ``perineo report`` gives them); None for a recording without PERFECT's steps."""
+    from perineo.assess import is_assessment, perfect
+
+    result = perfect(block, reps)
+    return result.to_json() if is_assessment(result.steps) else None
 
 
 def _fmt(x: object, nd: int = 2) -> str:
@@ -93,6 +109,13 @@ def format_table(out: dict[str, Any]) -> str:
             f"{_fmt(r['peak_cmH2O'], 1):>10} {_fmt(r['release_s']):>8} {_fmt(r['end_s']):>8}  "
             f"{', '.join(r['errors']) or 'ok'}" + _verdict(r)
         )
+    summary = out.get("summary")
+    if isinstance(summary, dict) and "perfect" in summary:
+        from perineo.assess.steps import NO_ASSESSMENT
+
+        p = summary["perfect"]
+        none = f"PERFECT: none ({NO_ASSESSMENT}: not a PERFECT assessment)"
+        lines.append(f"PERFECT: {p['perfect']}" if p else none)
     if out["artifacts"]:
         lines.append(f"ignored spikes (coughs, movement): {len(out['artifacts'])}")
     if out["gaps"]:

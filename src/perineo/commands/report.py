@@ -1,6 +1,8 @@
 """``perineo report RECORDING``: the PERFECT report of a recording or a stored assessment.
 
-RECORDING is a recording CSV or ``assessment:N`` (a stored assessment). The report goes to
+RECORDING is a recording CSV or ``assessment:N`` (a stored assessment). A recording without
+PERFECT's steps (a training session) is refused in one line pointing at ``perineo analyze``:
+no assessment numbers are made up for it. The report goes to
 stdout unless ``--out PATH`` asks for a file (written whole, readable by the user only,
 0600; an existing file only with ``--overwrite``, and never the recording itself).
 """
@@ -31,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from perineo.assess import perfect
+    from perineo.assess import is_assessment, perfect
     from perineo.assess.records import (
         AssessmentRecord,
         assessment,
@@ -39,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         check_patient_id,
         previous,
     )
+    from perineo.assess.steps import NO_ASSESSMENT
     from perineo.report import ReportInfo, report_html, report_json, write_private
     from perineo.report.build import dumps
     from perineo.signal.analysis import analyze_block
@@ -74,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
         analysis = analyze_block(rec.block, sample_rate_hz=rate)
         steps = stored.steps if stored is not None else None
         result = perfect(rec.block, analysis.reps, steps)
+        if steps is None and not is_assessment(result.steps):
+            raise InputError(
+                f"{path}: not a PERFECT assessment ({NO_ASSESSMENT}); "
+                f"for a training recording: perineo analyze {path} --program NAME"
+            )
         patient = stored.patient if stored is not None else args.patient
         when = (
             stored.created_at

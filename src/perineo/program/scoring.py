@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from perineo.program.model import Program, ProgramKind
-from perineo.program.perfect import PerfectResult, assess
 from perineo.signal.events import Repetition, TechError
 
 
@@ -111,7 +110,6 @@ class Summary:
     longest_hold_s: float | None = None
     median_hold_s: float | None = None  # the hold typically reached (progression)
     mean_quick_lifts: float | None = None
-    perfect: PerfectResult | None = None  # the clinic assessment's numbers
 
     @property
     def good_share(self) -> float:
@@ -140,7 +138,6 @@ class Summary:
             "longest_hold_s": _r(self.longest_hold_s, 3),
             "median_hold_s": _r(self.median_hold_s, 3),
             "mean_quick_lifts": _r(self.mean_quick_lifts, 2),
-            "perfect": None if self.perfect is None else self.perfect.to_json(),
         }
 
 
@@ -313,7 +310,6 @@ def summarize(reps: Sequence[Repetition], scores: Sequence[RepScore], program: P
             if reps and program.rep.quick_lifts is not None
             else None
         ),
-        perfect=None if program.perfect is None else assess(reps, program.perfect),
     )
 
 

@@ -12,7 +12,14 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from perineo.assess.model import Movement, Perfect, breath_named
+from perineo.assess.model import (
+    ENDURANCE_FRACTION,
+    ENDURANCE_MAX_S,
+    Movement,
+    Perfect,
+    breath_named,
+    held_floor,
+)
 from perineo.report.svg import trace_svg
 from perineo.samples import SampleBlock
 from perineo.store.paths import write_file
@@ -119,8 +126,9 @@ def report_html(result: Perfect, block: SampleBlock, info: ReportInfo) -> str:
         _row("P power", _p_value(result),
              "best peak of the counted contractions, above the level at its feet"),
         _row("band", band_txt, "probe-dependent guide, not a grade"),
-        _row("E endurance", f"{_fmt(result.endurance_s)} s",
-             "first maximal hold: seconds above 65 % of its peak, up to 10"),
+        _row("E endurance", f"{_whole(result.endurance_s)} s",
+             f"first maximal hold: whole seconds above {100 * ENDURANCE_FRACTION:.0f} % of its "
+             f"peak (rounded down), up to {ENDURANCE_MAX_S:.0f}"),
         _row("R repetitions", _r_value(result),
              "holds among the first 10 held at least E − 1 s"),
         _row("F fast", str(result.fast), "1-s contractions after the minute's rest, up to 10"),
@@ -161,11 +169,14 @@ def _comparison(doc: dict[str, object]) -> list[str]:
         "<th>now</th><th>change</th></tr>",
     ]
     for key, name, unit in COMPARED:
-        ch = change.get(key)
+        before, now, ch = prev.get(key), doc.get(key), change.get(key)
+        if key == "endurance_s":  # whole seconds held, as in the PERFECT line
+            before, now = _whole(before), _whole(now)
+            ch = None if "–" in (before, now) else int(now) - int(before)
         sign = "" if ch is None else ("+" if ch > 0 else "")
         rows.append(
-            f"<tr><td class='l'>{name}</td><td>{_fmt(prev.get(key))}</td>"
-            f"<td>{_fmt(doc.get(key))}</td><td>{sign}{_fmt(ch)} {unit}</td></tr>"
+            f"<tr><td class='l'>{name}</td><td>{_fmt(before)}</td>"
+            f"<td>{_fmt(now)}</td><td>{sign}{_fmt(ch)} {unit}</td></tr>"
         )
     rows.append("</table>")
     return rows
@@ -182,7 +193,8 @@ def _contractions(result: Perfect) -> list[str]:
         relaxed = "–" if c.relaxed is None else ("yes" if c.relaxed else "no")
         rows.append(
             f"<tr><td>{c.index + 1}</td><td class='l'>{c.step.value}</td><td>{c.onset_s:.1f}</td>"
-            f"<td>{c.peak_cmH2O:.1f}</td><td>{_fmt(c.held_s)}</td><td>{_fmt(c.rise_time_s, 2)}</td>"
+            f"<td>{c.peak_cmH2O:.1f}</td><td>{_tenths(c.held_s)}</td>"
+            f"<td>{_fmt(c.rise_time_s, 2)}</td>"
             f"<td>{_fmt(c.relax_time_s, 2)}</td>"
             f"<td class='l {c.movement.value}'>{_movement(c.movement)}</td>"
             f"<td class='l'>{relaxed}</td>"
@@ -213,17 +225,26 @@ def _r_value(result: Perfect) -> str:
     return f"{result.repetitions} (could read {low}–{high})"
 
 
+def _whole(seconds: object) -> str:
+    """E as the PERFECT line gives it: whole seconds held (8.96 s is 8)."""
+    if not isinstance(seconds, int | float):
+        return "–"
+    return f"{held_floor(float(seconds)):.0f}"
+
+
+def _tenths(seconds: float | None) -> str:
+    """A contraction's time held to the tenth below, as the live table shows it."""
+    return "–" if seconds is None else f"{held_floor(seconds, 1):.1f}"
+
+
 def _findings(result: Perfect) -> list[str]:
-    out = ["<h2>Findings</h2><ul id='findings'>"]
-    out += [f"<li>{escape(f)}</li>" for f in result.findings] or ["<li>none</li>"]
-    unver = result.extra.get("unverifiable")
-    if isinstance(unver, list | tuple) and unver:
-        out.append(
-            "<li>not verifiable with these channels: "
-            + escape(", ".join(str(e).replace("_", " ") for e in unver))
-            + "</li>"
-        )
+    """What each technique check found, or could not check with these channels; then
+    what was noted contraction by contraction."""
+    out = ["<h2>Findings</h2><ul id='checks'>"]
+    out += [f"<li>{escape(c)}</li>" for c in result.checks]
     out.append("</ul>")
+    if result.findings:
+        out += ["<ul id='findings'>", *(f"<li>{escape(f)}</li>" for f in result.findings), "</ul>"]
     return out
 
 

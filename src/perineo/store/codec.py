@@ -33,12 +33,9 @@ from perineo.json_fields import (
     objects,
     opt_integer,
     opt_number,
-    opt_numbers,
-    opt_object,
     string,
 )
 from perineo.program.calibration import Calibration
-from perineo.program.perfect import PerfectResult
 from perineo.program.scoring import Reason, RepScore, SetSummary, Summary, Verdict
 from perineo.signal.events import Repetition, TechError
 
@@ -128,8 +125,10 @@ def summary_to_json(s: Summary) -> dict[str, object]:
 
 
 def summary_from_json(d: JsonObject) -> Summary:
-    """A :class:`Summary` back from :meth:`Summary.to_json` (at its stored precision)."""
-    perfect = opt_object(d, "perfect")
+    """A :class:`Summary` back from :meth:`Summary.to_json` (at its stored precision).
+
+    Older records may also hold a ``perfect`` entry (a PERFECT worked out from the
+    repetitions alone, no longer made): it is left unread."""
     return Summary(
         program=string(d, "program"),
         reps=integer(d, "reps"),
@@ -146,7 +145,6 @@ def summary_from_json(d: JsonObject) -> Summary:
         longest_hold_s=opt_number(d, "longest_hold_s"),
         median_hold_s=opt_number(d, "median_hold_s"),
         mean_quick_lifts=opt_number(d, "mean_quick_lifts"),
-        perfect=None if perfect is None else _perfect_from_json(perfect),
     )
 
 
@@ -157,17 +155,6 @@ def _set_from_json(d: JsonObject) -> SetSummary:
         good=integer(d, "good"),
         mean_score=number(d, "mean_score"),
         dose_met=boolean(d, "dose_met"),
-    )
-
-
-def _perfect_from_json(d: JsonObject) -> PerfectResult:
-    return PerfectResult(
-        power_cmH2O=opt_number(d, "power_cmH2O"),
-        endurance_s=opt_number(d, "endurance_s"),
-        repetitions=integer(d, "repetitions"),
-        fast=integer(d, "fast"),
-        timed_holds_s=opt_numbers(d, "timed_holds_s"),
-        excluded=integer(d, "excluded"),
     )
 
 
