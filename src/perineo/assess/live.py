@@ -21,6 +21,7 @@ from perineo.assess.model import Movement, Perfect, Step, StepSpan
 from perineo.assess.scheme import brief, perfect, step_at
 from perineo.assess.technique import movement
 from perineo.errors import PerineoError
+from perineo.lab.hook import LabListener
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.signal.detect import Detector
 from perineo.signal.events import Event, EventKind, Repetition
@@ -97,6 +98,7 @@ class AssessSession:
         self._done_s: float | None = None
         self._asks: list[str] = []
         self._hold_cues: list[float] = []  # the endurance step's squeeze cues (this run)
+        self.lab: LabListener | None = None  # --lsl (perineo.lab)
 
     def redo(self) -> None:
         self._asks.append("redo")
@@ -115,6 +117,8 @@ class AssessSession:
                 self._hold_cues.append(p.at_s)
             if self.follower is not None:
                 self.follower.follow(p)
+            if self.lab is not None:
+                self.lab.prompt(p)
             self.listener.prompt(p)
 
     async def run(self) -> AssessOutcome:
@@ -147,6 +151,8 @@ class AssessSession:
         self.now_s = now
         self.blocks.append(block)
         self._record(block)
+        if self.lab is not None:
+            self.lab.samples(block)
         self._events(self.detector.push(block))
         self.listener.samples(block, self.detector.baseline_cmH2O)
         while self._asks:
@@ -155,6 +161,8 @@ class AssessSession:
         self._emit(self.runner.advance(now))
 
     def _events(self, events: Sequence[Event]) -> None:
+        if self.lab is not None:
+            self.lab.events(events)
         spans = self._spans_so_far()
         for e in events:
             if e.kind is EventKind.ONSET:

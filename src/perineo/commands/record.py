@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 
 from perineo.commands.checks import check_seed, check_speed, skip_program
 from perineo.errors import StoreError
+from perineo.lab.hook import add_lsl_argument, lab_outlet
 from perineo.text_safety import visible
 
 if TYPE_CHECKING:
+    from perineo.lab.hook import LabListener
     from perineo.program.model import Program
     from perineo.signal.detect import Detector
     from perineo.signal.events import Event, Repetition
@@ -49,6 +51,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="only write the recording; keep nothing in the training record",
     )
+    add_lsl_argument(p)
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Recorder:
     reps: list[Repetition] = field(default_factory=list)
     stopped: bool = False
     store_error: StoreError | None = None  # the training record failed; recording went on
+    lab: LabListener | None = None  # --lsl (perineo.lab)
 
     def _store(self, write: Callable[[TrainingRecord], object]) -> object:
         """Write to the training record; if it fails (disk full), keep recording without it.
@@ -101,6 +105,8 @@ class Recorder:
             )
             self.session_id = None if session_id is None else int(session_id)  # type: ignore[call-overload]
         self.writer.write(block)  # type: ignore[arg-type]
+        if self.lab is not None:
+            self.lab.samples(block)  # type: ignore[arg-type]
         assert self.detector is not None
         self._events(self.detector.push(block))  # type: ignore[arg-type]
 
@@ -113,6 +119,8 @@ class Recorder:
 
         if not events:
             return
+        if self.lab is not None:
+            self.lab.events(events)
         sid = self.session_id
         if sid is not None:
             self._store(lambda r: r.add_events(sid, events))
@@ -206,8 +214,9 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.out, overwrite=args.overwrite, inputs=_inputs(args))
     program = None if args.program is None else get_program(args.program, on_error=skip_program)
     source = open_source(args)
+    lab = lab_outlet(args, source.name)
     store = None if args.no_store else TrainingRecord.open_at_start()
-    rec = Recorder(args.out, args.overwrite, store, program, source.name)
+    rec = Recorder(args.out, args.overwrite, store, program, source.name, lab=lab)
     try:
         asyncio.run(record(source, rec))
     except (KeyboardInterrupt, asyncio.CancelledError):

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from perineo.lab.hook import LabListener
 from perineo.program.loader import get_program
 from perineo.program.model import Program
 from perineo.sources.base import SampleSource
@@ -89,6 +90,7 @@ class PerineoApp(App[SessionResult | None]):
     CSS_PATH = "perineo.tcss"
     TITLE = "perineo"
     ENABLE_COMMAND_PALETTE = False
+    lab: LabListener | None = None  # --lsl: given to every LiveSession
 
     def __init__(
         self,
@@ -150,6 +152,7 @@ class PerineoApp(App[SessionResult | None]):
             reps_per_set=o.reps_per_set,
             sets=o.sets,
         )
+        self.session.lab = self.lab  # --lsl
         stored = None if journal is None else journal.latest_calibration()
         self._show(
             CalibrateScreen(self.lang, self.session.trace, fps=o.fps, can_reuse=stored is not None)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from perineo.errors import PerineoError
+from perineo.lab.hook import LabListener
 from perineo.program.calibration import Calibration, Calibrator, CalStep
 from perineo.program.coach import Coach, Cue, Phase
 from perineo.program.model import Program
@@ -125,6 +126,7 @@ class LiveSession:
         self._stopped = False
         self._finished = False
         self._can_see_push_down = True
+        self.lab: LabListener | None = None  # --lsl (perineo.lab)
 
     # -- driving ----------------------------------------------------------------------------
 
@@ -173,6 +175,8 @@ class LiveSession:
         if self._recorder is not None:
             self._write(block)
         self.samples += len(block)
+        if self.lab is not None:
+            self.lab.samples(block)
         events = self.detector.push(block)
         now = float(block.t[-1])
         self.trace.append(block.t, block.data[Channel.SQUEEZE])
@@ -218,6 +222,8 @@ class LiveSession:
                 self._open_reps.discard(ev.repetition.index)
         if self.journal is not None:
             self.journal.events(events)
+        if self.lab is not None:
+            self.lab.events(events)
 
     # -- status -----------------------------------------------------------------------------
 
@@ -297,6 +303,8 @@ class LiveSession:
         if view != self._cue:
             self._cue = view
             self.listener.cue(view)
+        if self.lab is not None:
+            self.lab.cue(cue, now)
         if cue.phase is Phase.DONE:
             # the last repetition is final a moment after its fall: wait for its score
             self._done_at = now if self._done_at is None else self._done_at
@@ -319,6 +327,8 @@ class LiveSession:
                     if s.index in self._reps:
                         self.journal.scored(self._reps[s.index], s)
             self._scored += 1
+            if self.lab is not None:
+                self.lab.score(scores[self._scored - 1], self.trace.t_last or 0.0)
             view = present.rep_view(scores[self._scored - 1], self._scored, self.lang, quick)
             self.listener.repetition(view)
 
