@@ -136,7 +136,7 @@ def _publish_session(outlet: LslOutlet, block: SampleBlock) -> list[dict[str, An
 def test_markers_are_stamped_on_their_samples_clock() -> None:
     """Every marker's LSL timestamp is that of a published sample, within one period."""
     name = _name()
-    block = _sim("mixed")
+    block = _sim("intensive", seconds=60)
     outlet = LslOutlet("sim:test", name=name, announce=False)
     outlet.open(block.channels, RATE)
     data = _inlet("name", name)
