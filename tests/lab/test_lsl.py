@@ -232,3 +232,58 @@ def test_inlet_converts_units_and_names_channels() -> None:
     got = SampleBlock.concat(asyncio.run(run()))
     assert len(got) == 50
     np.testing.assert_allclose(got.data[Channel.SQUEEZE], 13.5951, rtol=1e-4)
+
+
+def test_a_stream_from_the_network_is_analysed_live(tmp_path: Path) -> None:
+    """The ``lsl`` source under ``perineo record``'s loop: the same repetitions as the
+    detector finds in the published samples themselves."""
+    from perineo.commands.record import Recorder, record
+
+    name = _name()
+    block = _sim("basic", seconds=60)
+    outlet = LslOutlet("sim:test", name=name, announce=False)
+    outlet.open(block.channels, RATE)
+    source = LslSource(name=name, lost_s=1.5)
+    rec = Recorder(tmp_path / "net.csv", False, None, None, source.name)
+
+    async def run() -> None:
+        async def publish() -> None:
+            while not outlet._data.have_consumers():
+                await asyncio.sleep(0.01)
+            for part in _chunks(block, 50):
+                outlet.samples(part)
+                await asyncio.sleep(0)
+
+        await asyncio.gather(record(source, rec), publish())
+
+    asyncio.run(run())
+    direct = Detector(block.channels)
+    direct.push(block)
+    direct.finish()
+    assert rec.writer is not None and rec.writer.samples_written == len(block)
+    assert len(rec.reps) == len(direct.repetitions) > 3
+    t0 = float(block.t[0])
+    for got, want in zip(rec.reps, direct.repetitions, strict=True):
+        assert abs(got.onset_s - (want.onset_s - t0)) < 0.02
+    outlet.close()
+
+
+def test_a_new_session_on_the_same_outlet_sets_the_clock_anew() -> None:
+    """The app's next session starts its stream time at 0 again: its samples must not be
+    stamped in the past of the first session's."""
+    name = _name()
+    block = _sim("basic", seconds=2)
+    outlet = LslOutlet("sim:test", name=name, announce=False)
+    outlet.open(block.channels, RATE)
+    data = _inlet("name", name)
+    _wait_consumers(outlet)
+    outlet.samples(block)
+    time.sleep(0.3)
+    again = block.slice(0, 10)  # the next session's first block: stream times from 0
+    outlet.samples(again)
+    pushed = pylsl.local_clock()
+    _, stamps = _drain(data, want=len(block) + len(again))
+    assert len(stamps) == len(block) + len(again)
+    assert np.all(np.diff(stamps) > 0)  # after the first session, not in its past
+    assert abs(stamps[-1] - pushed) < 0.05  # its last sample is "now" again
+    outlet.close()

@@ -93,6 +93,7 @@ class LslOutlet:
     _marks: Any = field(default=None, repr=False)
     _last_cue: tuple[object, ...] | None = field(default=None, repr=False)
     _waiting: list[tuple[float, str]] = field(default_factory=list, repr=False)
+    _last_t: float = field(default=float("inf"), repr=False)  # the last sample's stream time
 
     def __post_init__(self) -> None:
         self._pylsl = load_pylsl()
@@ -143,12 +144,20 @@ class LslOutlet:
         self._data = lsl.StreamOutlet(info, chunk_size=0, max_buffered=360)
 
     def samples(self, block: SampleBlock) -> None:
-        """Publish ``block``, each sample stamped ``offset + t``."""
+        """Publish ``block``, each sample stamped ``offset + t``.
+
+        A block whose time goes back (the app's next session, on a new source) sets the
+        clock anew; one with other channels opens the data stream anew.
+        """
         n = len(block)
         if n == 0 or self._marks is None:  # (nothing after close)
             return
-        if self.offset is None:
+        if self.offset is None or float(block.t[0]) <= self._last_t:
             self.offset = float(self._pylsl.local_clock()) - float(block.t[-1])
+            self._last_cue = None
+        self._last_t = float(block.t[-1])
+        if self._data is not None and block.channels != self.channels:
+            self._data = None
         if self._data is None:
             self.open(block.channels, self.rate_hz or _rate_of(block))
         x = np.column_stack([block.data[c] for c in self.channels]).astype(np.float32)
