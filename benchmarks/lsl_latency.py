@@ -13,7 +13,8 @@ For each marker:
 * ``LSL adds``: from the moment the detector handed the event over (where the terminal
   app shows it) to the moment the inlet had the marker: the outlet's JSON, LSL's push,
   transport and the inlet; this is what ``--lsl`` adds, and the target is on it;
-* samples: from a block's push on the data stream to its arrival at an inlet.
+* samples: from a block's arrival at the publisher (before its push) to the inlet having its
+  newest sample.
 
 Target: LSL adds ≤ 10 ms at p90. (Block pacing, up to 100 ms between a sample and its
 block's arrival, is the probe's and is not counted; neither is the detector's decision
@@ -50,8 +51,8 @@ rest_s = 4
 """
 
 
-def publisher(name: str, scenario: Path, speed: float) -> None:
-    """Run the session; print one JSON line: each marker's (block arrival, push) times."""
+def publisher(name: str, scenario: Path, speed: float, out: Path) -> None:
+    """Run the session; write to ``out`` each marker's (block arrival, handed over) times."""
     from perineo.lab.lsl_outlet import LslOutlet
     from perineo.samples import SampleBlock
     from perineo.signal.detect import Detector
@@ -79,7 +80,8 @@ def publisher(name: str, scenario: Path, speed: float) -> None:
             if isinstance(item, SampleBlock) and len(item):
                 outlet.arrival = float(outlet._pylsl.local_clock())
                 outlet.samples(item)
-                blocks.append((outlet.arrival, float(outlet._pylsl.local_clock())))
+                stamp = outlet.lsl_time(float(item.t[-1]))  # its newest sample's
+                blocks.append((stamp, outlet.arrival))
                 events = detector.push(item)
                 outlet.ready = float(outlet._pylsl.local_clock())
                 outlet.events(events)
@@ -87,7 +89,7 @@ def publisher(name: str, scenario: Path, speed: float) -> None:
 
     asyncio.run(run())
     time.sleep(1.0)  # the inlet takes the last markers
-    print(json.dumps({"markers": log, "blocks": blocks}), flush=True)
+    out.write_text(json.dumps({"markers": log, "blocks": blocks}))
 
 
 def inlet(name: str, scenario: Path, speed: float) -> dict[str, Any]:
@@ -95,26 +97,27 @@ def inlet(name: str, scenario: Path, speed: float) -> dict[str, Any]:
 
     pylsl = load_pylsl()
 
+    out = scenario.with_suffix(".json")
     proc = subprocess.Popen(
         [sys.executable, __file__, "--publish", name, "--scenario", str(scenario),
-         "--speed", str(speed)],
-        stdout=subprocess.PIPE, text=True,
+         "--speed", str(speed), "--out", str(out)],
     )  # fmt: skip
     marks = pylsl.StreamInlet(pylsl.resolve_byprop("name", f"{name}-markers", 1, 30)[0])
     data = pylsl.StreamInlet(pylsl.resolve_byprop("name", name, 1, 30)[0], max_buflen=600)
     marks.open_stream(10)
     data.open_stream(10)
     got: list[tuple[str, float]] = []
-    seen: list[float] = []  # when each data chunk reached this inlet
+    seen: list[tuple[float, float]] = []  # (newest stamp of a pull, when it came)
     done = threading.Event()
 
     def pull_data() -> None:
         while not done.is_set():
-            first, _ = data.pull_sample(timeout=0.2)  # returns as soon as a sample is there
+            first, ts = data.pull_sample(timeout=0.2)  # returns as soon as a sample is there
             if first is None:
                 continue
-            seen.append(float(pylsl.local_clock()))
-            data.pull_chunk(timeout=0.0, max_samples=100_000)  # the rest of its chunk
+            now = float(pylsl.local_clock())
+            _, rest = data.pull_chunk(timeout=0.0, max_samples=1000)  # the rest of its chunk
+            seen.append((max([ts, *rest]), now))
 
     reader = threading.Thread(target=pull_data, daemon=True)
     reader.start()
@@ -129,19 +132,14 @@ def inlet(name: str, scenario: Path, speed: float) -> dict[str, Any]:
         got.append((sample[0], float(pylsl.local_clock())))
     done.set()
     reader.join()
-    assert proc.stdout is not None
-    sent = json.loads(proc.stdout.read().strip().splitlines()[-1])
+    sent = json.loads(out.read_text())
     n = min(len(got), len(sent["markers"]))
     arrival = np.array([a for a, _ in sent["markers"][:n]])
     ready = np.array([p for _, p in sent["markers"][:n]])
     received = np.array([r for _, r in got[:n]])
-    # data: a chunk seen at the inlet is the block pushed last before it
-    block_pushed = np.array([p for _, p in sent["blocks"]])
-    lag = []
-    for r in seen:
-        before = block_pushed[block_pushed <= r]
-        if len(before):
-            lag.append(r - before[-1])
+    # a pull's newest sample names the block it came in, and so when that block was pushed
+    pushed_at = {round(s, 6): p for s, p in sent["blocks"]}
+    lag = [r - pushed_at[round(s, 6)] for s, r in seen if round(s, 6) in pushed_at]
     kinds: dict[str, int] = {}
     for text, _ in got:
         k = json.loads(text)["event"]
@@ -169,9 +167,10 @@ def main() -> None:
     ap.add_argument("--speed", type=float, default=1.0)
     ap.add_argument("--publish", help=argparse.SUPPRESS)
     ap.add_argument("--scenario", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.publish:
-        publisher(args.publish, args.scenario, args.speed)
+        publisher(args.publish, args.scenario, args.speed, args.out)
         return
     folder = Path(tempfile.mkdtemp(prefix="perineo-lsl-bench-"))
     scenario = folder / "lsl-bench.toml"

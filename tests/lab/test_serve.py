@@ -201,3 +201,21 @@ def test_training_in_a_real_browser(tmp_path: Path) -> None:
     assert (artifacts() / "serve-training.png").stat().st_size > 10_000
     recordings = list((tmp_path / "home" / "recordings").glob("session-*.csv"))
     assert len(recordings) == 1  # the served app kept its session like the terminal's
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_assessment_in_a_real_browser(tmp_path: Path) -> None:
+    """The guided PERFECT assessment of a simulated patient, to its result, in Chromium."""
+    served = start(tmp_path / "home", "assess", "--patient", "P1", "--sim", "--speed", "10")
+
+    def assessment(page: object, screen: Screen) -> None:
+        screen.wait_for(r"PERFECT assessment · patient P1", 30)
+        screen.wait_for(r"let go", 60)
+        screen.wait_for(r"P \d+ cmH2O · E \d+ s · R \d+ · F \d+", 120)
+        page.screenshot(path=str(artifacts() / "serve-assessment.png"))  # type: ignore[attr-defined]
+
+    try:
+        _browser(served, assessment)
+    finally:
+        served.stop()

@@ -68,7 +68,7 @@ def app_command(app: list[str]) -> str:
     if argv[0].startswith("-"):
         argv = ["train", *argv]
     if argv[0] not in APPS:
-        raise InputError(f"perineo serve runs {' or '.join(APPS)}, not {argv[0]!r}")
+        raise InputError(f"serve runs {' or '.join(APPS)}, not {argv[0]!r}")
     # the app's options are checked now, not in the browser
     from perineo.cli import build_parser
 
