@@ -96,6 +96,9 @@ def inlet(name: str, scenario: Path, speed: float) -> dict[str, Any]:
     from perineo.lab.lsl_support import load_pylsl
 
     pylsl = load_pylsl()
+    # two threads wait here, one on each stream; Python lets a woken thread wait for the
+    # other's turn for up to 5 ms by default, which LabRecorder (C++) does not: 0.1 ms
+    sys.setswitchinterval(1e-4)
 
     out = scenario.with_suffix(".json")
     proc = subprocess.Popen(

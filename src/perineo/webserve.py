@@ -130,11 +130,23 @@ class PerineoServer(Server):
         return app
 
     async def on_startup(self, app: web.Application) -> None:
+        """(textual-serve prints its banner here, before the port is bound: nothing.)"""
+
+    def _announce(self, _message: str) -> None:
+        """Called once the port is bound: the link, on stdout, and how to stop."""
         print(f"perineo: open {self.link}", flush=True)
         print("perineo: Ctrl+C stops the server", file=sys.stderr, flush=True)
 
-    def initialize_logging(self) -> None:
-        """No request log on the console (addresses, and the key in the first one)."""
+    def serve(self, debug: bool = False) -> None:
+        """Listen until Ctrl+C or SIGTERM; an address in use raises OSError."""
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            print=self._announce,
+            handle_signals=True,
+            access_log=None,  # no request log (addresses, and the key in the first one)
+        )
 
 
 def serve(command: str, host: str, port: int, public_url: str, title: str = "perineo") -> Any:

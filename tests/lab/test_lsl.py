@@ -18,6 +18,7 @@ import pytest
 
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.signal.detect import Detector
+from perineo.sources.base import SampleSource
 from perineo_sim import load_scenario, simulate
 
 pylsl = pytest.importorskip("pylsl")
@@ -94,6 +95,7 @@ def test_outlet_to_inlet_on_loopback_is_the_same_signal() -> None:
     outlet = LslOutlet("sim:test", name=name, announce=False)
     outlet.open(block.channels, RATE)
     source = LslSource(name=name, lost_s=1.5)
+    assert isinstance(source, SampleSource)
     assert source.channels == block.channels
 
     async def run() -> list[SampleBlock | SourceStatus]:

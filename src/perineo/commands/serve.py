@@ -101,5 +101,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not is_loopback(args.host):
         print(EXPOSED.format(url=url), file=sys.stderr, flush=True)
-    serve(command, args.host, args.port, url)
+    try:
+        serve(command, args.host, args.port, url)
+    except OSError as exc:
+        raise PerineoError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     return 0
