@@ -20,7 +20,7 @@ Target: LSL adds ≤ 10 ms at p90. (Block pacing, up to 100 ms between a sample 
 block's arrival, is the probe's and is not counted; neither is the detector's decision
 latency, reported by ``perineo analyze`` as ``latency_s``.)
 
-Usage: python benchmarks/lsl_latency.py [--reps 10] [--speed 1]
+Usage: python benchmarks/lsl_latency.py [--reps 10] [--speed 1] [--markers-only]
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def publisher(name: str, scenario: Path, speed: float, out: Path) -> None:
     out.write_text(json.dumps({"markers": log, "blocks": blocks}))
 
 
-def inlet(name: str, scenario: Path, speed: float) -> dict[str, Any]:
+def inlet(name: str, scenario: Path, speed: float, with_samples: bool) -> dict[str, Any]:
     from perineo.lab.lsl_support import load_pylsl
 
     pylsl = load_pylsl()
@@ -123,7 +123,8 @@ def inlet(name: str, scenario: Path, speed: float) -> dict[str, Any]:
             seen.append((max([ts, *rest]), now))
 
     reader = threading.Thread(target=pull_data, daemon=True)
-    reader.start()
+    if with_samples:
+        reader.start()
     while proc.poll() is None:
         sample, _ = marks.pull_sample(timeout=0.5)
         if sample is not None:
@@ -134,7 +135,8 @@ def inlet(name: str, scenario: Path, speed: float) -> dict[str, Any]:
             break
         got.append((sample[0], float(pylsl.local_clock())))
     done.set()
-    reader.join()
+    if reader.is_alive():
+        reader.join()
     sent = json.loads(out.read_text())
     n = min(len(got), len(sent["markers"]))
     arrival = np.array([a for a, _ in sent["markers"][:n]])
@@ -168,6 +170,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=10, help="repetitions in the session")
     ap.add_argument("--speed", type=float, default=1.0)
+    ap.add_argument(
+        "--markers-only", action="store_true", help="no inlet on the samples (one thread here)"
+    )
     ap.add_argument("--publish", help=argparse.SUPPRESS)
     ap.add_argument("--scenario", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -178,7 +183,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="perineo-lsl-bench-"))
     scenario = folder / "lsl-bench.toml"
     scenario.write_text(SCENARIO.format(reps=args.reps))
-    r = inlet(f"perineo-bench-{uuid.uuid4().hex[:8]}", scenario, args.speed)
+    r = inlet(f"perineo-bench-{uuid.uuid4().hex[:8]}", scenario, args.speed, not args.markers_only)
     p90 = float(np.percentile(r["lsl_ms"], 90)) if r["markers"] else float("inf")
     print(
         f"simulated session, {args.reps} intensive repetitions at speed {args.speed:g}; "
