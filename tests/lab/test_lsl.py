@@ -125,14 +125,13 @@ def test_outlet_to_inlet_on_loopback_is_the_same_signal() -> None:
     outlet.close()
 
 
-def _publish_session(outlet: LslOutlet, block: SampleBlock) -> list[dict[str, Any]]:
+def _publish_session(outlet: LslOutlet, block: SampleBlock) -> None:
     """Samples and the live detector's events, block by block, as a live loop does."""
     detector = Detector(block.channels)
     for part in _chunks(block):
         outlet.samples(part)
         outlet.events(detector.push(part))
     outlet.events(detector.finish())
-    return []
 
 
 def test_markers_are_stamped_on_their_samples_clock() -> None:
