@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("scan", "perineo.commands.scan", "list nearby probes: name, address, signal, battery"),
     ("assess", "perineo.commands.assess", "guided PERFECT assessment of a patient (clinic)"),
     ("report", "perineo.commands.report", "PERFECT report of a recording: html or json"),
+    ("serve", "perineo.commands.serve", "the app in a web browser, on this machine only"),
 )
 
 

@@ -19,6 +19,7 @@ from perineo.assess.guide import GuideRunner, Prompt, PromptKind
 from perineo.assess.model import Movement, Perfect, Step, StepSpan, held_floor
 from perineo.assess.scheme import brief, held_so_far, perfect, step_at
 from perineo.assess.technique import movement
+from perineo.lab.hook import LabBridge, LabListener
 from perineo.samples import Channel, SampleBlock
 from perineo.session.listener import PipelineEnd, Quiet
 from perineo.session.pipeline import Gaps, Pipeline
@@ -100,6 +101,7 @@ class AssessSession(Quiet):
         self._asks: list[str] = []
         self._hold_cues: list[float] = []  # the endurance step's squeeze cues (this run)
         self.outcome: AssessOutcome | None = None
+        self.lab: LabListener | None = None  # --lsl (perineo.lab)
 
     @property
     def recording_failed(self) -> bool:
@@ -124,6 +126,8 @@ class AssessSession(Quiet):
                 self._hold_cues.append(p.at_s)
             if self.follower is not None:
                 self.follower.follow(p)
+            if self.lab is not None:
+                self.lab.prompt(p)
             self.listener.prompt(p)
 
     async def run(self) -> AssessOutcome:
@@ -132,6 +136,8 @@ class AssessSession(Quiet):
         self.pipeline = Pipeline(
             self.source, recording=self.recording_path, gaps=Gaps.FROM_TIMES, listeners=[self]
         )
+        if self.lab is not None:  # --lsl: samples before their events, closed at the end
+            self.pipeline.add(LabBridge(self.lab))
         if self._stop:
             self.pipeline.stop()
         await self.pipeline.run()

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from perineo.commands.checks import check_seed, check_speed
 from perineo.errors import InputError
+from perineo.lab.hook import add_lsl_argument, lab_outlet
 
 FOLLOW = "follow"
 
@@ -46,6 +47,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--history", action="store_true", help="list the patient's assessments over time and stop"
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_lsl_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     check_speed(args.speed)
     check_seed(args.seed)
     source, follower, probe = _open(args)
+    lab = lab_outlet(args, source.name)
     from perineo.assess.live import AssessOutcome, AssessSession
 
     recording = _recording_path()
@@ -73,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
             steps_from_cues=args.sim in (None, FOLLOW),
             recording_path=recording,
         )
+        session.lab = lab
         outcome = asyncio.run(session.run())
     else:
         from perineo.tui.screens.assess import AssessApp
@@ -80,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         app = AssessApp(source, args.patient, follower=follower)
         app.session.steps_from_cues = args.sim in (None, FOLLOW)
         app.session.recording_path = recording
+        app.session.lab = lab
         outcome = app.run()
     if outcome is None or outcome.result is None or outcome.block is None:
         print("perineo: the assessment recorded no samples; nothing stored", file=sys.stderr)

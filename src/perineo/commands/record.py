@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING
 
 from perineo.commands.checks import check_seed, check_speed, skip_program
 from perineo.errors import StoreError
+from perineo.lab.hook import add_lsl_argument, lab_outlet
 from perineo.session.listener import Quiet
 from perineo.text_safety import visible
 
 if TYPE_CHECKING:
+    from perineo.lab.hook import LabListener
     from perineo.program.model import Program
     from perineo.samples import Channel, SampleBlock
     from perineo.session.journal import SessionJournal
@@ -53,6 +55,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="only write the recording; keep nothing in the training record",
     )
+    add_lsl_argument(p)
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Recorder:
     stopped: bool = False
     store_error: StoreError | None = None  # the training record failed; recording went on
     samples_written: int = 0
+    lab: LabListener | None = None  # --lsl (perineo.lab)
 
     def __post_init__(self) -> None:
         if self.record is not None:
@@ -104,6 +108,10 @@ class Recorder:
             journal=self.journal,
         )
         pipe.add(_RecorderListener(self))
+        if self.lab is not None:  # --lsl
+            from perineo.lab.hook import LabBridge
+
+            pipe.add(LabBridge(self.lab))
         return pipe
 
     def repetitions(self, events: Sequence[Event]) -> None:
@@ -192,8 +200,9 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.out, overwrite=args.overwrite, inputs=_inputs(args))
     program = None if args.program is None else get_program(args.program, on_error=skip_program)
     source = open_source(args)
+    lab = lab_outlet(args, source.name)
     store = None if args.no_store else TrainingRecord.open_at_start()
-    rec = Recorder(args.out, args.overwrite, store, program, source.name)
+    rec = Recorder(args.out, args.overwrite, store, program, source.name, lab=lab)
     try:
         asyncio.run(record(source, rec))
     except (KeyboardInterrupt, asyncio.CancelledError):

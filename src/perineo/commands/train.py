@@ -12,6 +12,7 @@ import os
 
 from perineo.commands.checks import check_seed, skip_program
 from perineo.errors import InputError
+from perineo.lab.hook import add_lsl_argument, lab_outlet
 
 DEFAULT_SCENARIO = "follow"  # the simulated person who follows the coach
 LANGS = ("en", "nn")
@@ -44,6 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-record", action="store_true", help="do not keep the session's samples on disk"
     )
+    add_lsl_argument(p)
 
 
 def default_lang() -> str:
@@ -87,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         source = choices.open(None)
     elif args.device is not None:
         source = choices.open(args.device)
+    lab = lab_outlet(args, "perineo" if source is None else source.name)
     record = TrainingRecord.open_at_start()
     app = create_app(
         source,
@@ -99,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         record_dir=None if args.no_record else data_dir() / "recordings",
         record=record,
     )
+    app.lab = lab
     try:
         app.run()
     finally:

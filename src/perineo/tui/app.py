@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from perineo.display import summary as summarise
 from perineo.display.tracebuf import TraceBuffer
 from perineo.display.view import CalibrationView, CueView, StatusView, SummaryView
+from perineo.lab.hook import LabBridge, LabListener
 from perineo.program.coach import Cue
 from perineo.program.loader import get_program
 from perineo.program.model import Program
@@ -132,6 +133,7 @@ class PerineoApp(App[SessionResult | None]):
     CSS_PATH = "perineo.tcss"
     TITLE = "perineo"
     ENABLE_COMMAND_PALETTE = False
+    lab: LabListener | None = None  # --lsl: given to every LiveSession
 
     def __init__(
         self,
@@ -194,6 +196,8 @@ class PerineoApp(App[SessionResult | None]):
         )
         self.trace = TraceBuffer(keep_s=TRACE_KEEP_S)
         self.session.pipeline.add(_Poster(self, self.session, self.trace))
+        if self.lab is not None:  # --lsl
+            self.session.pipeline.add(LabBridge(self.lab))
         stored = None if journal is None else journal.latest_calibration()
         self._show(CalibrateScreen(self.lang, self.trace, fps=o.fps, can_reuse=stored is not None))
         self.run_worker(

@@ -1,0 +1,108 @@
+"""``perineo serve [train|assess …]``: the same app in a web browser, on this machine only.
+
+The app (``perineo train`` unless told otherwise, with its own options after it) runs once
+per browser connection, through textual-serve. The server listens on 127.0.0.1 unless
+``--host`` names another address, which needs ``--expose`` and says what that exposes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import ipaddress
+import shlex
+import sys
+
+from perineo.errors import InputError, PerineoError
+
+APPS = ("train", "assess")  # the commands that are a terminal app
+SERVE_MISSING = "perineo serve needs: pip install 'perineo[serve]'"
+EXPOSED = (
+    "perineo: serving on {url}: anyone who can reach this address and has the link sees and "
+    "controls this person's training record (health data). The link is the only key, and "
+    "plain HTTP is not encrypted: use it on a network you trust, and stop the server after."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    p.add_argument(
+        "--expose",
+        action="store_true",
+        help="allow --host to be an address other machines reach (health data on the network)",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address the browser uses, when it is not http://HOST:PORT",
+    )
+    p.add_argument(
+        "app",
+        nargs=argparse.REMAINDER,
+        metavar="APP …",
+        help="the app and its options (default: train); e.g. train --sim, "
+        "assess --patient P1 --sim",
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def app_command(app: list[str]) -> str:
+    """The shell command textual-serve runs for each browser (this Python, this perineo)."""
+    argv = list(app) or ["train"]
+    if argv[0] == "--":
+        argv = argv[1:] or ["train"]
+    if argv[0].startswith("-"):
+        argv = ["train", *argv]
+    if argv[0] not in APPS:
+        raise InputError(f"serve runs {' or '.join(APPS)}, not {argv[0]!r}")
+    # the app's options are checked now, not in the browser
+    from perineo.cli import build_parser
+
+    build_parser().parse_args(argv)
+    return shlex.join([sys.executable, "-m", "perineo", *argv])
+
+
+def public_url(host: str, port: int, given: str | None) -> str:
+    if given:
+        return given.rstrip("/")
+    if host in ("0.0.0.0", "::", ""):
+        raise InputError("with --host " + repr(host) + ", give --public-url http://ADDRESS:PORT")
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        raise InputError(f"--port must be 1..65535, got {args.port}")
+    if not is_loopback(args.host) and not args.expose:
+        raise InputError(
+            f"--host {args.host} lets other machines reach this person's health data; "
+            "add --expose to mean it"
+        )
+    command = app_command(args.app)
+    url = public_url(args.host, args.port, args.public_url)
+    if importlib.util.find_spec("textual_serve") is None:
+        raise PerineoError(SERVE_MISSING)
+    from perineo.webserve import serve
+
+    if not is_loopback(args.host):
+        print(EXPOSED.format(url=url), file=sys.stderr, flush=True)
+    try:
+        serve(command, args.host, args.port, url)
+    except OSError as exc:
+        raise PerineoError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    return 0
