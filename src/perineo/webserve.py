@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from textual_serve.server import Server
 
-from perineo.commands.serve import is_loopback
+from perineo.loopback import is_loopback
 
 COOKIE = "perineo_session"
 _EXTERNAL_FONT = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>\s*", re.S)

@@ -172,7 +172,7 @@ def test_a_jumped_sequence_resyncs_but_replayed_packets_stay_stale() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(("loss", "word"), [(0.0, "good"), (0.3, "fair"), (0.6, "poor")])
 def test_link_quality_is_reported_and_shown(loss: float, word: str) -> None:
-    from perineo.tui.texts import Lang
+    from perineo.display.texts import Lang
     from perineo.tui.widgets.status import quality_word
 
     sent = packets()[:1500]  # the first minute

@@ -153,7 +153,7 @@ def test_perineo_has_no_import_of_the_simulator() -> None:
 def test_the_app_loads_no_simulator_until_a_simulated_kind_is_opened() -> None:
     code = (
         "import sys\n"
-        "import perineo.cli, perineo.sources.registry, perineo.tui.sources\n"
+        "import perineo.cli, perineo.sources.registry, perineo.session.choices\n"
         "import perineo.commands.record, perineo.commands.assess, perineo.commands.train\n"
         "import perineo.commands.sim, perineo.commands.scan\n"
         "print('perineo_sim' in sys.modules)\n"

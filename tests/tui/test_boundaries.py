@@ -14,7 +14,7 @@ import pytest
 def test_the_app_does_not_import_bleak() -> None:
     code = (
         "import sys\n"
-        "import perineo.tui.app, perineo.session.training, perineo.tui.sources\n"
+        "import perineo.tui.app, perineo.session.training, perineo.session.choices\n"
         "import perineo.commands.train\n"
         "bad = sorted(m for m in sys.modules if m == 'bleak' or m.startswith('bleak.'))\n"
         "print(','.join(bad))\n"

@@ -17,10 +17,10 @@ from tests.ble_double import hostile_scanner
 from textual.widgets import OptionList, Static
 
 from perineo.program.model import Program
+from perineo.session.choices import SourceChoices
 from perineo.tui import sources
 from perineo.tui.app import create_app
 from perineo.tui.screens.home import HomeScreen
-from perineo.tui.sources import SourceChoices
 
 from .helpers import run, wait_for
 

@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Static
 
 from perineo.program.model import Program
+from perineo.session.choices import SourceChoices
 from perineo.store.sessions import SessionStatus, TrainingRecord
 from perineo.tui.app import create_app
 from perineo.tui.screens.calibrate import CalibrateScreen
@@ -15,7 +16,6 @@ from perineo.tui.screens.history import HistoryScreen
 from perineo.tui.screens.home import HomeScreen
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
-from perineo.tui.sources import SourceChoices
 from perineo.tui.widgets.coach import CueDisplay
 from perineo.tui.widgets.status import StatusLine
 

@@ -8,7 +8,7 @@ import pytest
 
 from perineo.program.loader import get_program
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
-from perineo.tui.sources import SourceChoices
+from perineo.session.choices import SourceChoices
 from perineo_sim.ble_virtual import VirtualLinkFollower
 
 pytestmark = pytest.mark.slow  # over a real BLE host stack (Bumble)

@@ -25,11 +25,11 @@ from perineo.program.model import Program
 from perineo.program.scoring import score_analysis
 from perineo.program.script import make_rep
 from perineo.signal.events import TechError
+from perineo.sources.base import Device
 from perineo.store.sessions import SessionKind, TrainingRecord
 from perineo.tui.app import PerineoApp, create_app
 from perineo.tui.screens.assess import AssessScreen
 from perineo.tui.screens.calibrate import CalibrateScreen
-from perineo.tui.screens.home import Device
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
 

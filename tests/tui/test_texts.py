@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import perineo
-from perineo.tui.texts import Lang, keys, tr
+from perineo.display.texts import Lang, keys, tr
 
 _SRC = (Path(perineo.__file__).parent,)  # the app, its views, the commands, the report
 _USED = re.compile(r"""\b(?:tr|say)\(\s*[\w.]+,\s*["']([a-z_.]+)["']""")

@@ -10,7 +10,7 @@ When the first hold of the endurance step is final, the guide is told how long s
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,9 +19,8 @@ from perineo.assess.guide import GuideRunner, Prompt, PromptKind
 from perineo.assess.model import Movement, Perfect, Step, StepSpan, held_floor
 from perineo.assess.scheme import brief, held_so_far, perfect, step_at
 from perineo.assess.technique import movement
-from perineo.lab.hook import LabBridge, LabListener
 from perineo.samples import Channel, SampleBlock
-from perineo.session.listener import PipelineEnd, Quiet
+from perineo.session.listener import Listener, PipelineEnd, Quiet
 from perineo.session.pipeline import Gaps, Pipeline
 from perineo.signal.events import Event, EventKind, Repetition
 from perineo.sources.base import SampleSource
@@ -101,7 +100,10 @@ class AssessSession(Quiet):
         self._asks: list[str] = []
         self._hold_cues: list[float] = []  # the endurance step's squeeze cues (this run)
         self.outcome: AssessOutcome | None = None
-        self.lab: LabListener | None = None  # --lsl (perineo.lab)
+        # more of the pipeline's listeners (an LSL outlet's bridge) and who else hears the
+        # prompts (the outlet), added by the command that runs the assessment
+        self.listeners: list[Listener] = []
+        self.prompt_hooks: list[Callable[[Prompt], None]] = []
 
     @property
     def recording_failed(self) -> bool:
@@ -126,8 +128,8 @@ class AssessSession(Quiet):
                 self._hold_cues.append(p.at_s)
             if self.follower is not None:
                 self.follower.follow(p)
-            if self.lab is not None:
-                self.lab.prompt(p)
+            for hook in self.prompt_hooks:
+                hook(p)
             self.listener.prompt(p)
 
     async def run(self) -> AssessOutcome:
@@ -136,8 +138,8 @@ class AssessSession(Quiet):
         self.pipeline = Pipeline(
             self.source, recording=self.recording_path, gaps=Gaps.FROM_TIMES, listeners=[self]
         )
-        if self.lab is not None:  # --lsl: samples before their events, closed at the end
-            self.pipeline.add(LabBridge(self.lab))
+        for listener in self.listeners:
+            self.pipeline.add(listener)
         if self._stop:
             self.pipeline.stop()
         await self.pipeline.run()

@@ -3,3 +3,52 @@
 Command modules import heavy dependencies (textual, bleak) inside ``run`` only, so that
 ``perineo --help`` and the signal-only commands stay fast.
 """
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import NoReturn
+
+from perineo import __version__
+from perineo.text_safety import visible
+
+# (name, module, one-line help). Add a command by adding its module here.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("analyze", "perineo.commands.analyze", "detect repetitions and errors in a recording"),
+    ("sim", "perineo.commands.sim", "simulate a scenario into a recording and a truth file"),
+    ("train", "perineo.commands.train", "train with live biofeedback (the terminal app)"),
+    ("programs", "perineo.commands.programs", "list the training programs and their targets"),
+    ("record", "perineo.commands.record", "record a probe or a simulated scenario, without the UI"),
+    ("history", "perineo.commands.history", "days trained, sets, scores and trends"),
+    ("plan", "perineo.commands.plan", "where you stand over months, and what comes next"),
+    ("export", "perineo.commands.export", "export a session as csv, json or edf (EDF+)"),
+    ("scan", "perineo.commands.scan", "list nearby probes: name, address, signal, battery"),
+    ("assess", "perineo.commands.assess", "guided PERFECT assessment of a patient (clinic)"),
+    ("report", "perineo.commands.report", "PERFECT report of a recording: html or json"),
+    ("serve", "perineo.commands.serve", "the app in a web browser, on this machine only"),
+)
+
+
+def one_line(message: object) -> str:
+    """``message`` on one printable line: control characters (a path's newline) escaped."""
+    return visible(message)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"perineo: {one_line(message)}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="perineo", description="Pelvic floor muscle training biofeedback.")
+    parser.add_argument("--version", action="version", version=f"perineo {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module, help_text in COMMANDS:
+        mod = importlib.import_module(module)
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser

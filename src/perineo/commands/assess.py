@@ -13,10 +13,14 @@ import json
 import math
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from perineo.commands.checks import check_seed, check_speed
 from perineo.errors import InputError
-from perineo.lab.hook import add_lsl_argument, lab_outlet
+from perineo.lab.hook import LabListener, add_lsl_argument, lab_outlet
+
+if TYPE_CHECKING:
+    from perineo.assess.live import AssessSession
 
 FOLLOW = "follow"
 
@@ -76,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             steps_from_cues=args.sim in (None, FOLLOW),
             recording_path=recording,
         )
-        session.lab = lab
+        _lab(session, lab)
         outcome = asyncio.run(session.run())
     else:
         from perineo.tui.screens.assess import AssessApp
@@ -84,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         app = AssessApp(source, args.patient, follower=follower)
         app.session.steps_from_cues = args.sim in (None, FOLLOW)
         app.session.recording_path = recording
-        app.session.lab = lab
+        _lab(app.session, lab)
         outcome = app.run()
     if outcome is None or outcome.result is None or outcome.block is None:
         print("perineo: the assessment recorded no samples; nothing stored", file=sys.stderr)
@@ -103,6 +107,15 @@ def run(args: argparse.Namespace) -> int:
         aid = assessment_id
         print(f"stored as assessment {aid}; report: perineo report assessment:{aid}")
     return 0
+
+
+def _lab(session: AssessSession, lab: LabListener | None) -> None:
+    """``--lsl``: the outlet hears the pipeline (samples, then their events) and the prompts."""
+    if lab is not None:
+        from perineo.lab.hook import LabBridge
+
+        session.listeners.append(LabBridge(lab))
+        session.prompt_hooks.append(lab.prompt)
 
 
 def _open(args: argparse.Namespace):

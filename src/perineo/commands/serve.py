@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import ipaddress
 import shlex
 import sys
 
 from perineo.errors import InputError, PerineoError
+from perineo.loopback import is_loopback
 
 APPS = ("train", "assess")  # the commands that are a terminal app
 SERVE_MISSING = "perineo serve needs: pip install 'perineo[serve]'"
@@ -50,16 +50,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is this machine only (127.0.0.0/8, ::1, localhost)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def app_command(app: list[str]) -> str:
     """The shell command textual-serve runs for each browser (this Python, this perineo)."""
     argv = list(app) or ["train"]
@@ -70,7 +60,7 @@ def app_command(app: list[str]) -> str:
     if argv[0] not in APPS:
         raise InputError(f"serve runs {' or '.join(APPS)}, not {argv[0]!r}")
     # the app's options are checked now, not in the browser
-    from perineo.cli import build_parser
+    from perineo.commands import build_parser
 
     build_parser().parse_args(argv)
     return shlex.join([sys.executable, "-m", "perineo", *argv])

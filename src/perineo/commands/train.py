@@ -75,10 +75,10 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--{name} must be at least 1, got {value}")
     # Textual and the sources are imported here so that `perineo --help` stays fast.
     from perineo.program.loader import get_program
+    from perineo.session.choices import FOLLOW, SourceChoices
     from perineo.store.paths import data_dir
     from perineo.store.sessions import TrainingRecord
     from perineo.tui.app import create_app
-    from perineo.tui.sources import FOLLOW, SourceChoices
 
     program = get_program(args.program, on_error=skip_program)
     choices = SourceChoices(

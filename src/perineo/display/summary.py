@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from perineo.display.texts import Lang, tr
 from perineo.display.view import HistoryRow, HistoryView, SetSummary, SummaryView
 from perineo.json_fields import integer, integer_map, number, objects, opt_integer, opt_number
 from perineo.locale import say
@@ -14,7 +15,6 @@ from perineo.program.model import Program
 from perineo.program.plan import SessionProgress, WeekProgress, advise, monday
 from perineo.program.scoring import Reason
 from perineo.store.sessions import SessionInfo, SessionKind, TrainingRecord
-from perineo.tui.texts import Lang, tr
 
 WORK_ON_MAX = 2  # reasons named under "work on next"
 HISTORY_ROWS = 60

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from perineo.errors import SourceError
@@ -36,3 +37,16 @@ class SampleSource(Protocol):
 def streamed_twice(name: str) -> SourceError:
     """The one error every source raises when ``stream()`` is called a second time."""
     return SourceError(f"{name}: stream() may be called only once per source")
+
+
+@dataclass(frozen=True)
+class Device:
+    """A probe found by a scan, as the home screen lists it."""
+
+    name: str
+    address: str
+    rssi: int | None = None
+    battery: float | None = None
+
+
+Scanner = Callable[[], Awaitable[Sequence[Device]]]

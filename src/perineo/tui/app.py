@@ -19,7 +19,9 @@ from textual.app import App
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from perineo.display import present
 from perineo.display import summary as summarise
+from perineo.display.texts import Lang, tr
 from perineo.display.tracebuf import TraceBuffer
 from perineo.display.view import CalibrationView, CueView, StatusView, SummaryView
 from perineo.lab.hook import LabBridge, LabListener
@@ -32,9 +34,8 @@ from perineo.session.journal import SessionJournal
 from perineo.session.listener import CalibrationUpdate, PipelineEnd, Quiet, Trouble, TroubleKind
 from perineo.session.training import LiveSession, SessionResult, Stage
 from perineo.signal.events import Event
-from perineo.sources.base import SampleSource
+from perineo.sources.base import SampleSource, Scanner
 from perineo.store.sessions import TrainingRecord
-from perineo.tui import present
 from perineo.tui.messages import (
     CalibrationChanged,
     CueChanged,
@@ -47,10 +48,9 @@ from perineo.tui.messages import (
 )
 from perineo.tui.screens.calibrate import CalibrateScreen
 from perineo.tui.screens.history import HistoryScreen
-from perineo.tui.screens.home import HomeScreen, Scanner
+from perineo.tui.screens.home import HomeScreen
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
-from perineo.tui.texts import Lang, tr
 
 TRACE_KEEP_S = 30.0  # seconds of squeeze the trace buffer keeps (it shows 20)
 SourceFactory = Callable[[str | None], SampleSource]  # None: the simulator, else an address
@@ -72,7 +72,7 @@ class AppOptions:
 
 class _Poster(Quiet):
     """The app's listener on the live pipeline: keeps the trace buffer the screens draw,
-    turns the program's values into views (:mod:`perineo.tui.present`) and posts them."""
+    turns the program's values into views (:mod:`perineo.display.present`) and posts them."""
 
     def __init__(self, app: PerineoApp, session: LiveSession, trace: TraceBuffer) -> None:
         self.app = app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.dom import DOMNode
 
-from perineo.tui.texts import Lang, tr
+from perineo.display.texts import Lang, tr
 
 # (key, action, text key of the footer label)
 KeySpec = tuple[str, str, str]

@@ -8,10 +8,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
+from perineo.display.texts import Lang, tr
 from perineo.display.tracebuf import TraceBuffer
 from perineo.display.view import CalibrationView, StatusView
 from perineo.tui.keys import KeySpec, bind_keys
-from perineo.tui.texts import Lang, tr
 from perineo.tui.widgets.coach import WarningBanner
 from perineo.tui.widgets.status import StatusLine
 from perineo.tui.widgets.trace import PressureTrace

@@ -7,10 +7,10 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from perineo.display.texts import Lang, tr
 from perineo.display.view import HistoryView
 from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
-from perineo.tui.texts import Lang, tr
 
 _COLUMNS = ("date", "program", "sets", "score", "mvc", "hold", "good", "errors")
 

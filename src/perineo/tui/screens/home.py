@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-
 from textual import work
 from textual.app import ComposeResult
 from textual.reactive import reactive
@@ -12,28 +9,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from perineo.display.texts import Lang, tr
 from perineo.display.view import StatusView
 from perineo.errors import PerineoError
+from perineo.sources.base import Device, Scanner
 from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.messages import SourceChosen
-from perineo.tui.texts import Lang, tr
 from perineo.tui.widgets.status import StatusLine
 
 SIM_ID = "sim"
-
-
-@dataclass(frozen=True)
-class Device:
-    """A probe found by a scan."""
-
-    name: str
-    address: str
-    rssi: int | None = None
-    battery: float | None = None
-
-
-Scanner = Callable[[], Awaitable[Sequence[Device]]]
 
 
 class HomeScreen(Screen[None]):

@@ -7,9 +7,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from perineo.display.texts import Lang, tr
 from perineo.display.view import SummaryView
 from perineo.tui.keys import KeySpec, bind_keys
-from perineo.tui.texts import Lang, tr
 
 
 def summary_lines(lang: Lang, s: SummaryView) -> list[str]:

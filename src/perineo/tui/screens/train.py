@@ -8,11 +8,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from perineo.display.texts import Lang, tr
 from perineo.display.tracebuf import TraceBuffer
 from perineo.display.view import CueView, RepView, StatusView
 from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
-from perineo.tui.texts import Lang, tr
 from perineo.tui.widgets.coach import CueDisplay, RepCounter, RepResult, WarningBanner
 from perineo.tui.widgets.status import StatusLine
 from perineo.tui.widgets.trace import PressureTrace

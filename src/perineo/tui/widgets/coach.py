@@ -7,8 +7,8 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Digits, Static
 
+from perineo.display.texts import Lang, tr
 from perineo.display.view import CueView, RepView, Verdict
-from perineo.tui.texts import Lang, tr
 
 
 class CueDisplay(Horizontal):

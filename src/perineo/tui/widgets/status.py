@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from perineo.display.texts import Lang, tr
 from perineo.display.view import Connection, StatusView
 from perineo.text_safety import visible
-from perineo.tui.texts import Lang, tr
 
 
 def quality_word(lang: Lang, quality: float | None) -> str:

@@ -11,9 +11,8 @@ import random
 from dataclasses import dataclass
 
 from perineo.program.model import Program
-from perineo.sources.base import SampleSource
+from perineo.sources.base import Device, SampleSource, Scanner
 from perineo.sources.registry import open_source
-from perineo.tui.screens.home import Device, Scanner
 
 FOLLOW = "follow"  # the simulated person who follows the cues (the default)
 SCAN_S = 4.0
