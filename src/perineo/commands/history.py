@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from perineo import strict_json
 from perineo.text_safety import visible
 
 
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             "weeks": [w.to_json() for w in weeks],
             "trend": _trend(weeks),
         }
-        json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
+        strict_json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     out = sys.stdout

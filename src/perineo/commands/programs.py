@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
+from perineo import strict_json
 from perineo.text_safety import visible
 
 
@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
 
     programs = load_programs()
     if args.format == "json":
-        json.dump(
+        strict_json.dump(
             [p.to_json() for p in programs.values()], sys.stdout, indent=1, ensure_ascii=False
         )
         sys.stdout.write("\n")
