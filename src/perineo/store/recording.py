@@ -37,6 +37,7 @@ RATE_TOLERANCE = 0.01
 # is physically measured; the margin absorbs 327.67 written with 3 decimals
 PROBE_LIMIT = COUNT_MAX * SCALE + 1e-6
 _TEXT_CHUNK_LINES = 100_000
+_FORMAT_ROWS = 100_000  # rows formatted at once
 
 
 @dataclass(frozen=True)
@@ -315,9 +316,15 @@ def _locate_bad_line(lines: list[str], first: int, ncols: int, path: str) -> Non
 
 
 def format_rows(block: SampleBlock, channels: tuple[Channel, ...]) -> str:
-    """CSV rows (no header) for a block, vectorised."""
+    """CSV rows (no header) for a block, vectorised, a piece at a time (a day's recording
+    as one piece held several GB of intermediate strings)."""
     if len(block) == 0:
         return ""
+    step = _FORMAT_ROWS
+    return "".join(_rows(block.slice(i, i + step), channels) for i in range(0, len(block), step))
+
+
+def _rows(block: SampleBlock, channels: tuple[Channel, ...]) -> str:
     cols = [np.char.mod("%.4f", block.t)]
     cols += [np.char.mod("%.3f", block.data[c]) for c in channels]
     rows = cols[0]
