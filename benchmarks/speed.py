@@ -95,8 +95,7 @@ def main() -> None:
         f"{floor_cpu:.2f} s CPU"
     )
     print(
-        f"perineo analyze --format json:                  {ours:.2f} s wall, "
-        f"{ours_cpu:.2f} s CPU"
+        f"perineo analyze --format json:                  {ours:.2f} s wall, {ours_cpu:.2f} s CPU"
     )
     print(f"ratio: {ours / floor:.2f}x floor (wall), {ours_cpu / floor_cpu:.2f}x (CPU)")
     print(f"live Detector.push, 10-sample blocks, median:   {live * 1e3:.3f} ms")
