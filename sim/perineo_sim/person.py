@@ -182,6 +182,8 @@ class VirtualPerson:
         self._breathing = Breathing(params, breath_rng, breath_physio)
         self.reps: list[RepSpec] = []
         self.artifacts: list[ArtifactSpec | Extra] = []
+        self._onsets: list[float] = []  # of ``reps``, for placing the next one
+        self._windows: dict[str, _Windows] = {}  # built when first needed after a change
 
     @property
     def breathing(self) -> Breathing:
@@ -193,7 +195,10 @@ class VirtualPerson:
 
     def schedule(self, rep: RepSpec) -> RepSpec:
         """Add a repetition; an earlier incomplete release now lasts until its onset."""
-        i = bisect.bisect([r.onset_s for r in self.reps], rep.onset_s)
+        if len(self._onsets) != len(self.reps):  # ``reps`` changed from outside
+            self._onsets = [r.onset_s for r in self.reps]
+        self._windows.clear()
+        i = bisect.bisect(self._onsets, rep.onset_s)
         if i > 0 and self.reps[i - 1].end_s > rep.onset_s:
             raise ValueError(f"repetition at {rep.onset_s:.2f} s overlaps the previous one")
         if i < len(self.reps) and rep.end_s > self.reps[i].onset_s:
@@ -207,6 +212,7 @@ class VirtualPerson:
             nxt = self.reps[i]
             rep = replace(rep, residual_until_s=nxt.onset_s, residual_fade_s=nxt.rise_s)
         self.reps.insert(i, rep)
+        self._onsets.insert(i, rep.onset_s)
         return rep
 
     @staticmethod
@@ -220,14 +226,28 @@ class VirtualPerson:
     def add_artifact(self, art: ArtifactSpec | Extra) -> ArtifactSpec | Extra:
         self.artifacts.append(art)
         self.artifacts.sort(key=lambda a: a.t_s)
+        self._windows.clear()
         return art
+
+    def _meeting(self, kind: str, t: FloatArray) -> range:
+        """Indices of the repetitions (or artefacts) that ``kind``'s window of ``t`` meets:
+        the others render nothing there. Found by bisection, so rendering a session of n
+        repetitions takes time linear in n, not quadratic."""
+        if len(t) == 0:
+            return range(0)
+        count = len(self.artifacts if kind == "artifacts" else self.reps)
+        win = self._windows.get(kind)
+        if win is None or win.count != count:
+            win = self._windows[kind] = _Windows.of(kind, self.reps, self.artifacts)
+        return win.meeting(float(t[0]), float(t[-1]))
 
     def render(self, t: FloatArray) -> Latent:
         """Latent signals at increasing times ``t``; any chunking gives the same values."""
         n = len(t)
         pf, iap_act, tilt_push = np.zeros(n), np.zeros(n), np.zeros(n)
         gate = np.ones(n)
-        for rep in self.reps:
+        for i in self._meeting("render", t):
+            rep = self.reps[i]
             lo, hi = np.searchsorted(t, (rep.render_start_s, rep.render_end_s))
             if lo >= hi:
                 continue
@@ -244,7 +264,8 @@ class VirtualPerson:
         held = self._held_level(t)
         iap = iap_act + gate * breath + (1.0 - gate) * held
         direct, tilt_art = np.zeros(n), np.zeros(n)
-        for art in self.artifacts:
+        for i in self._meeting("artifacts", t):
+            art = self.artifacts[i]
             stop = np.inf if art.lasting else art.end_s
             lo, hi = np.searchsorted(t, (art.t_s, stop))
             if lo >= hi:
@@ -266,7 +287,8 @@ class VirtualPerson:
     def _held_level(self, t: FloatArray) -> FloatArray:
         """Where a held breath rests: a fraction of a breath's depth, per repetition."""
         out = np.zeros_like(t)
-        for rep in self.reps:
+        for i in self._meeting("render", t):
+            rep = self.reps[i]
             if rep.breath_keep < 1.0:
                 lo, hi = np.searchsorted(t, (rep.render_start_s, rep.render_end_s))
                 out[lo:hi] = rep.breath_level * self.params.breath_pp_cmH2O
@@ -283,10 +305,44 @@ class VirtualPerson:
     def contraction_squeeze(self, t: FloatArray, k: float) -> FloatArray:
         """The squeeze the repetitions alone cause (no breathing, heart, artefacts)."""
         pf, iap = np.zeros_like(t), np.zeros_like(t)
-        for rep in self.reps:
+        for i in self._meeting("contraction", t):
+            rep = self.reps[i]
             lo, hi = np.searchsorted(t, (rep.onset_s, rep.render_end_s))
             if lo < hi:
                 p, a, _ = rep.render(t[lo:hi])
                 pf[lo:hi] += p
                 iap[lo:hi] += a
         return pf + k * iap
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """Where each of a list of actions renders (sorted by start, windows may overlap): the
+    running maximum of the ends and the running minimum of the starts from the back."""
+
+    count: int
+    ends_max: FloatArray  # ends_max[i] = max(end[:i + 1])
+    starts_min: FloatArray  # starts_min[i] = min(start[i:])
+
+    @staticmethod
+    def of(kind: str, reps: list[RepSpec], artifacts: list[ArtifactSpec | Extra]) -> _Windows:
+        if kind == "artifacts":
+            starts = [a.t_s for a in artifacts]
+            ends = [np.inf if a.lasting else a.end_s for a in artifacts]
+        elif kind == "render":
+            starts = [r.render_start_s for r in reps]
+            ends = [r.render_end_s for r in reps]
+        else:  # "contraction"
+            starts = [r.onset_s for r in reps]
+            ends = [r.render_end_s for r in reps]
+        s, e = np.asarray(starts, dtype=float), np.asarray(ends, dtype=float)
+        return _Windows(len(s), np.maximum.accumulate(e), np.minimum.accumulate(s[::-1])[::-1])
+
+    def meeting(self, t0: float, t1: float) -> range:
+        """Every action whose window [start, end) may hold a time in [t0, t1]: before the
+        first, every window ended by t0; from the last on, every window starts after t1."""
+        if self.count == 0:
+            return range(0)
+        first = int(np.searchsorted(self.ends_max, t0, side="right"))
+        stop = int(np.searchsorted(self.starts_min, t1, side="right"))
+        return range(first, max(first, stop))

@@ -21,6 +21,7 @@ from perineo.samples import FloatArray
 from perineo_sim.actions import RESIDUAL_DEFAULT_S, ArtifactSpec, RepKind, RepSpec
 from perineo_sim.scenario import Range
 from perineo_sim.shapes import Shape, ShapeKind, bump, decay
+from perineo_sim.stretches import Stretches
 
 TREMOR_BAND_HZ = (0.1, 2.0)
 TREMOR_COMPONENTS = 6
@@ -247,13 +248,13 @@ def plan_extras(
 ) -> list[Extra]:
     """Cough bouts, talking and level steps at random times away from the repetitions and
     from each other. Nothing is drawn for a rate that is zero."""
-    steps_busy = _busy_reps(reps, STEP_MARGIN_S)
-    near_busy = _busy_reps(reps, EVENT_MARGIN_S)
-    taken = [(a.t_s - EVENT_MARGIN_S, a.end_s + EVENT_MARGIN_S) for a in artifacts]
+    steps_busy = Stretches(_busy_reps(reps, STEP_MARGIN_S))
+    near_busy = Stretches(_busy_reps(reps, EVENT_MARGIN_S))
+    taken = Stretches((a.t_s - EVENT_MARGIN_S, a.end_s + EVENT_MARGIN_S) for a in artifacts)
     out: list[Extra] = []
 
-    def free(lo: float, hi: float, busy: list[tuple[float, float]]) -> bool:
-        return all(hi < a or lo > b for a, b in busy + taken)
+    def free(lo: float, hi: float, busy: Stretches) -> bool:
+        return busy.free(lo, hi) and taken.free(lo, hi)
 
     def count(key: str) -> int:
         r = nuisances.get(key, (0.0, 0.0))
@@ -282,7 +283,7 @@ def plan_extras(
                 lo = min(e.t_s for e in events) - m
                 hi = max(e.end_s for e in events) + m
                 if hi < duration - 1.0 and free(lo, hi, busy):
-                    taken.append((lo - EVENT_MARGIN_S, hi + EVENT_MARGIN_S))
+                    taken.add(lo - EVENT_MARGIN_S, hi + EVENT_MARGIN_S)
                     out.extend(events)
                     break
     return sorted(out, key=lambda e: e.t_s)

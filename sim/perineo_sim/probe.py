@@ -124,8 +124,9 @@ class VirtualProbe:
             return keep
         p = spec.packet_samples
         dropout_chance = spec.dropouts_per_min / 60.0 * p / spec.sample_rate_hz
-        packets = n // p
-        for pk in np.unique(packets):
+        packets, inverse = np.unique(n // p, return_inverse=True)
+        lost_packets = np.zeros(len(packets), dtype=bool)
+        for j, pk in enumerate(packets):
             if pk != self._packet:
                 self._packet = int(pk)
                 at = pk * p / spec.sample_rate_hz
@@ -134,8 +135,8 @@ class VirtualProbe:
                 chance = spec.drop_burst if self._packet_lost else spec.drop_prob
                 lost = bool(self._rng.random() < chance) or at < self._dropout_until
                 self._packet_lost = pk > 0 and lost
-            if self._packet_lost:
-                keep[packets == pk] = False
+            lost_packets[j] = self._packet_lost
+        keep[lost_packets[inverse]] = False  # a sample per packet index: linear, not packets x n
         return keep
 
     def levels(self, t: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -233,6 +234,7 @@ class BleLink:
         self._packet = -1
         self._packet_arrival = 0.0
         self._stalls: list[tuple[float, float]] = []
+        self._stalls_done = 0  # the stalls before this one ended before the last packet
         self._stalls_until = 0.0
         self.stalls: list[tuple[float, float]] = []  # (start, end) of each, probe clock
 
@@ -244,7 +246,10 @@ class BleLink:
             self._stalls.append((start, end))
             self.stalls.append((start, end))
             self._stalls_until = end
-        for a, b in self._stalls:
+        # stalls follow one another and ``ready`` only grows: those over by now are done with
+        while self._stalls_done < len(self._stalls) and self._stalls[self._stalls_done][1] <= ready:
+            self._stalls_done += 1
+        for a, b in self._stalls[self._stalls_done :]:
             if a <= ready < b:
                 return b
         return None
@@ -277,12 +282,14 @@ class BleLink:
         if len(n) == 0:
             return np.zeros(0)
         packets = n // p
-        arrivals = np.empty(len(n))
-        for pk in np.unique(packets):
+        unique, inverse = np.unique(packets, return_inverse=True)
+        arrival = np.empty(len(unique))
+        for j, pk in enumerate(unique):
             if pk != self._packet:
                 self._packet = int(pk)
                 self._packet_arrival = self._arrival(int(pk))
-            arrivals[packets == pk] = self._packet_arrival
+            arrival[j] = self._packet_arrival
+        arrivals = arrival[inverse]
         raw = arrivals - ((packets + 1) * p - 1 - n) / fs
         # strictly increasing: s_i = max(raw_i, s_(i-1) + eps), the carried stamp first
         eps = 0.1 / fs

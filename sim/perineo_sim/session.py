@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from perineo.errors import ScenarioError
 from perineo.samples import SampleBlock
 from perineo_sim.actions import ArtifactKind, ArtifactSpec, RepSpec
 from perineo_sim.behaviour import draw_artifact, draw_rep, repeated_hold_s
@@ -15,10 +16,14 @@ from perineo_sim.person import PersonParams, VirtualPerson
 from perineo_sim.physiology import Extra, LevelStep, adjust_rep, plan_extras
 from perineo_sim.probe import ProbeFit, ProbeSpec, VirtualProbe
 from perineo_sim.scenario import NEW_NUISANCE_KEYS, NEW_PERSON_KEYS, Range, Scenario
+from perineo_sim.stretches import Stretches
 from perineo_sim.truth import Truth, TruthArtifact, TruthGap, TruthLevelStep, TruthRep
 
 ARTIFACT_MARGIN_S = 1.0  # artefacts stay this far from repetitions so the truth is clean
 PEAK_GRID_HZ = 1000.0
+# A session is rendered whole in memory, about 200 bytes a sample: 24 h at 100 Hz (8.64 M
+# samples) peaks near 2 GB. Longer sessions are refused before anything is drawn.
+MAX_SAMPLES = 8_640_000
 
 
 @dataclass(frozen=True)
@@ -175,7 +180,7 @@ def plan_artifacts(
     rng: np.random.Generator, nuisances: dict[str, Range], reps: list[RepSpec], duration: float
 ) -> list[ArtifactSpec]:
     """Coughs, sneezes and movements at random times away from the repetitions."""
-    busy = [(r.onset_s - ARTIFACT_MARGIN_S, r.end_s + ARTIFACT_MARGIN_S) for r in reps]
+    busy = Stretches((r.onset_s - ARTIFACT_MARGIN_S, r.end_s + ARTIFACT_MARGIN_S) for r in reps)
     out: list[ArtifactSpec] = []
     rates = {
         ArtifactKind.COUGH: "coughs_per_min",
@@ -189,8 +194,8 @@ def plan_artifacts(
                 t = float(rng.uniform(2.0, max(2.0, duration - 2.0)))
                 art = draw_artifact(rng, kind, t)
                 lo, hi = art.t_s - ARTIFACT_MARGIN_S, art.end_s + ARTIFACT_MARGIN_S
-                if all(hi < a or lo > b for a, b in busy):
-                    busy.append((lo, hi))
+                if busy.free(lo, hi):
+                    busy.add(lo, hi)
                     out.append(art)
                     break
     return sorted(out, key=lambda a: a.t_s)
@@ -215,6 +220,20 @@ def plan_session(
     if physio is not None:
         extras = plan_extras(physio, scn.nuisances, reps, arts, duration, fit.k)
     return Plan(person, fit, spec, tuple(reps), tuple(arts), duration, tuple(extras))
+
+
+def check_length(scenario: Scenario, duration_s: float | None) -> None:
+    """Refuse a session too long to render in memory (``MAX_SAMPLES``), on one line."""
+    if duration_s is None:
+        return
+    samples = duration_s * scenario.sample_rate_hz
+    if samples > MAX_SAMPLES:
+        hours = MAX_SAMPLES / scenario.sample_rate_hz / 3600.0
+        raise ScenarioError(
+            f"{scenario.source}: {duration_s:.0f} s at {scenario.sample_rate_hz:g} Hz is "
+            f"{samples:,.0f} samples; the simulator renders at most {MAX_SAMPLES:,} in memory "
+            f"(24 h at 100 Hz, {hours:g} h at this rate)"
+        )
 
 
 def rep_truth(person: VirtualPerson, rep: RepSpec, k: float) -> TruthRep:
@@ -242,7 +261,9 @@ def simulate(scenario: Scenario, seed: int) -> SimResult:
     )
     # issue 12's physiology has streams of its own: without it nothing else changes
     plan_physio, person_physio, link = (np.random.default_rng(s) for s in physio_ss.spawn(3))
+    check_length(scenario, scenario.duration_s)
     plan = plan_session(scenario, plan_rng, plan_physio)
+    check_length(scenario, plan.duration_s)
     person = VirtualPerson(plan.person, person_rng, person_physio)
     for rep in plan.reps:
         person.schedule(rep)

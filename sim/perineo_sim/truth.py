@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perineo import strict_json
+
 SCHEMA = "perineo.truth/1"
 
 
@@ -123,7 +125,7 @@ class Truth:
         return doc
 
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), indent=1) + "\n"
+        return strict_json.dumps(self.to_json(), indent=1) + "\n"
 
     @staticmethod
     def from_json(doc: dict) -> Truth:

@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static
 
 from perineo.program.model import Program
 from perineo.session.choices import SourceChoices
-from perineo.tui import sources
+from perineo.session import choices as sources
 from perineo.tui.app import create_app
 from perineo.tui.screens.home import HomeScreen
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -35,24 +34,45 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from perineo.signal.analysis import analyze_block
-    from perineo.store.recording import check_rate, read_recording
+    from perineo import strict_json
+    from perineo.signal.analysis import Feed
+    from perineo.store.recording import checked_rate, open_recording, out_of_range_warning
 
     check_seconds(args.block_s, "--block-s")
-    rec = read_recording(args.path)
-    if len(rec.t) < 2:
-        raise RecordingError(rec.path, "has fewer than 2 samples")
-    rate = check_rate(rec)
-    analysis = analyze_block(rec.block, sample_rate_hz=rate, block_s=args.block_s)
+    # block by block, twice: any length in bounded memory. The first reading finds the
+    # sample rate (the median step of the whole file), which putting samples back on the
+    # probe's clock needs exactly (signal/clock.py); the second feeds the detector.
+    with open_recording(args.path) as reader:
+        for _ in reader.blocks():
+            pass
+    if reader.samples < 2:
+        raise RecordingError(reader.path, "has fewer than 2 samples")
+    rate = checked_rate(reader.path, reader.sample_rate_hz())
+    with open_recording(args.path) as reader:
+        feed = Feed(reader.channels, block_s=args.block_s, sample_rate_hz=rate)
+        for block in reader.blocks():
+            feed.push(block)
+    analysis = feed.finish(rate, reader.t_last - reader.t_first)
     out = analysis.to_json()
-    out["source"] = rec.path
+    out["source"] = reader.path
+    out["out_of_range_samples"] = reader.out_of_range
+    if reader.out_of_range:
+        warning = out_of_range_warning(
+            reader.path, reader.out_of_range, reader.first_out_of_range_line
+        )
+        print(f"perineo: {visible(warning)}", file=sys.stderr)
     extend = getattr(args, "_extend_analysis", None)
     if extend is not None:
         extend(args, analysis, out)
     if getattr(args, "program", None) is not None and args.program.perfect is not None:
-        out["summary"]["perfect"] = _perfect(rec.block, analysis.reps)  # type: ignore[index]
+        from perineo.store.recording import read_recording
+
+        # PERFECT's steps need the whole recording at once (an assessment lasts minutes)
+        summary = out["summary"]
+        assert isinstance(summary, dict)
+        summary["perfect"] = _perfect(read_recording(args.path).block, analysis.reps)
     if args.format == "json":
-        json.dump(out, sys.stdout, indent=1)
+        strict_json.dump(out, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_table(out))

@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from perineo import strict_json
 from perineo.commands.checks import check_seed, check_speed
 from perineo.errors import InputError
 from perineo.lab.hook import LabListener, add_lsl_argument, lab_outlet
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     res = outcome.result
     if args.json:
         doc = {"assessment_id": assessment_id, "recording": str(path), **res.to_json()}
-        json.dump(doc, sys.stdout, indent=1)
+        strict_json.dump(doc, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         print(f"{args.patient}: {res.line()}")
@@ -188,7 +188,7 @@ def _history(patient: str, as_json: bool) -> int:
         rows = assessments(db, patient)
     if as_json:
         docs = [{"assessment_id": a.id, "probe": a.probe, **a.summary()} for a in rows]
-        json.dump(docs, sys.stdout, indent=1)
+        strict_json.dump(docs, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return 0
     if not rows:

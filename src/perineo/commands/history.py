@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
+from perineo import strict_json
 from perineo.text_safety import visible
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             "weeks": [w.to_json() for w in weeks],
             "trend": _trend(weeks),
         }
-        json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
+        strict_json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     out = sys.stdout

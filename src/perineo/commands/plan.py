@@ -4,10 +4,10 @@ program says comes next (in English or Nynorsk, ``--lang``)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 
+from perineo import strict_json
 from perineo.text_safety import visible
 
 
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         doc = plan.to_json()
         doc["targets"] = None if today_targets is None else today_targets.to_json()
-        json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
+        strict_json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     out = sys.stdout

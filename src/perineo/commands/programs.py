@@ -7,10 +7,10 @@ own), with the assessment apart; ``--lang nn`` says all of it in Nynorsk.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterable
 
+from perineo import strict_json
 from perineo.locale import Lang, say
 from perineo.program.model import Period, Program, ProgramKind
 from perineo.text_safety import visible
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     training, assessments = in_training_order(programs.values())
     if args.format == "json":
         doc = [p.to_json() for p in (*training, *assessments)]
-        json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
+        strict_json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
     lang = Lang(args.lang)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from perineo.samples import Channel, FloatArray, SampleBlock
 from perineo.signal.clock import Retimer
 from perineo.signal.config import DetectorConfig
 from perineo.signal.detect import Detector
 from perineo.signal.events import Event, EventKind, Repetition, TechError
-
-if TYPE_CHECKING:
-    import numpy as np
 
 SCHEMA = "perineo.analysis/1"
 DEFAULT_BLOCK_S = 10.0  # events do not depend on the split (tests prove it); big is fast
@@ -76,36 +74,82 @@ def analyze_block(
     config: DetectorConfig | None = None,
 ) -> Analysis:
     """Run the causal detector over ``block`` fed in blocks of ``block_s`` seconds."""
-    det = Detector(block.channels, config)
-    events: list[Event] = []
+    feed = Feed(block.channels, block_s=block_s, config=config, sample_rate_hz=sample_rate_hz)
+    feed.push(block)
     t = block.t
     n = len(t)
-    if n:
-        rate = sample_rate_hz or (1.0 / float(_median_dt(t)) if n > 1 else 50.0)
-        step = max(1, round(block_s * rate))
-        clock = Retimer(1.0 / rate)  # the probe's clock, should the host have stamped arrivals
-        for i in range(0, n, step):
-            events += _push(det, clock.push(block.slice(i, min(i + step, n))))
-        events += _push(det, clock.finish())
-    events += det.finish()
-    duration = float(t[-1] - t[0]) if n else 0.0
-    rate_out = sample_rate_hz or (1.0 / float(_median_dt(t)) if n > 1 else float("nan"))
-    return Analysis(
-        channels=block.channels,
-        sample_rate_hz=rate_out,
-        reps=tuple(det.repetitions),
-        events=tuple(events),
-        unverifiable=det.unverifiable,
-        duration_s=duration,
-        k=det.k if Channel.ABDOMINAL in block.channels else None,
-    )
+    rate = sample_rate_hz or (1.0 / float(_median_dt(t)) if n > 1 else float("nan"))
+    return feed.finish(rate, float(t[-1] - t[0]) if n else 0.0)
 
 
-def _push(det: Detector, block: SampleBlock | None) -> list[Event]:
-    return det.push(block) if block is not None and len(block) else []
+class Feed:
+    """The detector fed blocks of any size (a whole recording, or one read block by block),
+    cut into pieces of ``block_s`` seconds counted from the first sample. The events do not
+    depend on the cut; the pieces are the same as for the whole recording all the same.
+
+    Samples are first put back on the probe's clock (``signal.clock``: a host may have
+    stamped them on arrival); that holds each back until the next 5 s have been read."""
+
+    def __init__(
+        self,
+        channels: tuple[Channel, ...],
+        *,
+        block_s: float = DEFAULT_BLOCK_S,
+        config: DetectorConfig | None = None,
+        sample_rate_hz: float | None = None,
+    ) -> None:
+        self.channels = channels
+        self._det = Detector(channels, config)
+        self._events: list[Event] = []
+        self._block_s = block_s
+        self._rate = sample_rate_hz
+        self._step = 0  # samples a piece, from the rate given or the first block's
+        self._left: SampleBlock | None = None  # the start of a piece cut by a block's end
+        self._clock: Retimer | None = None
+
+    def push(self, block: SampleBlock) -> None:
+        if len(block) == 0:
+            return
+        if self._clock is None:
+            n = len(block)
+            rate = self._rate or (1.0 / float(_median_dt(block.t)) if n > 1 else 50.0)
+            self._step = max(1, round(self._block_s * rate))
+            self._clock = Retimer(1.0 / rate)
+        self._cut(self._clock.push(block))
+
+    def _cut(self, block: SampleBlock) -> None:
+        if len(block) == 0:
+            return
+        if self._left is not None:
+            block = SampleBlock.concat([self._left, block])
+            self._left = None
+        step, n = self._step, len(block)
+        whole = n - n % step
+        for i in range(0, whole, step):
+            self._events += self._det.push(block.slice(i, i + step))
+        if whole < n:
+            self._left = block.slice(whole, n)
+
+    def finish(self, sample_rate_hz: float, duration_s: float) -> Analysis:
+        """The analysis, once every block is in (rate and duration of what was fed)."""
+        rest = None if self._clock is None else self._clock.finish()
+        if rest is not None:
+            self._cut(rest)
+        if self._left is not None:
+            self._events += self._det.push(self._left)
+            self._left = None
+        det = self._det
+        events = self._events + det.finish()
+        return Analysis(
+            channels=self.channels,
+            sample_rate_hz=sample_rate_hz,
+            reps=tuple(det.repetitions),
+            events=tuple(events),
+            unverifiable=det.unverifiable,
+            duration_s=duration_s,
+            k=det.k if Channel.ABDOMINAL in self.channels else None,
+        )
 
 
-def _median_dt(t: FloatArray) -> np.floating[Any]:
-    import numpy as np
-
-    return np.median(np.diff(t))
+def _median_dt(t: FloatArray) -> float:
+    return float(np.median(np.diff(t)))

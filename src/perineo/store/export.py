@@ -6,12 +6,12 @@ EDF needs a constant sample rate: the recording is interpolated onto a uniform g
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
+from perineo import strict_json
 from perineo.errors import InputError, StoreError
 from perineo.samples import Channel, SampleBlock
 from perineo.signal.events import Event, EventKind
@@ -32,6 +32,9 @@ TRANSDUCERS: dict[Channel, str] = {
     Channel.TILT: "probe pitch, + = up and in",
 }
 GAP_FACTOR = 2.5  # a step this many sample periods long is a gap
+# EDF+C is continuous: gaps are filled by interpolation. Up to this much in all; a recording
+# whose clock jumps further (10^12 s) is refused instead of filling memory with the jump.
+MAX_GAP_FILL_S = 6 * 3600.0
 
 
 class ExportFormat(StrEnum):
@@ -124,6 +127,12 @@ def uniform(block: SampleBlock) -> tuple[SampleBlock, float, list[tuple[float, f
     t = block.t
     steps = np.diff(t)
     gaps = [(float(t[i]), float(t[i + 1])) for i in np.flatnonzero(steps > GAP_FACTOR / rate)]
+    filled = sum(b - a for a, b in gaps)
+    if filled > MAX_GAP_FILL_S:
+        raise InputError(
+            f"the recording's gaps add up to {filled:.0f} s; EDF is continuous and perineo "
+            f"fills at most {MAX_GAP_FILL_S / 3600:g} h of gaps: export it as csv or json"
+        )
     n = int(np.floor((t[-1] - t[0]) * rate + 1e-9)) + 1
     grid = t[0] + np.arange(n) / rate
     data = {c: np.interp(grid, t, v) for c, v in block.data.items()}
@@ -147,7 +156,8 @@ def export_session(
     if out is not None:
         check_output(out, overwrite=overwrite, inputs=inputs)
     if fmt is ExportFormat.JSON:
-        text = json.dumps(session_json(rec, session_id), ensure_ascii=False, indent=1) + "\n"
+        doc = session_json(rec, session_id)
+        text = strict_json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
         return _emit(text, out, overwrite, inputs)
     recording = session_recording(rec, session_id)
     if fmt is ExportFormat.CSV:
