@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from perineo.recording import write_recording
 from perineo.samples import SampleBlock
 from perineo.signal.detect import Detector
-from perineo.store.recording import write_recording
 from perineo_sim import random_scenario, simulate
 
 CHANNELS = ("squeeze", "abdominal", "tilt")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from perineo.store.recording import write_recording
+from perineo.recording import write_recording
 from perineo_sim import load_scenario, simulate
 
 

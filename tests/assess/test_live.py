@@ -100,7 +100,7 @@ class _FileWatcher(Recorder):
 
 @pytest.mark.slow
 def test_samples_reach_the_disk_while_the_assessment_runs(tmp_path) -> None:
-    from perineo.store.recording import read_recording
+    from perineo.recording import read_recording
 
     path = tmp_path / "assess.csv"
     pat = SimPatient(3, speed=math.inf)

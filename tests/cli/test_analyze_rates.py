@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from perineo.cli import main
+from perineo.recording import rate_in_range, write_recording
 from perineo.samples import Channel, SampleBlock
-from perineo.store.recording import rate_in_range, write_recording
 from perineo_sim import load_scenario, simulate
 
 

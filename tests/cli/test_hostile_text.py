@@ -17,8 +17,8 @@ import pytest
 from tests.ble_double import hostile_scanner
 
 from perineo.cli import main
+from perineo.recording import write_recording
 from perineo.samples import Channel, SampleBlock
-from perineo.store.recording import write_recording
 from perineo.text_safety import visible
 
 # a window-title write, a clipboard write (OSC 52), Textual markup and a click action

@@ -74,7 +74,7 @@ def test_analyze_refuses_a_fifo_without_waiting(tmp_path: Path, capsys) -> None:
 def test_report_on_a_read_only_file_system_is_a_failure(rec: Path, tmp_path: Path) -> None:
     from tests.reliability.test_storage import tiny_disk
 
-    from perineo.store.recording import write_recording
+    from perineo.recording import write_recording
     from perineo_sim import load_scenario, simulate
 
     rec = tmp_path / "assessment.csv"  # a PERFECT assessment: a training one is refused

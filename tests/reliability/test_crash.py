@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from perineo.cli import main
+from perineo.recording import read_recording
 from perineo.signal.analysis import analyze_block
-from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionStatus, TrainingRecord
 
 pytestmark = pytest.mark.slow  # real perineo processes, killed mid-session
@@ -140,7 +140,7 @@ from pathlib import Path
 from perineo.program.loader import get_program
 from perineo.program.scoring import score_rep
 from perineo.signal.analysis import analyze_block
-from perineo.store.recording import RecordingWriter
+from perineo.recording import RecordingWriter
 from perineo.store.sessions import SessionKind, TrainingRecord
 from perineo_sim import load_scenario, simulate
 

@@ -18,9 +18,9 @@ from perineo.cli import main
 from perineo.errors import ProgramError, ProtocolError, RecordingError, ScenarioError
 from perineo.program.loader import parse_program
 from perineo.protocol import decode_command, decode_packet, decode_status
+from perineo.recording import parse_recording
 from perineo.samples import CHANNEL_ORDER
 from perineo.sources.ble_assembler import PacketAssembler
-from perineo.store.recording import parse_recording
 from perineo_sim.scenario import parse_scenario
 
 EXAMPLES = int(os.environ.get("PERINEO_FUZZ_EXAMPLES", "150"))  # deeper runs: set it higher

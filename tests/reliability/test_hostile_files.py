@@ -17,14 +17,14 @@ import numpy as np
 import pytest
 from tests.reliability.test_storage import tiny_disk
 
+from perineo import textfile
 from perineo.cli import main
 from perineo.errors import RecordingError
 from perineo.program.loader import get_program
+from perineo.recording import open_recording, read_recording, write_recording
 from perineo.samples import SampleBlock
 from perineo.signal.analysis import analyze_block
 from perineo.sources.replay import ReplaySource
-from perineo.store import textfile
-from perineo.store.recording import open_recording, read_recording, write_recording
 from perineo.store.sessions import SessionKind, TrainingRecord
 from perineo.strict_json import dumps
 from perineo_sim import load_scenario, simulate

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.files import file_mode
 
 from perineo.cli import main
-from perineo.store.recording import read_recording, write_recording
+from perineo.recording import read_recording, write_recording
 from perineo_sim import load_scenario, simulate
 
 from .test_storage import _digest, _one_line, tiny_disk

@@ -11,8 +11,8 @@ from tests.files import file_mode
 
 from perineo.cli import main
 from perineo.errors import StoreError
+from perineo.paths import ensure_private_dir
 from perineo.sources.ble_support import remember_address
-from perineo.store.paths import ensure_private_dir
 
 
 @pytest.fixture(autouse=True)

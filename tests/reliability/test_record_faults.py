@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from perineo.commands.record import Recorder, record
+from perineo.recording import read_recording
 from perineo.samples import SampleBlock
 from perineo.signal.events import EventKind
-from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionStatus, TrainingRecord
 from perineo_sim.compare import score
 from perineo_sim.faults import FaultySource

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from perineo.cli import main
+from perineo.recording import read_recording
 from perineo.store.db import SCHEMA_VERSION, Database
-from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionStatus, TrainingRecord
 
 

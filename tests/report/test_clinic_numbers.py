@@ -17,7 +17,7 @@ from perineo.assess.live import AssessSession
 from perineo.assess.model import ENDURANCE_MAX_S, FAST_MAX, REPETITIONS_MAX, Step
 from perineo.cli import main
 from perineo.program.loader import get_program
-from perineo.store.recording import write_recording
+from perineo.recording import write_recording
 from perineo_sim import load_scenario, parse_scenario, simulate
 from perineo_sim.patient import SimPatient
 

@@ -11,7 +11,7 @@ import pytest
 from tests.sim.helpers import uneven
 
 from perineo.cli import main
-from perineo.store.recording import write_recording
+from perineo.recording import write_recording
 from perineo_sim import load_scenario, parse_scenario, simulate
 
 KEYS = {"power_cmH2O", "endurance_s", "repetitions", "fast", "resting_cmH2O", "contractions"}

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import perineo.store.recording as recording_module
+import perineo.recording as recording_module
+from perineo.recording import read_recording
 from perineo.samples import SampleBlock
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import Quiet, TroubleKind
@@ -17,7 +18,6 @@ from perineo.session.pipeline import Gaps, OnDiskFull, Pipeline
 from perineo.session.status import Connection
 from perineo.signal.analysis import analyze_block
 from perineo.signal.events import EventKind
-from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionKind, SessionStatus, TrainingRecord
 from perineo_sim.faults import FaultySource
 

@@ -13,12 +13,12 @@ import pytest
 from perineo.program.calibration import Calibration
 from perineo.program.coach import Cue
 from perineo.program.loader import get_program
+from perineo.recording import read_recording
 from perineo.samples import SampleBlock
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import Quiet
 from perineo.session.training import LiveSession, Stage
 from perineo.signal.events import EventKind
-from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionStatus, TrainingRecord
 from perineo_sim.follow import CueFollowingSim
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from perineo.cli import main
-from perineo.store.recording import read_recording
+from perineo.recording import read_recording
 from perineo_sim import load_scenario, read_truth, simulate
 
 

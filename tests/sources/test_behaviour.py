@@ -22,11 +22,11 @@ import pytest
 from tests.ble_double import ProbeDouble
 
 from perineo.errors import SourceError
+from perineo.recording import read_recording, write_recording
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SampleSource, SourceItem
 from perineo.sources.registry import kinds, open_source
 from perineo.sources.replay import find_gaps
-from perineo.store.recording import read_recording, write_recording
 from perineo_sim import load_scenario, simulate
 
 from .helpers import reps

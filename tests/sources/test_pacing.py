@@ -18,10 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from perineo.recording import read_recording, write_recording
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SampleSource, SourceItem
 from perineo.sources.replay import ReplaySource
-from perineo.store.recording import read_recording, write_recording
 from perineo_sim import load_scenario, simulate
 from perineo_sim.sources import SimSource
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from perineo.cli import main
-from perineo.store.recording import read_recording
+from perineo.recording import read_recording
 
 pyedflib = pytest.importorskip("pyedflib")
 

@@ -14,10 +14,10 @@ from perineo.errors import InputError, StoreError
 from perineo.program.loader import get_program
 from perineo.program.scoring import score_analysis
 from perineo.program.script import make_rep, rep_events
+from perineo.recording import read_recording, write_recording
 from perineo.samples import Channel, SampleBlock
 from perineo.signal.events import TechError
 from perineo.store.export import ExportFormat, export_session, uniform
-from perineo.store.recording import read_recording, write_recording
 from perineo.store.sessions import SessionKind, TrainingRecord
 
 pyedflib = pytest.importorskip("pyedflib")

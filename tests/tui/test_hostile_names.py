@@ -17,8 +17,8 @@ from tests.ble_double import hostile_scanner
 from textual.widgets import OptionList, Static
 
 from perineo.program.model import Program
-from perineo.session.choices import SourceChoices
 from perineo.session import choices as sources
+from perineo.session.choices import SourceChoices
 from perineo.tui.app import create_app
 from perineo.tui.screens.home import HomeScreen
 

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from perineo.program.model import Program
+from perineo.recording import read_recording
 from perineo.samples import SampleBlock
-from perineo.store.recording import read_recording
 from perineo.store.sessions import SessionStatus, TrainingRecord
 from perineo.tui.app import create_app
 from perineo.tui.messages import (

@@ -35,8 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from perineo import strict_json
+    from perineo.recording import checked_rate, open_recording, out_of_range_warning
     from perineo.signal.analysis import Feed
-    from perineo.store.recording import checked_rate, open_recording, out_of_range_warning
 
     check_seconds(args.block_s, "--block-s")
     # block by block, twice: any length in bounded memory. The first reading finds the
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if extend is not None:
         extend(args, analysis, out)
     if getattr(args, "program", None) is not None and args.program.perfect is not None:
-        from perineo.store.recording import read_recording
+        from perineo.recording import read_recording
 
         # PERFECT's steps need the whole recording at once (an assessment lasts minutes)
         summary = out["summary"]

@@ -152,7 +152,7 @@ class _Quiet:
 
 def _recording_path():
     """Where the assessment's samples go as they arrive (no patient ID in the file name)."""
-    from perineo.store.paths import data_dir, ensure_private_dir
+    from perineo.paths import data_dir, ensure_private_dir
 
     folder = ensure_private_dir(data_dir() / "recordings")
     return folder / f"assess-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.csv"
@@ -160,8 +160,8 @@ def _recording_path():
 
 def _store(patient: str, probe: str, outcome, path):
     from perineo.assess.records import save_assessment
+    from perineo.recording import write_recording
     from perineo.store.db import Database
-    from perineo.store.recording import write_recording
 
     now = datetime.now(UTC)
     if not path.exists():

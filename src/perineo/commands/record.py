@@ -191,8 +191,8 @@ def _inputs(args: argparse.Namespace) -> tuple[Path, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.paths import check_output
     from perineo.program.loader import get_program
-    from perineo.store.paths import check_output
     from perineo.store.sessions import TrainingRecord
 
     check_seed(args.seed)

@@ -42,12 +42,12 @@ def run(args: argparse.Namespace) -> int:
         previous,
     )
     from perineo.assess.steps import NO_ASSESSMENT
+    from perineo.paths import check_output
+    from perineo.recording import check_rate, read_recording
     from perineo.report import ReportInfo, report_html, report_json, write_private
     from perineo.report.build import dumps
     from perineo.signal.analysis import analyze_block
     from perineo.store.db import Database
-    from perineo.store.paths import check_output
-    from perineo.store.recording import check_rate, read_recording
 
     if args.patient is not None:
         check_patient_id(args.patient)

@@ -48,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
     import dataclasses
     from pathlib import Path
 
+    from perineo.paths import check_output, write_file
+    from perineo.recording import write_recording
     from perineo.samples import ordered_channels
     from perineo.sources.registry import simulator
-    from perineo.store.paths import check_output, write_file
-    from perineo.store.recording import write_recording
 
     sim = simulator()  # perineo_sim, by name: perineo never imports it
     if args.list:

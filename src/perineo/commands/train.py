@@ -74,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise InputError(f"--{name} must be at least 1, got {value}")
     # Textual and the sources are imported here so that `perineo --help` stays fast.
+    from perineo.paths import data_dir
     from perineo.program.loader import get_program
     from perineo.session.choices import FOLLOW, SourceChoices
-    from perineo.store.paths import data_dir
     from perineo.store.sessions import TrainingRecord
     from perineo.tui.app import create_app
 

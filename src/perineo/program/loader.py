@@ -13,6 +13,7 @@ from types import EllipsisType
 from typing import TypeGuard, TypeVar, overload
 
 from perineo.errors import ProgramError
+from perineo.paths import config_dir
 from perineo.program.model import (
     Dose,
     Effort,
@@ -23,7 +24,6 @@ from perineo.program.model import (
     Range,
     RepTarget,
 )
-from perineo.store.paths import config_dir
 
 SCHEMA = 1
 _E = TypeVar("_E", ProgramKind, Effort, Period)

@@ -20,9 +20,9 @@ from perineo.assess.model import (
     breath_named,
     held_floor,
 )
+from perineo.paths import write_file
 from perineo.report.svg import trace_svg
 from perineo.samples import SampleBlock
-from perineo.store.paths import write_file
 
 SCHEMA = "perineo.assessment/1"
 COMPARED = (

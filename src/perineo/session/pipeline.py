@@ -33,6 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from perineo.errors import PerineoError, StoreError
+from perineo.recording import RecordingWriter
 from perineo.samples import SampleBlock, SourceStatus, StatusKind
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import Fanout, Listener, PipelineEnd, Trouble, TroubleKind
@@ -40,7 +41,6 @@ from perineo.session.status import Connection, LiveStatus
 from perineo.signal.detect import Detector
 from perineo.signal.events import Event
 from perineo.sources.base import SampleSource, SourceItem
-from perineo.store.recording import RecordingWriter
 from perineo.store.recovery import trim_cut_row
 
 

@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from perineo.paths import ensure_private_dir
 from perineo.program.calibration import Calibration, Calibrator, CalStep
 from perineo.program.coach import Coach, Cue, Phase
 from perineo.program.model import Program
@@ -26,7 +27,6 @@ from perineo.session.listener import CalibrationUpdate, Listener, PipelineEnd, Q
 from perineo.session.pipeline import Pipeline
 from perineo.signal.events import Event, EventKind, Repetition
 from perineo.sources.base import SampleSource
-from perineo.store.paths import ensure_private_dir
 from perineo.store.sessions import SessionStatus
 
 LAST_REP_WAIT_S = 8.0  # stream time to wait, after the program is done, for the last score

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from perineo.errors import SourceError
+from perineo.paths import config_dir, write_file
 from perineo.protocol import BATTERY_SERVICE_UUID, PROBE_SERVICE_UUID
-from perineo.store.paths import config_dir, write_file
 
 if TYPE_CHECKING:
     from bleak.backends.scanner import BaseBleakScanner

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from perineo.recording import read_recording
 from perineo.samples import Channel, FloatArray, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SourceItem, streamed_twice
-from perineo.store.recording import read_recording
 
 GAP_FACTOR = 3.0  # a step in t longer than this many median periods is a gap
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from perineo.errors import StoreError
-from perineo.store.paths import FILE_MODE, data_dir
+from perineo.paths import FILE_MODE, data_dir
 
 DB_NAME = "perineo.db"
 APPLICATION_ID = 0x5045524E  # "PERN"

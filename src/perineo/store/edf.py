@@ -17,8 +17,8 @@ from datetime import datetime
 import numpy as np
 
 from perineo.errors import StoreError
+from perineo.paths import write_file
 from perineo.samples import FloatArray
-from perineo.store.paths import write_file
 
 DIG_MIN, DIG_MAX = -32768, 32767
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")

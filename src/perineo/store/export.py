@@ -13,11 +13,11 @@ import numpy as np
 
 from perineo import strict_json
 from perineo.errors import InputError, StoreError
+from perineo.paths import check_output, write_file
+from perineo.recording import Recording, format_rows, read_recording, sample_rate_hz
 from perineo.samples import Channel, SampleBlock
 from perineo.signal.events import Event, EventKind
 from perineo.store.edf import Annotation, EdfSignal, write_edf_plus
-from perineo.store.paths import check_output, write_file
-from perineo.store.recording import Recording, format_rows, read_recording, sample_rate_hz
 from perineo.store.sessions import TrainingRecord
 
 SCHEMA = "perineo.session/1"

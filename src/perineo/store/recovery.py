@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from perineo.errors import RecordingError
-from perineo.store.paths import FILE_MODE, ensure_private_dir
+from perineo.paths import FILE_MODE, ensure_private_dir
 
 if TYPE_CHECKING:
     from perineo.store.sessions import TrainingRecord
@@ -127,8 +127,8 @@ def recover_interrupted(record: TrainingRecord) -> list[Recovered]:
 def _recover_one(record: TrainingRecord, session_id: int, recording: Path | None) -> Recovered:
     from datetime import timedelta
 
+    from perineo.recording import read_recording
     from perineo.signal.analysis import analyze_block
-    from perineo.store.recording import read_recording
     from perineo.store.sessions import SessionStatus
 
     trimmed, samples, duration, added = 0, 0, 0.0, 0

@@ -23,10 +23,10 @@ from typing import BinaryIO, TextIO
 import numpy as np
 
 from perineo.errors import RecordingError, StoreError
+from perineo.paths import open_private, write_file
 from perineo.protocol.packet import COUNT_MAX, SCALE
 from perineo.samples import CHANNEL_ORDER, Channel, FloatArray, SampleBlock, ordered_channels
-from perineo.store.paths import open_private, write_file
-from perineo.store.textfile import StepCounts, file_chunks, open_regular
+from perineo.textfile import StepCounts, file_chunks, open_regular
 
 MIN_RATE_HZ = 25.0
 MAX_RATE_HZ = 200.0
