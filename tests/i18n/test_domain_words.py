@@ -21,7 +21,7 @@ SRC = Path(perineo.__file__).parent
 DOMAIN = ("program", "signal", "session")
 # Files whose prose is not coaching text: argparse help, and the parts of error messages
 # the program loader builds.
-NOT_COACHING = {"program/analyze_option.py", "program/loader.py"}
+NOT_COACHING = {"program/loader.py"}
 PROSE = re.compile(r"[A-Za-z]{2,}[,:]? [A-Za-z]{2,}")
 
 

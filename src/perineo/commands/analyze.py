@@ -28,7 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
             "are the same for any block size, 0.1 feeds it like a live probe)"
         ),
     )
-    from perineo.program.analyze_option import add_program_option
+    from perineo.commands.analyze_option import add_program_option
 
     add_program_option(p)  # --program NAME: score, verdict, reasons per rep, and a summary
 

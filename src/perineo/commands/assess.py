@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from perineo import strict_json
 from perineo.commands.checks import check_seed, check_speed
+from perineo.commands.lab_option import add_lsl_argument, lab_outlet
 from perineo.errors import InputError
-from perineo.lab.hook import LabListener, add_lsl_argument, lab_outlet
+from perineo.lab.bridge import LabListener
 
 if TYPE_CHECKING:
     from perineo.assess.live import AssessSession
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
 def _lab(session: AssessSession, lab: LabListener | None) -> None:
     """``--lsl``: the outlet hears the pipeline (samples, then their events) and the prompts."""
     if lab is not None:
-        from perineo.lab.hook import LabBridge
+        from perineo.lab.bridge import LabBridge
 
         session.listeners.append(LabBridge(lab))
         session.prompt_hooks.append(lab.prompt)

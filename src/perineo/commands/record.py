@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perineo.commands.checks import check_seed, check_speed, skip_program
-from perineo.errors import StoreError
-from perineo.lab.hook import add_lsl_argument, lab_outlet
+from perineo.commands.lab_option import add_lsl_argument, lab_outlet
+from perineo.errors import PerineoError
 from perineo.session.listener import Quiet
 from perineo.text_safety import visible
 
 if TYPE_CHECKING:
-    from perineo.lab.hook import LabListener
+    from perineo.lab.bridge import LabListener
     from perineo.program.model import Program
     from perineo.samples import Channel, SampleBlock
     from perineo.session.journal import SessionJournal
@@ -76,7 +76,7 @@ class Recorder:
     journal: SessionJournal | None = None
     reps: list[Repetition] = field(default_factory=list)
     stopped: bool = False
-    store_error: StoreError | None = None  # the training record failed; recording went on
+    store_error: PerineoError | None = None  # the training record failed; recording went on
     samples_written: int = 0
     lab: LabListener | None = None  # --lsl (perineo.lab)
 
@@ -109,7 +109,7 @@ class Recorder:
         )
         pipe.add(_RecorderListener(self))
         if self.lab is not None:  # --lsl
-            from perineo.lab.hook import LabBridge
+            from perineo.lab.bridge import LabBridge
 
             pipe.add(LabBridge(self.lab))
         return pipe
@@ -158,7 +158,7 @@ class _RecorderListener(Quiet):
         from perineo.session.listener import TroubleKind
 
         if trouble.kind is TroubleKind.JOURNAL and self.rec.store_error is None:
-            self.rec.store_error = trouble.error  # type: ignore[assignment]
+            self.rec.store_error = trouble.error
             print(f"perineo: {trouble.error}; the recording goes on without it", file=sys.stderr)
 
     def finished(self, end: PipelineEnd) -> None:

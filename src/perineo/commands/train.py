@@ -11,8 +11,8 @@ import argparse
 import os
 
 from perineo.commands.checks import check_seed, skip_program
+from perineo.commands.lab_option import add_lsl_argument, lab_outlet
 from perineo.errors import InputError
-from perineo.lab.hook import add_lsl_argument, lab_outlet
 
 DEFAULT_SCENARIO = "follow"  # the simulated person who follows the coach
 LANGS = ("en", "nn")

@@ -93,7 +93,7 @@ def load_pylsl() -> ModuleType:
 
 def acquisition(desc: object, source_name: str) -> None:
     """Add ``desc/acquisition`` (who made the stream) to an LSL description element."""
-    acq = desc.append_child("acquisition")  # type: ignore[attr-defined]
+    acq = desc.append_child("acquisition")  # type: ignore[attr-defined]  # pylsl XMLElement, untyped
     acq.append_child_value("manufacturer", "perineo")
     acq.append_child_value("model", source_name)
     acq.append_child_value("software_version", __version__)

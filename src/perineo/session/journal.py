@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from perineo.errors import StoreError
 from perineo.program.calibration import Calibration
@@ -20,6 +21,8 @@ from perineo.program.model import Program
 from perineo.program.scoring import RepScore, Summary
 from perineo.signal.events import Event, Repetition
 from perineo.store.sessions import SessionKind, SessionStatus, TrainingRecord
+
+T = TypeVar("T")
 
 
 class SessionJournal:
@@ -46,7 +49,7 @@ class SessionJournal:
     def latest_calibration(self) -> tuple[int, Calibration] | None:
         return None if self.record is None else self.record.latest_calibration()
 
-    def _store(self, write: Callable[[TrainingRecord], object]) -> object:
+    def _store(self, write: Callable[[TrainingRecord], T]) -> T | None:
         record = self.record
         if record is None:
             return None
@@ -64,7 +67,7 @@ class SessionJournal:
         """Open the session row; a new ``calibration`` is saved unless ``cal_id`` is given."""
         if calibration is not None and cal_id is None:
             saved = self._store(lambda r: r.save_calibration(calibration))
-            cal_id = None if saved is None else int(saved)  # type: ignore[call-overload]
+            cal_id = saved
         if self.record is None:
             return None
         sid = self._store(
@@ -77,7 +80,7 @@ class SessionJournal:
                 calibration_id=cal_id,
             )
         )
-        self.session_id = None if sid is None else int(sid)  # type: ignore[call-overload]
+        self.session_id = sid
         pending, self._pending = self._pending, []
         self.events(pending)
         return self.session_id

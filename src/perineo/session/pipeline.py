@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from perineo.errors import PerineoError, StoreError
 from perineo.recording import RecordingWriter
@@ -246,8 +247,8 @@ class Pipeline:
                     self.fanout.events(events)
             self._set_status(gap_s=status.end_s - status.t)
 
-    def _set_status(self, **changes: object) -> None:
-        self.status = replace(self.status, **changes)  # type: ignore[arg-type]
+    def _set_status(self, **changes: Any) -> None:  # LiveStatus fields by name
+        self.status = replace(self.status, **changes)
         self.fanout.status(self.status)
 
     # -- the end ----------------------------------------------------------------------------

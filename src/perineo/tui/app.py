@@ -24,7 +24,7 @@ from perineo.display import summary as summarise
 from perineo.display.texts import Lang, tr
 from perineo.display.tracebuf import TraceBuffer
 from perineo.display.view import CalibrationView, CueView, StatusView, SummaryView
-from perineo.lab.hook import LabBridge, LabListener
+from perineo.lab.bridge import LabBridge, LabListener
 from perineo.program.coach import Cue
 from perineo.program.loader import get_program
 from perineo.program.model import Program

@@ -240,6 +240,6 @@ class AssessApp(App[AssessOutcome | None]):
             self.session.stop()
 
     # textual runs a plain action as well as App's async one
-    def action_quit(self) -> None:  # type: ignore[override]
+    def action_quit(self) -> None:  # type: ignore[override]  # App.action_quit is async
         self.session.stop()
         self.exit(self.outcome)

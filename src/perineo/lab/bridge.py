@@ -1,14 +1,13 @@
 """How the live data paths reach the LSL outlet, without importing pylsl.
 
-A live loop (training, assessment, recording) holds an optional :class:`LabListener` and
-tells it every block before the detector sees it, every detector event, and the cues,
-prompts and scores it produces. ``--lsl`` makes that listener an LSL outlet; without it the
-loop holds ``None`` and nothing of this package is loaded beyond this file.
+The live pipeline (training, assessment, recording) adds a :class:`LabBridge` around a
+:class:`LabListener` (the LSL outlet): every block, then its detector events, and the cues,
+prompts and scores. ``--lsl`` (commands/lab_option.py) makes the outlet; without it nothing
+of this package is loaded.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
@@ -63,26 +62,3 @@ class LabBridge(Quiet):
 
     def finished(self, end: PipelineEnd) -> None:
         self.lab.close()
-
-
-def add_lsl_argument(p: argparse.ArgumentParser) -> None:
-    """``--lsl [NAME]``: publish the session as LSL streams NAME and NAME-markers."""
-    p.add_argument(
-        "--lsl",
-        nargs="?",
-        const="perineo",
-        default=None,
-        metavar="NAME",
-        help="publish the probe's channels and perineo's events on the local network as Lab "
-        "Streaming Layer streams NAME and NAME-markers (default perineo; needs perineo[lab])",
-    )
-
-
-def lab_outlet(args: argparse.Namespace, source_name: str) -> LabListener | None:
-    """The LSL outlet ``--lsl`` asks for, or ``None`` (pylsl is imported only here)."""
-    name = getattr(args, "lsl", None)
-    if name is None:
-        return None
-    from perineo.lab.lsl_outlet import open_outlet
-
-    return open_outlet(source_name, name=name)
