@@ -29,7 +29,7 @@ from scipy.ndimage import minimum_filter1d
 from perineo.samples import FloatArray, SampleBlock
 
 WINDOW_S = 5.0  # longer than a stall and its burst; short against clock drift
-KEEP_FRACTION = 0.05  # late by less than this share of a period: left as written
+KEEP_FRACTION = 0.25  # late by under a quarter period: host jitter, left as written
 
 
 def lateness(t: FloatArray, period_s: float, window: int, first: int = 0) -> FloatArray:
