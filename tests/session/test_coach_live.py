@@ -1,6 +1,7 @@
-"""A false start in the rest, through a live simulated session: the detector sees an onset
-and cancels it, and the coach goes back to the rest it interrupted, its timer intact; the
-repetition she then makes when asked is not blamed for a short rest."""
+"""The coach in a live simulated session. A false start in the rest: the detector sees an
+onset and cancels it, and the coach goes back to the rest it interrupted, its timer intact;
+the repetition she then makes when asked is not blamed for a short rest. Ending in the middle
+of a repetition: it is dropped, not scored."""
 
 from __future__ import annotations
 
@@ -64,3 +65,34 @@ def test_a_twitch_in_the_rest_does_not_end_it() -> None:
     assert asked - rest_start >= PROGRAM.rep.coach_rest_s - 0.05
     assert result.completed and len(result.scores) == 3
     assert all(Reason.REST_SHORT not in s.reasons for s in result.scores)
+
+
+class _EndsMidHold(Quiet):
+    """Ends the session 3 s into the second repetition's hold."""
+
+    def __init__(self, session: LiveSession) -> None:
+        self.session = session
+        self.hold_since: float | None = None
+
+    def started(self, channels: tuple[Channel, ...], t0_s: float) -> None:
+        self.session.use_calibration(KNOWN)
+
+    def cue(self, cue: Cue) -> None:
+        now = self.session.pipeline.now_s or 0.0
+        if cue.rep == 2 and cue.phase is Phase.HOLD:
+            self.hold_since = now if self.hold_since is None else self.hold_since
+            if now - self.hold_since >= 3.0:
+                self.session.stop()
+
+
+def test_ending_mid_repetition_drops_it() -> None:
+    sim = CueFollowingSim.create(PROGRAM, seed=7, speed=math.inf, habits={})
+    sim.person._next_cough_s = math.inf
+    session = LiveSession(sim, PROGRAM, sets=1, reps_per_set=3)
+    session.pipeline.add(_EndsMidHold(session))
+    result = asyncio.run(session.run())
+    assert not result.completed
+    # the first repetition, finished, is scored; the second, cut short, is not
+    assert [s.index for s in result.scores] == [0]
+    assert result.scores[0].reasons == ()
+    assert result.summary is not None and result.summary.reps == 1
