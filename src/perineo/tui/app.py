@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from textual.app import App
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from perineo.display import summary as summarise
@@ -46,6 +46,7 @@ from perineo.tui.messages import (
     StatusChanged,
 )
 from perineo.tui.screens.calibrate import CalibrateScreen
+from perineo.tui.screens.confirm import ConfirmEnd
 from perineo.tui.screens.history import HistoryScreen
 from perineo.tui.screens.home import HomeScreen, Scanner
 from perineo.tui.screens.summary import SummaryScreen
@@ -205,6 +206,8 @@ class PerineoApp(App[SessionResult | None]):
         )
 
     def _show(self, screen: Screen[None]) -> None:
+        while isinstance(self.screen, ModalScreen):  # a question over a screen that is done
+            self.pop_screen()
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
@@ -213,7 +216,9 @@ class PerineoApp(App[SessionResult | None]):
     # -- data path → screens ----------------------------------------------------------------
 
     def _current(self) -> Screen[object] | None:
-        return self.screen_stack[-1] if len(self.screen_stack) > 1 else None
+        """The screen the data path draws on: the top one, under a question asked over it."""
+        stack = [s for s in self.screen_stack[1:] if not isinstance(s, ModalScreen)]
+        return stack[-1] if stack else None
 
     def on_samples_arrived(self, message: SamplesArrived) -> None:
         screen = self._current()
@@ -264,9 +269,39 @@ class PerineoApp(App[SessionResult | None]):
         if self.session is not None:
             self.session.toggle_pause()
 
+    def _live(self) -> LiveSession | None:
+        """The session being trained, if it is still going."""
+        s = self.session
+        if s is None or s.stage not in (Stage.CALIBRATING, Stage.TRAINING):
+            return None
+        return None if s.pipeline.stopping else s
+
     def action_end(self) -> None:
-        if self.session is not None:
-            self.session.stop()
+        """``e``: ask, then end the session (what was done is kept; a repetition under way
+        is dropped)."""
+        session = self._live()
+        if session is None or isinstance(self.screen, ConfirmEnd):
+            return
+
+        def answered(end: bool | None) -> None:
+            if end and session is self.session:
+                session.stop()
+
+        self.push_screen(ConfirmEnd(self.lang, "end", "e"), answered)
+
+    def action_leave(self) -> None:
+        """``q``: close perineo; asked first while a session is going."""
+        if isinstance(self.screen, ConfirmEnd):
+            return
+        if self._live() is None:
+            self.exit(self.result)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit(self.result)
+
+        self.push_screen(ConfirmEnd(self.lang, "quit", "q"), answered)
 
     def action_reuse_calibration(self) -> None:
         """Skip calibrating: train with the calibration in force (the newest stored)."""

@@ -18,7 +18,7 @@ from perineo.tui.widgets.trace import PressureTrace
 
 
 class CalibrateScreen(Screen[None]):
-    KEYS: tuple[KeySpec, ...] = (("q", "app.quit", "key.quit"),)
+    KEYS: tuple[KeySpec, ...] = (("q", "app.leave", "key.quit"),)
 
     calibration: reactive[CalibrationView] = reactive(CalibrationView, init=False)
     status: reactive[StatusView] = reactive(StatusView, init=False)

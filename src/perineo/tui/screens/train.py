@@ -22,7 +22,7 @@ class TrainScreen(Screen[None]):
     KEYS: tuple[KeySpec, ...] = (
         ("space", "app.pause", "key.pause"),
         ("e", "app.end", "key.end"),
-        ("q", "app.quit", "key.quit"),
+        ("q", "app.leave", "key.quit"),
     )
 
     cue: reactive[CueView] = reactive(CueView, init=False)
