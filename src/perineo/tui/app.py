@@ -31,7 +31,7 @@ from perineo.samples import Channel, SampleBlock
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import CalibrationUpdate, PipelineEnd, Quiet, Trouble, TroubleKind
 from perineo.session.training import LiveSession, SessionResult, Stage
-from perineo.signal.events import Event
+from perineo.signal.events import Event, EventKind
 from perineo.sources.base import SampleSource
 from perineo.store.sessions import TrainingRecord
 from perineo.tui import present
@@ -53,6 +53,8 @@ from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
 from perineo.tui.texts import Lang, tr
 
+GAP_SHOWN_S = 5.0  # seconds of stream a gap stays in the status line after it happened
+GAP_MIN_S = 0.05  # shorter is no gap worth telling (never "gap 0.0 s")
 TRACE_KEEP_S = 30.0  # seconds of squeeze the trace buffer keeps (it shows 20)
 SourceFactory = Callable[[str | None], SampleSource]  # None: the simulator, else an address
 
@@ -86,13 +88,33 @@ class _Poster(Quiet):
         self._cue: CueView | None = None
         self._paused = False
         self._scored = 0
+        self._status = StatusView()  # the pipeline's, as it told it
+        self._gap: tuple[float, float] | None = None  # (length, shown until stream time)
 
     def samples(self, block: SampleBlock, events: Sequence[Event]) -> None:
         self.trace.append(block.t, block.data[Channel.SQUEEZE])
-        self.app.post_message(SamplesArrived(float(block.t[-1]), self.pipeline.baseline_cmH2O))
+        now = float(block.t[-1])
+        self.app.post_message(SamplesArrived(now, self.pipeline.baseline_cmH2O))
+        self.events(events)
+        if self._gap is not None and now > self._gap[1]:
+            self._gap = None
+            self._post_status()
+
+    def events(self, events: Sequence[Event]) -> None:
+        """A gap in the data shows in the status line for a few seconds after it happened."""
+        for ev in events:
+            if ev.kind is EventKind.GAP and ev.value is not None and ev.value - ev.t >= GAP_MIN_S:
+                now = max(ev.detected_s, self.pipeline.now_s or 0.0)
+                self._gap = (ev.value - ev.t, now + GAP_SHOWN_S)
+                self._post_status()
+
+    def _post_status(self) -> None:
+        gap = None if self._gap is None else self._gap[0]
+        self.app.post_message(StatusChanged(replace(self._status, gap_s=gap)))
 
     def status(self, status: StatusView) -> None:
-        self.app.post_message(StatusChanged(status))
+        self._status = status
+        self._post_status()
         if status.paused and not self._paused and self._cue is not None:
             self._cue = replace(self._cue, text=tr(self.lang, "train.paused"), countdown=None)
             self.app.post_message(CueChanged(self._cue))
