@@ -8,11 +8,12 @@ from __future__ import annotations
 import asyncio
 import math
 
+from perineo.program.calibration import CalPhase, CalStep
 from perineo.program.coach import Cue, Phase
 from perineo.program.loader import get_program
 from perineo.program.scoring import Reason
 from perineo.samples import Channel, SampleBlock
-from perineo.session.listener import Quiet
+from perineo.session.listener import CalibrationUpdate, Quiet
 from perineo.session.training import LiveSession
 from perineo.signal.events import Event, EventKind
 from perineo_sim.actions import ArtifactKind, ArtifactSpec
@@ -96,3 +97,42 @@ def test_ending_mid_repetition_drops_it() -> None:
     assert [s.index for s in result.scores] == [0]
     assert result.scores[0].reasons == ()
     assert result.summary is not None and result.summary.reps == 1
+
+
+class _Calibration(Quiet):
+    """Keeps the calibration's steps and the onsets; stops when calibration is done."""
+
+    def __init__(self, session: LiveSession) -> None:
+        self.session = session
+        self.steps: list[tuple[float, CalStep]] = []
+        self.onsets: list[float] = []
+
+    def samples(self, block: SampleBlock, events: list[Event]) -> None:  # type: ignore[override]
+        self.onsets += [e.t for e in events if e.kind is EventKind.ONSET]
+
+    def calibration(self, update: CalibrationUpdate) -> None:
+        self.steps.append((self.session.pipeline.now_s or 0.0, update.step))
+        if update.step.done:
+            self.session.stop()
+
+
+def test_the_demo_squeezes_again_at_once_after_a_push_down() -> None:
+    """An attempt that pushed down does not count: the calibration asks for it again, and
+    the simulated person squeezes when asked, not 20 s later."""
+    sim = CueFollowingSim.create(PROGRAM, seed=3, speed=math.inf, habits={"push_down": 0.5})
+    sim.person._next_cough_s = math.inf
+    session = LiveSession(sim, PROGRAM)
+    heard = _Calibration(session)
+    session.pipeline.add(heard)
+    asyncio.run(session.run())
+    result = heard.steps[-1][1].result
+    assert result is not None and not all(result.valid), "this seed pushes down at least once"
+    asked = [
+        t
+        for (t, s), (_, prev) in zip(heard.steps[1:], heard.steps, strict=False)
+        if s.phase is CalPhase.MVC and prev.phase is not CalPhase.MVC
+    ]
+    assert len(asked) == len(result.attempts_cmH2O)
+    for t in asked:
+        onset = min(o for o in heard.onsets if o >= t - 0.1)
+        assert onset - t < 3.0  # her reaction, not the 20 s of asking again
