@@ -52,6 +52,7 @@ from perineo.tui.screens.home import HomeScreen, Scanner
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
 from perineo.tui.texts import Lang, tr
+from perineo.tui.widgets.coach import calibration_text
 
 GAP_SHOWN_S = 5.0  # seconds of stream a gap stays in the status line after it happened
 GAP_MIN_S = 0.05  # shorter is no gap worth telling (never "gap 0.0 s")
@@ -268,6 +269,11 @@ class PerineoApp(App[SessionResult | None]):
             screen = TrainScreen(self.lang, self.trace, self._program_title(), fps=self.options.fps)
             self._show(screen)
             screen.status = self._status
+            trainer = self.session.trainer
+            cal = trainer.result.calibration
+            if cal is not None:
+                reused = trainer.calibrator is None or trainer.calibrator.result is not cal
+                screen.calibration = calibration_text(cal, self.lang, reused=reused)
         screen.cue = message.cue
 
     def on_repetition_scored(self, message: RepetitionScored) -> None:

@@ -29,6 +29,7 @@ class TrainScreen(Screen[None]):
     rep: reactive[RepView | None] = reactive(None, init=False)
     status: reactive[StatusView] = reactive(StatusView, init=False)
     baseline: reactive[float | None] = reactive(None, init=False)
+    calibration: reactive[str | None] = reactive(None, init=False)  # until the first rep
 
     def __init__(
         self, lang: Lang, trace: TraceBuffer, program_title: str, *, fps: float = 25.0
@@ -50,7 +51,7 @@ class TrainScreen(Screen[None]):
         yield PressureTrace(self.trace, fps=self.fps, id="trace").data_bind(TrainScreen.baseline)
         yield CueDisplay(id="cue").data_bind(TrainScreen.cue)
         yield WarningBanner(id="warning")
-        yield RepResult(self.lang, id="rep").data_bind(TrainScreen.rep)
+        yield RepResult(self.lang, id="rep").data_bind(TrainScreen.rep, TrainScreen.calibration)
         yield StatusLine(self.lang, id="status").data_bind(TrainScreen.status)
         yield Footer()
 
