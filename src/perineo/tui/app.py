@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -53,6 +54,7 @@ from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
 from perineo.tui.texts import Lang, tr
 from perineo.tui.widgets.coach import calibration_text
+from perineo.tui.widgets.size import SizeWarning
 
 GAP_SHOWN_S = 5.0  # seconds of stream a gap stays in the status line after it happened
 GAP_MIN_S = 0.05  # shorter is no gap worth telling (never "gap 0.0 s")
@@ -290,6 +292,11 @@ class PerineoApp(App[SessionResult | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "live" and event.state is WorkerState.ERROR:
             self.post_message(DataPathFailed(str(event.worker.error)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        for screen in self.screen_stack:
+            for warning in screen.query(SizeWarning):
+                warning.check(event.size)
 
     # -- keys -------------------------------------------------------------------------------
 

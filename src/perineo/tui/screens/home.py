@@ -18,6 +18,7 @@ from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.messages import SourceChosen
 from perineo.tui.texts import Lang, tr
+from perineo.tui.widgets.size import SizeWarning
 from perineo.tui.widgets.status import StatusLine
 
 SIM_ID = "sim"
@@ -59,6 +60,7 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
+        yield SizeWarning(self.lang)
         yield Static(tr(lang, "app.title"), classes="title")
         yield Static(tr(lang, "home.heading"), classes="heading")
         yield Static(tr(lang, "home.intro"), classes="intro")

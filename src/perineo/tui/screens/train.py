@@ -14,6 +14,7 @@ from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.texts import Lang, tr
 from perineo.tui.widgets.coach import CueDisplay, RepCounter, RepResult, WarningBanner
+from perineo.tui.widgets.size import SizeWarning
 from perineo.tui.widgets.status import StatusLine
 from perineo.tui.widgets.trace import PressureTrace
 
@@ -43,6 +44,7 @@ class TrainScreen(Screen[None]):
         bind_keys(self, lang, self.KEYS)
 
     def compose(self) -> ComposeResult:
+        yield SizeWarning(self.lang)
         # the widgets that draw a screen attribute as it is are bound to it
         with Horizontal(classes="topbar"):
             yield Static(visible(self.program_title), classes="heading", markup=False)
