@@ -20,13 +20,16 @@ from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from perineo.display import home
 from perineo.display import summary as summarise
 from perineo.display.tracebuf import TraceBuffer
 from perineo.display.view import CalibrationView, CueView, StatusView, SummaryView
 from perineo.lab.hook import LabBridge, LabListener
+from perineo.program.calibration import Calibration
 from perineo.program.coach import Cue
-from perineo.program.loader import get_program
+from perineo.program.loader import get_program, load_programs
 from perineo.program.model import Program
+from perineo.program.plan import Leakage, SymptomEntry
 from perineo.program.scoring import RepScore
 from perineo.samples import Channel, SampleBlock
 from perineo.session.journal import SessionJournal
@@ -38,8 +41,10 @@ from perineo.store.sessions import TrainingRecord
 from perineo.tui import present
 from perineo.tui.messages import (
     CalibrationChanged,
+    CheckAnswered,
     CueChanged,
     DataPathFailed,
+    LanguageChosen,
     RepetitionScored,
     SamplesArrived,
     SessionFinished,
@@ -49,9 +54,10 @@ from perineo.tui.messages import (
 from perineo.tui.screens.calibrate import CalibrateScreen
 from perineo.tui.screens.confirm import ConfirmEnd
 from perineo.tui.screens.history import HistoryScreen
-from perineo.tui.screens.home import HomeScreen, Scanner
+from perineo.tui.screens.home import HomeChoices, HomeScreen, Scanner
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
+from perineo.tui.sources import SourceChoices
 from perineo.tui.texts import Lang, tr
 from perineo.tui.widgets.coach import calibration_text
 from perineo.tui.widgets.size import SizeWarning
@@ -71,6 +77,7 @@ class AppOptions:
     fps: float = 25.0
     record_dir: Path | None = None  # None: do not write a recording (tests of the UI only)
     today: date | None = None  # fixed "today" for deterministic summaries and history
+    chosen: bool = False  # the program was chosen (on the command line or home), not advised
 
     def day(self) -> date:
         return self.today or date.today()
@@ -155,6 +162,16 @@ class _Poster(Quiet):
         self.app.post_message(SessionFinished(self.app.summary_of(result)))
 
 
+class _Reuse(Quiet):
+    """Trains with the stored calibration from the first block (chosen on the home screen)."""
+
+    def __init__(self, session: LiveSession, cal_id: int, calibration: Calibration) -> None:
+        self.session, self.cal_id, self.stored = session, cal_id, calibration
+
+    def started(self, channels: tuple[Channel, ...], t0_s: float) -> None:
+        self.session.use_calibration(self.stored, self.cal_id)
+
+
 class PerineoApp(App[SessionResult | None]):
     CSS_PATH = "perineo.tcss"
     TITLE = "perineo"
@@ -192,7 +209,27 @@ class PerineoApp(App[SessionResult | None]):
             self.push_screen(self.home_screen())
 
     def home_screen(self) -> HomeScreen:
-        return HomeScreen(self.lang, self._program_title(), self.scanner)
+        o = self.options
+        programs = self.programs()
+        view = home.home_view(self.record, programs, self.lang, o.day())
+        chosen = o.program.name if o.chosen or view.advice == "" else view.advised
+        if chosen not in dict(view.programs):
+            chosen = view.advised
+
+        def targets(name: str) -> str:
+            program = home.todays_program(programs[name], self.record)
+            return home.targets_words(program, self.lang, sets=o.sets, reps=o.reps_per_set)
+
+        choices = HomeChoices(
+            view.programs, chosen, view.advice, view.check_due, view.calibration, targets
+        )
+        return HomeScreen(self.lang, choices, self.scanner)
+
+    def programs(self) -> dict[str, Program]:
+        """The training programs to choose from (the one given at start among them)."""
+        found = home.training_programs(load_programs(on_error=lambda problem: None))
+        found[self.options.program.name] = self.options.program
+        return found
 
     def _program_title(self) -> str:
         p = self.options.program
@@ -202,9 +239,41 @@ class PerineoApp(App[SessionResult | None]):
         if self.source_factory is None:
             self.notify(tr(self.lang, "home.no_ble"), severity="warning")
             return
-        self.start_session(self.source_factory(message.address))
+        factory = self.source_factory
+        screen = self.screen
+        reuse = False
+        if isinstance(screen, HomeScreen):
+            reuse = screen.reuse_calibration
+            program = self.programs().get(screen.program, self.options.program)
+            program = home.todays_program(program, self.record)
+            self.options = replace(self.options, program=program, chosen=True)
+            owner = getattr(factory, "__self__", None)
+            if isinstance(owner, SourceChoices):  # the simulated person trains it too
+                factory = replace(owner, program=program).open
+        self.start_session(factory(message.address), reuse=reuse)
 
-    def start_session(self, source: SampleSource) -> None:
+    def on_language_chosen(self, message: LanguageChosen) -> None:
+        screen = self.screen
+        if isinstance(screen, HomeScreen):  # keep the program she chose
+            self.options = replace(
+                self.options,
+                program=self.programs().get(screen.program, self.options.program),
+                chosen=True,
+            )
+        self.lang = Lang(message.lang)
+        self.options = replace(self.options, lang=self.lang)
+        self.title = tr(self.lang, "app.title")
+        self.switch_screen(self.home_screen())
+
+    def on_check_answered(self, message: CheckAnswered) -> None:
+        if self.record is None:
+            return
+        self.record.add_symptom(SymptomEntry(self.options.day(), Leakage(message.leakage)))
+        self.notify(tr(self.lang, "home.check_done"))
+        if isinstance(self.screen, HomeScreen):  # the advice may change with the answer
+            self.switch_screen(self.home_screen())
+
+    def start_session(self, source: SampleSource, *, reuse: bool = False) -> None:
         o = self.options
         recording = None
         if o.record_dir is not None:
@@ -225,6 +294,8 @@ class PerineoApp(App[SessionResult | None]):
         if self.lab is not None:  # --lsl
             self.session.pipeline.add(LabBridge(self.lab))
         stored = None if journal is None else journal.latest_calibration()
+        if reuse and stored is not None:  # chosen on the home screen: no calibrating
+            self.session.pipeline.add(_Reuse(self.session, *stored))
         self._show(CalibrateScreen(self.lang, self.trace, fps=o.fps, can_reuse=stored is not None))
         self.run_worker(
             self.session.run(), name="data path", group="live", exclusive=True, exit_on_error=False
@@ -386,10 +457,16 @@ def create_app(
     record_dir: Path | None = None,
     record: TrainingRecord | None = None,
     today: date | None = None,
+    program_chosen: bool = True,
 ) -> PerineoApp:
-    """Build the app around ``source`` (start at once) or let the user choose on Home."""
+    """Build the app around ``source`` (start at once) or let the user choose on Home.
+
+    ``program_chosen=False``: ``program`` is only the plan's advice; the home screen offers
+    the advice from the record it reads itself (and today's targets with it)."""
     prog = get_program(program) if isinstance(program, str) else program
-    options = AppOptions(prog, Lang(lang), reps_per_set, sets, fps, record_dir, today)
+    options = AppOptions(
+        prog, Lang(lang), reps_per_set, sets, fps, record_dir, today, chosen=program_chosen
+    )
     return PerineoApp(
         options, source=source, source_factory=source_factory, scanner=scanner, record=record
     )
