@@ -4,8 +4,10 @@ The ``sim-follow`` source kind (:func:`perineo.sources.registry.open_source`). W
 :class:`perineo_sim.sources.LiveSimSource` and satisfies the app's cue-follower protocol
 (``follow(cue, now_s)``) without importing the app; when the calibration asks for a maximal
 squeeze, or the coach says "squeeze" for a new repetition, the person is told once, with
-the hold and quick lifts the program asks for. Everything else (rest, let go) she does by
-herself, because a scheduled contraction ends on its own.
+the hold and quick lifts the program asks for; the calibration asking for a maximal squeeze
+again (an attempt that pushed down did not count) is a new request, followed at once.
+Everything else (rest, let go) she does by herself, because a scheduled contraction ends on
+its own.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class CueFollowingSim:
         self.source = source
         self.program = program
         self._asked: dict[tuple[str, int, int], float] = {}  # request -> when asked
+        self._cal_phase: CalPhase | None = None
+        self._mvc_asks = 0  # times the calibration turned to "squeeze as hard as you can"
 
     @classmethod
     def create(
@@ -83,7 +87,12 @@ class CueFollowingSim:
 
     def follow(self, cue: Cue | CalStep, now_s: float) -> None:
         if isinstance(cue, CalStep):
-            if cue.phase is CalPhase.MVC and self._due(("mvc", 0, cue.attempt), now_s):
+            # each time the calibration turns to the maximal squeeze is a new request, also
+            # for the same attempt again after one that pushed down and did not count
+            if cue.phase is CalPhase.MVC and self._cal_phase is not CalPhase.MVC:
+                self._mvc_asks += 1
+            self._cal_phase = cue.phase
+            if cue.phase is CalPhase.MVC and self._due(("mvc", 0, self._mvc_asks), now_s):
                 self.person.follow_cue(now_s, hold_s=MVC_HOLD_S)
             return
         if cue.phase is Phase.SQUEEZE and self._due(("rep", cue.set_no, cue.rep), now_s):

@@ -175,3 +175,60 @@ def test_repetition_final_after_the_next_sets_onset_keeps_its_set():
         coach.update(t, [ev])
     assert [s.set_no for s in coach.scores] == [1, 2]
     assert coach.scores[0].rest_s is None  # the rest before a new set is not judged
+
+
+def test_cancelled_onset_in_the_rest_returns_to_the_rest_with_its_timer():
+    coach = Coach(INTENSIVE, reps_per_set=3)
+    r0 = make_rep(index=0, onset=1.0)
+    run(coach, rep_events(r0), until=r0.end_s + 0.3)
+    rest = coach.update(r0.end_s + 1.0)
+    assert rest.phase is Phase.REST and rest.rep == 2
+    # a twitch 1 s into the 4 s rest: the detector sees an onset, then cancels it
+    coach.update(r0.end_s + 1.1, [Event(EventKind.ONSET, r0.end_s + 1.0, r0.end_s + 1.1, 1)])
+    cue = coach.update(r0.end_s + 1.5, [Event(EventKind.ONSET_CANCELLED, r0.end_s + 1.0, 0, 1)])
+    assert cue.phase is Phase.REST and cue.rep == 2
+    assert cue.prompt == Message.of(Prompt.REST, n=3)  # 4 s from the fall, 1.5 s gone
+    assert coach.update(r0.end_s + 3.5).phase is Phase.REST
+    assert coach.update(r0.end_s + 4.3).phase is Phase.SQUEEZE
+
+
+def test_cancelled_onset_in_the_set_pause_keeps_the_pause_and_the_set():
+    coach = Coach(INTENSIVE, reps_per_set=1, sets=2)
+    r0 = make_rep(index=0, onset=1.0)
+    run(coach, rep_events(r0), until=r0.end_s + 0.3)
+    end = r0.end_s
+    coach.update(end + 8.0, [Event(EventKind.ONSET, end + 7.9, end + 8.0, 1)])
+    assert coach.update(end + 8.1).set_no == 2  # while rising it may be set 2's first
+    cue = coach.update(end + 8.5, [Event(EventKind.ONSET_CANCELLED, end + 7.9, end + 8.5, 1)])
+    assert cue.phase is Phase.SET_PAUSE and cue.set_no == 1
+    assert cue.prompt == Message.of(Prompt.SET_PAUSE, k=1, n=52)
+    assert coach.update(end + 59.0).phase is Phase.SET_PAUSE
+    after = coach.update(end + 60.3)
+    assert after.phase is Phase.SQUEEZE and after.set_no == 2 and after.rep == 1
+
+
+def test_following_the_coach_after_a_twitch_in_the_rest_is_not_rest_short():
+    coach = Coach(INTENSIVE, reps_per_set=3)
+    r0 = make_rep(index=0, onset=1.0)
+    twitch = [
+        Event(EventKind.ONSET, r0.end_s + 1.0, r0.end_s + 1.1, 1),
+        Event(EventKind.ONSET_CANCELLED, r0.end_s + 1.0, r0.end_s + 1.4, 1),
+    ]
+    line = run(coach, rep_events(r0) + twitch, until=r0.end_s + 8.0)
+    # she squeezes when asked: the first time "Squeeze" shows after the twitch
+    asked = next(t for t, c in line if t > r0.end_s + 1.4 and c.phase is Phase.SQUEEZE)
+    assert asked >= r0.end_s + 4.0
+    r1 = make_rep(index=2, onset=asked + 0.3)
+    run_from(coach, rep_events(r1), asked, r1.end_s + 6.0)
+    assert Reason.REST_SHORT not in coach.scores[0].reasons
+    assert coach.scores[0].verdict is Verdict.GOOD
+
+
+def run_from(coach: Coach, events: list[Event], start: float, until: float) -> None:
+    pending = sorted(events, key=lambda e: e.detected_s)
+    t = start
+    while t <= until:
+        now = [e for e in pending if e.detected_s <= t]
+        pending = pending[len(now) :]
+        coach.update(t, now)
+        t += 0.1

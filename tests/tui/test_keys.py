@@ -12,6 +12,7 @@ from perineo.session.choices import SourceChoices
 from perineo.store.sessions import SessionStatus, TrainingRecord
 from perineo.tui.app import create_app
 from perineo.tui.screens.calibrate import CalibrateScreen
+from perineo.tui.screens.confirm import ConfirmEnd
 from perineo.tui.screens.history import HistoryScreen
 from perineo.tui.screens.home import HomeScreen
 from perineo.tui.screens.summary import SummaryScreen
@@ -49,7 +50,16 @@ def test_home_enter_pause_end_history(
             assert app.screen.query_one(CueDisplay).cue.countdown is None
             await pilot.press("space")
             await wait_for(pilot.pause, lambda: app.session is not None and not app.session.paused)
+            await pilot.press("e")  # asks first; Escape keeps training
+            await wait_for(pilot.pause, lambda: isinstance(app.screen, ConfirmEnd))
+            body = _text(app.screen.query_one("#confirm-body", Static))
+            assert "not counted" in body
+            await pilot.press("escape")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, TrainScreen) and not app.session.pipeline.stopping
             await pilot.press("e")
+            await wait_for(pilot.pause, lambda: isinstance(app.screen, ConfirmEnd))
+            await pilot.press("e")  # the same key again ends
             await wait_for(pilot.pause, lambda: isinstance(app.screen, SummaryScreen))
             await pilot.press("h")
             await wait_for(pilot.pause, lambda: isinstance(app.screen, HistoryScreen))
@@ -86,7 +96,18 @@ def test_reuse_stored_calibration(record: TrainingRecord, intensive: Program, ho
             await wait_for(pilot.pause, lambda: isinstance(app.screen, TrainScreen))
             assert app.session is not None and app.session.result.calibration is not None
             assert app.session.result.calibration.mvc_cmH2O == 45.0
-            await pilot.press("q")
+            rep = app.screen.query_one("#rep", Static)
+            await wait_for(pilot.pause, lambda: _text(rep).startswith("Your last"), 5)
+            assert _text(rep) == (
+                "Your last calibration: resting level 30.0 cmH2O, strongest squeeze 45.0 cmH2O."
+                "\nThe probe had settled: the levels are steady."
+            )
+            await pilot.press("q")  # asks first while training; at once on the summary
+            await wait_for(
+                pilot.pause, lambda: isinstance(app.screen, ConfirmEnd) or not app.is_running
+            )
+            if app.is_running:
+                await pilot.press("q")
 
     run(drive())
 
@@ -102,3 +123,29 @@ def test_no_color(monkeypatch, home: Path, intensive: Program) -> None:
             assert app.no_color
 
     run(drive())
+
+
+@pytest.mark.slow
+def test_quit_while_training_asks_first(
+    record: TrainingRecord, intensive: Program, home: Path
+) -> None:
+    choices = SourceChoices(intensive, speed=50.0, seed=7)
+    app = create_app(choices.open(None), program=intensive, record=record, sets=1, lang="nn")
+
+    async def drive() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot.pause, lambda: isinstance(app.screen, TrainScreen))
+            await pilot.press("q")
+            await wait_for(pilot.pause, lambda: isinstance(app.screen, ConfirmEnd))
+            assert _text(app.screen.query_one(".heading", Static)) == "Vil du lukke perineo no?"
+            await pilot.press("enter")  # the focused button is "keep training"
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, TrainScreen)
+            await pilot.press("q")
+            await wait_for(pilot.pause, lambda: isinstance(app.screen, ConfirmEnd))
+            await pilot.press("q")
+            await wait_for(pilot.pause, lambda: not app.is_running, timeout_s=10)
+
+    run(drive())
+    (info,) = record.sessions()
+    assert info.status is SessionStatus.STOPPED

@@ -20,6 +20,7 @@ from perineo.assess.bands import band_for
 from perineo.assess.guide import PROTOCOL, Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, LiveContraction
 from perineo.assess.model import Movement, Perfect, Step
+from perineo.display.texts import Lang
 from perineo.program.calibration import Calibration
 from perineo.program.model import Program
 from perineo.program.scoring import score_analysis
@@ -30,6 +31,7 @@ from perineo.store.sessions import SessionKind, TrainingRecord
 from perineo.tui.app import PerineoApp, create_app
 from perineo.tui.screens.assess import AssessScreen
 from perineo.tui.screens.calibrate import CalibrateScreen
+from perineo.tui.screens.confirm import ConfirmEnd
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
 
@@ -92,6 +94,26 @@ def test_train(snap_compare, home: Path, intensive: Program, lang: str) -> None:
 
     app = create_app(program=intensive, lang=lang, today=TODAY)
     assert snap_compare(app, terminal_size=SIZE, run_before=_show(build))
+
+
+def test_confirm_end_nynorsk(snap_compare, home: Path, intensive: Program) -> None:
+    """'e' while training asks first: keep training is the default."""
+
+    def build(app: PerineoApp) -> TrainScreen:
+        buf = views.trace(60.0, [(43.0, 7.0, 4), (57.5, 7.0, 0)])
+        screen = TrainScreen(app.lang, buf, intensive.title_nn)
+        screen.cue = views.CUE_HOLD
+        screen.status = views.STATUS
+        screen.baseline = views.REST
+        return screen
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await _show(build)(pilot)
+        await pilot.app.push_screen(ConfirmEnd(Lang.NN, "end", "e"))
+        await pilot.pause(0.3)
+
+    app = create_app(program=intensive, lang="nn", today=TODAY)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_train_warning_wide(snap_compare, home: Path, intensive: Program) -> None:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import date
+from typing import TYPE_CHECKING
 
 from perineo.commands.checks import check_seed, skip_program
 from perineo.commands.lab_option import add_lsl_argument, lab_outlet
 from perineo.errors import InputError
+
+if TYPE_CHECKING:
+    from perineo.store.sessions import TrainingRecord
 
 DEFAULT_SCENARIO = "follow"  # the simulated person who follows the coach
 LANGS = ("en", "nn")
@@ -34,7 +39,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "needs the test extra; real time)",
     )
     p.add_argument("--device", metavar="ADDRESS", help="connect to this probe")
-    p.add_argument("--program", default="intensive", help="training program (default intensive)")
+    p.add_argument(
+        "--program",
+        default=None,
+        help="training program (default: the one `perineo plan` advises; learn for a new user)",
+    )
     p.add_argument("--lang", choices=LANGS, default=None, help="language (default from $LANG)")
     p.add_argument(
         "--speed", type=float, default=1.0, help="simulated time runs this many times faster"
@@ -74,13 +83,25 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise InputError(f"--{name} must be at least 1, got {value}")
     # Textual and the sources are imported here so that `perineo --help` stays fast.
+    from perineo.store.sessions import TrainingRecord
+
+    record = TrainingRecord.open_at_start()
+    try:
+        _train(args, record)
+    finally:
+        record.close()
+    return 0
+
+
+def _train(args: argparse.Namespace, record: TrainingRecord) -> None:
+    from perineo.display.home import advised_name, todays_program
     from perineo.paths import data_dir
     from perineo.program.loader import get_program
     from perineo.session.choices import FOLLOW, SourceChoices
-    from perineo.store.sessions import TrainingRecord
     from perineo.tui.app import create_app
 
-    program = get_program(args.program, on_error=skip_program)
+    name = args.program or advised_name(record, date.today())
+    program = todays_program(get_program(name, on_error=skip_program), record)
     choices = SourceChoices(
         program, args.sim or FOLLOW, speed=args.speed, seed=args.seed, ble_link=args.sim_ble
     )
@@ -90,7 +111,6 @@ def run(args: argparse.Namespace) -> int:
     elif args.device is not None:
         source = choices.open(args.device)
     lab = lab_outlet(args, "perineo" if source is None else source.name)
-    record = TrainingRecord.open_at_start()
     app = create_app(
         source,
         program=program,
@@ -101,13 +121,10 @@ def run(args: argparse.Namespace) -> int:
         sets=args.sets,
         record_dir=None if args.no_record else data_dir() / "recordings",
         record=record,
+        program_chosen=args.program is not None,
     )
     app.lab = lab
-    try:
-        app.run()
-    finally:
-        record.close()
-    return 0
+    app.run()
 
 
 def _need_bumble() -> None:

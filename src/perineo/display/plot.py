@@ -14,14 +14,34 @@ _DOT_BITS = np.array([[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]], d
 _GLYPHS = np.array([" "] + [chr(0x2800 + i) for i in range(1, 256)])
 
 
+CLIP_MARK = "▲"  # top row of a column whose values went above the scale (a cough, a spike)
+ROBUST_PERCENTILE = 97.0  # the scale follows the contractions, not the briefest spikes
+
+
 @dataclass(frozen=True)
 class PlotRows:
-    """Text of each plot row (top first) and which rows lie in the target band."""
+    """Text of each plot row (top first) and which rows lie in the target band;
+    ``clipped``: the cell columns whose values went above ``y_max`` (marked on the top row)."""
 
     rows: tuple[str, ...]
     in_band: tuple[bool, ...]
     y_min: float
     y_max: float
+    clipped: tuple[bool, ...] = ()
+
+
+def robust_range(
+    low: FloatArray, high: FloatArray, percentile: float = ROBUST_PERCENTILE
+) -> tuple[float, float] | None:
+    """The range the squeezes take, ignoring the briefest extremes: the ``percentile``-th of
+    the bins' highs and the opposite one of their lows. A cough (~0.3 s, up to ~160 cmH2O)
+    fills a few bins of a 20 s trace; a contraction (seconds) many. None without data."""
+    if not np.isfinite(high).any():
+        return None
+    return (
+        float(np.nanpercentile(low, 100.0 - percentile)),
+        float(np.nanpercentile(high, percentile)),
+    )
 
 
 def nice_range(lo: float, hi: float, step: float = 5.0) -> tuple[float, float]:
@@ -67,7 +87,11 @@ def braille_rows(
         grid = (level >= lo_px[None, :]) & (level <= hi_px[None, :])
     cells = grid.reshape(height, 4, width, 2)
     codes = np.einsum("hrwc,rc->hw", cells.astype(np.intp), _DOT_BITS)
-    rows = tuple("".join(_GLYPHS[codes[r]]) for r in range(height))
+    glyphs = _GLYPHS[codes]
+    with np.errstate(invalid="ignore"):
+        over = np.fmax(high[0::2], high[1::2]) > y_max  # either bin of a cell column
+    glyphs[0, over] = CLIP_MARK
+    rows = tuple("".join(glyphs[r]) for r in range(height))
     in_band: tuple[bool, ...]
     if band is None:
         in_band = (False,) * height
@@ -76,4 +100,4 @@ def braille_rows(
         tops = y_max - step * np.arange(height)
         bottoms = tops - step
         in_band = tuple(bool(x) for x in (bottoms < band[1]) & (tops > band[0]))
-    return PlotRows(rows, in_band, y_min, y_max)
+    return PlotRows(rows, in_band, y_min, y_max, tuple(bool(c) for c in over))

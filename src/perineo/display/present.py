@@ -104,7 +104,8 @@ def calibration_view(
         within = 0.0
     # in 2 % steps: the bar need not be redrawn for every block of samples
     progress = round(50 * max(0.0, min(1.0, (number - 1 + within) / steps))) / 50
-    countdown = step.count if step.phase in (CalPhase.REST_LEVEL, CalPhase.MVC_REST) else None
+    # the rest between squeezes says its seconds in its words ("Rest 9…"): shown once
+    countdown = step.count if step.phase is CalPhase.REST_LEVEL else None
     return CalibrationView(
         step=number,
         steps=steps,

@@ -96,6 +96,9 @@ class Coach:
         self._last: RepScore | None = None
         self._prev_end_s: float | None = None  # end of the last scored repetition's fall
         self._set_of: dict[int, int] = {}  # repetition index → the set it began in
+        # where the coach stood when an onset came (phase, timer, set, repetition): a
+        # cancelled onset (a twitch, a cough) returns there with its timer intact
+        self._before_onset: tuple[Phase, float, int, int] | None = None
 
     # -- events ---------------------------------------------------------------------------
 
@@ -117,20 +120,32 @@ class Coach:
         elif self.phase is Phase.DONE:
             return
         elif k is EventKind.ONSET and self.phase in _WAITING:
+            self._before_onset = (self.phase, self._since, self.set_no, self.rep_no)
             if self.phase is Phase.SET_PAUSE:
                 self._next_set()
             self.phase, self._quick = Phase.RISING, 0
             self._set_of[ev.rep] = self.set_no
         elif k is EventKind.ONSET_CANCELLED and self.phase is Phase.RISING:
-            self.phase = Phase.SQUEEZE
+            self._cancel_onset(ev.rep)
         elif k is EventKind.HOLD_START and self.phase in (Phase.RISING, Phase.SQUEEZE):
             self.phase, self._since = Phase.HOLD, ev.t
+            self._before_onset = None
         elif k is EventKind.QUICK_LIFT:
             self._on_quick_lift(ev)
         elif k is EventKind.RELEASE and self.phase in _ACTIVE:
             self.phase = Phase.RELEASING
         elif k is EventKind.REST and self.phase in (*_ACTIVE, Phase.RELEASING):
             self._end_of_fall(ev.t)
+
+    def _cancel_onset(self, rep: int) -> None:
+        """No repetition came of the onset: back to the rest, pause or wait it interrupted,
+        its timer going on as if nothing had happened (the coach never ends a rest early)."""
+        self._set_of.pop(rep, None)
+        if self._before_onset is None:
+            self.phase = Phase.SQUEEZE
+            return
+        self.phase, self._since, self.set_no, self.rep_no = self._before_onset
+        self._before_onset = None
 
     def _on_quick_lift(self, ev: Event) -> None:
         self._quick += 1

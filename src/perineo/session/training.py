@@ -30,6 +30,8 @@ from perineo.sources.base import SampleSource
 from perineo.store.sessions import SessionStatus
 
 LAST_REP_WAIT_S = 8.0  # stream time to wait, after the program is done, for the last score
+# the coach's phases while a repetition is under way (its fall not yet over)
+_UNDER_WAY = (Phase.RISING, Phase.HOLD, Phase.QUICK, Phase.LET_GO, Phase.RELEASING)
 
 
 class Stage(StrEnum):
@@ -92,6 +94,9 @@ class Trainer(Quiet):
         self._train_start_s = 0.0
         self._done_at: float | None = None
         self._scored = 0
+        self._last_onset: int | None = None  # the newest repetition's index
+        self._tail_started = False
+        self._unfinished: int | None = None  # the repetition under way when the session ended
 
     # -- the pipeline's calls ---------------------------------------------------------------
 
@@ -157,6 +162,7 @@ class Trainer(Quiet):
     def _keep(self, events: Iterable[Event]) -> None:
         for ev in events:
             if ev.kind is EventKind.ONSET:
+                self._last_onset = ev.rep
                 self._open_reps.add(ev.rep)
                 self._onsets[ev.rep] = ev.t
             elif ev.kind is EventKind.ONSET_CANCELLED:
@@ -202,9 +208,18 @@ class Trainer(Quiet):
                 self.pipeline.stop()
 
     def _coach_tail(self, events: Sequence[Event]) -> None:
-        if self.coach is None or not events:
+        if self.coach is None:
             return
-        self.coach.update(self.pipeline.now_s or 0.0, [e for e in events if self._in_training(e)])
+        if not self._tail_started:
+            # ended (by her, or the source) in the middle of a repetition: it is dropped, not
+            # scored as a failure of what she never had the chance to finish
+            self._tail_started = True
+            if self.coach.phase in _UNDER_WAY:
+                self._unfinished = self._last_onset
+        kept = [e for e in events if self._in_training(e) and e.rep != self._unfinished]
+        if not kept:
+            return
+        self.coach.update(self.pipeline.now_s or 0.0, kept)
         self._report_scores(self.coach.scores)
 
     def _in_training(self, ev: Event) -> bool:

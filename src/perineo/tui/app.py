@@ -15,31 +15,37 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from textual import events
 from textual.app import App
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from perineo.display import present
+from perineo.display import home, present
 from perineo.display import summary as summarise
 from perineo.display.texts import Lang, tr
 from perineo.display.tracebuf import TraceBuffer
 from perineo.display.view import CalibrationView, CueView, StatusView, SummaryView
 from perineo.lab.bridge import LabBridge, LabListener
+from perineo.program.calibration import Calibration
 from perineo.program.coach import Cue
-from perineo.program.loader import get_program
+from perineo.program.loader import get_program, load_programs
 from perineo.program.model import Program
+from perineo.program.plan import Leakage, SymptomEntry
 from perineo.program.scoring import RepScore
 from perineo.samples import Channel, SampleBlock
+from perineo.session.choices import SourceChoices
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import CalibrationUpdate, PipelineEnd, Quiet, Trouble, TroubleKind
 from perineo.session.training import LiveSession, SessionResult, Stage
-from perineo.signal.events import Event
+from perineo.signal.events import Event, EventKind
 from perineo.sources.base import SampleSource, Scanner
 from perineo.store.sessions import TrainingRecord
 from perineo.tui.messages import (
     CalibrationChanged,
+    CheckAnswered,
     CueChanged,
     DataPathFailed,
+    LanguageChosen,
     RepetitionScored,
     SamplesArrived,
     SessionFinished,
@@ -47,11 +53,16 @@ from perineo.tui.messages import (
     StatusChanged,
 )
 from perineo.tui.screens.calibrate import CalibrateScreen
+from perineo.tui.screens.confirm import ConfirmEnd
 from perineo.tui.screens.history import HistoryScreen
-from perineo.tui.screens.home import HomeScreen
+from perineo.tui.screens.home import HomeChoices, HomeScreen
 from perineo.tui.screens.summary import SummaryScreen
 from perineo.tui.screens.train import TrainScreen
+from perineo.tui.widgets.coach import calibration_text
+from perineo.tui.widgets.size import SizeWarning
 
+GAP_SHOWN_S = 5.0  # seconds of stream a gap stays in the status line after it happened
+GAP_MIN_S = 0.05  # shorter is no gap worth telling (never "gap 0.0 s")
 TRACE_KEEP_S = 30.0  # seconds of squeeze the trace buffer keeps (it shows 20)
 SourceFactory = Callable[[str | None], SampleSource]  # None: the simulator, else an address
 
@@ -65,6 +76,7 @@ class AppOptions:
     fps: float = 25.0
     record_dir: Path | None = None  # None: do not write a recording (tests of the UI only)
     today: date | None = None  # fixed "today" for deterministic summaries and history
+    chosen: bool = False  # the program was chosen (on the command line or home), not advised
 
     def day(self) -> date:
         return self.today or date.today()
@@ -85,13 +97,33 @@ class _Poster(Quiet):
         self._cue: CueView | None = None
         self._paused = False
         self._scored = 0
+        self._status = StatusView()  # the pipeline's, as it told it
+        self._gap: tuple[float, float] | None = None  # (length, shown until stream time)
 
     def samples(self, block: SampleBlock, events: Sequence[Event]) -> None:
         self.trace.append(block.t, block.data[Channel.SQUEEZE])
-        self.app.post_message(SamplesArrived(float(block.t[-1]), self.pipeline.baseline_cmH2O))
+        now = float(block.t[-1])
+        self.app.post_message(SamplesArrived(now, self.pipeline.baseline_cmH2O))
+        self.events(events)
+        if self._gap is not None and now > self._gap[1]:
+            self._gap = None
+            self._post_status()
+
+    def events(self, events: Sequence[Event]) -> None:
+        """A gap in the data shows in the status line for a few seconds after it happened."""
+        for ev in events:
+            if ev.kind is EventKind.GAP and ev.value is not None and ev.value - ev.t >= GAP_MIN_S:
+                now = max(ev.detected_s, self.pipeline.now_s or 0.0)
+                self._gap = (ev.value - ev.t, now + GAP_SHOWN_S)
+                self._post_status()
+
+    def _post_status(self) -> None:
+        gap = None if self._gap is None else self._gap[0]
+        self.app.post_message(StatusChanged(replace(self._status, gap_s=gap)))
 
     def status(self, status: StatusView) -> None:
-        self.app.post_message(StatusChanged(status))
+        self._status = status
+        self._post_status()
         if status.paused and not self._paused and self._cue is not None:
             self._cue = replace(self._cue, text=tr(self.lang, "train.paused"), countdown=None)
             self.app.post_message(CueChanged(self._cue))
@@ -127,6 +159,16 @@ class _Poster(Quiet):
         result = self.trainer.result
         self.app.result = result
         self.app.post_message(SessionFinished(self.app.summary_of(result)))
+
+
+class _Reuse(Quiet):
+    """Trains with the stored calibration from the first block (chosen on the home screen)."""
+
+    def __init__(self, session: LiveSession, cal_id: int, calibration: Calibration) -> None:
+        self.session, self.cal_id, self.stored = session, cal_id, calibration
+
+    def started(self, channels: tuple[Channel, ...], t0_s: float) -> None:
+        self.session.use_calibration(self.stored, self.cal_id)
 
 
 class PerineoApp(App[SessionResult | None]):
@@ -166,7 +208,27 @@ class PerineoApp(App[SessionResult | None]):
             self.push_screen(self.home_screen())
 
     def home_screen(self) -> HomeScreen:
-        return HomeScreen(self.lang, self._program_title(), self.scanner)
+        o = self.options
+        programs = self.programs()
+        view = home.home_view(self.record, programs, self.lang, o.day())
+        chosen = o.program.name if o.chosen or view.advice == "" else view.advised
+        if chosen not in dict(view.programs):
+            chosen = view.advised
+
+        def targets(name: str) -> str:
+            program = home.todays_program(programs[name], self.record)
+            return home.targets_words(program, self.lang, sets=o.sets, reps=o.reps_per_set)
+
+        choices = HomeChoices(
+            view.programs, chosen, view.advice, view.check_due, view.calibration, targets
+        )
+        return HomeScreen(self.lang, choices, self.scanner)
+
+    def programs(self) -> dict[str, Program]:
+        """The training programs to choose from (the one given at start among them)."""
+        found = home.training_programs(load_programs(on_error=lambda problem: None))
+        found[self.options.program.name] = self.options.program
+        return found
 
     def _program_title(self) -> str:
         p = self.options.program
@@ -176,9 +238,41 @@ class PerineoApp(App[SessionResult | None]):
         if self.source_factory is None:
             self.notify(tr(self.lang, "home.no_ble"), severity="warning")
             return
-        self.start_session(self.source_factory(message.address))
+        factory = self.source_factory
+        screen = self.screen
+        reuse = False
+        if isinstance(screen, HomeScreen):
+            reuse = screen.reuse_calibration
+            program = self.programs().get(screen.program, self.options.program)
+            program = home.todays_program(program, self.record)
+            self.options = replace(self.options, program=program, chosen=True)
+            owner = getattr(factory, "__self__", None)
+            if isinstance(owner, SourceChoices):  # the simulated person trains it too
+                factory = replace(owner, program=program).open
+        self.start_session(factory(message.address), reuse=reuse)
 
-    def start_session(self, source: SampleSource) -> None:
+    def on_language_chosen(self, message: LanguageChosen) -> None:
+        screen = self.screen
+        if isinstance(screen, HomeScreen):  # keep the program she chose
+            self.options = replace(
+                self.options,
+                program=self.programs().get(screen.program, self.options.program),
+                chosen=True,
+            )
+        self.lang = Lang(message.lang)
+        self.options = replace(self.options, lang=self.lang)
+        self.title = tr(self.lang, "app.title")
+        self.switch_screen(self.home_screen())
+
+    def on_check_answered(self, message: CheckAnswered) -> None:
+        if self.record is None:
+            return
+        self.record.add_symptom(SymptomEntry(self.options.day(), Leakage(message.leakage)))
+        self.notify(tr(self.lang, "home.check_done"))
+        if isinstance(self.screen, HomeScreen):  # the advice may change with the answer
+            self.switch_screen(self.home_screen())
+
+    def start_session(self, source: SampleSource, *, reuse: bool = False) -> None:
         o = self.options
         recording = None
         if o.record_dir is not None:
@@ -199,12 +293,16 @@ class PerineoApp(App[SessionResult | None]):
         if self.lab is not None:  # --lsl
             self.session.pipeline.add(LabBridge(self.lab))
         stored = None if journal is None else journal.latest_calibration()
+        if reuse and stored is not None:  # chosen on the home screen: no calibrating
+            self.session.pipeline.add(_Reuse(self.session, *stored))
         self._show(CalibrateScreen(self.lang, self.trace, fps=o.fps, can_reuse=stored is not None))
         self.run_worker(
             self.session.run(), name="data path", group="live", exclusive=True, exit_on_error=False
         )
 
     def _show(self, screen: Screen[None]) -> None:
+        while isinstance(self.screen, ModalScreen):  # a question over a screen that is done
+            self.pop_screen()
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
@@ -213,7 +311,9 @@ class PerineoApp(App[SessionResult | None]):
     # -- data path → screens ----------------------------------------------------------------
 
     def _current(self) -> Screen[object] | None:
-        return self.screen_stack[-1] if len(self.screen_stack) > 1 else None
+        """The screen the data path draws on: the top one, under a question asked over it."""
+        stack = [s for s in self.screen_stack[1:] if not isinstance(s, ModalScreen)]
+        return stack[-1] if stack else None
 
     def on_samples_arrived(self, message: SamplesArrived) -> None:
         screen = self._current()
@@ -241,6 +341,11 @@ class PerineoApp(App[SessionResult | None]):
             screen = TrainScreen(self.lang, self.trace, self._program_title(), fps=self.options.fps)
             self._show(screen)
             screen.status = self._status
+            trainer = self.session.trainer
+            cal = trainer.result.calibration
+            if cal is not None:
+                reused = trainer.calibrator is None or trainer.calibrator.result is not cal
+                screen.calibration = calibration_text(cal, self.lang, reused=reused)
         screen.cue = message.cue
 
     def on_repetition_scored(self, message: RepetitionScored) -> None:
@@ -258,15 +363,50 @@ class PerineoApp(App[SessionResult | None]):
         if event.worker.group == "live" and event.state is WorkerState.ERROR:
             self.post_message(DataPathFailed(str(event.worker.error)))
 
+    def on_resize(self, event: events.Resize) -> None:
+        for screen in self.screen_stack:
+            for warning in screen.query(SizeWarning):
+                warning.check(event.size)
+
     # -- keys -------------------------------------------------------------------------------
 
     def action_pause(self) -> None:
         if self.session is not None:
             self.session.toggle_pause()
 
+    def _live(self) -> LiveSession | None:
+        """The session being trained, if it is still going."""
+        s = self.session
+        if s is None or s.stage not in (Stage.CALIBRATING, Stage.TRAINING):
+            return None
+        return None if s.pipeline.stopping else s
+
     def action_end(self) -> None:
-        if self.session is not None:
-            self.session.stop()
+        """``e``: ask, then end the session (what was done is kept; a repetition under way
+        is dropped)."""
+        session = self._live()
+        if session is None or isinstance(self.screen, ConfirmEnd):
+            return
+
+        def answered(end: bool | None) -> None:
+            if end and session is self.session:
+                session.stop()
+
+        self.push_screen(ConfirmEnd(self.lang, "end", "e"), answered)
+
+    def action_leave(self) -> None:
+        """``q``: close perineo; asked first while a session is going."""
+        if isinstance(self.screen, ConfirmEnd):
+            return
+        if self._live() is None:
+            self.exit(self.result)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit(self.result)
+
+        self.push_screen(ConfirmEnd(self.lang, "quit", "q"), answered)
 
     def action_reuse_calibration(self) -> None:
         """Skip calibrating: train with the calibration in force (the newest stored)."""
@@ -316,10 +456,16 @@ def create_app(
     record_dir: Path | None = None,
     record: TrainingRecord | None = None,
     today: date | None = None,
+    program_chosen: bool = True,
 ) -> PerineoApp:
-    """Build the app around ``source`` (start at once) or let the user choose on Home."""
+    """Build the app around ``source`` (start at once) or let the user choose on Home.
+
+    ``program_chosen=False``: ``program`` is only the plan's advice; the home screen offers
+    the advice from the record it reads itself (and today's targets with it)."""
     prog = get_program(program) if isinstance(program, str) else program
-    options = AppOptions(prog, Lang(lang), reps_per_set, sets, fps, record_dir, today)
+    options = AppOptions(
+        prog, Lang(lang), reps_per_set, sets, fps, record_dir, today, chosen=program_chosen
+    )
     return PerineoApp(
         options, source=source, source_factory=source_factory, scanner=scanner, record=record
     )

@@ -75,3 +75,17 @@ class SourceChosen(Message):
     """The user chose a probe (``address``) or the simulator (``address`` is None)."""
 
     address: str | None
+
+
+@dataclass
+class LanguageChosen(Message):
+    """Home: the user chose another language."""
+
+    lang: str
+
+
+@dataclass
+class CheckAnswered(Message):
+    """Home: the weekly symptom check was answered (a ``Leakage`` value)."""
+
+    leakage: str

@@ -13,12 +13,13 @@ from perineo.display.tracebuf import TraceBuffer
 from perineo.display.view import CalibrationView, StatusView
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.widgets.coach import WarningBanner
+from perineo.tui.widgets.size import SizeWarning
 from perineo.tui.widgets.status import StatusLine
 from perineo.tui.widgets.trace import PressureTrace
 
 
 class CalibrateScreen(Screen[None]):
-    KEYS: tuple[KeySpec, ...] = (("q", "app.quit", "key.quit"),)
+    KEYS: tuple[KeySpec, ...] = (("q", "app.leave", "key.quit"),)
 
     calibration: reactive[CalibrationView] = reactive(CalibrationView, init=False)
     status: reactive[StatusView] = reactive(StatusView, init=False)
@@ -38,6 +39,7 @@ class CalibrateScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
+        yield SizeWarning(self.lang)
         with Horizontal(classes="topbar"):
             yield Static(tr(lang, "cal.heading"), classes="heading")
             yield Static("", id="cal-step")

@@ -11,6 +11,7 @@ from perineo.display.texts import Lang, tr
 from perineo.display.view import HistoryView
 from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
+from perineo.tui.widgets.size import SizeWarning
 
 _COLUMNS = ("date", "program", "sets", "score", "mvc", "hold", "good", "errors")
 
@@ -33,6 +34,7 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         lang, h = self.lang, self.history
+        yield SizeWarning(self.lang)
         yield Static(tr(lang, "hist.heading"), classes="heading")
         days = tr(lang, "hist.days", days=h.days_trained, recent=h.days_recent)
         yield Static(days + (f"\n{h.trend}" if h.trend else ""), id="hist-days")

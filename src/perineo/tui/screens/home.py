@@ -1,12 +1,19 @@
-"""Home: choose a probe from the scan list, or the simulator; the connection is always shown."""
+"""Home: choose the program (the plan's advice first), the language, whether to reuse the
+stored calibration, answer the weekly check; then a probe from the scan list, or the
+simulator. Today's targets and the connection are always shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Checkbox, Footer, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from perineo.display.texts import Lang, tr
@@ -15,10 +22,30 @@ from perineo.errors import PerineoError
 from perineo.sources.base import Device, Scanner
 from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
-from perineo.tui.messages import SourceChosen
+from perineo.tui.messages import CheckAnswered, LanguageChosen, SourceChosen
+from perineo.tui.screens.check import CheckScreen
+from perineo.tui.widgets.size import SizeWarning
 from perineo.tui.widgets.status import StatusLine
 
 SIM_ID = "sim"
+
+
+LANGS = ((Lang.EN, "English"), (Lang.NN, "Nynorsk"))
+
+
+@dataclass(frozen=True)
+class HomeChoices:
+    """What the home screen offers (``perineo.display.home.HomeView`` and the app's options).
+
+    ``targets``: today's targets in words for a program's name.
+    """
+
+    programs: tuple[tuple[str, str], ...] = ()  # (name, title)
+    program: str = ""  # chosen now (the plan's advice unless chosen otherwise)
+    advice: str = ""
+    check_due: bool = False
+    calibration: str | None = None  # the stored calibration in words: offered for reuse
+    targets: Callable[[str], str] = field(default=lambda name: "")
 
 
 class HomeScreen(Screen[None]):
@@ -27,29 +54,56 @@ class HomeScreen(Screen[None]):
     KEYS: tuple[KeySpec, ...] = (
         ("s", "simulator", "key.sim"),
         ("r", "rescan", "key.rescan"),
+        ("w", "check", "key.check"),
         ("h", "app.history", "key.history"),
         ("q", "app.quit", "key.quit"),
     )
 
     status: reactive[StatusView] = reactive(StatusView, init=False)
 
-    def __init__(self, lang: Lang, program_title: str, scanner: Scanner | None = None) -> None:
+    def __init__(self, lang: Lang, choices: HomeChoices, scanner: Scanner | None = None) -> None:
         super().__init__()
         self.lang = lang
-        self.program_title = program_title
+        self.choices = choices
+        self.program = choices.program
         self.scanner = scanner
         self.devices: list[Device] = []
         keys = self.KEYS if scanner is not None else tuple(k for k in self.KEYS if k[1] != "rescan")
         bind_keys(self, lang, keys)
 
+    @property
+    def reuse_calibration(self) -> bool:
+        boxes = self.query("#home-reuse").results(Checkbox)
+        return any(box.value for box in boxes)
+
     def compose(self) -> ComposeResult:
-        lang = self.lang
+        lang, c = self.lang, self.choices
+        yield SizeWarning(lang)
         yield Static(tr(lang, "app.title"), classes="title")
         yield Static(tr(lang, "home.heading"), classes="heading")
         yield Static(tr(lang, "home.intro"), classes="intro")
         # names and titles come from outside (radio, files): shown as text, never as markup
-        program = visible(self.program_title)
-        yield Static(tr(lang, "home.program", program=program), id="home-program", markup=False)
+        with Horizontal(id="home-choices"):
+            yield Static(tr(lang, "home.choose_program"), classes="label")
+            programs = [(Text(visible(t)), n) for n, t in c.programs]
+            yield Select(
+                programs, value=c.program, allow_blank=False, compact=True, id="home-program"
+            )
+            yield Static(tr(lang, "home.choose_lang"), classes="label")
+            yield Select(
+                [(name, code.value) for code, name in LANGS],
+                value=lang.value,
+                allow_blank=False,
+                compact=True,
+                id="home-lang",
+            )
+        if c.advice:
+            yield Static(tr(lang, "home.advice", advice=c.advice), id="home-plan", markup=False)
+        yield Static(c.targets(c.program), id="home-targets", markup=False)
+        if c.calibration is not None:
+            yield Checkbox(c.calibration, value=False, compact=True, id="home-reuse")
+        if c.check_due:
+            yield Static(tr(lang, "home.check_due"), id="home-check")
         yield OptionList(id="sources", markup=False)
         yield Static("", id="scan-state", markup=False)
         yield StatusLine(lang, id="status").data_bind(HomeScreen.status)
@@ -96,3 +150,17 @@ class HomeScreen(Screen[None]):
 
     def action_simulator(self) -> None:
         self.post_message(SourceChosen(None))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "home-program" and isinstance(event.value, str):
+            self.program = event.value
+            self.query_one("#home-targets", Static).update(self.choices.targets(event.value))
+        elif event.select.id == "home-lang" and event.value != self.lang.value:
+            self.post_message(LanguageChosen(str(event.value)))
+
+    def action_check(self) -> None:
+        def answered(leakage: object) -> None:
+            if leakage is not None:
+                self.post_message(CheckAnswered(str(leakage)))
+
+        self.app.push_screen(CheckScreen(self.lang), answered)

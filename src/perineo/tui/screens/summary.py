@@ -10,6 +10,7 @@ from textual.widgets import Footer, Static
 from perineo.display.texts import Lang, tr
 from perineo.display.view import SummaryView
 from perineo.tui.keys import KeySpec, bind_keys
+from perineo.tui.widgets.size import SizeWarning
 
 
 def summary_lines(lang: Lang, s: SummaryView) -> list[str]:
@@ -51,6 +52,7 @@ class SummaryScreen(Screen[None]):
         bind_keys(self, lang, self.KEYS)
 
     def compose(self) -> ComposeResult:
+        yield SizeWarning(self.lang)
         yield Static(tr(self.lang, "sum.heading"), classes="heading")
         with VerticalScroll(id="summary-body"):
             for i, line in enumerate(summary_lines(self.lang, self.summary)):

@@ -14,6 +14,7 @@ from perineo.display.view import CueView, RepView, StatusView
 from perineo.text_safety import visible
 from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.widgets.coach import CueDisplay, RepCounter, RepResult, WarningBanner
+from perineo.tui.widgets.size import SizeWarning
 from perineo.tui.widgets.status import StatusLine
 from perineo.tui.widgets.trace import PressureTrace
 
@@ -22,13 +23,14 @@ class TrainScreen(Screen[None]):
     KEYS: tuple[KeySpec, ...] = (
         ("space", "app.pause", "key.pause"),
         ("e", "app.end", "key.end"),
-        ("q", "app.quit", "key.quit"),
+        ("q", "app.leave", "key.quit"),
     )
 
     cue: reactive[CueView] = reactive(CueView, init=False)
     rep: reactive[RepView | None] = reactive(None, init=False)
     status: reactive[StatusView] = reactive(StatusView, init=False)
     baseline: reactive[float | None] = reactive(None, init=False)
+    calibration: reactive[str | None] = reactive(None, init=False)  # until the first rep
 
     def __init__(
         self, lang: Lang, trace: TraceBuffer, program_title: str, *, fps: float = 25.0
@@ -42,6 +44,7 @@ class TrainScreen(Screen[None]):
         bind_keys(self, lang, self.KEYS)
 
     def compose(self) -> ComposeResult:
+        yield SizeWarning(self.lang)
         # the widgets that draw a screen attribute as it is are bound to it
         with Horizontal(classes="topbar"):
             yield Static(visible(self.program_title), classes="heading", markup=False)
@@ -50,7 +53,7 @@ class TrainScreen(Screen[None]):
         yield PressureTrace(self.trace, fps=self.fps, id="trace").data_bind(TrainScreen.baseline)
         yield CueDisplay(id="cue").data_bind(TrainScreen.cue)
         yield WarningBanner(id="warning")
-        yield RepResult(self.lang, id="rep").data_bind(TrainScreen.rep)
+        yield RepResult(self.lang, id="rep").data_bind(TrainScreen.rep, TrainScreen.calibration)
         yield StatusLine(self.lang, id="status").data_bind(TrainScreen.status)
         yield Footer()
 

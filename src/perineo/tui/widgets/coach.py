@@ -9,6 +9,25 @@ from textual.widgets import Digits, Static
 
 from perineo.display.texts import Lang, tr
 from perineo.display.view import CueView, RepView, Verdict
+from perineo.program.calibration import Calibration
+
+
+def calibration_text(cal: Calibration, lang: Lang, *, reused: bool = False) -> str:
+    """What the calibration found, in two lines: the levels, then whether the probe settled
+    (and whether any squeeze lifted without pushing down)."""
+    head = tr(
+        lang,
+        "cal.result_reused" if reused else "cal.result",
+        rest=cal.rest_cmH2O,
+        mvc=cal.mvc_cmH2O,
+    )
+    if not cal.technique_ok:
+        second = tr(lang, "cal.result_push_down")
+    elif cal.settled:
+        second = tr(lang, "cal.result_settled")
+    else:
+        second = tr(lang, "cal.result_drifting", drift=cal.drift_cmH2O_per_min)
+    return f"{head}\n{second}"
 
 
 class CueDisplay(Horizontal):
@@ -74,19 +93,24 @@ class WarningBanner(Static):
 
 
 class RepResult(Static):
-    """Score, verdict and reasons of the last finished repetition."""
+    """Score, verdict and reasons of the last finished repetition; before the first, what the
+    calibration found (``calibration``), else "no repetition yet"."""
 
     rep: reactive[RepView | None] = reactive(None)
+    calibration: reactive[str | None] = reactive(None)
 
     def __init__(self, lang: Lang, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.lang = lang
 
+    def watch_calibration(self) -> None:
+        self.watch_rep(self.rep)
+
     def watch_rep(self, rep: RepView | None) -> None:
         for verdict in Verdict:
             self.remove_class(f"-{verdict.value}")
         if rep is None:
-            self.update(tr(self.lang, "train.no_rep"))
+            self.update(self.calibration or tr(self.lang, "train.no_rep"))
             return
         self.add_class(f"-{rep.verdict.value}")
         label = tr(self.lang, f"verdict.{rep.verdict.value}")

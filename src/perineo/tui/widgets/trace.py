@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from perineo.display.plot import PlotRows, braille_rows, nice_range
+from perineo.display.plot import CLIP_MARK, PlotRows, braille_rows, nice_range, robust_range
 from perineo.display.tracebuf import TraceBuffer
 
 GUTTER = 5  # "  40┃": four digits of scale, one band marker
@@ -21,6 +21,8 @@ class PressureTrace(Widget):
     """Draws a :class:`TraceBuffer` it is given; never touched by the data path.
 
     The band (absolute cmH2O) and the resting level are attributes the screen sets. The
+    scale follows the contractions (:func:`robust_range`): a brief spike above it (a cough)
+    is clipped, and its columns are marked ``▲`` on the top row. The
     widget polls the buffer's version on a timer and redraws only when it changed, with one
     envelope bin per braille dot column (decimated to the plot width).
     """
@@ -30,6 +32,7 @@ class PressureTrace(Widget):
         "trace--band",
         "trace--axis",
         "trace--marker",
+        "trace--clip",
     }
 
     band: reactive[tuple[float, float] | None] = reactive(None, layout=False)
@@ -76,9 +79,11 @@ class PressureTrace(Widget):
     def _scale(self, low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
         lo_vals: list[float] = []
         hi_vals: list[float] = []
-        if np.isfinite(low).any():
-            lo_vals.append(float(np.nanmin(low)))
-            hi_vals.append(float(np.nanmax(high)))
+        # the contractions set the scale; a cough's spike is clipped, marked on the top row
+        robust = robust_range(low, high)
+        if robust is not None:
+            lo_vals.append(robust[0])
+            hi_vals.append(robust[1])
         if self.baseline is not None:
             lo_vals.append(self.baseline - 2.0)
             hi_vals.append(self.baseline + 10.0)
@@ -107,7 +112,15 @@ class PressureTrace(Widget):
             marker = Segment("┃", self.get_component_rich_style("trace--marker"))
         else:
             marker = Segment("│", axis)
-        segments = [Segment(f"{label:>4}", axis), marker, Segment(plot.rows[y], row_style)]
+        segments = [Segment(f"{label:>4}", axis), marker]
+        if y == 0 and any(plot.clipped):
+            clip = row_style + self.get_component_rich_style("trace--clip")
+            segments += [
+                Segment(text, clip if text.startswith(CLIP_MARK) else row_style)
+                for text in _runs(plot.rows[0])
+            ]
+        else:
+            segments.append(Segment(plot.rows[y], row_style))
         return Strip(segments).adjust_cell_length(width, self.rich_style)
 
 
@@ -119,3 +132,14 @@ def _label(y: int, height: int, y_min: float, y_max: float) -> str:
     if height >= 5 and y == height // 2:
         return f"{(y_min + y_max) / 2:.0f}"
     return ""
+
+
+def _runs(row: str) -> list[str]:
+    """``row`` split into runs of clip marks and runs of anything else."""
+    runs: list[str] = []
+    for ch in row:
+        if runs and (ch == CLIP_MARK) == runs[-1].startswith(CLIP_MARK):
+            runs[-1] += ch
+        else:
+            runs.append(ch)
+    return runs

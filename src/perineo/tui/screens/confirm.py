@@ -1,0 +1,47 @@
+"""Asking before ending: a small modal, "end" or "keep training" (keep training is the default).
+
+``e`` (end the session) and ``q`` (close perineo) used to act at once, mid-repetition. Now the
+same key pressed again, or the button, confirms; Escape, Enter on the focused default or the
+other button keeps training. The modal returns True to end.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from perineo.display.texts import Lang, tr
+
+
+class ConfirmEnd(ModalScreen[bool]):
+    """``what``: "end" (the session) or "quit" (perineo); ``key``: the key that asked."""
+
+    def __init__(self, lang: Lang, what: str, key: str) -> None:
+        super().__init__()
+        self.lang = lang
+        self.what = what
+        self._bindings.bind(key, "confirm", tr(lang, f"confirm.{what}.yes"))
+        self._bindings.bind("escape", "keep", tr(lang, "confirm.keep"))
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        with Vertical(id="confirm"):
+            yield Static(tr(lang, f"confirm.{self.what}.title"), classes="heading")
+            yield Static(tr(lang, "confirm.body"), id="confirm-body")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(tr(lang, "confirm.keep"), id="keep", variant="primary")
+                yield Button(tr(lang, f"confirm.{self.what}.yes"), id="end", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "end")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_keep(self) -> None:
+        self.dismiss(False)
