@@ -227,8 +227,14 @@ class TrainingRecord:
     ) -> int:
         """Add what a re-analysis of the recording found after the last stored event.
 
-        Stored repetitions (and their scores) are kept; returns how many were added.
+        Stored repetitions (and their scores) are kept. Only repetitions after the last
+        stored one are added (unscored, in its set): those before it are the calibration's
+        squeezes, never repetitions; with none stored, none is added. Returns how many.
         """
+        stored = self.reps(session_id)
+        last_onset = max((r.rep.onset_s for r in stored), default=None)
+        set_no = max((r.score.set_no for r in stored if r.score is not None), default=1)
+        later = [r for r in reps if last_onset is not None and r.onset_s > last_onset + 1e-6]
         with self.db.transaction() as c:
             row = c.execute(
                 "SELECT coalesce(max(seq), -1), max(detected_s) FROM events WHERE session_id = ?",
@@ -240,7 +246,7 @@ class TrainingRecord:
             before = c.total_changes
             c.executemany(
                 "INSERT OR IGNORE INTO reps VALUES (?,?,?,?,NULL,NULL,NULL)",
-                [(session_id, r.index, 1, json.dumps(rep_to_json(r))) for r in reps],
+                [(session_id, r.index, set_no, json.dumps(rep_to_json(r))) for r in later],
             )
             return int(c.total_changes - before)
 
