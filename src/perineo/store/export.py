@@ -101,12 +101,21 @@ def rep_numbers(reps: list[RepRecord], repetition_onsets: dict[int, float]) -> d
 
 
 def session_numbers(rec: TrainingRecord, session_id: int) -> dict[int, RepNumber]:
-    onsets = {
-        e.rep: (e.repetition.onset_s if e.repetition is not None else e.t)
-        for e in rec.events(session_id)
-        if e.kind is EventKind.REPETITION
+    events = rec.events(session_id)
+    onsets = _onsets(events)
+    found = {e.rep: onsets.get(e.rep, e.t) for e in events if e.kind is EventKind.REPETITION}
+    return rep_numbers(rec.reps(session_id), found)
+
+
+def _onsets(events: list[Event]) -> dict[int, float]:
+    """Each repetition's onset: its stored repetition's, else its last ``onset`` event's."""
+    out = {e.rep: e.t for e in events if e.kind is EventKind.ONSET}
+    out |= {
+        e.rep: e.repetition.onset_s
+        for e in events
+        if e.kind is EventKind.REPETITION and e.repetition is not None
     }
-    return rep_numbers(rec.reps(session_id), onsets)
+    return out
 
 
 def session_json(rec: TrainingRecord, session_id: int) -> dict[str, object]:
@@ -174,8 +183,10 @@ def event_annotations(rec: TrainingRecord, session_id: int, t0: float) -> list[A
     """
     scores = {r.rep.index: r.score for r in rec.reps(session_id)}
     numbers = session_numbers(rec, session_id)
+    events = rec.events(session_id)
+    onsets = _onsets(events)
     out = []
-    for e in rec.events(session_id):
+    for e in events:
         text = e.kind.value
         duration = None
         if e.kind is EventKind.ERROR and e.error is not None:
@@ -195,6 +206,9 @@ def event_annotations(rec: TrainingRecord, session_id: int, t0: float) -> list[A
                     text += f" {s.verdict.value} {s.score}" + (f" {reasons}" if reasons else "")
                 out.append(Annotation(max(0.0, rep.onset_s - t0), text, duration))
                 continue
+            onset = onsets.get(e.rep, e.t)  # a calibration squeeze: from its onset to its end
+            out.append(Annotation(max(0.0, onset - t0), text, max(0.0, e.t - onset)))
+            continue
         out.append(Annotation(max(0.0, e.t - t0), text, duration))
     return out
 

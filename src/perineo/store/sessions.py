@@ -227,14 +227,20 @@ class TrainingRecord:
     ) -> int:
         """Add what a re-analysis of the recording found after the last stored event.
 
-        Stored repetitions (and their scores) are kept. Only repetitions after the last
-        stored one are added (unscored, in its set): those before it are the calibration's
-        squeezes, never repetitions; with none stored, none is added. Returns how many.
+        Stored repetitions (and their scores) are kept. Only repetitions after the last one
+        the live session saw end are added (unscored, in the last set): one it saw end and
+        did not store was a calibration squeeze, never a repetition. Returns how many.
         """
         stored = self.reps(session_id)
-        last_onset = max((r.rep.onset_s for r in stored), default=None)
+        row = self.db.conn.execute(
+            "SELECT max(t) FROM events WHERE session_id = ? AND kind = 'onset' AND rep IN"
+            " (SELECT rep FROM events WHERE session_id = ? AND kind = 'repetition')",
+            (session_id, session_id),
+        ).fetchone()
+        seen = [float(row[0])] if row[0] is not None else []
+        last_onset = max([r.rep.onset_s for r in stored] + seen, default=None)
         set_no = max((r.score.set_no for r in stored if r.score is not None), default=1)
-        later = [r for r in reps if last_onset is not None and r.onset_s > last_onset + 1e-6]
+        later = [r for r in reps if last_onset is None or r.onset_s > last_onset + 1e-6]
         with self.db.transaction() as c:
             row = c.execute(
                 "SELECT coalesce(max(seq), -1), max(detected_s) FROM events WHERE session_id = ?",
