@@ -131,11 +131,12 @@ def _recover_one(record: TrainingRecord, session_id: int, recording: Path | None
 
     from perineo.signal.analysis import analyze_block
     from perineo.store.recording import read_recording
-    from perineo.store.sessions import SessionStatus
+    from perineo.store.sessions import SessionKind, SessionStatus
 
     trimmed, samples, duration, added = 0, 0, 0.0, 0
     info = record.session(session_id)
     ended = info.started_at
+    block, reps = None, []
     if recording is not None and recording.is_file():
         trimmed = trim_cut_row(recording)
         try:
@@ -148,6 +149,11 @@ def _recover_one(record: TrainingRecord, session_id: int, recording: Path | None
             ended = info.started_at + timedelta(seconds=float(rec.t[-1]))
             analysis = analyze_block(rec.block)
             added = record.append_recovered(session_id, analysis.events, analysis.reps)
+            block, reps = rec.block, list(analysis.reps)
+    if info.kind is SessionKind.ASSESS:  # its assessment too, with its patient
+        from perineo.assess.records import recover_assessment
+
+        recover_assessment(record.db, session_id, block, reps)
     summary = _stored_summary(record, session_id, info.program)
     record.finish_session(session_id, summary, status=SessionStatus.INTERRUPTED, ended_at=ended)
     return Recovered(session_id, samples, duration, added, trimmed)
