@@ -58,8 +58,12 @@ def test_an_assessment_killed_mid_way_is_recovered_with_its_patient(
     assert row[:3] == ("P-0042", "running", 1) and Path(row[3]) == files[0]
     assert (kind, status) == ("assess", "open")
 
-    # the next start recovers it: the patient's history lists it, interrupted, with numbers
+    # not yet ended: no report is made of it
     monkeypatch.setenv("PERINEO_HOME", str(home))
+    assert main(["report", "assessment:1", "--out", str(tmp_path / "r.html")]) != 0
+    assert "has not ended" in capsys.readouterr().err
+
+    # the next start recovers it: the patient's history lists it, interrupted, with numbers
     assert main(["assess", "--patient", "P-0042", "--history", "--json"]) == 0
     out = capsys.readouterr()
     assert "session 1 was interrupted" in out.err
@@ -71,3 +75,4 @@ def test_an_assessment_killed_mid_way_is_recovered_with_its_patient(
     raw.close()
     assert main(["assess", "--patient", "P-0042", "--history"]) == 0
     assert "[interrupted]" in capsys.readouterr().out
+    assert main(["report", "assessment:1", "--out", str(tmp_path / "r.html")]) == 0

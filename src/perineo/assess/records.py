@@ -224,7 +224,13 @@ def assessment(db: Database, assessment_id: int) -> AssessmentRecord:
     ).fetchone()
     if row is None:
         raise InputError(f"no assessment {assessment_id} in the training record")
-    return _record(row)
+    found = _record(row)
+    if found.status is AssessStatus.RUNNING:
+        raise InputError(
+            f"assessment {assessment_id} has not ended: it is still running, or was cut short"
+            f" (then `perineo assess --patient {found.patient} --history` recovers it)"
+        )
+    return found
 
 
 def previous(db: Database, patient: str, before: datetime) -> AssessmentRecord | None:
