@@ -263,3 +263,34 @@ def test_a_week_of_training_agrees_everywhere(
     (week,) = _json(capsys, "history", "--format", "json")["weeks"]
     assert week["days_trained"] == 7 and week["sessions"] == 7
     assert week["reps"] == sum(s["summary"]["reps"] for s in sessions)
+
+
+class ScoreScreen(Screen):
+    """Also the score each "Last rep" line showed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scores: dict[int, int] = {}
+
+    def scored(self, score: RepScore) -> None:
+        super().scored(score)
+        self.scores[score.index] = score.score
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 14.1 (the coach, another change): a false start during a rest ends the "
+    "rest, so the repetitions score about 45 on the screen and drop by the rest penalty "
+    "afterwards in the record (shown 44, stored 26); without false starts they agree",
+)
+def test_the_score_shown_is_the_score_stored_despite_false_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
+    screen = ScoreScreen()
+    monkeypatch.setattr(sys.modules[__name__], "Screen", lambda out=None: screen)
+    result, _, _ = run_day(0)
+    with TrainingRecord.open() as record:
+        stored = {r.rep.index: r.score.score for r in record.reps(result.session_id) if r.score}
+    assert stored == screen.scores
+    assert min(stored.values()) >= 80  # she did every repetition as asked
