@@ -64,10 +64,13 @@ def test_scored_table_says_why_and_the_peak_unit(
     out = json.loads(capsys.readouterr().out)
     lines = format_table(out).splitlines()
     assert "peak cmH2O" in lines[1]
-    assert lines[3].endswith(f"[{out['reps'][0]['verdict']} {out['reps'][0]['score']}]")
-    out["reps"][0].update(verdict="fix", score=87, reasons=["hold_short", "rest_short"])
+    first = out["reps"][0]
+    assert lines[3].endswith(f"[set 1 rep 1 {first['verdict']} {first['score']}]")
+    first.update(verdict="fix", score=87, reasons=["hold_short", "rest_short"])
     row = format_table(out).splitlines()[3]
-    assert row.endswith("  [fix 87] Hold a little longer; Rest fully before the next one")
+    assert row.endswith(
+        "  [set 1 rep 1 fix 87] Hold a little longer; Rest fully before the next one"
+    )
 
 
 @pytest.mark.slow

@@ -62,7 +62,9 @@ def test_record_sim_then_history_export_and_plan(home: Path, capsys):
     with pyedflib.EdfReader(str(edf)) as f:
         assert f.getSignalLabels() == ["squeeze", "abdominal", "tilt"]
         texts = list(f.readAnnotations()[2])
-    assert sum(t.startswith("repetition") for t in texts) == summary["reps"]
+    # numbered as on screen: set and repetition within the set, from 1
+    assert sum(t.startswith("set 1 rep ") for t in texts) == summary["reps"]
+    assert "set 1 rep 1 " in " ".join(texts) and not any("calibration" in t for t in texts)
     assert main(["export", "1", "--format", "json"]) == 0
     assert out_json(capsys)["session"]["id"] == 1
 

@@ -90,11 +90,11 @@ def test_edf_reads_back_with_a_standard_reader(session):
     reps = [
         (o, d, txt)
         for o, d, txt in zip(onsets, durations, texts, strict=True)
-        if txt.startswith("repetition")
+        if txt.startswith("set ")
     ]
-    assert reps[0][2] == "repetition 0 good 99"
+    assert reps[0][2] == "set 1 rep 1 good 99"
     assert reps[0][0] == pytest.approx(3.0) and reps[0][1] == pytest.approx(10.6)
-    assert reps[1][2].startswith("repetition 1 redo") and "push_down" in reps[1][2]
+    assert reps[1][2].startswith("set 1 rep 2 redo") and "push_down" in reps[1][2]
     gap = [(o, d) for o, d, txt in zip(onsets, durations, texts, strict=True) if "gap" in txt]
     assert gap == [(pytest.approx(19.98), pytest.approx(1.52))]
 

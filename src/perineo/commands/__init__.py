@@ -11,6 +11,7 @@ import importlib
 import sys
 from typing import NoReturn
 
+import perineo.assess.records  # noqa: F401  (registers assessment recovery with the store)
 from perineo import __version__
 from perineo.text_safety import visible
 

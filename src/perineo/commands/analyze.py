@@ -104,7 +104,8 @@ def _verdict(rep: dict[str, Any]) -> str:
     from perineo.program.scoring import Reason
 
     reasons = "; ".join(say(Lang.EN, Reason(r)) for r in rep["reasons"])
-    return f"  [{rep['verdict']} {rep['score']}]" + (f" {reasons}" if reasons else "")
+    where = f"set {rep['set']} rep {rep['rep_in_set']} " if "rep_in_set" in rep else ""
+    return f"  [{where}{rep['verdict']} {rep['score']}]" + (f" {reasons}" if reasons else "")
 
 
 def format_table(out: dict[str, Any]) -> str:
@@ -124,7 +125,7 @@ def format_table(out: dict[str, Any]) -> str:
     for r in out["reps"]:
         latency = None if r["latency_s"] is None else round(1000 * r["latency_s"])
         lines.append(
-            f"{r['index'] + 1:>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
+            f"{r['number']:>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
             f"{_fmt(r['hold_s'], 1):>6} {len(r['quick_lifts_s']):>5} "
             f"{_fmt(r['peak_cmH2O'], 1):>10} {_fmt(r['release_s']):>8} {_fmt(r['end_s']):>8}  "
             f"{', '.join(r['errors']) or 'ok'}" + _verdict(r)

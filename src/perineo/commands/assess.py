@@ -67,9 +67,38 @@ def run(args: argparse.Namespace) -> int:
     check_seed(args.seed)
     source, follower, probe = _open(args)
     lab = lab_outlet(args, source.name)
-    from perineo.assess.live import AssessOutcome, AssessSession
 
     recording = _recording_path()
+    # stored as it starts, so a crash leaves it recoverable, with its patient
+    record, sid, aid = _begin(args.patient, probe, args.channels, recording)
+    try:
+        outcome = _run(args, source, follower, lab, recording)
+    except BaseException:
+        record.close()  # still open: the next start recovers it from its recording
+        raise
+    if outcome is None or outcome.result is None or outcome.block is None:
+        _end(record, sid, aid, None)
+        print("perineo: the assessment recorded no samples; nothing stored", file=sys.stderr)
+        return 1
+    assessment_id, path = _store(record, sid, aid, outcome, recording)
+    res = outcome.result
+    if args.json:
+        doc = {"assessment_id": assessment_id, "recording": str(path), **res.to_json()}
+        strict_json.dump(doc, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(f"{args.patient}: {res.line()}")
+        for note in res.qualifiers:  # what was left out, how far P or R could read
+            print(f"  · {note}")
+        print(res.summary)
+        aid = assessment_id
+        print(f"stored as assessment {aid}; report: perineo report assessment:{aid}")
+    return 0
+
+
+def _run(args: argparse.Namespace, source, follower, lab, recording):
+    from perineo.assess.live import AssessOutcome, AssessSession
+
     outcome: AssessOutcome | None
     if args.no_ui:
         import asyncio
@@ -91,23 +120,7 @@ def run(args: argparse.Namespace) -> int:
         app.session.recording_path = recording
         _lab(app.session, lab)
         outcome = app.run()
-    if outcome is None or outcome.result is None or outcome.block is None:
-        print("perineo: the assessment recorded no samples; nothing stored", file=sys.stderr)
-        return 1
-    assessment_id, path = _store(args.patient, probe, outcome, recording)
-    res = outcome.result
-    if args.json:
-        doc = {"assessment_id": assessment_id, "recording": str(path), **res.to_json()}
-        strict_json.dump(doc, sys.stdout, indent=1)
-        sys.stdout.write("\n")
-    else:
-        print(f"{args.patient}: {res.line()}")
-        for note in res.qualifiers:  # what was left out, how far P or R could read
-            print(f"  · {note}")
-        print(res.summary)
-        aid = assessment_id
-        print(f"stored as assessment {aid}; report: perineo report assessment:{aid}")
-    return 0
+    return outcome
 
 
 def _lab(session: AssessSession, lab: LabListener | None) -> None:
@@ -159,34 +172,69 @@ def _recording_path():
     return folder / f"assess-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.csv"
 
 
-def _store(patient: str, probe: str, outcome, path):
-    from perineo.assess.records import save_assessment
-    from perineo.recording import write_recording
-    from perineo.store.db import Database
+def _begin(patient: str, probe: str, channels: str, recording):
+    """The assessment's session (its liveness lock) and its row, stored before it runs."""
+    from perineo.assess.records import begin_assessment
+    from perineo.store.sessions import SessionKind, TrainingRecord
 
-    now = datetime.now(UTC)
+    record = TrainingRecord.open_at_start()  # recovers an assessment a crash interrupted
+    try:
+        chans = tuple(c.strip() for c in channels.split(",") if c.strip())
+        sid = record.start_session(
+            kind=SessionKind.ASSESS, program=None, source=probe, channels=chans,
+            recording=recording,
+        )  # fmt: skip
+        aid = begin_assessment(
+            record.db, patient=patient, probe=probe, channels=chans, recording=recording,
+            session_id=sid,
+        )  # fmt: skip
+    except BaseException:
+        record.close()
+        raise
+    return record, sid, aid
+
+
+def _end(record, sid: int, aid: int, status) -> None:
+    """Close the assessment's session; one that recorded nothing is not kept."""
+    from perineo.assess.records import drop_assessment
+    from perineo.store.sessions import SessionStatus
+
+    try:
+        if status is None:
+            drop_assessment(record.db, aid)
+        record.finish_session(sid, None, status=status or SessionStatus.STOPPED)
+    finally:
+        record.close()
+
+
+def _store(record, sid: int, aid: int, outcome, path):
+    from perineo.assess.records import complete_assessment
+    from perineo.recording import write_recording
+    from perineo.store.sessions import SessionStatus
+
     if not path.exists():
         write_recording(path, outcome.block)
-    with Database() as db:
-        aid = save_assessment(
-            db,
-            patient=patient,
-            probe=probe,
+    try:
+        complete_assessment(
+            record.db,
+            aid,
             channels=outcome.result.channels,
             steps=outcome.steps,
             result=outcome.result.to_json(),
-            recording=path,
-            created_at=now,
         )
+    except BaseException:
+        _end(record, sid, aid, SessionStatus.STOPPED)
+        raise
+    _end(record, sid, aid, SessionStatus.DONE)
     return aid, path
 
 
 def _history(patient: str, as_json: bool) -> int:
-    from perineo.assess.records import assessments
-    from perineo.store.db import Database
+    from perineo.assess.records import AssessStatus, assessments
+    from perineo.store.sessions import TrainingRecord
 
-    with Database() as db:
-        rows = assessments(db, patient)
+    with TrainingRecord.open_at_start() as record:  # an interrupted one is recovered first
+        rows = assessments(record.db, patient)
     if as_json:
         docs = [{"assessment_id": a.id, "probe": a.probe, **a.summary()} for a in rows]
         strict_json.dump(docs, sys.stdout, indent=1)
@@ -196,5 +244,6 @@ def _history(patient: str, as_json: bool) -> int:
         print(f"{patient}: no assessments yet")
     for a in rows:
         when = a.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{a.id:>4}  {when}  {a.result.get('perfect', '?')}  ({a.probe})")
+        note = "" if a.status is AssessStatus.DONE else f"  [{a.status.value}]"
+        print(f"{a.id:>4}  {when}  {a.result.get('perfect', '?')}  ({a.probe}){note}")
     return 0

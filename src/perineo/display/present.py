@@ -75,7 +75,7 @@ def cue_view(
 
 
 def rep_view(score: RepScore, number: int, lang: Lang, quick_target: int) -> RepView:
-    """The ``number``-th scored repetition of the session (1-based)."""
+    """The ``number``-th scored repetition of its set (1-based, as the coach counts)."""
     reasons = tuple(say(lang, r, m=quick_target) for r in score.reasons)
     return RepView(
         index=number,

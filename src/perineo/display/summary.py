@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -21,14 +22,24 @@ HISTORY_ROWS = 60
 
 
 def new_recording_path(folder: Path) -> Path:
-    """A fresh file name for a session's samples (never an existing file)."""
+    """A fresh file name for a session's samples, never another session's.
+
+    The name carries the time and this process's id: two sessions started in the same
+    second, in two windows, get two files (the file itself is created, exclusively, at the
+    session's first block); within one process a number is added.
+    """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"session-{stamp}.csv"
+    base = f"session-{stamp}-{os.getpid()}"
+    path = folder / f"{base}.csv"
     n = 1
-    while path.exists():
+    while path.exists() or path in _HANDED_OUT:
         n += 1
-        path = folder / f"session-{stamp}-{n}.csv"
+        path = folder / f"{base}-{n}.csv"
+    _HANDED_OUT.add(path)
     return path
+
+
+_HANDED_OUT: set[Path] = set()  # names given in this process, maybe not created yet
 
 
 def _trainings(record: TrainingRecord | None) -> list[SessionInfo]:
@@ -53,7 +64,14 @@ def summary_view(
     record: TrainingRecord | None,
     today: date,
 ) -> SummaryView:
-    """The Summary screen's values; ``today`` decides "today's dose" and "last week"."""
+    """The Summary screen's values; ``today`` decides "today's dose" and "last week".
+
+    Every number is this session's own: the strongest squeeze is the best of its
+    repetitions (``mvc_cmH2O``, the calibration in force, may be an earlier session's and is
+    not shown as today's); "work on next" names what went wrong, or, when nothing did and
+    the typical hold is short of the program's longest, to hold longer.
+    """
+    del mvc_cmH2O  # the calibration in force: maybe reused from an earlier session
     sets: tuple[SetSummary, ...] = ()
     score = None
     done_now = 0
@@ -71,6 +89,11 @@ def summary_view(
         done_now = opt_integer(result_summary, "sets_done", 0)
     quick = program.rep.coach_quick_lifts
     work_on = tuple(say(lang, r, m=quick) for r, _ in reason_counts.most_common(WORK_ON_MAX))
+    hold = program.rep.hold_s
+    typical = _num(result_summary, "median_hold_s")
+    if not work_on and hold is not None and typical is not None and typical < hold.high:
+        # every hold met its target, and the program asks for longer ones: progression
+        work_on = (say(lang, "sum.hold_longer", high=hold.high),)
     sessions = _trainings(record)
     others = [s for s in sessions if s.id != session_id and s.program == program.name]
     today_done = sum(int(_num(s.summary, "sets_done") or 0) for s in others if s.day == today)
@@ -86,7 +109,8 @@ def summary_view(
         sets_target=program.dose.sets,
         last_week_score=round(sum(lw) / len(lw)) if lw else None,
         last_week_sessions=len(last_week),
-        mvc_cmH2O=mvc_cmH2O,
+        # this session's own best (push-downs left out), never a reused calibration's
+        mvc_cmH2O=_num(result_summary, "best_peak_cmH2O"),
         mean_hold_s=mean_hold_s,
         saved=session_id is not None,
     )

@@ -316,7 +316,8 @@ def summarize(reps: Sequence[Repetition], scores: Sequence[RepScore], program: P
 def annotate_analysis_json(
     doc: dict[str, object], reps: Sequence[Repetition], program: Program
 ) -> dict[str, object]:
-    """Add ``score``, ``verdict``, ``reasons`` to each rep of an analysis JSON and a summary.
+    """Add ``score``, ``verdict``, ``reasons``, ``set`` and ``rep_in_set`` (from 1) to each rep
+    of an analysis JSON, and a summary.
 
     Returns a new dict; ``doc`` is not changed.
     """
@@ -324,6 +325,11 @@ def annotate_analysis_json(
     out = dict(doc)
     rep_docs = doc.get("reps", [])
     assert isinstance(rep_docs, list)
-    out["reps"] = [{**rd, **s.to_json()} for rd, s in zip(rep_docs, scores, strict=True)]
+    in_set: Counter[int] = Counter()
+    numbered = []
+    for rd, s in zip(rep_docs, scores, strict=True):
+        in_set[s.set_no] += 1  # the repetition within its set, from 1, as the coach counts
+        numbered.append({**rd, **s.to_json(), "rep_in_set": in_set[s.set_no]})
+    out["reps"] = numbered
     out["summary"] = summary.to_json()
     return out

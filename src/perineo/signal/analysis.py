@@ -47,7 +47,8 @@ class Analysis:
             "duration_s": round(self.duration_s, 3),
             "unverifiable_errors": [e.value for e in self.unverifiable],
             "abdominal_transmission_k": None if self.k is None else round(self.k, 3),
-            "reps": [r.to_json() for r in self.reps],
+            # ``index`` counts from 0 (the detector's); ``number`` from 1, as shown
+            "reps": [r.to_json() | {"number": r.index + 1} for r in self.reps],
             "artifacts": [
                 {"t_s": round(e.t, 3), "detected_s": round(e.detected_s, 3)} for e in self.artifacts
             ],

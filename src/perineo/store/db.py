@@ -96,6 +96,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX assessments_patient ON assessments (patient, created_at);
     """,
+    # 4: an assessment is stored as it starts ('running'), completed at its end ('done') or
+    # by recovery after a crash ('interrupted', its PERFECT worked out from the recording)
+    """
+    ALTER TABLE assessments ADD COLUMN status TEXT NOT NULL DEFAULT 'done';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

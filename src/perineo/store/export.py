@@ -1,11 +1,19 @@
 """Export a stored session: the recording CSV, one JSON document, or EDF+ with annotations.
 
 EDF needs a constant sample rate: the recording is interpolated onto a uniform grid at its
-(rounded) median rate, and every gap in the samples becomes a ``gap`` annotation.
+(rounded) median rate, and every gap becomes one ``gap`` annotation. Times are the
+recording's clock, whose zero is the session's start (``started_at``): EDF's start time is
+that moment plus the first sample's time.
+
+Repetitions are numbered as the screen numbered them (docs/design.md, "Numbering"): a
+training repetition by its set and its number within the set, both from 1; the maximal
+squeezes of the calibration as calibration attempts, never as repetitions.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -18,7 +26,7 @@ from perineo.recording import Recording, format_rows, read_recording, sample_rat
 from perineo.samples import Channel, SampleBlock
 from perineo.signal.events import Event, EventKind
 from perineo.store.edf import Annotation, EdfSignal, write_edf_plus
-from perineo.store.sessions import TrainingRecord
+from perineo.store.sessions import RepRecord, TrainingRecord
 
 SCHEMA = "perineo.session/1"
 UNITS: dict[Channel, str] = {
@@ -43,17 +51,95 @@ class ExportFormat(StrEnum):
     EDF = "edf"
 
 
+@dataclass(frozen=True)
+class RepNumber:
+    """How a stored repetition is numbered: a training repetition or a calibration attempt."""
+
+    calibration: bool
+    number: int  # from 1: the n-th training repetition, or the n-th calibration attempt
+    set_no: int | None = None  # training repetitions: the set, from 1
+    rep_in_set: int | None = None  # ... and the repetition within it, from 1
+
+    def label(self) -> str:
+        if self.calibration:
+            return f"calibration squeeze {self.number}"
+        if self.set_no is None:
+            return f"rep {self.number} (not scored)"
+        return f"set {self.set_no} rep {self.rep_in_set}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "set": self.set_no,
+            "rep_in_set": self.rep_in_set,
+            "calibration": self.calibration,
+        }
+
+
+def rep_numbers(reps: list[RepRecord], repetition_onsets: dict[int, float]) -> dict[int, RepNumber]:
+    """Number a session's repetitions (detector index → number) as the screen did.
+
+    ``repetition_onsets`` are the onsets of every repetition the detector found (the
+    session's ``repetition`` events). Those before the first stored repetition that were
+    never scored are the calibration's squeezes; the stored ones are numbered by their set
+    and their place in it, and any left unscored (found again after a crash) after them.
+    """
+    stored = sorted(reps, key=lambda r: r.rep.index)
+    first = min((r.rep.onset_s for r in stored), default=None)
+    out: dict[int, RepNumber] = {}
+    kept = {r.rep.index for r in stored}
+    cal = 0
+    for idx, onset in sorted(repetition_onsets.items(), key=lambda kv: kv[1]):
+        if idx not in kept and (first is None or onset < first):
+            cal += 1
+            out[idx] = RepNumber(True, cal)
+    in_set: dict[int, int] = {}
+    for n, r in enumerate(stored, start=1):
+        if r.score is None:
+            out[r.rep.index] = RepNumber(False, n)
+            continue
+        in_set[r.score.set_no] = in_set.get(r.score.set_no, 0) + 1
+        out[r.rep.index] = RepNumber(False, n, r.score.set_no, in_set[r.score.set_no])
+    return out
+
+
+def session_numbers(rec: TrainingRecord, session_id: int) -> dict[int, RepNumber]:
+    events = rec.events(session_id)
+    onsets = _onsets(events)
+    found = {e.rep: onsets.get(e.rep, e.t) for e in events if e.kind is EventKind.REPETITION}
+    return rep_numbers(rec.reps(session_id), found)
+
+
+def _onsets(events: list[Event]) -> dict[int, float]:
+    """Each repetition's onset: its stored repetition's, else its last ``onset`` event's."""
+    out = {e.rep: e.t for e in events if e.kind is EventKind.ONSET}
+    out |= {
+        e.rep: e.repetition.onset_s
+        for e in events
+        if e.kind is EventKind.REPETITION and e.repetition is not None
+    }
+    return out
+
+
 def session_json(rec: TrainingRecord, session_id: int) -> dict[str, object]:
     """Everything stored about a session, as one JSON-able document."""
     info = rec.session(session_id)
     cal = None if info.calibration_id is None else rec.calibration(info.calibration_id)
+    numbers = session_numbers(rec, session_id)
     reps = []
     for r in rec.reps(session_id):
         doc = r.rep.to_json()
         if r.score is not None:
             doc |= r.score.to_json()
+        doc |= numbers[r.rep.index].to_json()
         reps.append(doc)
-    events = [_event_json(e) for e in rec.events(session_id)]
+    events = []
+    for e in rec.events(session_id):
+        doc = _event_json(e)
+        number = numbers.get(e.rep)
+        if number is not None and e.kind is EventKind.REPETITION:
+            doc["label"] = number.label()
+        events.append(doc)
     symptoms = [
         {"day": s.day.isoformat(), "leakage": s.leakage.value, "note": s.note}
         for s in rec.symptoms()
@@ -92,31 +178,60 @@ def session_recording(rec: TrainingRecord, session_id: int) -> Recording:
 
 
 def event_annotations(rec: TrainingRecord, session_id: int, t0: float) -> list[Annotation]:
-    """The session's events (and each repetition's verdict) as EDF+ annotations."""
+    """The session's events (and each repetition's verdict) as EDF+ annotations.
+
+    Onsets are seconds from ``t0`` (the file's first sample); a repetition is labelled by
+    its set and number in the set, a calibration squeeze as such; durations are never
+    negative.
+    """
     scores = {r.rep.index: r.score for r in rec.reps(session_id)}
+    numbers = session_numbers(rec, session_id)
+    events = rec.events(session_id)
+    onsets = _onsets(events)
     out = []
-    for e in rec.events(session_id):
+    for e in events:
         text = e.kind.value
         duration = None
         if e.kind is EventKind.ERROR and e.error is not None:
             text = f"error {e.error.value}"
-        elif e.kind is EventKind.GAP and e.value is not None:
-            duration = max(0.0, e.value - e.t)
+        elif e.kind is EventKind.GAP:
+            continue  # one annotation per gap: added from the samples (export_session)
         elif e.kind is EventKind.REPETITION:
-            text = f"repetition {e.rep}"
+            number = numbers.get(e.rep)
+            text = f"rep {e.rep + 1}" if number is None else number.label()
             rep = e.repetition
             if rep is not None:
                 if rep.end_s is not None:
-                    duration = rep.end_s - rep.onset_s
-                onset = rep.onset_s
+                    duration = max(0.0, rep.end_s - rep.onset_s)
                 s = scores.get(e.rep)
                 if s is not None:
                     reasons = " ".join(r.value for r in s.reasons)
                     text += f" {s.verdict.value} {s.score}" + (f" {reasons}" if reasons else "")
-                out.append(Annotation(onset - t0, text, duration))
+                out.append(Annotation(max(0.0, rep.onset_s - t0), text, duration))
                 continue
-        out.append(Annotation(e.t - t0, text, duration))
+            onset = onsets.get(e.rep, e.t)  # a calibration squeeze: from its onset to its end
+            out.append(Annotation(max(0.0, onset - t0), text, max(0.0, e.t - onset)))
+            continue
+        out.append(Annotation(max(0.0, e.t - t0), text, duration))
     return out
+
+
+def gap_annotations(
+    rec: TrainingRecord, session_id: int, sample_gaps: list[tuple[float, float]], t0: float
+) -> list[Annotation]:
+    """One ``gap`` annotation per hole: the holes in the samples, and those the source
+    reported that do not show in them, merged where they overlap."""
+    spans = list(sample_gaps)
+    for e in rec.events(session_id):
+        if e.kind is EventKind.GAP:
+            spans.append((e.t, e.t if e.value is None else max(e.t, e.value)))
+    merged: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + 1e-6:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return [Annotation(max(0.0, a - t0), "gap", max(0.0, b - a)) for a, b in merged]
 
 
 def uniform(block: SampleBlock) -> tuple[SampleBlock, float, list[tuple[float, float]]]:
@@ -172,13 +287,13 @@ def export_session(
         EdfSignal(c.value, UNITS[c], block.data[c], rate, TRANSDUCERS[c]) for c in block.channels
     ]
     notes = event_annotations(rec, session_id, t0)
-    notes += [Annotation(a - t0, "gap (interpolated)", b - a) for a, b in gaps]
+    notes += gap_annotations(rec, session_id, gaps, t0)
     info = rec.session(session_id)
     write_edf_plus(
         out,
         signals,
         notes,
-        info.started_at.astimezone(),
+        (info.started_at + timedelta(seconds=t0)).astimezone(),
         overwrite=overwrite,
         recording_label=f"perineo-session-{session_id}",
         inputs=inputs,

@@ -6,7 +6,8 @@ can see the row without the lock. The kernel drops the lock when the process die
 it dies (SIGKILL, power loss aside). On the next start, every ``open`` session whose lock is
 free was interrupted: its recording (flushed every second) is read back, a row cut by the
 crash is trimmed, repetitions that became final only in the last seconds are found again by
-the same causal detector, and the session is marked ``interrupted``.
+the same causal detector, and the session is marked ``interrupted`` with the summary of the
+repetitions scored before the crash (so history and plan count them).
 """
 
 from __future__ import annotations
@@ -21,12 +22,25 @@ from perineo.errors import RecordingError
 from perineo.paths import FILE_MODE, ensure_private_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from perineo.program.scoring import Summary
+    from perineo.samples import SampleBlock
+    from perineo.signal.events import Repetition
+    from perineo.store.db import Database
     from perineo.store.sessions import TrainingRecord
 
 if sys.platform != "win32":  # Windows has no flock: no liveness locks, no recovery
     import fcntl
 
 LOCK_FOLDER = "running"
+
+# What recovering a session of a kind does beyond the training record, by kind (the
+# session kind's value): `perineo.assess.records` registers the assessment's (its PERFECT
+# from the recording, its patient kept), so that the store need not know the clinic.
+AFTER_RECOVERY: dict[
+    str, Callable[[Database, int, SampleBlock | None, list[Repetition]], object]
+] = {}
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,7 @@ def _recover_one(record: TrainingRecord, session_id: int, recording: Path | None
     trimmed, samples, duration, added = 0, 0, 0.0, 0
     info = record.session(session_id)
     ended = info.started_at
+    block, reps = None, []
     if recording is not None and recording.is_file():
         trimmed = trim_cut_row(recording)
         try:
@@ -146,8 +161,33 @@ def _recover_one(record: TrainingRecord, session_id: int, recording: Path | None
             ended = info.started_at + timedelta(seconds=float(rec.t[-1]))
             analysis = analyze_block(rec.block)
             added = record.append_recovered(session_id, analysis.events, analysis.reps)
-    record.finish_session(session_id, None, status=SessionStatus.INTERRUPTED, ended_at=ended)
+            block, reps = rec.block, list(analysis.reps)
+    after = AFTER_RECOVERY.get(info.kind.value)
+    if after is not None:  # an assessment's too, with its patient
+        after(record.db, session_id, block, reps)
+    summary = _stored_summary(record, session_id, info.program)
+    record.finish_session(session_id, summary, status=SessionStatus.INTERRUPTED, ended_at=ended)
     return Recovered(session_id, samples, duration, added, trimmed)
+
+
+def _stored_summary(record: TrainingRecord, session_id: int, program: str) -> Summary | None:
+    """The summary of the repetitions scored before the crash, as the screen showed them.
+
+    Repetitions found again in the recording after the last score are kept but not scored
+    here (nobody was coached through them), so they do not count towards the dose.
+    """
+    from perineo.errors import PerineoError
+    from perineo.program.loader import get_program
+    from perineo.program.scoring import summarize
+
+    scored = [r for r in record.reps(session_id) if r.score is not None]
+    if not scored:
+        return None
+    try:
+        prog = get_program(program)
+    except PerineoError:
+        return None  # its program is gone: the repetitions stay, unsummarised
+    return summarize([r.rep for r in scored], [r.score for r in scored if r.score], prog)
 
 
 def report(recovered: list[Recovered], stream: TextIO | None = None) -> None:

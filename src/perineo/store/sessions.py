@@ -227,8 +227,20 @@ class TrainingRecord:
     ) -> int:
         """Add what a re-analysis of the recording found after the last stored event.
 
-        Stored repetitions (and their scores) are kept; returns how many were added.
+        Stored repetitions (and their scores) are kept. Only repetitions after the last one
+        the live session saw end are added (unscored, in the last set): one it saw end and
+        did not store was a calibration squeeze, never a repetition. Returns how many.
         """
+        stored = self.reps(session_id)
+        row = self.db.conn.execute(
+            "SELECT max(t) FROM events WHERE session_id = ? AND kind = 'onset' AND rep IN"
+            " (SELECT rep FROM events WHERE session_id = ? AND kind = 'repetition')",
+            (session_id, session_id),
+        ).fetchone()
+        seen = [float(row[0])] if row[0] is not None else []
+        last_onset = max([r.rep.onset_s for r in stored] + seen, default=None)
+        set_no = max((r.score.set_no for r in stored if r.score is not None), default=1)
+        later = [r for r in reps if last_onset is None or r.onset_s > last_onset + 1e-6]
         with self.db.transaction() as c:
             row = c.execute(
                 "SELECT coalesce(max(seq), -1), max(detected_s) FROM events WHERE session_id = ?",
@@ -240,7 +252,7 @@ class TrainingRecord:
             before = c.total_changes
             c.executemany(
                 "INSERT OR IGNORE INTO reps VALUES (?,?,?,?,NULL,NULL,NULL)",
-                [(session_id, r.index, 1, json.dumps(rep_to_json(r))) for r in reps],
+                [(session_id, r.index, set_no, json.dumps(rep_to_json(r))) for r in later],
             )
             return int(c.total_changes - before)
 

@@ -100,6 +100,8 @@ class _Poster(Quiet):
         self._status = StatusView()  # the pipeline's, as it told it
         self._gap: tuple[float, float] | None = None  # (length, shown until stream time)
 
+        self._in_set: Counter[int] = Counter()  # scored repetitions a set
+
     def samples(self, block: SampleBlock, events: Sequence[Event]) -> None:
         self.trace.append(block.t, block.data[Channel.SQUEEZE])
         now = float(block.t[-1])
@@ -150,9 +152,10 @@ class _Poster(Quiet):
             self.app.post_message(CueChanged(view))
 
     def scored(self, score: RepScore) -> None:
-        self._scored += 1
+        # numbered within its set, as the coach counts and the exports label it
+        self._in_set[score.set_no] += 1
         quick = self.program.rep.coach_quick_lifts
-        view = present.rep_view(score, self._scored, self.lang, quick)
+        view = present.rep_view(score, self._in_set[score.set_no], self.lang, quick)
         self.app.post_message(RepetitionScored(view))
 
     def finished(self, end: PipelineEnd) -> None:

@@ -20,7 +20,9 @@ def summary_lines(lang: Lang, s: SummaryView) -> list[str]:
         lines.append(tr(lang, "sum.session", score=s.session_score))
     for st in s.sets:
         lines.append(tr(lang, "sum.set", n=st.number, score=st.score, good=st.good, reps=st.reps))
-    lines.append(tr(lang, "sum.dose", done=s.sets_today, target=s.sets_target))
+    met = s.sets_today >= s.sets_target  # the daily dose met, or how far it is
+    dose = "sum.dose_met" if met else "sum.dose"
+    lines.append(tr(lang, dose, done=s.sets_today, target=s.sets_target))
     if s.mvc_cmH2O is not None:
         lines.append(tr(lang, "sum.mvc", value=s.mvc_cmH2O))
     if s.mean_hold_s is not None:

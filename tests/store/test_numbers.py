@@ -1,0 +1,209 @@
+"""One numbering everywhere, exports on the session's clock, recovered sessions counted.
+
+A session is stored in the real SQLite record as the live session stores it — three
+calibration squeezes (repetition events, never scored), then two sets of scored
+repetitions — and read back through the CLI: ``export`` (JSON and EDF, read with a real EDF
+reader), ``history`` and ``plan``. The crash is a real SIGKILL of a process holding the
+session open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from perineo.cli import main
+from perineo.program.loader import get_program
+from perineo.program.scoring import score_rep
+from perineo.program.script import make_rep, rep_events
+from perineo.recording import write_recording
+from perineo.samples import Channel, SampleBlock
+from perineo.signal.events import Event, EventKind
+from perineo.store.sessions import SessionKind, SessionStatus, TrainingRecord
+
+pyedflib = pytest.importorskip("pyedflib")
+
+INTENSIVE = get_program("intensive")
+STARTED = datetime(2026, 5, 4, 8, 30, 0, tzinfo=UTC)
+CAL_ONSETS = (30.0, 50.0, 70.0)  # the calibration's three maximal squeezes
+SET1 = (140.0, 155.0, 170.0)  # training: two sets, the second after a long pause
+SET2 = (260.0, 275.0)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def _recording(path: Path, end_s: float = 300.0, gap: tuple[float, float] = (200.0, 201.5)) -> None:
+    t = np.arange(0.0, end_s, 0.02)
+    t = t[(t < gap[0]) | (t >= gap[1])]
+    data = {Channel.SQUEEZE: 20 + 0.1 * np.sin(t), Channel.ABDOMINAL: 8 + 0.1 * np.cos(t)}
+    write_recording(path, SampleBlock(t, data))
+
+
+def _store_session(rec: TrainingRecord, recording: Path, *, finish: bool = True) -> int:
+    """What the live session writes: calibration squeezes' events, then scored sets."""
+    sid = rec.start_session(
+        kind=SessionKind.TRAIN,
+        program=INTENSIVE,
+        source="sim-follow",
+        channels=("squeeze", "abdominal"),
+        recording=recording,
+        started_at=STARTED,
+    )
+    cal = [make_rep(index=i, onset=t, peak=95.0) for i, t in enumerate(CAL_ONSETS)]
+    rec.add_events(sid, [e for r in cal for e in rep_events(r)])
+    # the source reported a hole: the detector marked it (also a hole in the samples)
+    rec.add_events(sid, [Event(EventKind.GAP, 200.0, 201.5, -1, value=201.5)])
+    n = len(cal)
+    for set_no, onsets in ((1, SET1), (2, SET2)):
+        for t in onsets:
+            rep = make_rep(index=n, onset=t, peak=60.0 + n)
+            rec.add_events(sid, rep_events(rep))
+            rec.save_rep(sid, rep, score_rep(rep, INTENSIVE, set_no=set_no))
+            n += 1
+    if finish:
+        from perineo.program.scoring import summarize
+
+        stored = rec.reps(sid)
+        scores = [r.score for r in stored if r.score is not None]
+        rec.finish_session(sid, summarize([r.rep for r in stored], scores, INTENSIVE))
+    return sid
+
+
+def _out_json(capsys: pytest.CaptureFixture[str]) -> dict:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_exports_number_as_the_screen_and_start_at_the_session_start(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recording = tmp_path / "rec.csv"
+    _recording(recording)
+    with TrainingRecord.open() as rec:
+        sid = _store_session(rec, recording)
+
+    assert main(["export", str(sid), "--format", "json"]) == 0
+    doc = _out_json(capsys)
+    reps = doc["reps"]
+    # only the training repetitions are repetitions, numbered from 1 by set and place
+    assert [(r["number"], r["set"], r["rep_in_set"]) for r in reps] == [
+        (1, 1, 1),
+        (2, 1, 2),
+        (3, 1, 3),
+        (4, 2, 1),
+        (5, 2, 2),
+    ]
+    assert not any(r["calibration"] for r in reps)
+    assert [r["index"] for r in reps] == [3, 4, 5, 6, 7]  # the detector's index is kept
+    labels = [e["label"] for e in doc["events"] if e["kind"] == "repetition"]
+    assert labels == [
+        "calibration squeeze 1",
+        "calibration squeeze 2",
+        "calibration squeeze 3",
+        "set 1 rep 1",
+        "set 1 rep 2",
+        "set 1 rep 3",
+        "set 2 rep 1",
+        "set 2 rep 2",
+    ]
+    assert doc["session"]["started_at"] == STARTED.isoformat()
+
+    edf = tmp_path / "s.edf"
+    assert main(["export", str(sid), "--format", "edf", "--out", str(edf)]) == 0
+    with pyedflib.EdfReader(str(edf)) as f:
+        start = f.getStartdatetime()
+        onsets, durations, texts = f.readAnnotations()
+    assert start == STARTED.astimezone().replace(tzinfo=None)  # first sample at t = 0
+    notes = list(zip(np.round(onsets, 3), np.round(durations, 3), texts, strict=True))
+    cal = [(o, d) for o, d, x in notes if x.startswith("calibration squeeze")]
+    assert [o for o, _ in cal] == list(CAL_ONSETS)  # on the clock, not 135 s late
+    assert all(d >= 0 for _, d in cal)
+    trained = [(o, x) for o, _, x in notes if x.startswith("set ")]
+    assert [o for o, _ in trained] == [*SET1, *SET2]
+    assert trained[3][1].startswith("set 2 rep 1 ")
+    assert not any(x.startswith("repetition") for _, _, x in notes)
+    gaps = [(o, d, x) for o, d, x in notes if "gap" in x]
+    assert gaps == [(pytest.approx(199.98), pytest.approx(1.52), "gap")]  # one, not two
+
+
+def test_analyze_json_adds_numbers_from_one(tmp_path: Path, capsys) -> None:
+    t = np.arange(0.0, 60.0, 0.02)
+    squeeze = 20 + 30 * ((t % 20 > 5) & (t % 20 < 13))  # three 8-s holds
+    path = tmp_path / "r.csv"
+    write_recording(path, SampleBlock(t, {Channel.SQUEEZE: squeeze.astype(float)}))
+    assert main(["analyze", str(path), "--format", "json", "--program", "intensive"]) == 0
+    reps = _out_json(capsys)["reps"]
+    assert len(reps) == 3
+    assert [r["index"] for r in reps] == [0, 1, 2]  # kept: the detector's, from 0
+    assert [r["number"] for r in reps] == [1, 2, 3]
+    assert [(r["set"], r["rep_in_set"]) for r in reps] == [(1, 1), (1, 2), (1, 3)]
+    assert main(["analyze", str(path), "--program", "intensive"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    rows = [line for line in table if "[set 1 rep " in line]
+    assert [r.split()[0] for r in rows] == ["1", "2", "3"]
+    assert "[set 1 rep 3 " in rows[2]
+
+
+_KILLED = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path[:0] = {paths!r}
+    from pathlib import Path
+    from tests.store.test_numbers import _store_session
+    from perineo.store.sessions import TrainingRecord
+    rec = TrainingRecord.open()
+    _store_session(rec, Path({recording!r}), finish=False)
+    print("stored", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def test_a_session_killed_mid_way_counts_in_history_and_plan(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recording = tmp_path / "rec.csv"
+    _recording(recording)
+    root = Path(__file__).resolve().parents[2]
+    script = _KILLED.format(
+        paths=[str(root), str(root / "src"), str(root / "sim")], recording=str(recording)
+    )
+    env = {**os.environ, "PERINEO_HOME": str(home)}
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    assert b"stored" in proc.stdout
+
+    assert main(["history", "--format", "json", "--sessions"]) == 0  # recovers at the start
+    err = capsys.readouterr()
+    hist = json.loads(err.out)
+    assert "session 1 was interrupted" in err.err
+    (session,) = hist["sessions"]
+    assert session["status"] == SessionStatus.INTERRUPTED.value
+    summary = session["summary"]
+    assert summary is not None and summary["reps"] == 5  # the scored ones, no calibration
+    assert [s["reps"] for s in summary["sets"]] == [3, 2]
+    (day,) = hist["days"]
+    assert day["reps"] == 5 and day["sessions"] == 1
+
+    assert main(["history"]) == 0
+    table = capsys.readouterr().out
+    assert "—" not in table.splitlines()[1]  # the day has its numbers
+    assert main(["plan", "--format", "json"]) == 0
+    plan = _out_json(capsys)
+    assert plan["advice"] != "start"
+    with TrainingRecord.open() as rec:
+        # recovery added no repetition for the calibration squeezes in the events
+        assert [r.rep.index for r in rec.reps(1)] == [3, 4, 5, 6, 7]
+        assert rec.session(1).ended_at == STARTED + timedelta(seconds=299)  # whole seconds
