@@ -92,24 +92,12 @@ def save_assessment(
     session_id: int | None = None,
     created_at: datetime | None = None,
 ) -> int:
-    check_patient_id(patient)
-    when = (created_at or datetime.now(UTC)).astimezone(UTC)
-    with db.transaction() as c:
-        cur = c.execute(
-            "INSERT INTO assessments (patient, created_at, session_id, probe, channels,"
-            " recording, steps, result) VALUES (?,?,?,?,?,?,?,?)",
-            (
-                patient,
-                when.isoformat(timespec="seconds"),
-                session_id,
-                probe,
-                ",".join(channels),
-                None if recording is None else str(recording),
-                json.dumps([s.to_json() for s in steps]),
-                json.dumps(result),
-            ),
-        )
-        return int(cur.lastrowid or 0)
+    return _insert(
+        db, patient, probe, channels, recording, session_id, created_at,
+        steps=json.dumps([s.to_json() for s in steps]),
+        result=json.dumps(result),
+        status=AssessStatus.DONE,
+    )  # fmt: skip
 
 
 def begin_assessment(
@@ -123,12 +111,32 @@ def begin_assessment(
     created_at: datetime | None = None,
 ) -> int:
     """Store an assessment as it starts (``running``, no result yet); returns its id."""
+    return _insert(
+        db, patient, probe, channels, recording, session_id, created_at,
+        steps="[]", result="{}", status=AssessStatus.RUNNING,
+    )  # fmt: skip
+
+
+def _insert(
+    db: Database,
+    patient: str,
+    probe: str,
+    channels: tuple[str, ...],
+    recording: Path | None,
+    session_id: int | None,
+    created_at: datetime | None,
+    *,
+    steps: str,
+    result: str,
+    status: AssessStatus,
+) -> int:
+    """One assessment row (``steps`` and ``result`` as stored JSON); returns its id."""
     check_patient_id(patient)
     when = (created_at or datetime.now(UTC)).astimezone(UTC)
     with db.transaction() as c:
         cur = c.execute(
             "INSERT INTO assessments (patient, created_at, session_id, probe, channels,"
-            " recording, steps, result, status) VALUES (?,?,?,?,?,?,'[]','{}',?)",
+            " recording, steps, result, status) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 patient,
                 when.isoformat(timespec="seconds"),
@@ -136,7 +144,9 @@ def begin_assessment(
                 probe,
                 ",".join(channels),
                 None if recording is None else str(recording),
-                AssessStatus.RUNNING.value,
+                steps,
+                result,
+                status.value,
             ),
         )
         return int(cur.lastrowid or 0)
