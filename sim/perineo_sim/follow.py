@@ -12,15 +12,14 @@ its own.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from perineo.program.calibration import CalPhase, CalStep
 from perineo.program.coach import Cue, Phase
 from perineo.program.model import Program
 from perineo.samples import Channel
-from perineo.sources.base import SourceItem
 from perineo_sim.live import LivePerson
-from perineo_sim.sources import LiveSimSource
+from perineo_sim.sources import LiveSimSource, OverLiveSim
 
 BLOCK_S = 0.04  # blocks arrive every 40 ms, like a probe's BLE notifications
 MVC_HOLD_S = 3.0
@@ -38,7 +37,7 @@ def as_program(program: Program | str) -> Program:
     return get_program(program)
 
 
-class CueFollowingSim:
+class CueFollowingSim(OverLiveSim):
     """A live simulated probe and person who follows the cues (implements ``CueFollower``)."""
 
     def __init__(self, source: LiveSimSource, program: Program) -> None:
@@ -70,20 +69,6 @@ class CueFollowingSim:
     @property
     def person(self) -> LivePerson:
         return self.source.person
-
-    @property
-    def channels(self) -> tuple[Channel, ...]:
-        return self.source.channels
-
-    @property
-    def name(self) -> str:
-        return self.source.name
-
-    def stream(self) -> AsyncIterator[SourceItem]:
-        return self.source.stream()
-
-    async def close(self) -> None:
-        await self.source.close()
 
     def follow(self, cue: Cue | CalStep, now_s: float) -> None:
         if isinstance(cue, CalStep):

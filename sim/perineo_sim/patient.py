@@ -13,17 +13,15 @@ the sample source and the assessment's cue follower (``follow(prompt)``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
 from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.model import Step
-from perineo.samples import Channel
-from perineo.sources.base import SourceItem
 from perineo_sim.behaviour import repeated_hold_s
 from perineo_sim.live import LivePerson
-from perineo_sim.sources import LiveSimSource
+from perineo_sim.sources import LiveSimSource, OverLiveSim
 
 FAST_HOLD_S = 0.2  # a 1-s fast contraction: up, a moment at the top, down
 POWER_HOLD_S = 3.0
@@ -32,7 +30,7 @@ KEPT = (2, 10)  # how many repetitions of the first hold she keeps (inclusive), 
 MIN_HOLD_S = 1.0
 
 
-class SimPatient:
+class SimPatient(OverLiveSim):
     """The cue follower of the assessment session over a live simulation, and its source.
 
     ``duration_s`` ends the stream then (default: run until closed).
@@ -60,20 +58,6 @@ class SimPatient:
         self._rng = rng
         self._holds = 0  # endurance holds in this run of the step
         self._first_s = self.endurance_s  # how long she held the first of them
-
-    @property
-    def channels(self) -> tuple[Channel, ...]:
-        return self.source.channels
-
-    @property
-    def name(self) -> str:
-        return self.source.name
-
-    def stream(self) -> AsyncIterator[SourceItem]:
-        return self.source.stream()
-
-    async def close(self) -> None:
-        await self.source.close()
 
     def follow(self, prompt: Prompt) -> None:
         if prompt.kind is PromptKind.STEP and prompt.step is Step.ENDURANCE:

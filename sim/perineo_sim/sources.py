@@ -185,3 +185,24 @@ def _split_at_gaps(block: SampleBlock, gaps: list[tuple[float, float]]) -> list[
             out.append(SourceStatus(StatusKind.GAP, by_end[first], "samples missing", end_s=first))
         out.append(block.slice(start, stop))
     return out
+
+
+class OverLiveSim:
+    """A simulated person who is also her own sample source: the stream, its channels, name
+    and closing are those of the live simulation ``self.source`` she drives."""
+
+    source: LiveSimSource
+
+    @property
+    def channels(self) -> tuple[Channel, ...]:
+        return self.source.channels
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    def stream(self) -> AsyncIterator[SourceItem]:
+        return self.source.stream()
+
+    async def close(self) -> None:
+        await self.source.close()
