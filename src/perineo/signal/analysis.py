@@ -75,11 +75,17 @@ def analyze_block(
     config: DetectorConfig | None = None,
 ) -> Analysis:
     """Run the causal detector over ``block`` fed in blocks of ``block_s`` seconds."""
-    feed = Feed(block.channels, block_s=block_s, config=config, sample_rate_hz=sample_rate_hz)
-    feed.push(block)
     t = block.t
     n = len(t)
     rate = sample_rate_hz or (1.0 / float(_median_dt(t)) if n > 1 else float("nan"))
+    # the median step once: the feed's pieces and clock use the rate reported
+    feed = Feed(
+        block.channels,
+        block_s=block_s,
+        config=config,
+        sample_rate_hz=rate if n > 1 else sample_rate_hz,
+    )
+    feed.push(block)
     return feed.finish(rate, float(t[-1] - t[0]) if n else 0.0)
 
 
