@@ -106,6 +106,23 @@ def test_a_contraction_soon_after_a_posture_step_counts_from_the_new_level() -> 
     assert TechError.INCOMPLETE_RELEASE not in an.reps[0].errors
 
 
+def test_a_contraction_straight_after_a_gap_on_a_new_level_leaves_the_detector_working() -> None:
+    """The resting pressure steps up, the radio drops 0.7 s, and she is already squeezing
+    when the samples come back: the new level is read from before the gap (the segment
+    after it holds only the rise), and every later contraction still counts."""
+    t = _t(60.0)
+    step = 5.0 * _ramp(t, 7.0, 0.5)
+    rep = 30.0 * _pulse(t, 11.6, 1.5, 4.0, 0.6)
+    later = sum(30.0 * _pulse(t, t0, 0.5, 3.0, 0.6) for t0 in (30.0, 45.0))
+    keep = (t < 11.0) | (t >= 11.7)  # no samples for 0.7 s: a stall, then the rise
+    rng = np.random.default_rng(7)
+    sq = 20.0 + (step + rep + later + rng.normal(0, 0.15, len(t)))[keep]
+    an = analyze_block(SampleBlock(t[keep], {Channel.SQUEEZE: sq}))
+    onsets = [round(r.onset_s) for r in an.reps]
+    assert onsets[-2:] == [30, 45]
+    assert all(np.isfinite(e.value) for e in an.events if e.kind is EventKind.LEVEL)
+
+
 def _cough_bout(t: np.ndarray, starts: list[float]) -> tuple[np.ndarray, np.ndarray]:
     """Abdominal impulses (60 ms up, 0.2 s down) and the pelvic floor's reflex twitch that
     starts 80 ms before each."""
