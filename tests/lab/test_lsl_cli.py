@@ -183,3 +183,15 @@ def test_live_train_sim_lsl_seen_by_an_inlet_in_another_process(tmp_path: Path) 
     score = next(e for e in events if e["event"] == "score")
     assert 0 <= score["score"] <= 100 and score["set"] == 1
     assert len(stamps) > 0 and len(samples[0]) == 3
+
+
+def test_the_lsl_source_without_pylsl_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``lsl`` kind is listed with or without pylsl; opening it without says how to get it."""
+    from perineo.lab.lsl_support import LabError
+    from perineo.sources.registry import kinds, open_source
+
+    monkeypatch.setitem(sys.modules, "pylsl", None)  # `import pylsl` raises ImportError
+    assert "lsl" in kinds()
+    with pytest.raises(LabError) as err:
+        open_source("lsl", name="perineo-left")
+    assert str(err.value) == "LSL needs: pip install 'perineo[lab]'"
