@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.lab.serving import start, visible_text  # noqa: E402
+from tests.lab.serving import TerminalText, start  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -86,12 +86,12 @@ def measure(seconds: float, size: tuple[int, int]) -> dict[str, float]:
     _store_calibration(home)
     served = start(home, "train", "--sim", "--seed", "5", "--no-record")
     stamps: list[tuple[float, int]] = []
-    raw = bytearray()
+    screen = TerminalText()
 
     def frame(payload: bytes | str) -> None:
         if isinstance(payload, bytes):
             stamps.append((time.perf_counter(), len(payload)))
-            raw.extend(payload)
+            screen.feed(payload)
 
     try:
         with sync_playwright() as p:
@@ -101,11 +101,11 @@ def measure(seconds: float, size: tuple[int, int]) -> dict[str, float]:
             page.goto(served.link)
             page.wait_for_selector(".xterm-screen", timeout=30_000)
             deadline = time.monotonic() + 60
-            while "Calibration" not in visible_text(bytes(raw)) and time.monotonic() < deadline:
+            while not screen.search("Calibration") and time.monotonic() < deadline:
                 page.wait_for_timeout(200)
             page.click(".xterm-screen")
             page.keyboard.press("u")  # reuse the stored calibration: train at once
-            while "Rep " not in visible_text(bytes(raw)) and time.monotonic() < deadline:
+            while not screen.search("Rep ") and time.monotonic() < deadline:
                 page.wait_for_timeout(200)
             page.wait_for_timeout(WARMUP_S * 1000)
             pids = _tree(served.proc.pid)
