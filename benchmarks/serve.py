@@ -7,7 +7,8 @@ driven by Playwright, opens the link. After a warm-up, for ``--seconds``:
 * frames a second: screen updates the browser received over the WebSocket (messages closer
   than 5 ms together count as one update);
 * the server's CPU: user + system time of ``perineo serve`` and the app process it runs for
-  the browser (from /proc), over wall time; one core = 100 %;
+  the browser (from /proc), over wall time; one core = 100 %; and how much of it is the web
+  server's own (relaying frames) and how much the app's;
 * bytes a second over the WebSocket.
 
 Targets: ≥ 15 frames a second at ≤ 50 % of one core for the server.
@@ -110,8 +111,10 @@ def measure(seconds: float, size: tuple[int, int]) -> dict[str, float]:
             page.wait_for_timeout(WARMUP_S * 1000)
             pids = _tree(served.proc.pid)
             cpu0, t0, n0 = _cpu_s(pids), time.perf_counter(), len(stamps)
+            server0 = _cpu_s([served.proc.pid])
             page.wait_for_timeout(seconds * 1000)
             cpu1, t1 = _cpu_s(pids), time.perf_counter()
+            server1 = _cpu_s([served.proc.pid])
             window = stamps[n0:]
             page.screenshot(path=str(home.parent / "serve-bench.png"))
             browser.close()
@@ -131,6 +134,7 @@ def measure(seconds: float, size: tuple[int, int]) -> dict[str, float]:
         "cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / wall, 1),
         "kbytes_per_s": round(sum(n for _, n in window) / wall / 1024, 1),
         "processes": len(pids),
+        "server_percent": round(100 * (server1 - server0) / wall, 1),  # perineo serve alone
     }
 
 
@@ -154,6 +158,10 @@ def main() -> None:
     print(
         f"  server CPU     {f['cpu_percent_of_one_core']:6.1f} %   of one core"
         f" ({f['processes']} processes)   target <= 50   {'ok' if ok_cpu else 'MISSED'}"
+    )
+    print(
+        f"    of which the web server {f['server_percent']:.1f} %, "
+        f"the app and its shell {f['cpu_percent_of_one_core'] - f['server_percent']:.1f} %"
     )
     print(f"  WebSocket      {f['kbytes_per_s']:6.1f} kB/s")
 
