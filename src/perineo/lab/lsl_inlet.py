@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -148,23 +148,20 @@ class LslSource:
             yield SourceStatus(StatusKind.ENDED, 0.0, detail="closed")
             return
         self._streaming = True
+        clock: _Correction | None = None
         try:
-            async for item in self._pull(inlet):
-                yield item
-        finally:
+            await asyncio.to_thread(inlet.open_stream, 10.0)
+            clock = _Correction(inlet)
+            async with contextlib.aclosing(self._read(inlet, clock)) as items:
+                async for item in items:
+                    yield item
+        finally:  # (also when the consumer stops early: the inlet closes after the clock)
+            if clock is not None:
+                await clock.finish()
             self._streaming = False
             self._release()
 
-    async def _pull(self, inlet: Any) -> AsyncIterator[SourceItem]:
-        await asyncio.to_thread(inlet.open_stream, 10.0)
-        clock = _Correction(inlet)
-        try:
-            async for item in self._read(inlet, clock):
-                yield item
-        finally:
-            await clock.finish()
-
-    async def _read(self, inlet: Any, clock: _Correction) -> AsyncIterator[SourceItem]:
+    async def _read(self, inlet: Any, clock: _Correction) -> AsyncGenerator[SourceItem, None]:
         origin: float | None = None
         last_t: float | None = None
         heard = time.monotonic()
