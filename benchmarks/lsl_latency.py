@@ -53,11 +53,10 @@ rest_s = 4
 
 def publisher(name: str, scenario: Path, speed: float, out: Path) -> None:
     """Run the session; write to ``out`` each marker's (block arrival, handed over) times."""
-    from perineo.sources.sim import SimSource
-
     from perineo.lab.lsl_outlet import LslOutlet
     from perineo.samples import SampleBlock
     from perineo.signal.detect import Detector
+    from perineo.sources.registry import open_source
 
     log: list[tuple[float, float]] = []  # (block arrival, events handed over)
     blocks: list[tuple[float, float]] = []
@@ -70,10 +69,10 @@ def publisher(name: str, scenario: Path, speed: float, out: Path) -> None:
             super()._push_marker(at_s, text)
             log.append((self.arrival, self.ready))
 
-    source = SimSource(scenario, seed=1, speed=speed)
+    source = open_source("sim", scenario=str(scenario), seed=1, speed=speed)
     outlet = Timed(source.name, name=name, announce=False)
     outlet.open(source.channels, 100.0)
-    assert outlet._marks.wait_for_consumers(30) and outlet._data.wait_for_consumers(30)
+    assert outlet.wait_for_consumers(30, markers=True)
     detector = Detector(source.channels)
 
     async def run() -> None:

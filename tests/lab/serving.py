@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import socket
@@ -37,11 +38,67 @@ def visible_text(raw: bytes) -> str:
     return ANSI.sub("", raw.decode("utf-8", "replace"))
 
 
+class TerminalText:
+    """What a terminal stream spells, turned into text as it comes.
+
+    Each look at :attr:`text` decodes only the bytes that came since the last one (a live
+    session sends 100–200 kB a second: decoding the whole stream again at every poll made
+    a long browser test quadratic). The text is cut at the last escape sequence that may
+    not be complete yet; that tail is decoded afresh each time until more comes.
+    """
+
+    def __init__(self) -> None:
+        self._new = bytearray()
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._pending = ""  # decoded, from an escape sequence that may be incomplete
+        self._done = ""  # visible text before it
+
+    def feed(self, payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            self._new += payload
+
+    def _advance(self) -> None:
+        if self._new:
+            self._pending += self._decoder.decode(bytes(self._new))
+            self._new.clear()
+        cut = _safe_cut(self._pending)
+        if cut > 0:
+            self._done += ANSI.sub("", self._pending[:cut])
+            self._pending = self._pending[cut:]
+
+    @property
+    def text(self) -> str:
+        self._advance()
+        return self._done + ANSI.sub("", self._pending)
+
+    def mark(self) -> int:
+        """A position in :attr:`text`: what comes after it arrived later."""
+        self._advance()
+        return len(self._done)
+
+    def search(self, pattern: str, since: int = 0) -> re.Match[str] | None:
+        """``pattern`` in the text from ``since`` on."""
+        return re.compile(pattern).search(self.text, since)
+
+
+def _safe_cut(text: str) -> int:
+    """Where ``text`` can be cut: its last ESC that starts a sequence (one with a next
+    character that is not the ``\\`` of an OSC's terminator), or 0."""
+    i = len(text)
+    while True:
+        i = text.rfind("\x1b", 0, i)
+        if i <= 0:
+            return 0
+        if i + 1 < len(text) and text[i + 1] != "\\":
+            return i
+
+
 @dataclass
 class Served:
     proc: subprocess.Popen[str]
     port: int
     link: str
+    home: Path
 
     @property
     def base(self) -> str:
@@ -81,4 +138,4 @@ def start(home: Path, *args: str, port: int | None = None) -> Served:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.1)
-    return Served(proc, port, link)
+    return Served(proc, port, link, home)

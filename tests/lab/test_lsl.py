@@ -23,8 +23,8 @@ from perineo_sim import load_scenario, simulate
 
 pylsl = pytest.importorskip("pylsl")
 
-from perineo.lab.lsl_inlet import LslSource  # noqa: E402
 from perineo.lab.lsl_outlet import LslOutlet  # noqa: E402
+from perineo.sources.registry import open_source  # noqa: E402
 
 RATE = 100.0
 
@@ -52,9 +52,8 @@ def _inlet(prop: str, value: str) -> Any:
     return inlet
 
 
-def _wait_consumers(outlet: LslOutlet) -> None:
-    assert outlet._data is not None and outlet._marks is not None
-    assert outlet._data.wait_for_consumers(5.0)
+def _wait_consumers(outlet: LslOutlet, markers: bool = True) -> None:
+    assert outlet.wait_for_consumers(5.0, markers=markers)
 
 
 def _drain(inlet: Any, want: int | None = None, quiet_s: float = 0.5) -> tuple[list, list]:
@@ -94,7 +93,7 @@ def test_outlet_to_inlet_on_loopback_is_the_same_signal() -> None:
     block = _sim("basic", seconds=6)
     outlet = LslOutlet("sim:test", name=name, announce=False)
     outlet.open(block.channels, RATE)
-    source = LslSource(name=name, lost_s=1.5)
+    source = open_source("lsl", name=name, lost_s=1.5)
     assert isinstance(source, SampleSource)
     assert source.channels == block.channels
 
@@ -102,7 +101,7 @@ def test_outlet_to_inlet_on_loopback_is_the_same_signal() -> None:
         items: list[SampleBlock | SourceStatus] = []
         stream = source.stream()
         items.append(await anext(stream))  # CONNECTED, once the inlet is open
-        _wait_consumers(outlet)
+        _wait_consumers(outlet, markers=False)
         for part in _chunks(block):
             outlet.samples(part)
         async for item in stream:
@@ -122,6 +121,46 @@ def test_outlet_to_inlet_on_loopback_is_the_same_signal() -> None:
         np.testing.assert_allclose(got.data[c], block.data[c].astype(np.float32), rtol=1e-6)
     gaps = [i for i in items if isinstance(i, SourceStatus) and i.kind is StatusKind.GAP]
     assert gaps == []
+    outlet.close()
+
+
+def test_a_hole_inside_one_pushed_chunk_is_a_gap() -> None:
+    """A chunk that arrives whole with a hole in it is cut there: a GAP, then the rest."""
+    name = _name()
+    block = _sim("basic", seconds=3)
+    keep = np.ones(len(block), dtype=bool)
+    keep[100:120] = False  # 0.2 s missing: more than five periods
+    holed = SampleBlock(block.t[keep], {c: v[keep] for c, v in block.data.items()})
+    outlet = LslOutlet("sim:test", name=name, announce=False)
+    outlet.open(block.channels, RATE)
+    source = open_source("lsl", name=name)
+
+    async def run() -> list[SampleBlock | SourceStatus]:
+        stream = source.stream()
+        items = [await anext(stream)]
+        _wait_consumers(outlet, markers=False)
+        outlet.samples(holed)  # one push, 280 samples
+        got = 0
+        async with asyncio.timeout(10):
+            async for item in stream:
+                items.append(item)
+                got += len(item) if isinstance(item, SampleBlock) else 0
+                if got >= len(holed):
+                    await source.close()
+        return items
+
+    items = asyncio.run(run())
+    t0 = float(block.t[0])
+    gaps = [i for i in items if isinstance(i, SourceStatus) and i.kind is StatusKind.GAP]
+    assert len(gaps) == 1
+    at = items.index(gaps[0])
+    after = items[at + 1]
+    assert isinstance(after, SampleBlock) and gaps[0].end_s == after.t[0]
+    assert abs(after.t[0] - (block.t[120] - t0)) < 1e-6
+    before = [b for b in items[:at] if isinstance(b, SampleBlock)]
+    assert abs(before[-1].t[-1] - (block.t[99] - t0)) < 1e-6
+    assert before[-1].t[-1] < gaps[0].t < after.t[0]
+    assert isinstance(items[-1], SourceStatus) and items[-1].kind is StatusKind.ENDED
     outlet.close()
 
 
@@ -216,8 +255,8 @@ def test_inlet_converts_units_and_names_channels() -> None:
     from perineo.lab.lsl_support import LabError
 
     with pytest.raises(LabError, match="no squeeze channel"):
-        LslSource(name=name)
-    source = LslSource(name=name, labels={"Ch1": "squeeze"}, lost_s=1.0)
+        open_source("lsl", name=name)
+    source = open_source("lsl", name=name, labels={"Ch1": "squeeze"}, lost_s=1.0)
     assert source.channels == (Channel.SQUEEZE,)
 
     async def run() -> list[SampleBlock]:
@@ -244,13 +283,12 @@ def test_a_stream_from_the_network_is_analysed_live(tmp_path: Path) -> None:
     block = _sim("basic", seconds=60)
     outlet = LslOutlet("sim:test", name=name, announce=False)
     outlet.open(block.channels, RATE)
-    source = LslSource(name=name, lost_s=1.5)
+    source = open_source("lsl", name=name, lost_s=1.5)
     rec = Recorder(tmp_path / "net.csv", False, None, None, source.name)
 
     async def run() -> None:
         async def publish() -> None:
-            while not outlet._data.have_consumers():
-                await asyncio.sleep(0.01)
+            assert await asyncio.to_thread(outlet.wait_for_consumers, 10.0)
             for part in _chunks(block, 50):
                 outlet.samples(part)
                 await asyncio.sleep(0)
@@ -277,7 +315,7 @@ def test_a_new_session_on_the_same_outlet_sets_the_clock_anew() -> None:
     outlet = LslOutlet("sim:test", name=name, announce=False)
     outlet.open(block.channels, RATE)
     data = _inlet("name", name)
-    _wait_consumers(outlet)
+    _wait_consumers(outlet, markers=False)
     outlet.samples(block)
     time.sleep(0.3)
     again = block.slice(0, 10)  # the next session's first block: stream times from 0

@@ -56,26 +56,39 @@ def test_without_lsl_nothing_of_lsl_is_loaded(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_missing_pylsl_is_one_line(tmp_path: Path) -> None:
-    """Where pylsl cannot be imported, ``--lsl`` says in one line how to get it."""
+def test_missing_pylsl_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Where pylsl cannot be imported, ``--lsl`` says in one line how to get it: ``record``
+    as a whole process (its exit status, all it writes), ``assess`` and ``train`` in this
+    one (``capfd`` reads the file descriptors, so liblsl's own output would show too)."""
     fake = tmp_path / "nolsl" / "pylsl"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise ImportError('no liblsl here')\n")
     (tmp_path / "s.toml").write_text(SHORT)
     env = _env(tmp_path / "home")
-    env["PYTHONPATH"] = str(tmp_path / "nolsl")
-    for argv in (
-        ["record", "--sim", str(tmp_path / "s.toml"), "--out", str(tmp_path / "r.csv"), "--lsl"],
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "nolsl"), env.get("PYTHONPATH", "")])
+    argv = ["record", "--sim", str(tmp_path / "s.toml"), "--out", str(tmp_path / "r.csv")]
+    out = subprocess.run(
+        [sys.executable, "-m", "perineo", *argv, "--lsl"],
+        capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert out.returncode == 1, out.stderr
+    assert out.stderr == "perineo: LSL needs: pip install 'perineo[lab]'\n"
+    assert out.stdout == ""
+    assert not (tmp_path / "r.csv").exists()
+
+    from perineo.cli import main
+
+    monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
+    monkeypatch.setitem(sys.modules, "pylsl", None)  # `import pylsl` raises ImportError
+    for args in (
         ["assess", "--patient", "p1", "--sim", "--no-ui", "--lsl"],
         ["train", "--sim", "--lsl"],
     ):
-        out = subprocess.run(
-            [sys.executable, "-m", "perineo", *argv],
-            capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-        assert out.returncode == 1, (argv, out.stderr)
-        assert out.stderr == "perineo: LSL needs: pip install 'perineo[lab]'\n", argv
-    assert not (tmp_path / "r.csv").exists()
+        assert main(args) == 1, args
+        got = capfd.readouterr()
+        assert got.err == "perineo: LSL needs: pip install 'perineo[lab]'\n", args
 
 
 def _pull_all(inlet: Any, until: float, stop: Any) -> tuple[list, list[float]]:
@@ -183,3 +196,15 @@ def test_live_train_sim_lsl_seen_by_an_inlet_in_another_process(tmp_path: Path) 
     score = next(e for e in events if e["event"] == "score")
     assert 0 <= score["score"] <= 100 and score["set"] == 1
     assert len(stamps) > 0 and len(samples[0]) == 3
+
+
+def test_the_lsl_source_without_pylsl_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``lsl`` kind is listed with or without pylsl; opening it without says how to get it."""
+    from perineo.lab.lsl_support import LabError
+    from perineo.sources.registry import kinds, open_source
+
+    monkeypatch.setitem(sys.modules, "pylsl", None)  # `import pylsl` raises ImportError
+    assert "lsl" in kinds()
+    with pytest.raises(LabError) as err:
+        open_source("lsl", name="perineo-left")
+    assert str(err.value) == "LSL needs: pip install 'perineo[lab]'"

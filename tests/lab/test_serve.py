@@ -1,13 +1,15 @@
 """``perineo serve``: loopback only by default, a secret link, and the whole app in a real
-headless Chromium (Debian's, driven by Playwright)."""
+headless Chromium (Debian's, driven by Playwright).
+
+One ``perineo serve train`` process serves the whole module (the checks of its socket and
+link, and the training in the browser: each browser connection gets an app of its own),
+and one Chromium runs both browser tests, each in a fresh context (no cookie shared)."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.lab.serving import Served, artifacts, free_port, start, visible_text
+from tests.lab.serving import Served, TerminalText, artifacts, free_port, start
 
 pytest.importorskip("textual_serve")
 
@@ -26,11 +28,29 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
+TRAIN = ("train", "--speed", "8", "--seed", "5", "--sets", "1", "--reps", "2")
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    s = start(tmp_path_factory.mktemp("serve") / "home", "train", "--sim")
+    s = start(tmp_path_factory.mktemp("serve") / "home", *TRAIN)
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium, headless, launched once for the module's browser tests."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    playwright = sync_api.sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
 
 
 def _listening(port: int) -> list[str]:
@@ -71,15 +91,13 @@ def test_nothing_listens_beyond_loopback(served: Served) -> None:
             assert s.connect_ex((outward, served.port)) != 0
 
 
-def test_another_address_needs_expose(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "perineo", "serve", "--host", "0.0.0.0", "--port",
-         str(free_port())],
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert out.returncode == 2
-    assert "add --expose" in out.stderr and "health data" in out.stderr
-    assert out.stderr.count("\n") == 1
+def test_another_address_needs_expose(capfd: pytest.CaptureFixture[str]) -> None:
+    from perineo.cli import main
+
+    assert main(["serve", "--host", "0.0.0.0", "--port", str(free_port())]) == 2
+    out = capfd.readouterr()
+    assert "add --expose" in out.err and "health data" in out.err
+    assert out.err.count("\n") == 1 and out.out == ""
 
 
 def _get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
@@ -127,64 +145,66 @@ def test_the_link_is_the_key(served: Served) -> None:
 class Screen:
     """What the browser received from the app, as text."""
 
+    OVERLAP = 4096  # characters searched again at the next poll (a match may span polls)
+
     def __init__(self, page: object) -> None:
-        self.raw = bytearray()
+        self.terminal = TerminalText()
         self.page = page  # waits go through Playwright, which delivers the frames meanwhile
 
     def frame(self, payload: bytes | str) -> None:
-        if isinstance(payload, bytes):
-            self.raw += payload
+        self.terminal.feed(payload)
 
     @property
     def text(self) -> str:
-        return visible_text(bytes(self.raw))
+        return self.terminal.text
+
+    def mark(self) -> int:
+        return self.terminal.mark()
 
     def wait_for(self, pattern: str, timeout_s: float, since: int = 0) -> re.Match[str]:
         end = time.monotonic() + timeout_s
-        while time.monotonic() < end:
-            found = re.search(pattern, self.text[since:])
+        start = since
+        while True:
+            found = self.terminal.search(pattern, start)
             if found:
                 return found
-            self.page.wait_for_timeout(200)  # type: ignore[attr-defined]
+            if time.monotonic() >= end:
+                break
+            start = max(since, self.terminal.mark() - self.OVERLAP)  # the rest was searched
+            self.page.wait_for_timeout(100)  # type: ignore[attr-defined]
         raise AssertionError(f"{pattern!r} not on screen in {timeout_s} s:\n{self.text[-3000:]}")
 
 
-def _browser(served: Served, run: Callable[[object, Screen], None]) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 760})
-            screen = Screen(page)
-            page.on("websocket", lambda ws: ws.on("framereceived", screen.frame))
-            blocked: list[str] = []
-            page.on(
-                "request",
-                lambda r: None if r.url.startswith(served.base) else blocked.append(r.url),
-            )
-            page.goto(served.link)
-            page.wait_for_selector(".xterm-screen", timeout=30_000)
-            run(page, screen)
-            assert blocked == [], blocked  # the page asked nothing of any other server
-        finally:
-            browser.close()
+def _browser(browser: object, served: Served, run: Callable[[object, Screen], None]) -> None:
+    context = browser.new_context(viewport={"width": 1100, "height": 760})  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        screen = Screen(page)
+        page.on("websocket", lambda ws: ws.on("framereceived", screen.frame))
+        blocked: list[str] = []
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith(served.base) else blocked.append(r.url),
+        )
+        page.goto(served.link)
+        page.wait_for_selector(".xterm-screen", timeout=30_000)
+        run(page, screen)
+        assert blocked == [], blocked  # the page asked nothing of any other server
+    finally:
+        context.close()
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-def test_training_in_a_real_browser(tmp_path: Path) -> None:
+def test_training_in_a_real_browser(chromium: object, served: Served) -> None:
     """Home → simulator → calibration → training (set/rep counters, a scored repetition)
     → summary → history, all in headless Chromium; screenshots kept in out/."""
-    served = start(
-        tmp_path / "home", "train", "--speed", "8", "--seed", "5", "--sets", "1", "--reps", "2"
-    )
 
     def session(page: object, screen: Screen) -> None:
         screen.wait_for(r"Choose your probe", 30)
         page.click(".xterm-screen")  # type: ignore[attr-defined]
         page.keyboard.press("s")  # type: ignore[attr-defined]
         screen.wait_for(r"Calibration", 30)
-        mark = len(screen.text)
+        mark = screen.mark()
         screen.wait_for(r"Set 1/1\s+Rep \d/2", 90, since=mark)
         screen.wait_for(r"\b\d{1,3}/100\b", 90, since=mark)  # a scored repetition
         page.screenshot(path=str(artifacts() / "serve-training.png"))  # type: ignore[attr-defined]
@@ -194,18 +214,14 @@ def test_training_in_a_real_browser(tmp_path: Path) -> None:
         page.keyboard.press("h")  # type: ignore[attr-defined]
         screen.wait_for(r"History and plan", 30, since=mark)
 
-    try:
-        _browser(served, session)
-    finally:
-        served.stop()
+    _browser(chromium, served, session)
     assert (artifacts() / "serve-training.png").stat().st_size > 10_000
-    recordings = list((tmp_path / "home" / "recordings").glob("session-*.csv"))
+    recordings = list((served.home / "recordings").glob("session-*.csv"))
     assert len(recordings) == 1  # the served app kept its session like the terminal's
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-def test_assessment_in_a_real_browser(tmp_path: Path) -> None:
+def test_assessment_in_a_real_browser(chromium: object, tmp_path: Path) -> None:
     """The guided PERFECT assessment of a simulated patient, to its result, in Chromium."""
     served = start(tmp_path / "home", "assess", "--patient", "P1", "--sim", "--speed", "10")
 
@@ -216,6 +232,6 @@ def test_assessment_in_a_real_browser(tmp_path: Path) -> None:
         page.screenshot(path=str(artifacts() / "serve-assessment.png"))  # type: ignore[attr-defined]
 
     try:
-        _browser(served, assessment)
+        _browser(chromium, served, assessment)
     finally:
         served.stop()

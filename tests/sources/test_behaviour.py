@@ -6,14 +6,17 @@ expected ones where the kind is deterministic: a twin opened with the same optio
 the same); every hole reported as a GAP just before the block after it; a second
 ``stream()`` refused with SourceError; ``close()`` stops the stream and may be called
 again. BLE runs over the probe double at bleak's client interface (tests/ble_double.py);
-the Bumble-served virtual probe kinds are slow (a real BLE host stack, in real time).
+the Bumble-served virtual probe kinds are slow (a real BLE host stack, in real time). LSL
+runs a real liblsl outlet (perineo's ``--lsl`` one) on loopback, feeding the inlet.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+import threading
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,7 @@ import pytest
 from tests.ble_double import ProbeDouble
 
 from perineo.errors import SourceError
+from perineo.lab.lsl_outlet import LslOutlet
 from perineo.recording import read_recording, write_recording
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.base import SampleSource, SourceItem
@@ -48,6 +52,7 @@ class Case:
     holes: Callable[[SampleSource], Holes] | None = None  # the holes, after the stream
     until: int | None = None  # streams until closed: close after this many samples
     t_tol: float = 0.0  # time is mapped from the probe's clock (BLE): this close
+    stop: Callable[[], None] | None = None  # ends what feeds the source (LSL's outlet)
 
     def open(self) -> SampleSource:
         return open_source(self.kind, **self.options)
@@ -119,6 +124,54 @@ def _ble_virtual_follow(_tmp: Path, gaps: bool) -> Case:
     return Case("ble-virtual-follow", opts, until=250 if gaps else 120)
 
 
+def _feed(outlet: LslOutlet, block: SampleBlock, stop: threading.Event) -> None:
+    """Once the inlet reads, publish ``block`` in 100 ms chunks, ten times faster than live
+    (so the inlet, polling every 5 ms, delivers it in many blocks)."""
+    while not outlet.wait_for_consumers(0.05):
+        if stop.is_set():
+            return
+    for i in range(0, len(block), 10):
+        if stop.wait(0.01):
+            return
+        outlet.samples(block.slice(i, i + 10))
+
+
+def _lsl(_tmp: Path, gaps: bool) -> Case:
+    pytest.importorskip("pylsl")
+    # 5 s of a simulated session at 100 Hz; holes of 10, 30 and 7 samples
+    sim = simulate(load_scenario("basic"), 1).block.slice(0, 500)
+    block = SampleBlock(np.arange(len(sim)) / 100.0, sim.data)
+    if gaps:
+        keep = np.ones(len(block), dtype=bool)
+        keep[[*range(150, 160), *range(300, 330), *range(420, 427)]] = False
+        block = SampleBlock(block.t[keep], {c: v[keep] for c, v in block.data.items()})
+    name = f"perineo-behaviour-{uuid.uuid4().hex[:10]}"
+    outlet = LslOutlet("behaviour", name=name, announce=False)
+    outlet.open(block.channels, 100.0)
+    stop = threading.Event()
+    feeder = threading.Thread(target=_feed, args=(outlet, block, stop), daemon=True)
+    feeder.start()
+
+    def end() -> None:
+        stop.set()
+        feeder.join(TIMEOUT_S)
+        outlet.close()
+
+    # LSL carries float32; time comes back from the first sample on, to LSL's double
+    sent = SampleBlock(
+        block.t, {c: v.astype(np.float32).astype(float) for c, v in block.data.items()}
+    )
+    return Case(
+        "lsl",
+        {"name": name},
+        expected=sent,
+        holes=lambda _s: find_gaps(sent.t),
+        until=len(sent),
+        t_tol=1e-6,
+        stop=end,
+    )
+
+
 CASES: dict[str, Callable[[Path, bool], Case]] = {
     "sim": _sim,
     "replay": _replay,
@@ -127,6 +180,7 @@ CASES: dict[str, Callable[[Path, bool], Case]] = {
     "sim-patient": _sim_patient,
     "ble-virtual": _ble_virtual,
     "ble-virtual-follow": _ble_virtual_follow,
+    "lsl": _lsl,
 }
 KINDS = [pytest.param(k, marks=pytest.mark.slow) if k in SLOW else k for k in kinds()]
 
@@ -165,10 +219,19 @@ def statuses(items: list[SourceItem], kind: StatusKind) -> list[SourceStatus]:
 
 
 @pytest.fixture
-def case(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[bool], Case]:
+def case(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[bool], Case]]:
     kind = request.param
     assert kind in CASES, f"no behaviour case for source kind {kind!r}: add one to CASES"
-    return lambda gaps=False: CASES[kind](tmp_path, gaps)
+    made: list[Case] = []
+
+    def make(gaps: bool = False) -> Case:
+        made.append(CASES[kind](tmp_path, gaps))
+        return made[-1]
+
+    yield make
+    for c in made:
+        if c.stop is not None:
+            c.stop()
 
 
 def test_every_kind_has_a_case() -> None:

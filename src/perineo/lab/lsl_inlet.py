@@ -7,19 +7,23 @@ channels are those labelled ``squeeze``, ``abdominal`` and ``tilt`` in its descr
 XDF metadata conventions), or named by ``labels`` (``{"Ch1": "squeeze"}``); pressures in
 mmHg, kPa, hPa, mbar or Pa become cmH2O, an angle in radians becomes degrees.
 
-Timestamps come in on the sender's clock. LSL's own ``time_correction`` (re-measured every
-few seconds) moves them onto this machine's clock, and stream time starts at the first
-sample: ``t = timestamp + correction − origin``. A jump of more than five sample periods is
-reported as a gap, a silence of ``stall_s`` as a lost connection, and with ``lost_s`` a
-longer silence ends the source.
+Timestamps come in on the sender's clock and stream time starts at the first sample. LSL's
+own ``time_correction`` follows the two clocks apart: asked in a thread when the stream
+opens and every few seconds after (the first answer takes about 0.65 s, and the stream does
+not wait for it), its change since the first answer is added to the time stamps:
+``t = timestamp − first timestamp + (correction − first correction)``. A jump of more than
+five sample periods is reported as a gap (a GAP before the block after it), a silence of
+``stall_s`` as a lost connection, and with ``lost_s`` a longer silence ends the source;
+``close()`` ends it too, with ENDED, as a Bluetooth probe's does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,10 +36,18 @@ from perineo.lab.lsl_support import (
     LabError,
     load_pylsl,
 )
-from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind, ordered_channels
-from perineo.sources.base import SourceItem
+from perineo.samples import (
+    Channel,
+    FloatArray,
+    SampleBlock,
+    SourceStatus,
+    StatusKind,
+    ordered_channels,
+)
+from perineo.sources.base import SourceItem, streamed_twice
 
 POLL_S = 0.005  # how often the inlet is asked for new samples
+HOLE_PERIODS = 5  # a step in time over this many sample periods is a gap
 CORRECT_EVERY_S = 5.0  # time_correction is re-measured this often
 
 
@@ -114,6 +126,7 @@ class LslSource:
         self.correction_s = 0.0
         self._closed = False
         self._streamed = False
+        self._streaming = False
 
     @property
     def channels(self) -> tuple[Channel, ...]:
@@ -125,21 +138,38 @@ class LslSource:
 
     def stream(self) -> AsyncIterator[SourceItem]:
         if self._streamed:
-            raise RuntimeError("an LslSource can be streamed once")
+            raise streamed_twice(self.name)
         self._streamed = True
         return self._stream()
 
     async def _stream(self) -> AsyncIterator[SourceItem]:
         inlet = self._inlet
-        await asyncio.to_thread(inlet.open_stream, 10.0)
-        self.correction_s = await asyncio.to_thread(inlet.time_correction, 5.0)
-        corrected_at = time.monotonic()
+        if inlet is None:  # closed before it streamed
+            yield SourceStatus(StatusKind.ENDED, 0.0, detail="closed")
+            return
+        self._streaming = True
+        clock: _Correction | None = None
+        try:
+            await asyncio.to_thread(inlet.open_stream, 10.0)
+            clock = _Correction(inlet)
+            async with contextlib.aclosing(self._read(inlet, clock)) as items:
+                async for item in items:
+                    yield item
+        finally:  # (also when the consumer stops early: the inlet closes after the clock)
+            if clock is not None:
+                await clock.finish()
+            self._streaming = False
+            self._release()
+
+    async def _read(self, inlet: Any, clock: _Correction) -> AsyncGenerator[SourceItem, None]:
         origin: float | None = None
         last_t: float | None = None
         heard = time.monotonic()
         silent = False
         yield SourceStatus(StatusKind.CONNECTED, 0.0, detail=self.name)
         while not self._closed:
+            drift = clock.poll()
+            self.correction_s = clock.latest
             values, stamps = inlet.pull_chunk(timeout=0.0, max_samples=4096)
             now = time.monotonic()
             if not stamps:
@@ -157,11 +187,7 @@ class LslSource:
             if silent:
                 silent = False
                 yield SourceStatus(StatusKind.CONNECTED, last_t or 0.0, detail=self.name)
-            if now - corrected_at >= CORRECT_EVERY_S:
-                with contextlib.suppress(Exception):  # keep the last one if it times out
-                    self.correction_s = await asyncio.to_thread(inlet.time_correction, 1.0)
-                corrected_at = time.monotonic()
-            ts = np.asarray(stamps, dtype=np.float64) + self.correction_s
+            ts = np.asarray(stamps, dtype=np.float64) + drift
             if origin is None:
                 origin = float(ts[0])
             t = ts - origin
@@ -169,22 +195,82 @@ class LslSource:
             if last_t is not None:
                 keep = t > last_t  # a re-measured correction must not send time back
                 t, data = t[keep], data[keep]
-                if len(t) == 0:
-                    continue
-                if self.period_s is not None and t[0] - last_t > 5 * self.period_s:
-                    yield SourceStatus(
-                        StatusKind.GAP, last_t + self.period_s, detail="lsl", end_s=float(t[0])
-                    )
-            last_t = float(t[-1])
-            yield SampleBlock(t, {c: data[:, i].copy() for i, c in enumerate(self._channels)})
+            for item in self._blocks(t, data, last_t):
+                yield item
+            if len(t):
+                last_t = float(t[-1])
             await asyncio.sleep(0)
+        yield SourceStatus(StatusKind.ENDED, 0.0 if last_t is None else last_t, detail="closed")
+
+    def _blocks(self, t: FloatArray, data: FloatArray, last_t: float | None) -> list[SourceItem]:
+        """A pulled chunk as blocks: a hole of more than five sample periods, before the
+        chunk or inside it, is a GAP just before the block after it."""
+        if len(t) == 0:
+            return []
+        # each sample's predecessor, the last one of the previous chunk for the first
+        before = np.concatenate(([t[0] if last_t is None else last_t], t[:-1]))
+        holes: list[int] = []
+        if self.period_s is not None:
+            holes = np.flatnonzero(t - before > HOLE_PERIODS * self.period_s).tolist()
+        items: list[SourceItem] = []
+        for start, stop in zip([0, *holes], [*holes, len(t)], strict=True):
+            if stop == start:  # (the hole before the chunk's first sample)
+                continue
+            if start in holes and self.period_s is not None:
+                first_missing = float(before[start]) + self.period_s
+                items.append(
+                    SourceStatus(StatusKind.GAP, first_missing, detail="lsl", end_s=float(t[start]))
+                )
+            part = {c: data[start:stop, i].copy() for i, c in enumerate(self._channels)}
+            items.append(SampleBlock(t[start:stop].copy(), part))
+        return items
 
     async def close(self) -> None:
+        """Stop streaming; the stream ends with ENDED. Safe to call twice."""
         self._closed = True
+        if not self._streaming:
+            self._release()
+
+    def _release(self) -> None:
         inlet, self._inlet = self._inlet, None
         if inlet is not None:
             with contextlib.suppress(Exception):
                 inlet.close_stream()
+
+
+class _Correction:
+    """LSL's ``time_correction`` for an inlet, asked in a thread so the stream never waits
+    for it (the first answer takes about 0.65 s; liblsl keeps it current after that)."""
+
+    def __init__(self, inlet: Any) -> None:
+        self.inlet = inlet
+        self.first: float | None = None
+        self.latest = 0.0
+        self._task: asyncio.Future[float] | None = None
+        self._started = -math.inf
+
+    def poll(self) -> float:
+        """Collect a finished measurement, start one when due; the change since the first."""
+        task = self._task
+        if task is not None and task.done():
+            self._task = None
+            if not task.cancelled() and task.exception() is None:  # (else: keep the last)
+                self.latest = float(task.result())
+                if self.first is None:
+                    self.first = self.latest
+        if self._task is None and time.monotonic() - self._started >= CORRECT_EVERY_S:
+            self._started = time.monotonic()
+            wait_s = 5.0 if self.first is None else 1.0
+            self._task = asyncio.ensure_future(
+                asyncio.to_thread(self.inlet.time_correction, wait_s)
+            )
+        return 0.0 if self.first is None else self.latest - self.first
+
+    async def finish(self) -> None:
+        """Wait for a measurement under way (the inlet is closed after it)."""
+        if self._task is not None:
+            with contextlib.suppress(Exception):
+                await self._task
 
 
 def _query(name: str | None, type_: str | None, source_id: str | None) -> tuple[str, str]:
@@ -192,8 +278,3 @@ def _query(name: str | None, type_: str | None, source_id: str | None) -> tuple[
     if len(given) > 1:
         raise LabError("find the LSL stream by one of name, type or source_id")
     return given[0] if given else ("type", DATA_TYPE)
-
-
-def open_lsl(**options: Any) -> LslSource:
-    """The ``lsl`` source kind for the source registry (options as :class:`LslSource`)."""
-    return LslSource(**options)

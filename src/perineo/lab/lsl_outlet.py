@@ -144,6 +144,16 @@ class LslOutlet:
         # chunks of about 50 ms reach an inlet as they are pushed (pushthrough)
         self._data = lsl.StreamOutlet(info, chunk_size=0, max_buffered=360)
 
+    def wait_for_consumers(self, timeout_s: float, markers: bool = False) -> bool:
+        """Wait until an inlet reads the data stream (and, with ``markers``, one reads the
+        marker stream); False on timeout. What is pushed before an inlet has opened a
+        stream never reaches it."""
+        if self._data is None or self._marks is None:
+            return False
+        if not self._data.wait_for_consumers(timeout_s):
+            return False
+        return not markers or bool(self._marks.wait_for_consumers(timeout_s))
+
     def samples(self, block: SampleBlock) -> None:
         """Publish ``block``, each sample stamped ``offset + t``.
 

@@ -1,10 +1,12 @@
 """One way to open a sample source: ``open_source(kind, **options)``.
 
 A *kind* names a factory as ``"module:callable"`` (python-can's ``BACKENDS`` idea): the
-module is imported only when that kind is opened, so nothing loads bleak, Bumble or the
-simulator until it is used, and perineo holds no static import of the simulator
+module is imported only when that kind is opened, so nothing loads bleak, Bumble, pylsl or
+the simulator until it is used, and perineo holds no static import of the simulator
 (``perineo_sim`` registers its kinds here by name; it may import perineo, never the other
-way round). The callable takes the kind's options as keyword arguments and returns a
+way round). The ``lsl`` kind lives in ``perineo.lab``, a layer above this one (it imports
+``sources.base``); naming it here by string keeps sources/ from importing it. The callable
+takes the kind's options as keyword arguments and returns a
 :class:`~perineo.sources.base.SampleSource`.
 
 Third-party kinds come from the entry-point group ``perineo.sources``::
@@ -32,6 +34,7 @@ ENTRY_POINT_GROUP: Final = "perineo.sources"
 BACKENDS: Final[Mapping[str, str]] = {
     "ble": "perineo.sources.ble:BleSource",
     "replay": "perineo.sources.replay:ReplaySource",
+    "lsl": "perineo.lab.lsl_inlet:LslSource",  # pylsl only when opened (the lab extra)
     "sim": "perineo_sim.sources:SimSource",
     "sim-follow": "perineo_sim.follow:CueFollowingSim.create",
     "sim-patient": "perineo_sim.patient:SimPatient",
