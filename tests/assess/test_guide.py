@@ -9,11 +9,21 @@ import pytest
 
 from perineo.assess.guide import PROTOCOL, GuideRunner, GuideStep, PromptKind, repeat_cue
 from perineo.assess.model import Step
+from perineo.assess.texts import GuideText as T
+from perineo.locale import Lang, say
 
 SHORT = (
-    GuideStep(Step.REST, "Rest", "rest", duration_s=5.0),
-    GuideStep(Step.ENDURANCE, "Hold", "hold", count=2, hold_s=10.0, rest_s=4.0, lead_s=1.0),
-    GuideStep(Step.FAST, "Fast", "fast", count=3, hold_s=1.0, rest_s=1.0, lead_s=1.0),
+    GuideStep(Step.REST, T.REST, T.REST_DO, duration_s=5.0),
+    GuideStep(
+        Step.ENDURANCE,
+        T.ENDURANCE,
+        T.ENDURANCE_DO,
+        count=2,
+        hold_s=10.0,
+        rest_s=4.0,
+        lead_s=1.0,
+    ),
+    GuideStep(Step.FAST, T.FAST, T.FAST_DO, count=3, hold_s=1.0, rest_s=1.0, lead_s=1.0),
 )
 
 
@@ -77,8 +87,16 @@ def test_an_empty_protocol_is_refused():
 
 
 HOLDS = (
-    GuideStep(Step.ENDURANCE, "Hold", "hold", count=4, hold_s=10.0, rest_s=4.0, lead_s=1.0),
-    GuideStep(Step.FAST, "Fast", "fast", count=1, hold_s=1.0, rest_s=1.0, lead_s=1.0),
+    GuideStep(
+        Step.ENDURANCE,
+        T.ENDURANCE,
+        T.ENDURANCE_DO,
+        count=4,
+        hold_s=10.0,
+        rest_s=4.0,
+        lead_s=1.0,
+    ),
+    GuideStep(Step.FAST, T.FAST, T.FAST_DO, count=1, hold_s=1.0, rest_s=1.0, lead_s=1.0),
 )
 
 
@@ -105,7 +123,8 @@ def test_the_repetitions_are_cued_as_long_as_the_first_hold_and_the_schedule_fol
     assert [(s.step, s.start_s, s.end_s) for s in r.spans[:1]] == [(Step.ENDURANCE, 0.0, 51.0)]
     assert squeezes(prompts, Step.FAST) == [(52.0, 1.0, False)]
     again = next(p for p in prompts if p.repeat)
-    assert again.number == 2 and "as long as the first (7 s)" in again.text
+    assert again.number == 2 and again.message is not None
+    assert "as long as the first (7 s)" in say(Lang.EN, again.message)
 
 
 def test_a_cue_already_given_keeps_its_length():

@@ -8,10 +8,12 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from tests.assess.helpers import sentence
 
 from perineo.assess.guide import PROTOCOL, GuideRunner, GuideStep, Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, AssessSession, LiveContraction
 from perineo.assess.model import Movement, Step, held_floor
+from perineo.assess.texts import GuideText
 from perineo.samples import Channel, SampleBlock
 from perineo.signal.events import Event, EventKind, Repetition, TechError
 from perineo_sim.patient import SimPatient
@@ -62,7 +64,7 @@ def test_every_step_runs_and_the_numbers_match_the_patient(run):
     assert res.endurance_s == pytest.approx(min(10.0, first_hold.hold_s), abs=1.0)
     assert 1 <= res.repetitions <= 10
     assert res.resting_cmH2O is not None
-    assert res.summary == "correct lift in 23 of 23"
+    assert sentence(res.summary) == "correct lift in 23 of 23"
 
 
 @pytest.mark.slow
@@ -213,7 +215,7 @@ def _samples(*reps: tuple[float, float, float]) -> SampleBlock:
 
 def test_the_first_real_hold_sets_the_repetitions_a_twitch_or_a_push_down_does_not():
     steps = (
-        GuideStep(Step.REST, "Rest", "rest", duration_s=1.0),
+        GuideStep(Step.REST, GuideText.REST, GuideText.REST_DO, duration_s=1.0),
         PROTOCOL[2],  # the endurance step: cues at 4, 18, 32 s ...
     )
     session = AssessSession(SimPatient(0).source, Recorder(), runner=GuideRunner(steps))
@@ -243,7 +245,7 @@ def test_the_first_real_hold_sets_the_repetitions_a_twitch_or_a_push_down_does_n
 def test_a_hold_begun_just_before_its_cue_answers_it():
     """She sees the cue coming and squeezes 0.4 s early: that is her first hold (held
     from 4.0 s to 10.48 s, E 6 s), not her second."""
-    steps = (GuideStep(Step.REST, "Rest", "rest", duration_s=1.0), PROTOCOL[2])
+    steps = (GuideStep(Step.REST, GuideText.REST, GuideText.REST_DO, duration_s=1.0), PROTOCOL[2])
     session = AssessSession(SimPatient(0).source, Recorder(), runner=GuideRunner(steps))
     session.blocks.append(_samples((3.6, 10.2, 11.0)))
     session._emit(session.runner.start(0.0))

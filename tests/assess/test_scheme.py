@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.assess.helpers import bench
+from tests.assess.helpers import bench, lines, sentence
 from tests.sim.helpers import uneven
 
 from perineo.assess import Movement, Step, StepSpan, band_for, infer_steps, perfect
@@ -54,8 +54,8 @@ def test_squeeze_only_never_guesses_a_push():
     res = simulate(load_scenario(uneven("perfect_squeeze")), 0)
     p = perfect(res.block, analyze_block(res.block).reps)
     assert {c.movement for c in p.contractions} == {Movement.NOT_VERIFIABLE}
-    assert p.summary.startswith("lift or push-down not verifiable")
-    assert "breath hold" in p.summary  # named as not checked
+    assert sentence(p.summary).startswith("lift or push-down not verifiable")
+    assert "breath hold" in sentence(p.summary)  # named as not checked
 
 
 def test_push_downs_in_the_fast_part_are_named_and_not_counted():
@@ -65,7 +65,7 @@ def test_push_downs_in_the_fast_part_are_named_and_not_counted():
     pushes = sum("push_down" in r.errors for r in fast_truth)
     assert pushes >= 2
     assert p.fast == len(fast_truth) - pushes
-    assert "pushes down during fast contractions" in p.summary
+    assert "pushes down during fast contractions" in sentence(p.summary)
     assert p.line().startswith("P ") and f"F {p.fast}" in p.line()
 
 
@@ -137,7 +137,7 @@ def test_summary_sentence():
     cs = [_c(i, Step.ENDURANCE, Movement.LIFT) for i in range(6)]
     cs += [_c(6 + i, Step.FAST, Movement.PUSH_DOWN, "push_down") for i in range(3)]
     cs += [_c(9, Step.FAST, Movement.LIFT, "breath_hold")]
-    assert summary_sentence(cs, []) == (
+    assert sentence(summary_sentence(cs, [])) == (
         "correct lift in 7 of 10; pushes down during fast contractions; holds her breath in 1 of 10"
     )
 
@@ -232,7 +232,7 @@ def test_a_brief_contraction_among_the_holds_is_listed_not_counted():
     knock = [c for c in p.contractions if abs(c.onset_s - 91.97) < 0.2]
     assert knock and knock[0].step is Step.ENDURANCE
     assert p.power_cmH2O is not None and p.power_cmH2O < 16.0
-    assert any("not counted as holds" in f and "91.9" in f for f in p.findings)
+    assert any("not counted as holds" in f and "91.9" in f for f in lines(p.findings))
 
 
 def _hold(i: int, held: float, movement: Movement = Movement.LIFT) -> Contraction:
@@ -260,7 +260,7 @@ def test_the_report_says_when_r_could_read_otherwise():
     p = perfect(res.block, analyze_block(res.block).reps)
     low, high = p.repetitions_range
     assert low < high and low <= p.repetitions <= high
-    assert any(f.startswith(f"R could read {low}–{high}") for f in p.findings)
+    assert any(f.startswith(f"R could read {low}–{high}") for f in lines(p.findings))
 
 
 def _tilted(i: int, peak: float, tilt: float, movement: Movement = Movement.LIFT) -> Contraction:
@@ -286,4 +286,6 @@ def test_a_knock_in_the_fast_step_is_not_a_fast_contraction():
     res = simulate(load_scenario(uneven("perfect")), 84)  # the probe knocked at 177.19 s: +6.8 deg
     p = perfect(res.block, analyze_block(res.block).reps)
     assert p.fast == sum(r.kind == "fast" for r in res.truth.reps)
-    assert any(f.startswith("not counted, the probe moved") and "177.2 s" in f for f in p.findings)
+    assert any(
+        f.startswith("not counted, the probe moved") and "177.2 s" in f for f in lines(p.findings)
+    )

@@ -4,6 +4,7 @@ made-up repetitions and contractions (pure functions)."""
 from __future__ import annotations
 
 import pytest
+from tests.assess.helpers import lines
 
 from perineo.assess import Movement, Step, infer_steps, is_assessment
 from perineo.assess.model import Contraction, held_floor
@@ -97,18 +98,18 @@ def _c(i: int, *errors: str) -> Contraction:
 
 def test_each_check_says_what_it_found_or_why_it_could_not_check():
     cs = [_c(0), _c(1, "push_down"), _c(2, "incomplete_release"), _c(3)]
-    assert checks(cs, (Channel.SQUEEZE, Channel.ABDOMINAL, Channel.TILT)) == (
+    assert lines(checks(cs, (Channel.SQUEEZE, Channel.ABDOMINAL, Channel.TILT))) == (
         "push-down in 1 of 4 (checked with the abdominal and tilt channels)",
         "no abdominal bracing seen (checked with the abdominal channel)",
         "no breath hold seen (checked with the abdominal channel)",
         "incomplete relaxation in 1 of 4 (checked with the squeeze channel)",
     )
-    assert checks(cs[:1], (Channel.SQUEEZE,)) == (
+    assert lines(checks(cs[:1], (Channel.SQUEEZE,))) == (
         "push-down: not checkable without an abdominal or a tilt channel",
         "abdominal bracing: not checkable without an abdominal channel",
         "breath hold: not checkable without an abdominal channel",
         "no incomplete relaxation seen (checked with the squeeze channel)",
     )
-    assert checks(cs[:1], (Channel.SQUEEZE, Channel.TILT))[0] == (
+    assert lines(checks(cs[:1], (Channel.SQUEEZE, Channel.TILT)))[0] == (
         "no push-down seen (checked with the tilt channel)"
     )

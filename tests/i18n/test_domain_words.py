@@ -1,9 +1,9 @@
 """The domain emits keys, never words: no prose literal in the domain packages.
 
-A string literal that reads like a sentence ("Hold a little longer") in program/, signal/ or
-session/ is a text a user could see that bypassed the catalogues. Docstrings, the messages of
-raised errors (one-line English errors, see docs/design.md) and the files listed below are
-not user-visible coaching text.
+A string literal that reads like a sentence ("Hold a little longer") in program/, signal/,
+session/ or assess/ is a text a user could see that bypassed the catalogues. Docstrings, the
+messages of raised errors (one-line English errors, see docs/design.md) and the files listed
+below are not user-visible coaching text.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import pytest
 import perineo
 
 SRC = Path(perineo.__file__).parent
-DOMAIN = ("program", "signal", "session")
-# Files whose prose is not coaching text: argparse help, and the parts of error messages
-# the program loader builds.
-NOT_COACHING = {"program/loader.py"}
+DOMAIN = ("program", "signal", "session", "assess")
+# Files whose prose is not coaching text: the parts of error messages the program loader
+# builds, the assessment records' SQL, and the cited study's band names and reference (data
+# in the report's JSON as the study gives them; shown in words from the catalogues).
+NOT_COACHING = {"program/loader.py", "assess/records.py", "assess/bands.py"}
 PROSE = re.compile(r"[A-Za-z]{2,}[,:]? [A-Za-z]{2,}")
 
 

@@ -20,11 +20,13 @@ from perineo.assess.bands import band_for
 from perineo.assess.guide import PROTOCOL, Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, LiveContraction
 from perineo.assess.model import Movement, Perfect, Step
+from perineo.assess.texts import Finding, GuideText, note
 from perineo.display.texts import Lang
 from perineo.program.calibration import Calibration
 from perineo.program.model import Program
 from perineo.program.scoring import score_analysis
 from perineo.program.script import make_rep
+from perineo.program.texts import Message
 from perineo.signal.events import TechError
 from perineo.sources.base import Device
 from perineo.store.sessions import SessionKind, TrainingRecord
@@ -184,10 +186,9 @@ class _AssessShell(App[None]):
         self.push_screen(self.view)
 
 
-QUALIFIERS = (
-    "P could read up to 1.4 cmH2O higher or lower: breathing moves this probe's pressure by "
-    "±0.9 cmH2O at rest, and without the abdominal channel it stays in the peak",
-)
+# "P could read up to 1.4 cmH2O higher or lower: breathing moves this probe's pressure by
+# ±0.9 cmH2O at rest, and without the abdominal channel it stays in the peak"
+QUALIFIERS = (note(Finding.P_COULD, could=1.4, swing=0.9),)
 
 
 def _assess_screen() -> AssessScreen:
@@ -196,8 +197,8 @@ def _assess_screen() -> AssessScreen:
 
 
 def _feed(screen: AssessScreen, result: bool) -> None:
-    step = Prompt(PromptKind.STEP, 5.0, Step.ENDURANCE, text=f"{PROTOCOL[2].title}: "
-                  f"{PROTOCOL[2].instruction}")  # fmt: skip
+    said = Message.of(GuideText.STEP, title=PROTOCOL[2].title, instruction=PROTOCOL[2].instruction)
+    step = Prompt(PromptKind.STEP, 5.0, Step.ENDURANCE, message=said)
     screen.show_prompt(step)
     seen = [
         LiveContraction(4, Step.ENDURANCE, 8.0, True, 45.8, 6.9, Movement.NOT_VERIFIABLE),
@@ -212,7 +213,7 @@ def _feed(screen: AssessScreen, result: bool) -> None:
         res = Perfect(
             power_cmH2O=46.1, band=band_for(46.1), endurance_s=6.9, repetitions=4, fast=9,
             resting_cmH2O=31.0, contractions=(), steps=(), channels=("squeeze",),
-            summary="lift or push-down not verifiable with this probe (16 contractions)",
+            summary=(note(Finding.NOT_VERIFIABLE, n=16),),
             findings=QUALIFIERS, qualifiers=QUALIFIERS, power_uncertainty_cmH2O=1.4,
         )  # fmt: skip
         screen.show_outcome(AssessOutcome(None, (), res, True))

@@ -8,7 +8,29 @@ placement): the band is a guide for that study's kind of probe, not a grade.
 
 from __future__ import annotations
 
-from perineo.assess.model import OxfordBand
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OxfordBand:
+    """A modified-Oxford-like band for a squeeze pressure (probe-dependent)."""
+
+    grade: int  # 0 below the lowest band, 1–5
+    # the band's name in the cited study (English, data in the JSON as the study gives it);
+    # where a band is shown, its words are the catalogue's ``assess.band.<grade>``
+    label: str
+    low_cmH2O: float
+    high_cmH2O: float | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "grade": self.grade,
+            "label": self.label,
+            "low_cmH2O": self.low_cmH2O,
+            "high_cmH2O": self.high_cmH2O,
+            "source": "Angelo et al. 2017, PLoS ONE 12(10):e0187045; probe-dependent",
+        }
+
 
 BANDS: tuple[OxfordBand, ...] = (
     OxfordBand(0, "below the scale", 0.0, 7.5),

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from perineo.assess.model import Step, StepSpan, held_floor
+from perineo.assess.texts import GuideText
+from perineo.program.texts import Message
 
 
 class PromptKind(StrEnum):
@@ -27,8 +29,8 @@ class PromptKind(StrEnum):
 @dataclass(frozen=True)
 class GuideStep:
     step: Step
-    title: str
-    instruction: str
+    title: GuideText
+    instruction: GuideText
     count: int = 0  # contractions asked for (0: a rest step)
     hold_s: float = 0.0  # how long the squeeze cue lasts (the longest, with repeat_hold)
     rest_s: float = 0.0  # rest after each contraction
@@ -37,18 +39,12 @@ class GuideStep:
 
 
 PROTOCOL: tuple[GuideStep, ...] = (
-    GuideStep(Step.REST, "Rest", "Lie still and breathe normally: measuring the resting level.",
-              duration_s=20.0),
-    GuideStep(Step.POWER, "Power", "Three maximal contractions: squeeze and lift as hard as you "
-              "can, then let go fully.", count=3, hold_s=3.0, rest_s=10.0),
-    GuideStep(Step.ENDURANCE, "Endurance and repetitions", "Squeeze as hard as you can and hold "
-              "as long as you can (up to 10 s), then let go fully; after 4 s rest, squeeze and "
-              "hold as long as that again, up to 10 times.",
+    GuideStep(Step.REST, GuideText.REST, GuideText.REST_DO, duration_s=20.0),
+    GuideStep(Step.POWER, GuideText.POWER, GuideText.POWER_DO, count=3, hold_s=3.0, rest_s=10.0),
+    GuideStep(Step.ENDURANCE, GuideText.ENDURANCE, GuideText.ENDURANCE_DO,
               count=10, hold_s=10.0, rest_s=4.0),
-    GuideStep(Step.RECOVERY, "Rest", "A minute's rest before the fast contractions.",
-              duration_s=60.0),
-    GuideStep(Step.FAST, "Fast contractions", "Quick maximal squeezes of one second, letting go "
-              "fully between them, up to 10.", count=10, hold_s=1.0, rest_s=1.0),
+    GuideStep(Step.RECOVERY, GuideText.RECOVERY, GuideText.RECOVERY_DO, duration_s=60.0),
+    GuideStep(Step.FAST, GuideText.FAST, GuideText.FAST_DO, count=10, hold_s=1.0, rest_s=1.0),
 )  # fmt: skip
 
 
@@ -59,7 +55,7 @@ class Prompt:
     step: Step | None = None
     number: int = 0  # 1-based contraction number within the step
     hold_s: float = 0.0  # the hold asked for (a repetition: E, whole seconds)
-    text: str = ""
+    message: Message | None = None  # what to say (a key and its values: perineo.locale)
     repeat: bool = False  # a squeeze asked to last as long as the step's first hold
     lasts_s: float | None = None  # squeeze cue to let-go, when longer than hold_s (R step)
 
@@ -114,10 +110,11 @@ class GuideRunner:
         self.repeat_hold_s = None  # a redo measures the first hold again
         if index >= len(self.protocol):
             self.finished = True
-            return [Prompt(PromptKind.DONE, now_s, text="Assessment complete.")]
+            return [Prompt(PromptKind.DONE, now_s, message=Message.of(GuideText.DONE))]
         self.step_start_s = now_s
         g = self.protocol[index]
-        return [Prompt(PromptKind.STEP, now_s, g.step, text=f"{g.title}: {g.instruction}")]
+        text = Message.of(GuideText.STEP, title=g.title, instruction=g.instruction)
+        return [Prompt(PromptKind.STEP, now_s, g.step, message=text)]
 
     def _close(self, now_s: float) -> None:
         g = self.current
@@ -165,15 +162,15 @@ class GuideRunner:
 
     def _squeeze(self, g: GuideStep, due: float) -> Prompt:
         """The cue now due; the next is due after its hold and the step's rest."""
-        hold, lasts, text = g.hold_s, g.hold_s, "Squeeze!"
+        hold, lasts, text = g.hold_s, g.hold_s, Message.of(GuideText.SQUEEZE)
         if self.repeat_hold_s is not None:
             hold, lasts = self.repeat_hold_s, self._repeat_lasts_s
-            text = f"Squeeze and hold as long as the first ({hold:.0f} s)!"
+            text = Message.of(GuideText.REPEAT, hold=hold)
         self._let_go_due = due + lasts
         self._offset_s += lasts + g.rest_s
         repeat = self.repeat_hold_s is not None
         return Prompt(
-            PromptKind.SQUEEZE, due, g.step, self._next, hold, text, repeat=repeat, lasts_s=lasts
+            PromptKind.SQUEEZE, due, g.step, self._next, hold, text, repeat, lasts_s=lasts
         )
 
     def skip(self, now_s: float) -> list[Prompt]:

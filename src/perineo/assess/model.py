@@ -6,8 +6,13 @@ Every definition is in ``docs/clinician.md``; the constants here are the ones it
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from perineo.assess.bands import OxfordBand
+from perineo.assess.texts import Note
+from perineo.program.texts import Message
 
 # E: a hold lasts while the squeeze stays above this fraction of its own peak: it ends
 # when the pressure has fallen by 35 % (Laycock & Jerwood 2001; see docs/clinician.md).
@@ -115,25 +120,6 @@ class Contraction:
 
 
 @dataclass(frozen=True)
-class OxfordBand:
-    """A modified-Oxford-like band for a squeeze pressure (probe-dependent)."""
-
-    grade: int  # 0 below the lowest band, 1–5
-    label: str
-    low_cmH2O: float
-    high_cmH2O: float | None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "grade": self.grade,
-            "label": self.label,
-            "low_cmH2O": self.low_cmH2O,
-            "high_cmH2O": self.high_cmH2O,
-            "source": "Angelo et al. 2017, PLoS ONE 12(10):e0187045; probe-dependent",
-        }
-
-
-@dataclass(frozen=True)
 class Perfect:
     """The PERFECT numbers of one assessment and everything they were computed from."""
 
@@ -146,8 +132,9 @@ class Perfect:
     contractions: tuple[Contraction, ...]
     steps: tuple[StepSpan, ...]
     channels: tuple[str, ...]
-    summary: str
-    findings: tuple[str, ...] = ()
+    # the clauses of the one-sentence summary (said and joined by "; " where shown)
+    summary: tuple[Note, ...]
+    findings: tuple[Note, ...] = ()
     # the lowest and highest R the holds ending near the E - 1 s line allow
     repetitions_range: tuple[int, int] = (0, 0)
     # without the abdominal channel the breathing stays in P: how far P could read
@@ -155,10 +142,10 @@ class Perfect:
     power_uncertainty_cmH2O: float | None = None
     # the findings that qualify the PERFECT line itself (also in findings): what was left
     # out of it, how far P or R could read otherwise; shown beside the line wherever it is
-    qualifiers: tuple[str, ...] = ()
+    qualifiers: tuple[Note, ...] = ()
     # one line per technique check: what it found, with which channels, or that these
     # channels cannot check it
-    checks: tuple[str, ...] = ()
+    checks: tuple[Note, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     def line(self) -> str:
@@ -167,7 +154,14 @@ class Perfect:
         e = "–" if self.endurance_s is None else f"{held_floor(self.endurance_s):.0f}"
         return f"P {p} cmH2O · E {e} s · R {self.repetitions} · F {self.fast}"
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, words: Callable[[Note], str] | None = None) -> dict[str, object]:
+        """The result as JSON. Its texts (summary, findings, qualifiers, checks) are said by
+        ``words`` (the edge brings the language), or without it kept as keys and values
+        (:func:`note_json`): the training record stores them so, in no language."""
+        say: Callable[[Note], object] = note_json if words is None else words
+        summary: object = [say(n) for n in self.summary]
+        if words is not None:
+            summary = "; ".join(words(n) for n in self.summary)
         return {
             "power_cmH2O": _r(self.power_cmH2O, 1),
             "endurance_s": None if self.endurance_s is None else held_floor(self.endurance_s, 2),
@@ -179,10 +173,10 @@ class Perfect:
             "contractions": [c.to_json() for c in self.contractions],
             "perfect": self.line(),
             "power_band": None if self.band is None else self.band.to_json(),
-            "summary": self.summary,
-            "findings": list(self.findings),
-            "qualifiers": list(self.qualifiers),
-            "checks": list(self.checks),
+            "summary": summary,
+            "findings": [say(n) for n in self.findings],
+            "qualifiers": [say(n) for n in self.qualifiers],
+            "checks": [say(n) for n in self.checks],
             "channels": list(self.channels),
             "steps": [s.to_json() for s in self.steps],
             "definitions": {
@@ -194,6 +188,19 @@ class Perfect:
             },
             **self.extra,
         }
+
+
+def note_json(n: Note) -> dict[str, object]:
+    """A Note in no language: ``{"key": "finding.lift_in", "n": 9, "of": 10}``, with the
+    items it lists as ``items``."""
+
+    def one(m: Message) -> dict[str, object]:
+        return {"key": f"{type(m.key).__name__.lower()}.{m.key.value}", **m.values}
+
+    doc = one(n.message)
+    if n.items:
+        doc["items"] = [one(m) for m in n.items]
+    return doc
 
 
 def _r(x: float | None, nd: int = 3) -> float | None:

@@ -30,6 +30,8 @@ from perineo.assess.model import (
 )
 from perineo.assess.steps import BRIEF_S, MAXIMAL_FRACTION, brief, infer_steps, step_at
 from perineo.assess.technique import checks, findings, movement, summary_sentence
+from perineo.assess.texts import Finding, Note, note
+from perineo.program.texts import Message
 from perineo.samples import Channel, FloatArray, SampleBlock
 from perineo.signal.detect import unverifiable_errors
 from perineo.signal.events import Repetition, TechError
@@ -44,8 +46,6 @@ MOVED_MIN_LIFTS = 5
 # A hold whose time is this close to E - 1 s could have counted either way: holds are
 # timed to about 0.13-0.16 s (sd, docs/clinician.md), so R is given with the range it spans.
 BORDERLINE_S = 0.3
-# how qualifying findings begin
-_NOT_COUNTED, _R_COULD, _P_COULD = "not counted", "R could read", "P could read"
 
 
 def probe_moved(cs: Sequence[Contraction]) -> list[Contraction]:
@@ -291,50 +291,48 @@ def _repetitions(
     return r, [c for c, _ in close], low, high
 
 
-def _borderline(close: Sequence[Contraction], low: int, high: int) -> tuple[str, ...]:
+def _borderline(close: Sequence[Contraction], low: int, high: int) -> tuple[Note, ...]:
     """A finding naming the holds that ended too near the E − 1 s line to be sure of R."""
     if not close:
         return ()
-    which = ", ".join(f"#{c.index + 1} ({c.held_s:.1f} s)" for c in close)
-    return (
-        f"{_R_COULD} {low}–{high}: held within {BORDERLINE_S} s of E − 1 s, so counted "
-        f"either way by a few tenths of a second: {which}",
-    )
+    which = tuple(Message.of(Finding.HELD_ITEM, n=c.index + 1, held=c.held_s or 0.0) for c in close)
+    return (note(Finding.R_COULD, which, low=low, high=high, within=BORDERLINE_S),)
 
 
 def _breathing_in_p(
     power: float | None, could: float | None, swing: float | None
-) -> tuple[str, ...]:
+) -> tuple[Note, ...]:
     """A finding when the breathing left in P (no abdominal channel) could move it by
     POWER_BREATH_NOTE_CMH2O or more."""
-    if swing is None or not breath_named(power, could):
+    if swing is None or could is None or not breath_named(power, could):
         return ()
-    return (
-        f"{_P_COULD} up to {could:.1f} cmH2O higher or lower: breathing moves this probe's "
-        f"pressure by ±{swing:.1f} cmH2O at rest, and without the abdominal channel it stays "
-        "in the peak",
-    )
+    return (note(Finding.P_COULD, could=could, swing=swing),)
 
 
-def _moved(moved: Sequence[Contraction]) -> tuple[str, ...]:
+def _moved(moved: Sequence[Contraction]) -> tuple[Note, ...]:
     """A finding naming the contractions taken for a movement of the probe."""
     if not moved:
         return ()
-    at = ", ".join(
-        f"#{c.index + 1} ({c.onset_s:.1f} s, tilt +{c.tilt_change_deg or 0.0:.1f}° "
-        f"for {c.peak_cmH2O:.0f} cmH2O)"
+    at = tuple(
+        Message.of(
+            Finding.MOVED_ITEM,
+            n=c.index + 1,
+            t=c.onset_s,
+            tilt=c.tilt_change_deg or 0.0,
+            peak=c.peak_cmH2O,
+        )
         for c in moved
     )
-    return (f"{_NOT_COUNTED}, the probe moved (tilted far more than her contractions do): {at}",)
+    return (note(Finding.MOVED, at),)
 
 
-def _not_counted(cs: Sequence[Contraction]) -> tuple[str, ...]:
+def _not_counted(cs: Sequence[Contraction]) -> tuple[Note, ...]:
     """A finding naming the brief contractions among the holds that were left out."""
     left_out = [c for c in cs if c.step is Step.ENDURANCE and not counted(c)]
     if not left_out:
         return ()
-    at = ", ".join(f"#{c.index + 1} ({c.onset_s:.1f} s)" for c in left_out)
-    return (f"{_NOT_COUNTED} as holds (over in under {BRIEF_S:.0f} s: a twitch or a knock): {at}",)
+    at = tuple(Message.of(Finding.ONSET_ITEM, n=c.index + 1, t=c.onset_s) for c in left_out)
+    return (note(Finding.NOT_COUNTED, at, brief=BRIEF_S),)
 
 
 def _r(x: float | None) -> float | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from perineo.assess.model import Step, StepSpan
+from perineo.assess.texts import Finding
 from perineo.signal.events import Repetition, TechError
 
 RECOVERY_MIN_S = 30.0  # after a rest this long, even one or two quick contractions are F's
@@ -25,9 +26,9 @@ SERIES_MIN = 3  # a series this long at the end is the fast step, after any rest
 BRIEF_S = 1.0
 STRAY_S = 10.0  # a brief contraction this far from any other is a spike in a rest
 
-
-# what a recording without is no PERFECT assessment (is_assessment)
-NO_ASSESSMENT = "no holds followed by a series of fast contractions"
+# what a recording without is no PERFECT assessment (is_assessment): said where a
+# recording is refused, as the catalogue's words for this key
+NO_ASSESSMENT = Finding.NO_ASSESSMENT
 
 
 def brief(onset_s: float, end_s: float | None) -> bool:

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from perineo.assess.model import Contraction, Movement, Step
+from perineo.assess.model import Contraction, Movement
+from perineo.assess.texts import Act, Check, Finding, Needs, Note, Noted, Used, note
+from perineo.program.texts import Message
 from perineo.samples import Channel
 from perineo.signal.events import Repetition, TechError
-
-STEP_PHRASE = {
-    Step.REST: "rest",
-    Step.POWER: "maximal contractions",
-    Step.ENDURANCE: "holds",
-    Step.RECOVERY: "the rest",
-    Step.FAST: "fast contractions",
-}
 
 
 def movement(rep: Repetition) -> Movement:
@@ -30,83 +24,78 @@ def movement(rep: Repetition) -> Movement:
     return Movement.LIFT
 
 
-def _count(n: int, of: int) -> str:
-    return f"in {n} of {of}"
-
-
-def _error_clause(cs: Sequence[Contraction], err: str, verb: str) -> str | None:
+def _error_clause(cs: Sequence[Contraction], err: TechError) -> Note | None:
     """``pushes down during fast contractions`` or ``braces the abdomen in 2 of 10``."""
-    hit = [c for c in cs if err in c.errors]
+    hit = [c for c in cs if err.value in c.errors]
     if not hit:
         return None
+    act = Act(err.value)
     steps = {c.step for c in hit}
     if len(steps) == 1:
         step = next(iter(steps))
         in_step = [c for c in cs if c.step is step]
         if len(hit) == len(in_step) or (len(hit) >= 2 and len(hit) * 2 > len(in_step)):
-            return f"{verb} during {STEP_PHRASE[step]}"
-    return f"{verb} {_count(len(hit), len(cs))}"
+            return note(Finding.DURING, act=act, step=step)
+    return note(Finding.IN_N, act=act, n=len(hit), of=len(cs))
 
 
-def summary_sentence(cs: Sequence[Contraction], unverifiable: Sequence[str]) -> str:
-    """One sentence a clinician reads: ``correct lift in 9 of 10; pushes down during fast
-    contractions``."""
+def summary_sentence(cs: Sequence[Contraction], unverifiable: Sequence[str]) -> tuple[Note, ...]:
+    """The clauses of one sentence a clinician reads (said joined by ``; ``): ``correct
+    lift in 9 of 10; pushes down during fast contractions``."""
     n = len(cs)
     if n == 0:
-        return "no contractions"
-    parts: list[str] = []
+        return (note(Finding.NO_CONTRACTIONS),)
+    parts: list[Note] = []
     if all(c.movement is Movement.NOT_VERIFIABLE for c in cs):
-        parts.append(f"lift or push-down not verifiable with this probe ({n} contractions)")
+        parts.append(note(Finding.NOT_VERIFIABLE, n=n))
     else:
         lifts = sum(c.movement is Movement.LIFT for c in cs)
-        parts.append(f"correct lift {_count(lifts, n)}")
-    for err, verb in (
-        (TechError.PUSH_DOWN.value, "pushes down"),
-        (TechError.ABDOMINAL_BRACING.value, "braces the abdomen"),
-        (TechError.BREATH_HOLD.value, "holds her breath"),
-        (TechError.INCOMPLETE_RELEASE.value, "does not relax fully"),
-    ):
-        clause = _error_clause(cs, err, verb)
+        parts.append(note(Finding.LIFT_IN, n=lifts, of=n))
+    for err in TechError:
+        clause = _error_clause(cs, err)
         if clause:
             parts.append(clause)
     not_checked = [e for e in unverifiable if e != TechError.PUSH_DOWN.value]
     if not_checked:
-        parts.append("not checked: " + ", ".join(e.replace("_", " ") for e in not_checked))
-    return "; ".join(parts)
+        items = tuple(Message.of(Noted(e)) for e in not_checked)
+        parts.append(note(Finding.NOT_CHECKED, items))
+    return tuple(parts)
 
 
-def findings(cs: Sequence[Contraction]) -> tuple[str, ...]:
+def findings(cs: Sequence[Contraction]) -> tuple[Note, ...]:
     """One line per contraction with something to note, in time order."""
     out = []
     for c in cs:
-        notes = [e.replace("_", " ") for e in c.errors]
-        if notes:
-            where = f"#{c.index + 1} ({STEP_PHRASE[c.step]}, {c.onset_s:.1f} s)"
-            out.append(f"{where}: {', '.join(notes)}")
+        if c.errors:
+            items = tuple(Message.of(Noted(e)) for e in c.errors)
+            out.append(note(Finding.AT, items, n=c.index + 1, step=c.step, t=c.onset_s))
     return tuple(out)
 
 
-# What each technique check needs: the channels any one of which shows it, and its name.
-CHECKS: tuple[tuple[TechError, tuple[Channel, ...], str], ...] = (
-    (TechError.PUSH_DOWN, (Channel.ABDOMINAL, Channel.TILT), "push-down"),
-    (TechError.ABDOMINAL_BRACING, (Channel.ABDOMINAL,), "abdominal bracing"),
-    (TechError.BREATH_HOLD, (Channel.ABDOMINAL,), "breath hold"),
-    (TechError.INCOMPLETE_RELEASE, (Channel.SQUEEZE,), "incomplete relaxation"),
+# What each technique check needs: the channels any one of which shows it.
+CHECKS: tuple[tuple[TechError, tuple[Channel, ...], Needs], ...] = (
+    (TechError.PUSH_DOWN, (Channel.ABDOMINAL, Channel.TILT), Needs.ABDOMINAL_TILT),
+    (TechError.ABDOMINAL_BRACING, (Channel.ABDOMINAL,), Needs.ABDOMINAL),
+    (TechError.BREATH_HOLD, (Channel.ABDOMINAL,), Needs.ABDOMINAL),
+    (TechError.INCOMPLETE_RELEASE, (Channel.SQUEEZE,), Needs.SQUEEZE),
 )
 
 
-def checks(cs: Sequence[Contraction], channels: Sequence[Channel]) -> tuple[str, ...]:
+def checks(cs: Sequence[Contraction], channels: Sequence[Channel]) -> tuple[Note, ...]:
     """One line per technique check: what it found and with which channels, or that these
     channels cannot check it (``no push-down seen (checked with the abdominal channel)``,
     ``abdominal bracing: not checkable without an abdominal channel``)."""
     out = []
-    for err, needs, name in CHECKS:
+    for err, needs, without in CHECKS:
+        check = Check(err.value)
         used = [c.value for c in needs if c in channels]
         if not used:
-            alts = " or ".join(f"{'an' if c.value[0] in 'aeiou' else 'a'} {c.value}" for c in needs)
-            out.append(f"{name}: not checkable without {alts} channel")
+            out.append(note(Finding.NOT_CHECKABLE, check=check, needs=without))
             continue
         hit = sum(err.value in c.errors for c in cs)
-        seen = f"no {name} seen" if hit == 0 else f"{name} in {hit} of {len(cs)}"
-        out.append(f"{seen} (checked with the {' and '.join(used)} channel{'s' * (len(used) > 1)})")
+        by = Used("_".join(used))
+        if hit == 0:
+            out.append(note(Finding.NONE_SEEN, check=check, used=by))
+        else:
+            out.append(note(Finding.SEEN_IN, check=check, n=hit, of=len(cs), used=by))
     return tuple(out)

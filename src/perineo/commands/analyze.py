@@ -83,9 +83,10 @@ def _perfect(block: SampleBlock, reps: Sequence[Repetition]) -> dict[str, object
     """The PERFECT numbers of an assessment program (the one definition of perineo.assess,
     as ``perineo report`` gives them); None for a recording without PERFECT's steps."""
     from perineo.assess import is_assessment, perfect
+    from perineo.locale import Lang, words
 
     result = perfect(block, reps)
-    return result.to_json() if is_assessment(result.steps) else None
+    return result.to_json(words(Lang.EN)) if is_assessment(result.steps) else None
 
 
 def _fmt(x: object, nd: int = 2) -> str:
@@ -133,9 +134,10 @@ def format_table(out: dict[str, Any]) -> str:
     summary = out.get("summary")
     if isinstance(summary, dict) and "perfect" in summary:
         from perineo.assess.steps import NO_ASSESSMENT
+        from perineo.locale import Lang, say
 
         p = summary["perfect"]
-        none = f"PERFECT: none ({NO_ASSESSMENT}: not a PERFECT assessment)"
+        none = f"PERFECT: none ({say(Lang.EN, NO_ASSESSMENT)}: not a PERFECT assessment)"
         lines.append(f"PERFECT: {p['perfect']}" if p else none)
     if out["artifacts"]:
         lines.append(f"ignored spikes (coughs, movement): {len(out['artifacts'])}")

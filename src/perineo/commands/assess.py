@@ -3,7 +3,8 @@
 ``--sim`` (no value) runs a simulated patient who follows the cues by herself;
 ``--sim SCENARIO`` plays a scripted simulated session (steps found from its pauses);
 ``--device ADDRESS`` connects to a probe. ``--no-ui`` runs without the terminal app
-(prints the result), for scripts and tests.
+(prints the result), for scripts and tests. ``--lang nn`` says the cues, the summary and
+the findings in Nynorsk.
 """
 
 from __future__ import annotations
@@ -52,11 +53,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--history", action="store_true", help="list the patient's assessments over time and stop"
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--lang", choices=("en", "nn"), default="en", help="language of the cues and the result"
+    )
     add_lsl_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from perineo.assess.records import check_patient_id
+    from perineo.locale import Lang, say, words
 
     check_patient_id(args.patient)
     if args.history:
@@ -82,15 +87,17 @@ def run(args: argparse.Namespace) -> int:
         return 1
     assessment_id, path = _store(record, sid, aid, outcome, recording)
     res = outcome.result
+    lang = Lang(args.lang)
     if args.json:
-        doc = {"assessment_id": assessment_id, "recording": str(path), **res.to_json()}
+        said = res.to_json(words(lang))
+        doc = {"assessment_id": assessment_id, "recording": str(path), **said}
         strict_json.dump(doc, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         print(f"{args.patient}: {res.line()}")
         for note in res.qualifiers:  # what was left out, how far P or R could read
-            print(f"  · {note}")
-        print(res.summary)
+            print(f"  · {say(lang, note)}")
+        print("; ".join(say(lang, n) for n in res.summary))
         aid = assessment_id
         print(f"stored as assessment {aid}; report: perineo report assessment:{aid}")
     return 0
@@ -115,7 +122,7 @@ def _run(args: argparse.Namespace, source, follower, lab, recording):
     else:
         from perineo.tui.screens.assess import AssessApp
 
-        app = AssessApp(source, args.patient, follower=follower)
+        app = AssessApp(source, args.patient, follower=follower, lang=args.lang)
         app.session.steps_from_cues = args.sim in (None, FOLLOW)
         app.session.recording_path = recording
         _lab(app.session, lab)

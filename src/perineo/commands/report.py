@@ -5,6 +5,7 @@ PERFECT's steps (a training session) is refused in one line pointing at ``perine
 no assessment numbers are made up for it. The report goes to
 stdout unless ``--out PATH`` asks for a file (written whole, readable by the user only,
 0600; an existing file only with ``--overwrite``, and never the recording itself).
+``--lang nn`` gives its words (the summary, findings, headings) in Nynorsk.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--patient", metavar="ID", help="pseudonymous patient ID (to compare with the last)"
     )
     p.add_argument("--probe", default=None, help="probe description shown in the report")
+    p.add_argument(
+        "--lang", choices=("en", "nn"), default="en", help="language of the report's words"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         previous,
     )
     from perineo.assess.steps import NO_ASSESSMENT
+    from perineo.locale import Lang, say
     from perineo.paths import check_output
     from perineo.recording import check_rate, read_recording
     from perineo.report import ReportInfo, report_html, report_json, write_private
@@ -79,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         result = perfect(rec.block, analysis.reps, steps)
         if steps is None and not is_assessment(result.steps):
             raise InputError(
-                f"{path}: not a PERFECT assessment ({NO_ASSESSMENT}); "
+                f"{path}: not a PERFECT assessment ({say(Lang.EN, NO_ASSESSMENT)}); "
                 f"for a training recording: perineo analyze {path} --program NAME"
             )
         patient = stored.patient if stored is not None else args.patient
@@ -89,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
             else datetime.fromtimestamp(path.stat().st_mtime, UTC)
         )
         prev = None if patient is None else previous(db, patient, when)
-    probe = args.probe or (stored.probe if stored is not None else "not stated (recording)")
+    unstated = say(Lang(args.lang), "report.probe_unstated")
+    probe = args.probe or (stored.probe if stored is not None else unstated)
     info = ReportInfo(
         patient=patient,
         when=when,
@@ -97,10 +103,11 @@ def run(args: argparse.Namespace) -> int:
         source=str(path),
         previous=None if prev is None else prev.summary(),
     )
+    lang = Lang(args.lang)
     if args.format == "json":
-        text = dumps(report_json(result, info))
+        text = dumps(report_json(result, info, lang))
     else:
-        text = report_html(result, rec.block, info)
+        text = report_html(result, rec.block, info, lang)
     if args.out is None:
         sys.stdout.write(text)
     else:

@@ -235,7 +235,7 @@ class LslOutlet:
             "phase": prompt.kind.value,
             "step": None if prompt.step is None else prompt.step.value,
             "number": prompt.number,
-            "text": prompt.text,
+            "text": "" if prompt.message is None else say(Lang.EN, prompt.message),
         }
         self.marker(prompt.at_s, doc)
 

@@ -13,17 +13,20 @@ languages".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+from perineo.assess.model import Movement, Step
+from perineo.assess.texts import Act, Check, Finding, GuideText, Needs, Note, Noted, Used
 from perineo.program.model import Effort
 from perineo.program.plan import Advice, Leakage, Why
 from perineo.program.scoring import Reason
 from perineo.program.texts import Message, Param, Prompt
 from perineo.signal.events import TechError
 
-__all__ = ["Lang", "Message", "catalogue", "msgid", "say"]
+__all__ = ["Lang", "Message", "Note", "catalogue", "msgid", "say", "words"]
 
 DOMAIN = "perineo"
 _HERE = Path(__file__).parent
@@ -43,6 +46,16 @@ NAMESPACES: dict[type[StrEnum], str] = {
     Why: "plan",
     Leakage: "leakage",
     Effort: "effort",
+    # the assessment (perineo.assess.texts): its summary, findings, checks and guide
+    Finding: "assess",
+    Act: "assess.act",
+    Noted: "assess.noted",
+    Check: "assess.check",
+    Needs: "assess.needs",
+    Used: "assess.used",
+    GuideText: "assess.guide",
+    Step: "assess.step",
+    Movement: "assess.movement",
 }
 
 
@@ -66,11 +79,16 @@ def msgid(key: StrEnum) -> str:
         raise KeyError(f"{type(key).__name__} is not a message key") from None
 
 
-def say(lang: Lang | str, key: str | StrEnum | Message, **values: object) -> str:
+def say(lang: Lang | str, key: str | StrEnum | Message | Note, **values: object) -> str:
     """The words for ``key`` in ``lang``, its ``{placeholders}`` filled from ``values``.
 
     A :class:`Message` brings its own values; an enum value among them is said in words too.
+    A :class:`Note` is its message with the items it lists said and joined as ``{items}``.
     """
+    if isinstance(key, Note):
+        if key.items:
+            values = {"items": ", ".join(say(lang, m) for m in key.items), **values}
+        key = key.message
     if isinstance(key, Message):  # a whole number of cmH2O or seconds reads without ".0"
         values = {**{k: _whole(v) for k, v in key.args}, **values}
         key = key.key
@@ -82,6 +100,11 @@ def say(lang: Lang | str, key: str | StrEnum | Message, **values: object) -> str
     if not values:
         return text
     return text.format(**{k: _value(lang, v) for k, v in values.items()})
+
+
+def words(lang: Lang | str) -> Callable[[Note], str]:
+    """``say`` in ``lang`` as one function of a Note (what ``Perfect.to_json`` takes)."""
+    return lambda note: say(lang, note)
 
 
 def _value(lang: Lang | str, v: object) -> object:

@@ -15,11 +15,12 @@ from pathlib import Path
 from perineo.assess.model import (
     ENDURANCE_FRACTION,
     ENDURANCE_MAX_S,
-    Movement,
     Perfect,
     breath_named,
     held_floor,
 )
+from perineo.assess.texts import Noted
+from perineo.locale import Lang, say, words
 from perineo.paths import write_file
 from perineo.report.svg import trace_svg
 from perineo.samples import SampleBlock
@@ -59,8 +60,8 @@ def changes(now: dict[str, object], before: dict[str, object] | None) -> dict[st
     return out
 
 
-def report_json(result: Perfect, info: ReportInfo) -> dict[str, object]:
-    doc: dict[str, object] = {"schema": SCHEMA, **result.to_json()}
+def report_json(result: Perfect, info: ReportInfo, lang: Lang = Lang.EN) -> dict[str, object]:
+    doc: dict[str, object] = {"schema": SCHEMA, **result.to_json(words(lang))}
     prev = info.previous
     doc.update(
         patient=info.patient,
@@ -102,52 +103,56 @@ figure { margin: 0; }
 """
 
 
-def report_html(result: Perfect, block: SampleBlock, info: ReportInfo) -> str:
-    doc = report_json(result, info)
+def report_html(result: Perfect, block: SampleBlock, info: ReportInfo, lang: Lang = Lang.EN) -> str:
+    doc = report_json(result, info, lang)
+
+    def tr(key: str, **values: object) -> str:
+        return say(lang, f"report.{key}", **values)
+
     band = result.band
     band_txt = (
         "–"
         if band is None
-        else f"{band.label} (band {band.grade} of 5; modified-Oxford-like, by the cut-offs of "
-        "Angelo et al. 2017 — pressures depend on the probe, compare only on the same probe)"
+        else tr("band_value", label=say(lang, f"assess.band.{band.grade}"), grade=band.grade)
     )
+    title = tr("title")
     head = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>PERFECT assessment {_fmt(info.patient)} {info.when.date().isoformat()}</title>",
+        f'<html lang="{Lang(lang).value}"><head><meta charset="utf-8">',
+        f"<title>{escape(title)} {_fmt(info.patient)} {info.when.date().isoformat()}</title>",
         f"<style>{CSS}</style></head><body>",
-        "<h1>PERFECT assessment</h1>",
-        f'<div class="meta">patient <b id="patient">{_fmt(info.patient)}</b> · '
-        f'{escape(info.when.strftime("%Y-%m-%d %H:%M"))} · probe {escape(info.probe)} · '
-        f"channels {escape(', '.join(result.channels))} · {escape(info.source)}</div>",
+        f"<h1>{escape(title)}</h1>",
+        f'<div class="meta">{escape(tr("patient"))} <b id="patient">{_fmt(info.patient)}</b> · '
+        f'{escape(info.when.strftime("%Y-%m-%d %H:%M"))} · {escape(tr("probe"))} '
+        f"{escape(info.probe)} · {escape(tr('channels'))} "
+        f"{escape(_channels(result.channels, lang))} · {escape(info.source)}</div>",
         f'<div class="perfect" id="perfect">{escape(result.line())}</div>',
-        f'<div class="summary" id="summary">{escape(result.summary)}</div>',
-        "<table><tr><th class='l'>measure</th><th>value</th><th class='l'>definition</th></tr>",
-        _row("P power", _p_value(result),
-             "best peak of the counted contractions, above the level at its feet"),
-        _row("band", band_txt, "probe-dependent guide, not a grade"),
-        _row("E endurance", f"{_whole(result.endurance_s)} s",
-             f"first maximal hold: whole seconds above {100 * ENDURANCE_FRACTION:.0f} % of its "
-             f"peak (rounded down), up to {ENDURANCE_MAX_S:.0f}"),
-        _row("R repetitions", _r_value(result),
-             "holds among the first 10 held at least E − 1 s"),
-        _row("F fast", str(result.fast), "1-s contractions after the minute's rest, up to 10"),
-        _row("resting level", f"{_fmt(result.resting_cmH2O)} cmH2O", "median at rest, absolute"),
+        f'<div class="summary" id="summary">{escape(str(doc["summary"]))}</div>',
+        f"<table><tr><th class='l'>{escape(tr('measure'))}</th><th>{escape(tr('value'))}</th>"
+        f"<th class='l'>{escape(tr('definition'))}</th></tr>",
+        _row(tr("p"), _p_value(result, lang), tr("p_is")),
+        _row(tr("band"), band_txt, tr("band_is")),
+        _row(tr("e"), f"{_whole(result.endurance_s)} s",
+             tr("e_is", percent=round(100 * ENDURANCE_FRACTION), most=round(ENDURANCE_MAX_S))),
+        _row(tr("r"), _r_value(result, lang), tr("r_is")),
+        _row(tr("f"), str(result.fast), tr("f_is")),
+        _row(tr("rest"), f"{_fmt(result.resting_cmH2O)} cmH2O", tr("rest_is")),
         "</table>",
     ]  # fmt: skip
-    body = head + _comparison(doc) + _contractions(result) + _findings(result)
+    body = head + _comparison(doc, lang) + _contractions(result, lang) + _findings(doc, lang)
     body += [
-        '<h2>Trace</h2><figure class="trace">',
-        trace_svg(block, result),
-        "<figcaption class='note'>Numbered marks: each contraction from onset to the end of "
-        "its fall; green lift, red push-down, grey not verifiable. Shading: the steps."
-        "</figcaption>",
+        f'<h2>{escape(tr("trace"))}</h2><figure class="trace">',
+        trace_svg(block, result, lang),
+        f"<figcaption class='note'>{escape(tr('trace_is'))}</figcaption>",
         "</figure>",
-        "<p class='note'>Definitions and their accuracy on simulated assessments: perineo "
-        "docs/clinician.md. Pseudonymous patient ID only; this report holds no name.</p>",
+        f"<p class='note'>{escape(tr('footer'))}</p>",
         "</body></html>",
     ]
     return "\n".join(body) + "\n"
+
+
+def _channels(channels: tuple[str, ...], lang: Lang) -> str:
+    return ", ".join(say(lang, f"report.svg.channel.{c}") for c in channels)
 
 
 def _row(name: str, value: str, definition: str) -> str:
@@ -157,18 +162,21 @@ def _row(name: str, value: str, definition: str) -> str:
     )
 
 
-def _comparison(doc: dict[str, object]) -> list[str]:
+def _comparison(doc: dict[str, object], lang: Lang) -> list[str]:
     prev = doc.get("previous")
     if not isinstance(prev, dict):
-        return ["<p class='note' id='comparison'>No previous assessment of this patient.</p>"]
+        none = escape(say(lang, "report.no_previous"))
+        return [f"<p class='note' id='comparison'>{none}</p>"]
     change = doc.get("change") or {}
     assert isinstance(change, dict)
     rows = [
-        "<h2>Compared with the previous assessment</h2>",
+        f"<h2>{escape(say(lang, 'report.compared'))}</h2>",
         f"<table id='comparison'><tr><th class='l'></th><th>{_fmt(prev.get('date'))[:10]}</th>"
-        "<th>now</th><th>change</th></tr>",
+        f"<th>{escape(say(lang, 'report.now'))}</th>"
+        f"<th>{escape(say(lang, 'report.change'))}</th></tr>",
     ]
     for key, name, unit in COMPARED:
+        name = say(lang, f"report.compared.{key}")
         before, now, ch = prev.get(key), doc.get(key), change.get(key)
         if key == "endurance_s":  # whole seconds held, as in the PERFECT line
             before, now = _whole(before), _whole(now)
@@ -182,47 +190,50 @@ def _comparison(doc: dict[str, object]) -> list[str]:
     return rows
 
 
-def _contractions(result: Perfect) -> list[str]:
+def _contractions(result: Perfect, lang: Lang) -> list[str]:
+    def tr(key: str) -> str:
+        return escape(say(lang, f"report.{key}"))
+
+    heads = ("onset", "peak", "held", "rise", "relax")
     rows = [
-        "<h2>Every contraction</h2>",
-        "<table id='contractions'><tr><th>#</th><th class='l'>step</th><th>onset s</th>"
-        "<th>peak cmH2O</th><th>held s</th><th>rise s</th><th>relax s</th>"
-        "<th class='l'>classification</th><th class='l'>relaxed</th><th class='l'>errors</th></tr>",
+        f"<h2>{tr('every')}</h2>",
+        f"<table id='contractions'><tr><th>#</th><th class='l'>{tr('col.step')}</th>"
+        + "".join(f"<th>{tr('col.' + h)}</th>" for h in heads)
+        + "".join(f"<th class='l'>{tr('col.' + h)}</th>" for h in ("movement", "relaxed", "errors"))
+        + "</tr>",
     ]
     for c in result.contractions:
-        relaxed = "–" if c.relaxed is None else ("yes" if c.relaxed else "no")
+        relaxed = "–" if c.relaxed is None else tr("yes" if c.relaxed else "no")
+        errors = ", ".join(say(lang, Noted(e)) for e in c.errors)
         rows.append(
-            f"<tr><td>{c.index + 1}</td><td class='l'>{c.step.value}</td><td>{c.onset_s:.1f}</td>"
+            f"<tr><td>{c.index + 1}</td><td class='l'>{tr('step.' + c.step.value)}</td>"
+            f"<td>{c.onset_s:.1f}</td>"
             f"<td>{c.peak_cmH2O:.1f}</td><td>{_tenths(c.held_s)}</td>"
             f"<td>{_fmt(c.rise_time_s, 2)}</td>"
             f"<td>{_fmt(c.relax_time_s, 2)}</td>"
-            f"<td class='l {c.movement.value}'>{_movement(c.movement)}</td>"
+            f"<td class='l {c.movement.value}'>{escape(say(lang, c.movement))}</td>"
             f"<td class='l'>{relaxed}</td>"
-            f"<td class='l'>{escape(', '.join(e.replace('_', ' ') for e in c.errors))}</td></tr>"
+            f"<td class='l'>{escape(errors)}</td></tr>"
         )
     rows.append("</table>")
     return rows
 
 
-def _movement(m: Movement) -> str:
-    return {"lift": "lift", "push_down": "push-down", "not_verifiable": "not verifiable"}[m.value]
-
-
-def _p_value(result: Perfect) -> str:
+def _p_value(result: Perfect, lang: Lang) -> str:
     """``32 cmH2O``, or ``32 cmH2O (± 2.1, breathing)`` where the breathing stays in it."""
     p = f"{_fmt(result.power_cmH2O)} cmH2O"
     could = result.power_uncertainty_cmH2O
     if could is None or not breath_named(result.power_cmH2O, could):
         return p
-    return f"{p} (± {could:.1f}, breathing)"
+    return f"{p} {escape(say(lang, 'report.p_could', could=could))}"
 
 
-def _r_value(result: Perfect) -> str:
+def _r_value(result: Perfect, lang: Lang) -> str:
     """``5``, or ``5 (could read 4–5)`` when holds ended near the E − 1 s line."""
     low, high = result.repetitions_range
     if low == high:
         return str(result.repetitions)
-    return f"{result.repetitions} (could read {low}–{high})"
+    return f"{result.repetitions} {escape(say(lang, 'report.r_could', low=low, high=high))}"
 
 
 def _whole(seconds: object) -> str:
@@ -237,14 +248,16 @@ def _tenths(seconds: float | None) -> str:
     return "–" if seconds is None else f"{held_floor(seconds, 1):.1f}"
 
 
-def _findings(result: Perfect) -> list[str]:
+def _findings(doc: dict[str, object], lang: Lang) -> list[str]:
     """What each technique check found, or could not check with these channels; then
-    what was noted contraction by contraction."""
-    out = ["<h2>Findings</h2><ul id='checks'>"]
-    out += [f"<li>{escape(c)}</li>" for c in result.checks]
+    what was noted contraction by contraction (as the JSON says them, in ``lang``)."""
+    checks, found = doc["checks"], doc["findings"]
+    assert isinstance(checks, list) and isinstance(found, list)
+    out = [f"<h2>{escape(say(lang, 'report.findings'))}</h2><ul id='checks'>"]
+    out += [f"<li>{escape(str(c))}</li>" for c in checks]
     out.append("</ul>")
-    if result.findings:
-        out += ["<ul id='findings'>", *(f"<li>{escape(f)}</li>" for f in result.findings), "</ul>"]
+    if found:
+        out += ["<ul id='findings'>", *(f"<li>{escape(str(f))}</li>" for f in found), "</ul>"]
     return out
 
 

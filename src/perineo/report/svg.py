@@ -13,6 +13,8 @@ from itertools import pairwise
 import numpy as np
 
 from perineo.assess.model import Contraction, Movement, Perfect, Step
+from perineo.assess.texts import Noted
+from perineo.locale import Lang, say
 from perineo.samples import Channel, FloatArray, SampleBlock
 
 WIDTH = 1000
@@ -55,7 +57,7 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return [float(v) for v in np.arange(start, hi + step * 0.01, step)]
 
 
-def trace_svg(block: SampleBlock, result: Perfect) -> str:
+def trace_svg(block: SampleBlock, result: Perfect, lang: Lang = Lang.EN) -> str:
     """The whole recording, every channel, annotated with steps and contractions."""
     t = block.t
     chans = block.channels
@@ -70,18 +72,19 @@ def trace_svg(block: SampleBlock, result: Perfect) -> str:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-label="annotated pressure trace" '
+        f'width="100%" role="img" aria-label="{escape(say(lang, "report.svg.label"))}" '
         f'font-family="sans-serif" font-size="11">'
     ]
     y_top = TOP
     for ch in chans:
         h = PANEL_H[ch]
-        parts.append(_panel(block, ch, result, x, y_top, h, t0, t1))
+        parts.append(_panel(block, ch, result, x, (y_top, h, t0, t1), lang))
         y_top += h + GAP
     # time axis
     for v in _ticks(t0, t1, 10):
         parts.append(f'<text x="{x(v):.1f}" y="{y_top + 10}" text-anchor="middle">{v:.0f}</text>')
-    parts.append(f'<text x="{WIDTH - RIGHT}" y="{y_top + 24}" text-anchor="end">time (s)</text>')
+    axis = escape(say(lang, "report.svg.time"))
+    parts.append(f'<text x="{WIDTH - RIGHT}" y="{y_top + 24}" text-anchor="end">{axis}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -91,11 +94,10 @@ def _panel(
     ch: Channel,
     result: Perfect,
     x,
-    y0: float,
-    h: float,
-    t0: float,
-    t1: float,
+    box: tuple[float, float, float, float],
+    lang: Lang,
 ) -> str:
+    y0, h, t0, t1 = box
     ts, ys = thin(block.t, np.asarray(block.data[ch], dtype=float))
     lo, hi = float(np.min(ys)), float(np.max(ys))
     pad = 0.08 * max(hi - lo, 1.0)
@@ -111,7 +113,7 @@ def _panel(
             out.append(
                 f'<rect x="{a:.1f}" y="{y0}" width="{max(b - a, 0):.1f}" height="{h}" '
                 f'fill="{STEP_FILL[s.step]}"/>'
-                f'<text x="{a + 3:.1f}" y="{y0 + 11}" fill="#666">{s.step.value}</text>'
+                f'<text x="{a + 3:.1f}" y="{y0 + 11}" fill="#666">{_step(lang, s.step)}</text>'
             )
     out.append(
         f'<rect x="{x(t0):.1f}" y="{y0}" width="{x(t1) - x(t0):.1f}" height="{h}" '
@@ -119,7 +121,7 @@ def _panel(
     )
     for v in _ticks(lo, hi, 4):
         out.append(f'<text x="{x(t0) - 4:.1f}" y="{y(v) + 4:.1f}" text-anchor="end">{v:.0f}</text>')
-    label = f"{ch.value} ({UNIT[ch]})"
+    label = f"{say(lang, f'report.svg.channel.{ch.value}')} ({UNIT[ch]})"
     out.append(
         f'<text x="12" y="{y0 + h / 2:.1f}" transform="rotate(-90 12 {y0 + h / 2:.1f})" '
         f'text-anchor="middle">{escape(label)}</text>'
@@ -127,12 +129,16 @@ def _panel(
     pts = " ".join(f"{x(float(a)):.1f},{y(float(b)):.1f}" for a, b in zip(ts, ys, strict=True))
     out.append(f'<polyline fill="none" stroke="#1f3a93" stroke-width="0.8" points="{pts}"/>')
     if ch is Channel.SQUEEZE:
-        out += _marks(result.contractions, x, y0, h)
+        out += _marks(result.contractions, x, y0, h, lang)
     out.append("</g>")
     return "\n".join(out)
 
 
-def _marks(cs: Sequence[Contraction], x, y0: float, h: float) -> list[str]:
+def _step(lang: Lang, step: Step) -> str:
+    return escape(say(lang, f"report.step.{step.value}"))
+
+
+def _marks(cs: Sequence[Contraction], x, y0: float, h: float, lang: Lang) -> list[str]:
     out = []
     last_label = -1e9
     for c in cs:
@@ -140,9 +146,16 @@ def _marks(cs: Sequence[Contraction], x, y0: float, h: float) -> list[str]:
         a = x(c.onset_s)
         b = x(c.end_s if c.end_s is not None else c.onset_s)
         title = escape(
-            f"#{c.index + 1} {c.step.value} {c.movement.value}: peak {c.peak_cmH2O:.1f} cmH2O"
-            + (f", held {c.held_s:.1f} s" if c.held_s is not None else "")
-            + (f"; {', '.join(c.errors)}" if c.errors else "")
+            say(
+                lang,
+                "report.svg.mark",
+                n=c.index + 1,
+                step=say(lang, f"report.step.{c.step.value}"),
+                movement=c.movement,
+                peak=c.peak_cmH2O,
+            )
+            + ("" if c.held_s is None else say(lang, "report.svg.held", held=c.held_s))
+            + (f"; {', '.join(say(lang, Noted(e)) for e in c.errors)}" if c.errors else "")
         )
         out.append(
             f'<g class="contraction" data-movement="{c.movement.value}"><title>{title}</title>'
@@ -155,15 +168,7 @@ def _marks(cs: Sequence[Contraction], x, y0: float, h: float) -> list[str]:
             out.append(f'<text x="{a + 1:.1f}" y="{y0 + 30}" fill="{col}">{c.index + 1}</text>')
             last_label = a
         if c.errors:
-            short = ",".join(_ABBR.get(e, e) for e in c.errors)
+            short = escape(",".join(say(lang, f"report.svg.abbr.{e}") for e in c.errors))
             out.append(f'<text x="{a + 1:.1f}" y="{y0 + 41}" fill="#c0262d">{short}</text>')
         out.append("</g>")
     return out
-
-
-_ABBR = {
-    "push_down": "push",
-    "abdominal_bracing": "brace",
-    "breath_hold": "breath",
-    "incomplete_release": "no-relax",
-}

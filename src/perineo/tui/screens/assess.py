@@ -22,17 +22,12 @@ from textual.widgets import DataTable, Footer, Static
 
 from perineo.assess.guide import Prompt, PromptKind
 from perineo.assess.live import AssessOutcome, AssessSession, CueFollower, LiveContraction
-from perineo.assess.model import Movement
+from perineo.assess.texts import GuideText, Noted
 from perineo.display.tracebuf import TraceBuffer
+from perineo.locale import Lang, say
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SampleSource
 from perineo.tui.widgets.trace import PressureTrace
-
-MOVEMENT_TEXT = {
-    Movement.LIFT: "lift",
-    Movement.PUSH_DOWN: "PUSH-DOWN",
-    Movement.NOT_VERIFIABLE: "not verifiable",
-}
 
 
 @dataclass
@@ -77,32 +72,36 @@ class _Poster:
         self.app.post_message(AssessmentDone(outcome))
 
 
-def contraction_row(c: LiveContraction) -> tuple[str, ...]:
+def contraction_row(c: LiveContraction, lang: Lang | str = Lang.EN) -> tuple[str, ...]:
     """One table row: number, step, onset, peak, hold, classification, errors."""
-    step = "(redone)" if c.step is None else c.step.value
+
+    def tr(key: str) -> str:
+        return say(lang, f"assess.screen.{key}")
+
+    step = tr("redone") if c.step is None else say(lang, f"report.step.{c.step.value}")
     if c.cancelled:
-        return (str(c.number), step, f"{c.onset_s:.1f}", "–", "–", "ignored (spike)", "")
+        return (str(c.number), step, f"{c.onset_s:.1f}", "–", "–", tr("spike"), "")
     if not c.final:
-        return (str(c.number), step, f"{c.onset_s:.1f}", "…", "…", "contracting", "")
+        return (str(c.number), step, f"{c.onset_s:.1f}", "…", "…", tr("contracting"), "")
     return (
         str(c.number),
         step,
         f"{c.onset_s:.1f}",
         "–" if c.peak_cmH2O is None else f"{c.peak_cmH2O:.0f}",
         "–" if c.hold_s is None else f"{c.hold_s:.1f}",
-        "–" if c.movement is None else MOVEMENT_TEXT[c.movement],
-        ", ".join(e.replace("_", " ") for e in c.errors),
+        "–" if c.movement is None else tr(f"movement.{c.movement.value}"),
+        ", ".join(say(lang, Noted(e)) for e in c.errors),
     )
 
 
-def squeeze_cue(p: Prompt) -> str:
+def squeeze_cue(p: Prompt, lang: Lang | str = Lang.EN) -> str:
     """The cue line: ``SQUEEZE — 1 · hold up to 10 s``; a repetition of the first hold,
     ``SQUEEZE — 2 · hold 8 s — as long as the first``; a fast one just ``SQUEEZE — 3``."""
     if p.repeat:
-        return f"SQUEEZE — {p.number} · hold {p.hold_s:.0f} s — as long as the first"
+        return say(lang, "assess.screen.cue_repeat", n=p.number, hold=p.hold_s)
     if p.hold_s >= 2:
-        return f"SQUEEZE — {p.number} · hold up to {p.hold_s:.0f} s"
-    return f"SQUEEZE — {p.number}"
+        return say(lang, "assess.screen.cue_hold", n=p.number, hold=p.hold_s)
+    return say(lang, "assess.screen.cue", n=p.number)
 
 
 class AssessScreen(Screen[None]):
@@ -115,8 +114,11 @@ class AssessScreen(Screen[None]):
 
     baseline: reactive[float | None] = reactive(None, init=False)
 
-    def __init__(self, patient: str, trace: TraceBuffer, *, fps: float = 25.0) -> None:
+    def __init__(
+        self, patient: str, trace: TraceBuffer, *, fps: float = 25.0, lang: Lang | str = Lang.EN
+    ) -> None:
         super().__init__()
+        self.lang = Lang(lang)
         self.patient = patient
         self.trace = trace
         self.fps = fps
@@ -124,7 +126,8 @@ class AssessScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="topbar"):
-            yield Static(f"PERFECT assessment · patient {self.patient}", classes="heading")
+            heading = say(self.lang, "assess.screen.heading", patient=self.patient)
+            yield Static(heading, classes="heading")
             yield Static("", id="assess-step")
         yield PressureTrace(self.trace, fps=self.fps, id="trace").data_bind(AssessScreen.baseline)
         yield Static("", id="assess-instruction")
@@ -135,24 +138,27 @@ class AssessScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#assess-table", DataTable)
-        table.add_columns("#", "step", "onset s", "peak", "hold s", "classification", "errors")
+        cols = ("step", "onset", "peak", "hold", "movement", "errors")
+        table.add_columns("#", *(say(self.lang, f"assess.screen.col.{c}") for c in cols))
 
     def show_prompt(self, p: Prompt) -> None:
         cue = self.query_one("#assess-cue", Static)
+        said = "" if p.message is None else say(self.lang, p.message)
         if p.kind is PromptKind.STEP:
-            self.query_one("#assess-step", Static).update("" if p.step is None else p.step.value)
-            self.query_one("#assess-instruction", Static).update(p.text)
+            step = "" if p.step is None else say(self.lang, f"report.step.{p.step.value}")
+            self.query_one("#assess-step", Static).update(step)
+            self.query_one("#assess-instruction", Static).update(said)
             cue.update("")
         elif p.kind is PromptKind.SQUEEZE:
-            cue.update(squeeze_cue(p))
+            cue.update(squeeze_cue(p, self.lang))
         elif p.kind is PromptKind.LET_GO:
-            cue.update("let go — relax fully")
+            cue.update(say(self.lang, GuideText.LET_GO))
         else:
-            cue.update(p.text)
+            cue.update(said)
 
     def show_contraction(self, c: LiveContraction) -> None:
         table = self.query_one("#assess-table", DataTable)
-        row = contraction_row(c)
+        row = contraction_row(c, self.lang)
         key = self._rows.get(c.number)
         if key is None:
             self._rows[c.number] = table.add_row(*row, key=str(c.number))
@@ -162,14 +168,17 @@ class AssessScreen(Screen[None]):
         table.scroll_end(animate=False)
 
     def show_outcome(self, outcome: AssessOutcome) -> None:
-        res = outcome.result
-        text = "No samples." if res is None else f"{res.line()}\n{res.summary}"
-        if res is not None:
+        res, lang = outcome.result, self.lang
+        if res is None:
+            text = say(lang, "assess.screen.no_samples")
+        else:
+            text = f"{res.line()}\n" + "; ".join(say(lang, n) for n in res.summary)
             # what qualifies the numbers themselves: left out, or R near its line
-            text += "".join(f"\n· {f}" for f in res.qualifiers)
+            text += "".join(f"\n· {say(lang, f)}" for f in res.qualifiers)
         if not outcome.complete:
-            text += "\n(ended early)"
-        self.query_one("#assess-result", Static).update(text + "\nq: close")
+            text += "\n" + say(lang, "assess.screen.ended_early")
+        close = say(lang, "assess.screen.close")
+        self.query_one("#assess-result", Static).update(f"{text}\n{close}")
         self.query_one("#assess-cue", Static).update("")
 
     def action_redo(self) -> None:
@@ -202,6 +211,7 @@ class AssessApp(App[AssessOutcome | None]):
         follower: CueFollower | None = None,
         fps: float = 25.0,
         exit_when_done: bool = False,
+        lang: Lang | str = Lang.EN,
     ) -> None:
         super().__init__()
         self.trace = TraceBuffer(keep_s=30.0)
@@ -210,7 +220,7 @@ class AssessApp(App[AssessOutcome | None]):
         self.fps = fps
         self.exit_when_done = exit_when_done
         self.outcome: AssessOutcome | None = None
-        self.screen_view = AssessScreen(patient, self.trace, fps=fps)
+        self.screen_view = AssessScreen(patient, self.trace, fps=fps, lang=lang)
 
     def on_mount(self) -> None:
         self.push_screen(self.screen_view)
