@@ -24,6 +24,7 @@ REQUIRED = {
     "sim-patient",
     "ble-virtual",
     "ble-virtual-follow",
+    "lsl",
 }
 
 
