@@ -23,6 +23,7 @@ import textwrap
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -30,15 +31,17 @@ import pytest
 
 from perineo.cli import main
 from perineo.display.summary import new_recording_path, summary_view
+from perineo.display.view import SummaryView
 from perineo.locale import Lang
 from perineo.program.calibration import CalStep
 from perineo.program.coach import Cue, Phase
 from perineo.program.loader import get_program
-from perineo.program.scoring import RepScore
+from perineo.program.scoring import Reason, RepScore
 from perineo.samples import Channel
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import Quiet
-from perineo.session.training import LiveSession
+from perineo.session.training import LiveSession, SessionResult
+from perineo.signal.events import EventKind
 from perineo.sources.base import SourceItem
 from perineo.sources.registry import open_source
 from perineo.store.sessions import TrainingRecord
@@ -50,15 +53,24 @@ MONDAY = date(2026, 3, 2)
 REPS, SETS = 8, 3  # the daily dose's low end: 8 repetitions x 3 sets
 CRASH_DAY = 2  # the third day
 KILL_AFTER = 11  # scored repetitions stored before the kill (into set 2)
+# Blocks of 0.1 s rather than the probe's 40 ms: the detector's events do not depend on how
+# the stream is cut, and a block costs the same whatever it holds, so a day takes 2.5 times
+# less. The crash day keeps the probe's blocks.
+BLOCK_S = 0.1
 
 
 class FalseStarter:
-    """The cue-following person, who also squeezes briefly once in every rest."""
+    """The cue-following person, who also starts to squeeze once in every rest and checks
+    herself at once (``CueFollowingSim.false_start``: a twitch, no contraction)."""
 
     def __init__(self, inner) -> None:
         self.inner = inner
         self._rests: set[tuple[int, int]] = set()
-        self.false_starts = 0
+        self.at: list[float] = []  # when each false start began
+
+    @property
+    def false_starts(self) -> int:
+        return len(self.at)
 
     @property
     def channels(self) -> tuple[Channel, ...]:
@@ -80,25 +92,30 @@ class FalseStarter:
             key = (cue.set_no, cue.rep)
             if key not in self._rests:
                 self._rests.add(key)
-                with contextlib.suppress(ValueError):  # she is still letting go
-                    self.inner.person.contract(now_s + 0.6, hold_s=1.0)
-                    self.false_starts += 1
+                self.at.append(self.inner.false_start(now_s + 0.6).t_s)
 
 
 class Screen(Quiet):
-    """The train screen's "Last rep" lines, numbered as the app numbers them."""
+    """The train screen's "Last rep" lines, numbered as the app numbers them, and the score
+    each showed."""
 
     def __init__(self, out=None) -> None:
         self.shown: list[tuple[int, int, int]] = []  # (set, rep in set, detector index)
+        self.scores: dict[int, int] = {}  # detector index -> the score shown
         self._in_set: Counter[int] = Counter()
         self.out = out
+        self.cancelled: list[float] = []  # the onsets the detector withdrew
+
+    def samples(self, block, events) -> None:
+        self.cancelled += [e.t for e in events if e.kind is EventKind.ONSET_CANCELLED]
 
     def scored(self, score: RepScore) -> None:
         self._in_set[score.set_no] += 1
         line = (score.set_no, self._in_set[score.set_no], score.index)
         self.shown.append(line)
+        self.scores[score.index] = score.score
         if self.out is not None:
-            print("shown", *line, flush=True, file=self.out)
+            print("shown", *line, score.score, flush=True, file=self.out)
 
 
 def day_start(day: int) -> datetime:
@@ -107,11 +124,13 @@ def day_start(day: int) -> datetime:
     )
 
 
-def run_day(day: int, speed: float = math.inf, out=None):
-    """One session as ``perineo train --sim`` runs it; returns the screens' views."""
+def run_day(day: int, speed: float = math.inf, out=None, block_s: float = BLOCK_S):
+    """One session as ``perineo train --sim`` runs it; returns the result and the screens."""
     record = TrainingRecord.open_at_start()  # recovers an interrupted session first
     try:
-        inner = open_source("sim-follow", program=PROGRAM, seed=day, speed=speed, habits={})
+        inner = open_source(
+            "sim-follow", program=PROGRAM, seed=day, speed=speed, habits={}, block_s=block_s
+        )
         source = FalseStarter(inner)
         recording = new_recording_path(record.db.path.parent / "recordings")
         journal = SessionJournal(record, PROGRAM, source.name, recording)
@@ -134,9 +153,18 @@ def run_day(day: int, speed: float = math.inf, out=None):
             record=record,
             today=MONDAY + timedelta(days=day),
         )
-        # a false start in every rest: one fewer rest than repetitions a set
+        # a false start in every rest: one fewer rest than repetitions a set. None is a
+        # repetition; most are onsets the detector withdrew, so the coach went back to the
+        # rest it interrupted (a twitch too small to see is no onset at all). An onset's foot
+        # may be placed back on the tail of the fall before it.
         assert source.false_starts == SETS * (REPS - 1), source.false_starts
-        return result, screen.shown, view
+        for at in source.at:
+            assert not any(at - 1.0 < r.onset_s < at + 0.5 for r in result.repetitions), at
+        withdrawn = [
+            at for at in source.at if any(at - 1.0 < t < at + 0.5 for t in screen.cancelled)
+        ]
+        assert len(withdrawn) >= 0.75 * len(source.at), (source.at, screen.cancelled)
+        return result, screen, view
     finally:
         record.close()
 
@@ -146,12 +174,12 @@ _CRASHING = textwrap.dedent(
     import sys
     sys.path[:0] = {paths!r}
     from tests.e2e.test_week import run_day
-    run_day({day}, speed=40.0, out=sys.stdout)
+    run_day({day}, speed=40.0, out=sys.stdout, block_s=0.04)
     """
 )
 
 
-def crash_day(home: Path) -> list[tuple[int, int, int]]:
+def crash_day(home: Path) -> Screen:
     """Day 3 in its own process, SIGKILLed once ``KILL_AFTER`` scores are stored."""
     root = Path(__file__).resolve().parents[2]
     paths = [str(root), str(root / "src"), str(root / "sim")]
@@ -180,11 +208,36 @@ def crash_day(home: Path) -> list[tuple[int, int, int]]:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    return [
-        (int(s), int(r), int(i))
-        for _, s, r, i in (line.split() for line in out.decode().splitlines())
-        if _ == "shown"
-    ]
+    screen = Screen()
+    for what, *numbers in (line.split() for line in out.decode().splitlines()):
+        if what == "shown":
+            set_no, in_set, index, score = map(int, numbers)
+            screen.shown.append((set_no, in_set, index))
+            screen.scores[index] = score
+    return screen
+
+
+@dataclass
+class Week:
+    home: Path
+    screens: dict[int, Screen]  # every day's, the crash day's up to the kill
+    results: dict[int, SessionResult]  # the days that ran to their end
+    views: dict[int, SummaryView]
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory: pytest.TempPathFactory) -> Week:
+    """The week, run once for the tests that look at it."""
+    home = tmp_path_factory.mktemp("week") / "home"
+    out = Week(home, {}, {}, {})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PERINEO_HOME", str(home))
+        for day in range(7):
+            if day == CRASH_DAY:
+                out.screens[day] = crash_day(home)
+                continue
+            out.results[day], out.screens[day], out.views[day] = run_day(day)
+    return out
 
 
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
@@ -193,18 +246,11 @@ def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 
 def test_a_week_of_training_agrees_everywhere(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    week: Week, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    home = tmp_path / "home"
-    monkeypatch.setenv("PERINEO_HOME", str(home))
-    shown: dict[int, list[tuple[int, int, int]]] = {}
-    results = {}
-    views = {}
-    for day in range(7):
-        if day == CRASH_DAY:
-            shown[day] = crash_day(home)
-            continue
-        results[day], shown[day], views[day] = run_day(day)
+    monkeypatch.setenv("PERINEO_HOME", str(week.home))
+    shown = {day: screen.shown for day, screen in week.screens.items()}
+    results, views = week.results, week.views
     capsys.readouterr()
 
     hist = _json(capsys, "history", "--format", "json", "--sessions")
@@ -227,12 +273,17 @@ def test_a_week_of_training_agrees_everywhere(
             # everything the screen showed before the kill is stored, numbered alike (the
             # kill may fall between storing a score and showing it)
             assert numbered[: len(shown[day])] == shown[day]
+            told = week.screens[day].scores
+            assert {r["index"]: r["score"] for r in stored if r["index"] in told} == told
             assert len(shown[day]) >= KILL_AFTER - 1 and len(numbered) <= len(shown[day]) + 1
             assert s["summary"] is not None and s["summary"]["reps"] == len(numbered)
             assert days[s["started_at"][:10]]["reps"] == len(numbered)
             continue
         result, view = results[day], views[day]
         assert numbered == shown[day]  # screen and export: the same set and repetition
+        assert [r["score"] for r in stored] == [
+            week.screens[day].scores[i] for _, _, i in shown[day]
+        ]
         # what the coach counted (Set s/3, Rep r/8) is what was scored: no false start is
         # taken for a repetition, none is lost
         assert Counter(set_no for set_no, _, _ in shown[day]) == {1: REPS, 2: REPS, 3: REPS}
@@ -260,37 +311,23 @@ def test_a_week_of_training_agrees_everywhere(
         capsys, "plan", "--format", "json", "--today", (MONDAY + timedelta(days=6)).isoformat()
     )
     assert plan["advice"] == "continue_intensive"
-    (week,) = _json(capsys, "history", "--format", "json")["weeks"]
-    assert week["days_trained"] == 7 and week["sessions"] == 7
-    assert week["reps"] == sum(s["summary"]["reps"] for s in sessions)
+    (weekly,) = _json(capsys, "history", "--format", "json")["weeks"]
+    assert weekly["days_trained"] == 7 and weekly["sessions"] == 7
+    assert weekly["reps"] == sum(s["summary"]["reps"] for s in sessions)
 
 
-class ScoreScreen(Screen):
-    """Also the score each "Last rep" line showed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.scores: dict[int, int] = {}
-
-    def scored(self, score: RepScore) -> None:
-        super().scored(score)
-        self.scores[score.index] = score.score
-
-
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 14.1 (the coach, another change): a false start during a rest ends the "
-    "rest, so the repetitions score about 45 on the screen and drop by the rest penalty "
-    "afterwards in the record (shown 44, stored 26); without false starts they agree",
-)
 def test_the_score_shown_is_the_score_stored_despite_false_starts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    week: Week, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
-    screen = ScoreScreen()
-    monkeypatch.setattr(sys.modules[__name__], "Screen", lambda out=None: screen)
-    result, _, _ = run_day(0)
+    """A false start in every rest costs nothing: the coach went back to the rest, and she
+    squeezed when asked; every "Last rep" score is the one kept, and she scores well."""
+    monkeypatch.setenv("PERINEO_HOME", str(week.home))
     with TrainingRecord.open() as record:
-        stored = {r.rep.index: r.score.score for r in record.reps(result.session_id) if r.score}
-    assert stored == screen.scores
-    assert min(stored.values()) >= 80  # she did every repetition as asked
+        for day, result in week.results.items():
+            reps = record.reps(result.session_id or 0)
+            stored = {r.rep.index: r.score.score for r in reps if r.score is not None}
+            assert stored == week.screens[day].scores, day
+            assert not any(Reason.REST_SHORT in s.reasons for s in result.scores), day
+            assert sum(stored.values()) / len(stored) >= 90, (day, stored)
+            if day == 0:  # she did every repetition as asked, and each was seen as done
+                assert min(stored.values()) >= 80, stored

@@ -6,6 +6,8 @@ them in English and Nynorsk (``perineo.locale.say``, as the app shows them).
 
 from __future__ import annotations
 
+import pytest
+
 from perineo.locale import Lang, say
 from perineo.program.coach import Coach, Phase
 from perineo.program.loader import get_program
@@ -118,13 +120,33 @@ def test_cancelled_onset_goes_back_to_waiting():
     assert cue.phase is Phase.SQUEEZE and cue.rep == 1
 
 
-def test_early_onset_during_rest_starts_the_next_rep_and_scores_rest_short():
+def test_early_onset_during_rest_starts_the_next_rep_and_scores_it_rest_short():
     coach = Coach(INTENSIVE, reps_per_set=3)
     r0 = make_rep(index=0, onset=1.0)
     r1 = make_rep(index=1, onset=r0.end_s + 1.0)  # 1 s rest, 3–4 asked
-    run(coach, rep_events(r0) + rep_events(r1), until=r1.end_s + 2.0)
-    assert coach.scores[0].reasons == (Reason.REST_SHORT,)
-    assert coach.scores[1].verdict is Verdict.GOOD
+    line = run(coach, rep_events(r0) + rep_events(r1), until=r1.end_s + 2.0)
+    assert line[-1][1].rep == 3  # the early squeeze was taken for the next repetition
+    # the one that began during "Rest" is blamed, not the one before, done as asked
+    assert coach.scores[0].verdict is Verdict.GOOD and coach.scores[0].rest_s is None
+    assert coach.scores[1].reasons == (Reason.REST_SHORT,)
+    assert coach.scores[1].rest_s == pytest.approx(1.0)
+
+
+def test_a_score_given_is_final_even_when_the_next_squeeze_comes_early():
+    """What the screen shows ("Last rep", ``cue.last_score``) is what is kept: no score
+    changes after it was given, also when the next repetition cuts the rest short."""
+    coach = Coach(INTENSIVE, reps_per_set=4)
+    reps, onset = [], 1.0
+    for i, rest in enumerate((1.0, 4.0, 0.5, 4.0)):
+        reps.append(make_rep(index=i, onset=onset))
+        onset = reps[-1].end_s + rest
+    line = run(coach, [e for r in reps for e in rep_events(r)], until=onset + 2.0)
+    given: dict[int, object] = {}
+    for _, cue in line:
+        if cue.last_score is not None:
+            given.setdefault(cue.last_score.index, cue.last_score)
+    assert list(given.values()) == coach.scores and len(coach.scores) == 4
+    assert [Reason.REST_SHORT in s.reasons for s in coach.scores] == [False, True, False, True]
 
 
 def test_sets_pause_and_done():
@@ -174,7 +196,8 @@ def test_repetition_final_after_the_next_sets_onset_keeps_its_set():
         t = max(t, ev.detected_s)
         coach.update(t, [ev])
     assert [s.set_no for s in coach.scores] == [1, 2]
-    assert coach.scores[0].rest_s is None  # the rest before a new set is not judged
+    # the pause before a new set is no rest to judge
+    assert [s.rest_s for s in coach.scores] == [None, None]
 
 
 def test_cancelled_onset_in_the_rest_returns_to_the_rest_with_its_timer():

@@ -125,7 +125,9 @@ def test_score_analysis_sets_rests_and_summary():
     reps[5] = make_rep(index=5, onset=reps[5].onset_s, errors=(TechError.PUSH_DOWN,))
     scores, summary = score_analysis(reps, INTENSIVE)
     assert [s.set_no for s in scores] == [1] * 8 + [2] * 8 + [3] * 8
-    assert scores[7].rest_s is None and scores[0].rest_s == pytest.approx(4.0)
+    # the rest before each repetition of a set; none before a set's first
+    assert [scores[i].rest_s for i in (0, 8, 16)] == [None, None, None]
+    assert scores[1].rest_s == pytest.approx(4.0) and scores[7].rest_s == pytest.approx(4.0)
     assert summary.reps == 24 and summary.good == 23 and summary.redo == 1
     assert summary.sets_done == 2 and not summary.dose_met  # set 1 has 7 reps that count
     assert [s.dose_met for s in summary.sets] == [False, True, True]
@@ -160,3 +162,14 @@ def test_perfect_assessment_technique_only_verdicts():
     assert [s.verdict for s in scores].count(Verdict.GOOD) == len(reps) - 1
     assert scores[6].verdict is Verdict.REDO
     assert "perfect" not in summary.to_json()
+
+
+def test_a_short_rest_is_charged_to_the_repetition_that_came_early():
+    """As the live coach does: the squeeze that began before the rest was over is blamed,
+    not the one before it (done as asked, and already shown)."""
+    r0 = make_rep(index=0, onset=10.0)
+    r1 = make_rep(index=1, onset=(r0.end_s or 0.0) + 1.0)
+    r2 = make_rep(index=2, onset=(r1.end_s or 0.0) + 4.0)
+    scores, _ = score_analysis([r0, r1, r2], INTENSIVE)
+    assert [s.reasons for s in scores] == [(), (Reason.REST_SHORT,), ()]
+    assert scores[1].rest_s == pytest.approx(1.0) and scores[1].verdict is Verdict.FIX

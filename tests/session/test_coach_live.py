@@ -16,7 +16,6 @@ from perineo.samples import Channel, SampleBlock
 from perineo.session.listener import CalibrationUpdate, Quiet
 from perineo.session.training import LiveSession
 from perineo.signal.events import Event, EventKind
-from perineo_sim.actions import ArtifactKind, ArtifactSpec
 from perineo_sim.follow import CueFollowingSim
 
 from .test_training import KNOWN
@@ -43,9 +42,8 @@ class _Twitch(Quiet):
         now = self.session.pipeline.now_s or 0.0
         self.cues.append((now, cue))
         if self.twitch_s is None and cue.phase is Phase.REST and cue.rep == 2:
-            self.twitch_s = now + 0.6
-            spec = ArtifactSpec(ArtifactKind.MOVEMENT, self.twitch_s, 0.3, squeeze_cmH2O=8.0)
-            self.sim.person.person.add_artifact(spec)
+            # the simulated week's false start (tests/e2e/test_week.py)
+            self.twitch_s = self.sim.false_start(now + 0.6).t_s
 
 
 def test_a_twitch_in_the_rest_does_not_end_it() -> None:
@@ -58,6 +56,9 @@ def test_a_twitch_in_the_rest_does_not_end_it() -> None:
 
     cancelled = [e for e in heard.events if e.kind is EventKind.ONSET_CANCELLED]
     assert len(cancelled) == 1, "the twitch is an onset the detector cancels"
+    assert heard.twitch_s is not None and abs(cancelled[0].t - heard.twitch_s) < 0.5
+    # no contraction: the three repetitions scored are the three she was asked for
+    assert all(r.hold_s is not None and r.hold_s > 5.0 for r in result.repetitions)
     rest_start = next(e.t for e in heard.events if e.kind is EventKind.REST)
     after = [(t, c) for t, c in heard.cues if t >= cancelled[0].detected_s]
     # back in the rest with the same repetition, and it runs its whole 4 s from the fall

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from perineo.program.model import Effort, Program
-from perineo.program.scoring import RepScore, Verdict, score_rep, with_rest
+from perineo.program.scoring import RepScore, Verdict, score_rep
 from perineo.program.texts import Message, Prompt
 from perineo.signal.events import Event, EventKind, TechError
 
@@ -176,11 +176,19 @@ class Coach:
         # a repetition is final only after its rest, maybe after the next onset: use the set
         # it began in
         set_no = self._set_of.get(rep.index, self.set_no)
+        # the rest before it is known now: the score is final as it is given (a short rest is
+        # charged to the squeeze that came early, never to the one before, which she may
+        # have done just as asked)
+        rest_s = None
         if self.scores and self._prev_end_s is not None and self.scores[-1].set_no == set_no:
-            self.scores[-1] = with_rest(
-                self.scores[-1], rep.onset_s - self._prev_end_s, self.program
-            )
-        score = score_rep(rep, self.program, keep_level_cmH2O=self.keep_level_cmH2O, set_no=set_no)
+            rest_s = rep.onset_s - self._prev_end_s
+        score = score_rep(
+            rep,
+            self.program,
+            rest_s=rest_s,
+            keep_level_cmH2O=self.keep_level_cmH2O,
+            set_no=set_no,
+        )
         self.scores.append(score)
         self._last = score
         self._prev_end_s = rep.end_s

@@ -60,7 +60,10 @@ class RepScore:
     reasons: tuple[Reason, ...]
     hold_s: float | None
     quick_lifts: int
-    rest_s: float | None  # end of this repetition's fall to the next onset; None for the last
+    # the rest she took before this repetition: the previous one's end of fall (same set) to
+    # this onset; None for a set's first. Known when the repetition is, so a score is final
+    # when it is given: a short rest is the fault of the squeeze that came early
+    rest_s: float | None
     set_no: int = 1
 
     def to_json(self) -> dict[str, object]:
@@ -153,7 +156,7 @@ def score_rep(
     keep_level_cmH2O: float | None = None,
     set_no: int = 1,
 ) -> RepScore:
-    """Score one repetition; ``rest_s`` is the rest that followed it (None if unknown).
+    """Score one repetition; ``rest_s`` is the rest before it (None for a set's first).
 
     ``keep_level_cmH2O`` is the calibrated level a hold should keep (see calibration).
     """
@@ -213,7 +216,7 @@ def score_rep(
 
 
 def with_rest(score: RepScore, rest_s: float, program: Program) -> RepScore:
-    """``score`` once the rest that followed it is known (the next onset came)."""
+    """``score`` with the rest she took before it (``rest_short`` if she began too early)."""
     t = program.rep
     enough = rest_s >= t.rest_s.low - t.tolerance_s or program.kind is ProgramKind.ASSESSMENT
     if enough or Reason.REST_SHORT in score.reasons:
@@ -244,12 +247,13 @@ def set_numbers(reps: Sequence[Repetition], program: Program) -> list[int]:
     return out
 
 
-def rests_after(reps: Sequence[Repetition], sets: Sequence[int]) -> list[float | None]:
-    """The rest after each repetition within its set (None at a set's end)."""
+def rests_before(reps: Sequence[Repetition], sets: Sequence[int]) -> list[float | None]:
+    """The rest before each repetition within its set (None at a set's start)."""
     out: list[float | None] = []
     for i, rep in enumerate(reps):
-        if i + 1 < len(reps) and sets[i + 1] == sets[i] and rep.end_s is not None:
-            out.append(reps[i + 1].onset_s - rep.end_s)
+        prev_end = reps[i - 1].end_s if i > 0 else None
+        if i > 0 and sets[i - 1] == sets[i] and prev_end is not None:
+            out.append(rep.onset_s - prev_end)
         else:
             out.append(None)
     return out
@@ -263,7 +267,7 @@ def score_analysis(
 ) -> tuple[list[RepScore], Summary]:
     """Score a whole recording's repetitions and summarise them."""
     sets = set_numbers(reps, program)
-    rests = rests_after(reps, sets)
+    rests = rests_before(reps, sets)
     scores = [
         score_rep(r, program, rest_s=rest, keep_level_cmH2O=keep_level_cmH2O, set_no=s)
         for r, rest, s in zip(reps, rests, sets, strict=True)

@@ -229,14 +229,13 @@ class Trainer(Quiet):
         return onset is None or onset >= self._train_start_s
 
     def _report_scores(self, scores: list[RepScore]) -> None:
+        # a score is final when the coach gives it: stored once, told once, the same
         while self._scored < len(scores):
-            if self.journal is not None:
-                # the previous score may have gained its rest now: store both again
-                for s in scores[max(0, self._scored - 1) : self._scored + 1]:
-                    if s.index in self._reps:
-                        self.journal.scored(self._reps[s.index], s)
+            score = scores[self._scored]
+            if self.journal is not None and score.index in self._reps:
+                self.journal.scored(self._reps[score.index], score)
             self._scored += 1
-            self.out.scored(scores[self._scored - 1])
+            self.out.scored(score)
 
 
 class LiveSession:
