@@ -74,3 +74,17 @@ def test_cough_bouts_are_artifacts() -> None:
     near = [r for r in an.reps if any(a.t_s - 0.5 < r.onset_s < a.end_s for a in coughs)]
     assert len(near) <= len(coughs) // 10
     assert len(an.artifacts) >= len(coughs) // 2
+
+
+def test_contractions_on_a_new_level_taken_for_a_hold_are_found_again() -> None:
+    """A weak floor in the mixed condition (seed 5015): the probe slips 7 cmH2O up right
+    after a contraction, and her next three 6 cmH2O contractions stand on the slip. The
+    detector takes the slip for a hold and them for bumps on it, until the level has stood
+    long enough to be rest; then it looks at them again from there (announced no earlier)."""
+    sim, an = _run("mixed", ("squeeze", "abdominal", "tilt"), 100.0, 5015)
+    truth = [r for r in sim.truth.reps if 100.0 < r.onset_s < 125.0]
+    assert len(truth) == 3
+    found = [d for d in an.reps if any(abs(d.onset_s - r.onset_s) < 1.0 for r in truth)]
+    assert len(found) >= 2
+    stood = next(e for e in an.events if e.kind is EventKind.LEVEL and 95.0 < e.t < 100.0)
+    assert all(d.onset_detected_s >= stood.detected_s for d in found)

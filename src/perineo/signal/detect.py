@@ -1,11 +1,7 @@
-"""The causal, streaming contraction detector.
-
-``Detector.push(block)`` takes samples in blocks of any size and returns the events that
-became certain; the events do not depend on how the stream was split into blocks. The
-conditioning (resampling, filtering, resting level, k) and the rules (``artifacts``,
-``lifts``, ``release``, ``technique``, ``timing``) are pure functions; this module is the
-thin state machine on top, REST → RISING → HOLD → FALLING → REST, that cuts their input out
-of its history and acts on their answers.
+"""The causal, streaming contraction detector: the thin state machine REST → RISING → HOLD →
+FALLING → REST over pure rules (``artifacts``, ``lifts``, ``release``, ``technique``,
+``timing``) and conditioning. ``Detector.push(block)`` takes samples in blocks of any size
+and returns the events that became certain, whatever the split into blocks.
 """
 
 from __future__ import annotations
@@ -108,8 +104,8 @@ class Detector(Resting):
         assert rep is not None
         if self.phase is not Phase.FALLING and self._outlived(i, rep.trig_i):
             # it did not come back down: the resting level moved (a posture shift, the probe
-            # slipping, the balloon settling); it was no repetition
-            self._level_shift(i, rep, i - round(1.0 * self.config.fs), i + 1)
+            # slipping, the balloon settling); it was no repetition, what she did on it was
+            self._level_shift(i, rep, *self._moved_rest(i, rep), until=i)
             return
         if self.phase is Phase.RISING:
             self._rising(i, r, rep)
@@ -182,13 +178,15 @@ class Detector(Resting):
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
 
-    def _level_shift(self, i: int, rep: RepWork, j0: int, j1: int) -> None:
-        """Withdraw the rise ``rep``: it is a new resting level, measured over ``[j0, j1)``."""
+    def _level_shift(self, i: int, rep: RepWork, j0: int, j1: int, until: int) -> None:
+        """Withdraw the rise ``rep``: it is a new resting level, measured over ``[j0, j1)``;
+        what she did on it up to ``until`` is looked at again from that level."""
         self._emit(EventKind.ONSET_CANCELLED, rep.onset_s, self.hist.at("avail", i), rep.index)
         self._new_level(i, rep.onset_s, rep.index, j0, j1)
         self._rep = None
         self.phase = Phase.REST
         self._run = 0
+        self._replay(self._after_rise(rep), until, i)
 
     def _confirm_hold(self, i: int, rep: RepWork) -> None:
         if self._breath_or_knock(i, rep.trig_i):
@@ -230,8 +228,10 @@ class Detector(Resting):
             if not early and rise > min_amp and self._slope(i) > self._thr_slope():
                 # long after it began: that level was a new resting level (a posture
                 # shift, the probe slipping), and a contraction starts on it now
-                self._level_shift(i, rep, *self._rest_before_rise(i, rep.hold_ref))
-                self._start_rep(i)
+                j0, j1 = self._rest_before_rise(i, rep.hold_ref)
+                self._level_shift(i, rep, j0, j1, until=j1 - 1)
+                if self.phase is Phase.REST:
+                    self._start_rep(i)
                 return
         # quick lifts: a brief extra rise on top of the hold that falls back
         rep.lift, lift = self._follow_lift(
@@ -397,5 +397,3 @@ class Detector(Resting):
             self._end_unfinished(i, rep)
             # what is left of its fall after the gap is no new onset: wait until it settles
             self._refractory = Refractory(i, np.inf)
-
-    # ------------------------------------------------------------------ helpers

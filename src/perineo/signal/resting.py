@@ -63,6 +63,39 @@ class Resting(Stream):
         self._raised_since = None
         self._after_i = j0
 
+    def _moved_rest(self, i: int, rep: RepWork) -> tuple[int, int]:
+        """``rep`` has stood 30 s at ``i``: the window ``[j0, j1)`` the new level is read
+        from. The last second, unless she is
+        contracting on the new level right now: then the level most of the time since
+        (contractions on it are rises above it, and take the lesser share of the time)."""
+        fs = self.config.fs
+        since = self._after_rise(rep)
+        last = (i - round(1.0 * fs), i + 1)
+        if since >= last[0]:
+            return last
+        sq = self.hist.get("sq", since, i + 1)
+        now = filters.median(sq[last[0] - since :])
+        whole = filters.median(sq)
+        contracting = now - whole > self._thr_lo()
+        return (since, i + 1) if contracting else last
+
+    def _after_rise(self, rep: RepWork) -> int:
+        """Where the rise of ``rep``, now taken for a new resting level, was over."""
+        return max(self._seg_start, (rep.hold_i or rep.trig_i) + round(1.0 * self.config.fs))
+
+    def _replay(self, j0: int, until: int, now: int) -> None:
+        """Look again at ``[j0, until]`` from the new resting level, found at ``now``: the
+        contractions she made on it while it was taken for a hold count. Nothing of it was
+        known before ``now``, so every event found there is announced then."""
+        h = self.hist
+        if j0 > until:
+            return
+        h.set("avail", j0, np.full(until + 1 - j0, h.at("avail", now)))
+        self._after_i = j0
+        self._derive(j0, until + 1)
+        for j in range(j0, until + 1):
+            self._step(j)
+
     def _rest_before_rise(self, i: int, floor: float) -> tuple[int, int]:
         """The second before the foot of the rise seen at ``i`` from ``floor``."""
         i_lo = max(self._seg_start, i - round(2.0 * self.config.fs))
