@@ -281,8 +281,8 @@ def _rss_kb(argv: list[str]) -> int:
 @pytest.mark.slow
 @pytest.mark.parametrize("rest_h", [5.0, 12.0])
 def test_a_long_recording_is_reported_in_bounded_memory(rest_h: float, home: Path, capsys) -> None:
-    """At 50 Hz with three channels: 5 h of rest and an assessment (950 000 samples, all of
-    them measured) and 12 h (2.2 M, the rest left out): under 300 MB resident both."""
+    """At 50 Hz with three channels: 5 h of rest and an assessment (910 000 samples, all of
+    them measured) and 12 h (2.17 M, the rest left out): under 300 MB resident both."""
     path = home / "long.csv"
     rest_then_assessment(path, rest_h * 3600, assessment(rate=50.0, seed=1))
     argv = [sys.executable, "-m", "perineo", "report", str(path), "--format", "json"]
