@@ -48,7 +48,10 @@ def rest_mask(t: FloatArray, reps: Sequence[Repetition]) -> np.ndarray:
         end = r.end_s if r.end_s is not None else float(t[-1])
         if TechError.INCOMPLETE_RELEASE in r.errors:
             end = reps[i + 1].onset_s if i + 1 < len(reps) else float(t[-1])
-        mask &= ~((t > r.onset_s - MARGIN_BEFORE_S) & (t < end + MARGIN_AFTER_S))
+        # the samples strictly inside (t increases): a slice, not a pass over every sample
+        lo = np.searchsorted(t, r.onset_s - MARGIN_BEFORE_S, side="right")
+        hi = np.searchsorted(t, end + MARGIN_AFTER_S, side="left")
+        mask[lo:hi] = False
     return mask
 
 
@@ -58,24 +61,54 @@ def rest_curve(
     """The resting level of ``x`` at every sample: a running median over rest samples only.
 
     Inside a contraction it is interpolated from the rest on both sides, so a drifting
-    baseline (a balloon warming up) is followed rather than frozen at the onset.
+    baseline (a balloon warming up) is followed rather than frozen at the onset. The
+    medians are taken on a grid every REST_GRID_S from the first sample, at the grid points
+    within ``half_window_s`` of a sample (elsewhere a window holds none): memory and time
+    follow the samples, not the time they span (a clock jump of 10^12 s is one gap).
     """
     if len(t) == 0:
         return np.zeros(0)
     if not mask.any():
         return np.full(len(t), float(np.median(x)))
-    grid = np.arange(float(t[0]), float(t[-1]) + REST_GRID_S, REST_GRID_S)
+    grid = _grid_near(t, half_window_s)
     tr, xr = t[mask], x[mask]
     lo = np.searchsorted(tr, grid - half_window_s)
     hi = np.searchsorted(tr, grid + half_window_s)
     vals = np.full(len(grid), np.nan)
-    for j, (a, b) in enumerate(zip(lo, hi, strict=True)):
-        if b - a >= 10:
-            vals[j] = float(np.median(xr[a:b]))
+    for j in np.flatnonzero(hi - lo >= 10):
+        vals[j] = float(np.median(xr[lo[j] : hi[j]]))
     ok = ~np.isnan(vals)
     if not ok.any():
         return np.full(len(t), float(np.median(xr)))
     return np.interp(t, grid[ok], vals[ok])
+
+
+def _grid_near(t: FloatArray, half_window_s: float) -> FloatArray:
+    """The points of ``np.arange(t[0], t[-1] + REST_GRID_S, REST_GRID_S)`` (the same
+    values) within ``half_window_s`` of a sample, in order, computed without that range:
+    about ``2 * half_window_s / REST_GRID_S`` a sample at most, whatever the span. The
+    points left out have no sample in their window (no median there either way)."""
+    t0 = float(t[0])
+    step = (t0 + REST_GRID_S) - t0  # np.arange's own step: its points are t0 + k * step
+    if not step > 0:  # t0 so large that half a second is below its precision
+        return np.array([t0])
+    n_grid = np.ceil((float(t[-1]) + REST_GRID_S - t0) / REST_GRID_S)  # np.arange's length
+    reach = math.floor(half_window_s / step) + 2  # grid points a sample's window meets, and one
+    with np.errstate(over="ignore", invalid="ignore"):
+        off = (t - t0) / step
+    off = off[np.isfinite(off)]  # a span beyond a float's range: those samples have no grid
+    # each sample's grid points (one more either side against rounding), merged where they
+    # touch; float rounding far out cannot make a sample's range longer than 2 * reach
+    first = np.clip(np.ceil(off - half_window_s / step) - 1, 0, n_grid - 1)
+    last = np.clip(np.floor(off + half_window_s / step) + 1, first, first + 2 * reach)
+    last = np.minimum(last, n_grid - 1)
+    new = np.concatenate(([True], first[1:] > np.maximum.accumulate(last)[:-1] + 1))
+    runs = np.flatnonzero(new)
+    start = first[runs]
+    sizes = (np.maximum.reduceat(last, runs) - start + 1).astype(np.int64)
+    offsets = np.cumsum(sizes) - sizes
+    k = np.repeat(start - offsets, sizes) + np.arange(int(sizes.sum()), dtype=np.float64)
+    return np.asarray(t0 + k * step, dtype=np.float64)
 
 
 def transmission(t: FloatArray, sq: FloatArray, abd: FloatArray, rest: np.ndarray) -> float:

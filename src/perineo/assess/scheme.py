@@ -153,6 +153,8 @@ def contractions(
     brief_level = m.smooth(t, sq, m.PEAK_SMOOTH_S)
     brief_base = m.rest_curve(t, brief_level, rest)
     held_level = brief_level if lv.steady is sq else m.smooth(t, lv.steady, m.PEAK_SMOOTH_S)
+    # above rest, once for every contraction (not a whole-recording array for each)
+    held_above, brief_above = held_level - lv.base, brief_level - brief_base
     out = []
     for i, r in enumerate(reps):
         step = step_at(steps, r.onset_s)
@@ -166,9 +168,9 @@ def contractions(
             and r.release_s - r.hold_start_s >= m.HELD_MIN_S
         )
         if held_long:
-            lev, above = held_level, held_level - lv.base
+            lev, above = held_level, held_above
         else:
-            lev, above = brief_level, brief_level - brief_base
+            lev, above = brief_level, brief_above
         if r.end_s is None or TechError.INCOMPLETE_RELEASE in r.errors:
             peak = m.peak_above_rest(t, above, r.onset_s, end)
         else:

@@ -48,10 +48,9 @@ def run(args: argparse.Namespace) -> int:
     from perineo.assess.steps import NO_ASSESSMENT
     from perineo.locale import Lang, say
     from perineo.paths import check_output
-    from perineo.recording import check_rate, read_recording
     from perineo.report import ReportInfo, report_html, report_json, write_private
     from perineo.report.build import dumps
-    from perineo.signal.analysis import analyze_block
+    from perineo.report.reading import read_for_report
     from perineo.store.db import Database
 
     if args.patient is not None:
@@ -75,18 +74,15 @@ def run(args: argparse.Namespace) -> int:
                 )
         if args.out is not None:
             check_output(Path(args.out), overwrite=args.overwrite, inputs=(path,))
-        rec = read_recording(path)
-        if len(rec.t) < 2:
-            raise InputError(f"{path}: has fewer than 2 samples")
-        rate = check_rate(rec)
-        analysis = analyze_block(rec.block, sample_rate_hz=rate)
+        # block by block, in bounded memory (report/reading.py)
         steps = stored.steps if stored is not None else None
-        result = perfect(rec.block, analysis.reps, steps)
-        if steps is None and not is_assessment(result.steps):
+        reading = read_for_report(path, steps)
+        if steps is None and not is_assessment(reading.steps):
             raise InputError(
                 f"{path}: not a PERFECT assessment ({say(Lang.EN, NO_ASSESSMENT)}); "
                 f"for a training recording: perineo analyze {path} --program NAME"
             )
+        result = perfect(reading.block, reading.reps, reading.steps)
         patient = stored.patient if stored is not None else args.patient
         when = (
             stored.created_at
@@ -102,12 +98,17 @@ def run(args: argparse.Namespace) -> int:
         probe=probe,
         source=str(path),
         previous=None if prev is None else prev.summary(),
+        out_of_range_samples=reading.out_of_range,
+        measured_from_s=reading.measured_from_s,
+        warnings=reading.warnings(),
     )
     lang = Lang(args.lang)
+    for warning in info.warnings:
+        print(f"perineo: {visible(warning)}", file=sys.stderr)
     if args.format == "json":
         text = dumps(report_json(result, info, lang))
     else:
-        text = report_html(result, rec.block, info, lang)
+        text = report_html(result, reading.block, info, lang)
     if args.out is None:
         sys.stdout.write(text)
     else:

@@ -6,12 +6,12 @@ to fetch, so it opens anywhere and prints to PDF from any browser.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
 
+from perineo import strict_json
 from perineo.assess.model import (
     ENDURANCE_FRACTION,
     ENDURANCE_MAX_S,
@@ -44,6 +44,9 @@ class ReportInfo:
     probe: str
     source: str
     previous: dict[str, object] | None = None  # an earlier assessment's JSON (same patient)
+    out_of_range_samples: int = 0  # corrupt samples left out of the recording (probe range)
+    measured_from_s: float | None = None  # the first sample measured (report/reading.py)
+    warnings: tuple[str, ...] = ()  # what of the recording the report leaves out, a line each
 
 
 def changes(now: dict[str, object], before: dict[str, object] | None) -> dict[str, object]:
@@ -72,6 +75,9 @@ def report_json(result: Perfect, info: ReportInfo, lang: Lang = Lang.EN) -> dict
         if prev is None
         else {k: prev.get(k) for k in ("date", *(c[0] for c in COMPARED), "perfect")},
         change=changes(doc, prev),
+        out_of_range_samples=info.out_of_range_samples,
+        measured_from_s=info.measured_from_s,
+        warnings=list(info.warnings),
     )
     return doc
 
@@ -126,6 +132,7 @@ def report_html(result: Perfect, block: SampleBlock, info: ReportInfo, lang: Lan
         f'{escape(info.when.strftime("%Y-%m-%d %H:%M"))} · {escape(tr("probe"))} '
         f"{escape(info.probe)} · {escape(tr('channels'))} "
         f"{escape(_channels(result.channels, lang))} · {escape(info.source)}</div>",
+        *(f"<p class='note reading'>{escape(w)}</p>" for w in info.warnings),
         f'<div class="perfect" id="perfect">{escape(result.line())}</div>',
         f'<div class="summary" id="summary">{escape(str(doc["summary"]))}</div>',
         f"<table><tr><th class='l'>{escape(tr('measure'))}</th><th>{escape(tr('value'))}</th>"
@@ -272,4 +279,5 @@ def write_private(
 
 
 def dumps(doc: dict[str, object]) -> str:
-    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+    """The report's JSON, strict: a non-finite number is ``null`` (``perineo.strict_json``)."""
+    return strict_json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
