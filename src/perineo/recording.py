@@ -37,6 +37,9 @@ RATE_TOLERANCE = 0.01
 # is physically measured; the margin absorbs 327.67 written with 3 decimals
 PROBE_LIMIT = COUNT_MAX * SCALE + 1e-6
 _TEXT_CHUNK_LINES = 100_000
+# the parsed samples a two-pass reader keeps for its second pass (``read_keeping``): about
+# 3 h at 100 Hz with three channels; a longer recording is read from the file again
+KEEP_BYTES = 32 << 20
 _FORMAT_ROWS = 100_000  # rows formatted at once
 
 
@@ -108,6 +111,31 @@ def read_recording(path: str | os.PathLike[str]) -> Recording:
     """
     with open_recording(path) as reader:
         return reader.whole()
+
+
+def read_keeping(
+    path: str | os.PathLike[str], keep_bytes: int | None = None
+) -> tuple[RecordingReader, list[SampleBlock] | None]:
+    """Read a recording once through, keeping its blocks while their arrays fit in
+    ``keep_bytes`` (default ``KEEP_BYTES``): a second pass over them costs no second parse.
+
+    The reader returned describes the whole file (``samples``, ``t_first``, ``t_last``,
+    :meth:`~RecordingReader.sample_rate_hz`, ``out_of_range``); the blocks are ``None`` for
+    a recording too large to keep, which a second pass reads again (:func:`open_recording`).
+    """
+    limit = KEEP_BYTES if keep_bytes is None else keep_bytes
+    kept: list[SampleBlock] | None = []
+    size = 0
+    with open_recording(path) as reader:
+        for block in reader.blocks():
+            if kept is None:
+                continue
+            size += block.t.nbytes + sum(v.nbytes for v in block.data.values())
+            if size > limit:
+                kept = None
+            else:
+                kept.append(block)
+    return reader, kept
 
 
 def parse_recording(text: str, path: str = "<text>") -> Recording:
