@@ -242,15 +242,14 @@ class RecordingReader:
 
     def _parse(self, first: int, lines: list[str]) -> SampleBlock | None:
         ncols = len(self._names)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # "input contained no data": a comment chunk
-                arr = np.loadtxt(lines, delimiter=",", comments="#", ndmin=2, dtype=np.float64)
-        except ValueError:
-            arr = None
-        if arr is None or (arr.size and arr.shape[1] != ncols):
+        arr = _load(lines, ncols)
+        if arr is None:
             _locate_bad_line(lines, first, ncols, self.path)
-            raise RecordingError(self.path, "cannot be parsed as CSV")  # pragma: no cover
+            # every line is sound: numpy does not skip a line of spaces or an indented
+            # comment, which are no data rows here either
+            arr = _load([ln for ln in lines if _is_data(ln)], ncols)
+        if arr is None:  # pragma: no cover
+            raise RecordingError(self.path, "cannot be parsed as CSV")
         if arr.size == 0:
             return None
         arr = arr[:, self._cols]
@@ -316,13 +315,26 @@ def _columns(names: list[str], path: str, line: int) -> tuple[tuple[Channel, ...
     return chans, [index["t"]] + [index[c.value] for c in chans]
 
 
+def _load(lines: list[str], ncols: int) -> FloatArray | None:
+    """The rows of ``lines`` as a float matrix of ``ncols`` columns (None: not that)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "input contained no data": a comment chunk
+            arr = np.loadtxt(lines, delimiter=",", comments="#", ndmin=2, dtype=np.float64)
+    except ValueError:
+        return None
+    return None if arr.size and arr.shape[1] != ncols else arr
+
+
+def _is_data(line: str) -> bool:
+    """Not blank, not a comment (``#``, after any spaces)."""
+    s = line.strip()
+    return bool(s) and not s.startswith("#")
+
+
 def _data_line_numbers(lines: list[str], first: int) -> list[int]:
     """The line number of each data row among ``lines`` (the first is line ``first``)."""
-    return [
-        first + i
-        for i, line in enumerate(lines)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    return [first + i for i, line in enumerate(lines) if _is_data(line)]
 
 
 def _locate_bad_line(lines: list[str], first: int, ncols: int, path: str) -> None:

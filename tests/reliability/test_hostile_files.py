@@ -21,8 +21,14 @@ from perineo import recording, textfile
 from perineo.cli import main
 from perineo.errors import RecordingError
 from perineo.program.loader import get_program
-from perineo.recording import open_recording, read_keeping, read_recording, write_recording
-from perineo.samples import SampleBlock
+from perineo.recording import (
+    open_recording,
+    parse_recording,
+    read_keeping,
+    read_recording,
+    write_recording,
+)
+from perineo.samples import Channel, SampleBlock
 from perineo.signal.analysis import analyze_block
 from perineo.sources.replay import ReplaySource
 from perineo.store.sessions import SessionKind, TrainingRecord
@@ -177,6 +183,20 @@ def test_the_first_pass_keeps_blocks_only_within_its_budget(tmp_path: Path, monk
     for r in (reader, short):
         assert r.samples == len(whole) and r.t_last == whole.t[-1] and r.t_first == whole.t[0]
         assert r.sample_rate_hz() == read_recording(path).sample_rate_hz
+
+
+def test_blank_lines_of_spaces_and_indented_comments_are_skipped() -> None:
+    """Lines that are not data rows (empty, spaces only, ``#`` after spaces) are skipped
+    wherever they stand; numpy's parser alone refused the last two with no line named."""
+    rows = ["t,squeeze", "# a comment", "0.00,1.0", "", "0.01,2.0", "   ", "0.02,3.0"]
+    rows += ["  # indented", "0.03,4.0", "0.04,x"]
+    with pytest.raises(RecordingError, match="line 10: non-numeric cell 'x'"):
+        parse_recording("\n".join(rows))
+    rec = parse_recording("\n".join(rows[:-1]) + "\n")
+    assert rec.t.tolist() == [0.0, 0.01, 0.02, 0.03]
+    assert rec.block.data[Channel.SQUEEZE].tolist() == [1.0, 2.0, 3.0, 4.0]
+    with pytest.raises(RecordingError, match="line 7: time goes backwards"):
+        parse_recording("\n".join([*rows[:5], "  ", "0.005,9.0"]))
 
 
 def _rss_kb(argv: list[str]) -> int:
