@@ -37,6 +37,9 @@ RATE_TOLERANCE = 0.01
 # is physically measured; the margin absorbs 327.67 written with 3 decimals
 PROBE_LIMIT = COUNT_MAX * SCALE + 1e-6
 _TEXT_CHUNK_LINES = 100_000
+# the parsed samples a two-pass reader keeps for its second pass (``read_keeping``): about
+# 3 h at 100 Hz with three channels; a longer recording is read from the file again
+KEEP_BYTES = 32 << 20
 _FORMAT_ROWS = 100_000  # rows formatted at once
 
 
@@ -108,6 +111,31 @@ def read_recording(path: str | os.PathLike[str]) -> Recording:
     """
     with open_recording(path) as reader:
         return reader.whole()
+
+
+def read_keeping(
+    path: str | os.PathLike[str], keep_bytes: int | None = None
+) -> tuple[RecordingReader, list[SampleBlock] | None]:
+    """Read a recording once through, keeping its blocks while their arrays fit in
+    ``keep_bytes`` (default ``KEEP_BYTES``): a second pass over them costs no second parse.
+
+    The reader returned describes the whole file (``samples``, ``t_first``, ``t_last``,
+    :meth:`~RecordingReader.sample_rate_hz`, ``out_of_range``); the blocks are ``None`` for
+    a recording too large to keep, which a second pass reads again (:func:`open_recording`).
+    """
+    limit = KEEP_BYTES if keep_bytes is None else keep_bytes
+    kept: list[SampleBlock] | None = []
+    size = 0
+    with open_recording(path) as reader:
+        for block in reader.blocks():
+            if kept is None:
+                continue
+            size += block.t.nbytes + sum(v.nbytes for v in block.data.values())
+            if size > limit:
+                kept = None
+            else:
+                kept.append(block)
+    return reader, kept
 
 
 def parse_recording(text: str, path: str = "<text>") -> Recording:
@@ -214,15 +242,14 @@ class RecordingReader:
 
     def _parse(self, first: int, lines: list[str]) -> SampleBlock | None:
         ncols = len(self._names)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # "input contained no data": a comment chunk
-                arr = np.loadtxt(lines, delimiter=",", comments="#", ndmin=2, dtype=np.float64)
-        except ValueError:
-            arr = None
-        if arr is None or (arr.size and arr.shape[1] != ncols):
+        arr = _load(lines, ncols)
+        if arr is None:
             _locate_bad_line(lines, first, ncols, self.path)
-            raise RecordingError(self.path, "cannot be parsed as CSV")  # pragma: no cover
+            # every line is sound: numpy does not skip a line of spaces or an indented
+            # comment, which are no data rows here either
+            arr = _load([ln for ln in lines if _is_data(ln)], ncols)
+        if arr is None:  # pragma: no cover
+            raise RecordingError(self.path, "cannot be parsed as CSV")
         if arr.size == 0:
             return None
         arr = arr[:, self._cols]
@@ -288,13 +315,26 @@ def _columns(names: list[str], path: str, line: int) -> tuple[tuple[Channel, ...
     return chans, [index["t"]] + [index[c.value] for c in chans]
 
 
+def _load(lines: list[str], ncols: int) -> FloatArray | None:
+    """The rows of ``lines`` as a float matrix of ``ncols`` columns (None: not that)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "input contained no data": a comment chunk
+            arr = np.loadtxt(lines, delimiter=",", comments="#", ndmin=2, dtype=np.float64)
+    except ValueError:
+        return None
+    return None if arr.size and arr.shape[1] != ncols else arr
+
+
+def _is_data(line: str) -> bool:
+    """Not blank, not a comment (``#``, after any spaces)."""
+    s = line.strip()
+    return bool(s) and not s.startswith("#")
+
+
 def _data_line_numbers(lines: list[str], first: int) -> list[int]:
     """The line number of each data row among ``lines`` (the first is line ``first``)."""
-    return [
-        first + i
-        for i, line in enumerate(lines)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+    return [first + i for i, line in enumerate(lines) if _is_data(line)]
 
 
 def _locate_bad_line(lines: list[str], first: int, ncols: int, path: str) -> None:

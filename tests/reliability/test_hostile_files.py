@@ -17,12 +17,18 @@ import numpy as np
 import pytest
 from tests.reliability.test_storage import tiny_disk
 
-from perineo import textfile
+from perineo import recording, textfile
 from perineo.cli import main
 from perineo.errors import RecordingError
 from perineo.program.loader import get_program
-from perineo.recording import open_recording, read_recording, write_recording
-from perineo.samples import SampleBlock
+from perineo.recording import (
+    open_recording,
+    parse_recording,
+    read_keeping,
+    read_recording,
+    write_recording,
+)
+from perineo.samples import Channel, SampleBlock
 from perineo.signal.analysis import analyze_block
 from perineo.sources.replay import ReplaySource
 from perineo.store.sessions import SessionKind, TrainingRecord
@@ -129,12 +135,14 @@ def _uneven(seed: int) -> SampleBlock:
     return simulate(scn, seed).block
 
 
+@pytest.mark.parametrize("keep", ["kept", "read again"])
 @pytest.mark.parametrize("make", ["intensive", "uneven"])
 def test_reading_in_blocks_gives_exactly_the_same_analysis(
-    make: str, tmp_path: Path, monkeypatch, capsys
+    make: str, keep: str, tmp_path: Path, monkeypatch, capsys
 ) -> None:
     """``analyze`` reads block by block (here 4 KiB, ~130 rows, at a time, cutting the 10-s
-    pieces fed to the detector); the whole recording in one block gives the same JSON."""
+    pieces fed to the detector); the whole recording in one block gives the same JSON,
+    whether the second pass takes the blocks the first kept or reads the file again."""
     block = simulate(load_scenario("intensive"), 5).block if make == "intensive" else _uneven(3)
     path = tmp_path / "r.csv"
     write_recording(path, block)
@@ -147,10 +155,48 @@ def test_reading_in_blocks_gives_exactly_the_same_analysis(
         n_blocks = sum(1 for _ in reader.blocks())
         assert reader.sample_rate_hz() == whole.sample_rate_hz  # the exact median, by value
     assert n_blocks > 50
+    if keep == "read again":
+        monkeypatch.setattr(recording, "KEEP_BYTES", 0)
+    assert (read_keeping(path)[1] is None) == (keep == "read again")
     assert main(["analyze", str(path), "--format", "json"]) == 0
     out = _strict(capsys.readouterr().out)
     assert out.pop("source") == str(path) and out.pop("out_of_range_samples") == 0
     assert out == json.loads(json.dumps(expected))
+
+
+def test_the_first_pass_keeps_blocks_only_within_its_budget(tmp_path: Path, monkeypatch) -> None:
+    """``read_keeping`` keeps the parsed blocks while they fit (one parse for two passes),
+    none past the budget; either way the reader describes the whole file."""
+    block = simulate(load_scenario("intensive"), 5).block
+    path = tmp_path / "r.csv"
+    write_recording(path, block)
+    whole = read_recording(path).block
+    size = 8 * len(whole) * (1 + len(whole.channels))
+    monkeypatch.setattr(textfile, "CHUNK_BYTES", 4096)
+    reader, kept = read_keeping(path, keep_bytes=size)
+    assert kept is not None and len(kept) > 50
+    together = SampleBlock.concat(kept)
+    assert np.array_equal(together.t, whole.t)
+    assert all(np.array_equal(together.data[c], whole.data[c]) for c in whole.channels)
+    short, none = read_keeping(path, keep_bytes=size - 1)
+    assert none is None
+    for r in (reader, short):
+        assert r.samples == len(whole) and r.t_last == whole.t[-1] and r.t_first == whole.t[0]
+        assert r.sample_rate_hz() == read_recording(path).sample_rate_hz
+
+
+def test_blank_lines_of_spaces_and_indented_comments_are_skipped() -> None:
+    """Lines that are not data rows (empty, spaces only, ``#`` after spaces) are skipped
+    wherever they stand; numpy's parser alone refused the last two with no line named."""
+    rows = ["t,squeeze", "# a comment", "0.00,1.0", "", "0.01,2.0", "   ", "0.02,3.0"]
+    rows += ["  # indented", "0.03,4.0", "0.04,x"]
+    with pytest.raises(RecordingError, match="line 10: non-numeric cell 'x'"):
+        parse_recording("\n".join(rows))
+    rec = parse_recording("\n".join(rows[:-1]) + "\n")
+    assert rec.t.tolist() == [0.0, 0.01, 0.02, 0.03]
+    assert rec.block.data[Channel.SQUEEZE].tolist() == [1.0, 2.0, 3.0, 4.0]
+    with pytest.raises(RecordingError, match="line 7: time goes backwards"):
+        parse_recording("\n".join([*rows[:5], "  ", "0.005,9.0"]))
 
 
 def _rss_kb(argv: list[str]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from perineo.commands.checks import check_seconds
@@ -35,23 +35,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from perineo import strict_json
-    from perineo.recording import checked_rate, open_recording, out_of_range_warning
+    from perineo.recording import checked_rate, out_of_range_warning, read_keeping
+    from perineo.samples import SampleBlock
     from perineo.signal.analysis import Feed
 
     check_seconds(args.block_s, "--block-s")
-    # block by block, twice: any length in bounded memory. The first reading finds the
+    # block by block, in two passes: any length in bounded memory. The first finds the
     # sample rate (the median step of the whole file), which putting samples back on the
-    # probe's clock needs exactly (signal/clock.py); the second feeds the detector.
-    with open_recording(args.path) as reader:
-        for _ in reader.blocks():
-            pass
+    # probe's clock needs exactly (signal/clock.py); the second feeds the detector, from
+    # the blocks the first kept (one parse) or, for a recording too long to keep, the file.
+    reader, kept = read_keeping(args.path)
     if reader.samples < 2:
         raise RecordingError(reader.path, "has fewer than 2 samples")
     rate = checked_rate(reader.path, reader.sample_rate_hz())
-    with open_recording(args.path) as reader:
-        feed = Feed(reader.channels, block_s=args.block_s, sample_rate_hz=rate)
-        for block in reader.blocks():
-            feed.push(block)
+    perfect = getattr(args, "program", None) is not None and args.program.perfect is not None
+    # PERFECT's steps need the whole recording at once (an assessment lasts minutes)
+    whole = SampleBlock.concat(kept) if perfect and kept is not None else None
+    feed = Feed(reader.channels, block_s=args.block_s, sample_rate_hz=rate)
+    for block in kept if kept is not None else _read_again(args.path):
+        feed.push(block)
     analysis = feed.finish(rate, reader.t_last - reader.t_first)
     out = analysis.to_json()
     out["source"] = reader.path
@@ -64,19 +66,28 @@ def run(args: argparse.Namespace) -> int:
     extend = getattr(args, "_extend_analysis", None)
     if extend is not None:
         extend(args, analysis, out)
-    if getattr(args, "program", None) is not None and args.program.perfect is not None:
+    if perfect:
         from perineo.recording import read_recording
 
-        # PERFECT's steps need the whole recording at once (an assessment lasts minutes)
+        if whole is None:
+            whole = read_recording(args.path).block
         summary = out["summary"]
         assert isinstance(summary, dict)
-        summary["perfect"] = _perfect(read_recording(args.path).block, analysis.reps)
+        summary["perfect"] = _perfect(whole, analysis.reps)
     if args.format == "json":
         strict_json.dump(out, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_table(out))
     return 0
+
+
+def _read_again(path: str) -> Iterator[SampleBlock]:
+    """The recording's blocks read from the file once more."""
+    from perineo.recording import open_recording
+
+    with open_recording(path) as reader:
+        yield from reader.blocks()
 
 
 def _perfect(block: SampleBlock, reps: Sequence[Repetition]) -> dict[str, object] | None:
