@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from perineo.samples import SampleBlock
 from perineo.signal.detect import Detector
+from perineo.signal.events import Repetition
 from perineo.signal.filters import filt, lowpass
 from perineo.signal.resample import ResampleState, resample
 from perineo_sim import random_scenario, simulate
@@ -23,7 +25,14 @@ def _events(block: SampleBlock, cuts: list[int]) -> list[tuple]:
     for lo, hi in itertools.pairwise(bounds):
         out += det.push(block.slice(lo, hi))
     out += det.finish()
-    return [(e.kind, e.t, e.detected_s, e.rep, e.error, e.value) for e in out]
+    # the repetitions' own figures too (peak, hold level, drop): not only when things happened
+    return [
+        (e.kind, e.t, e.detected_s, e.rep, e.error, e.value, _figures(e.repetition)) for e in out
+    ]
+
+
+def _figures(rep: Repetition | None) -> str | None:
+    return None if rep is None else json.dumps(rep.to_json(), sort_keys=True)
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +110,19 @@ def test_a_25_hz_probe_gives_the_same_events_sample_by_sample() -> None:
     part = simulate(sc, seed=seed).block.slice(0, 2500)  # 100 s
     assert _events(part, list(range(1, 2500))) == _events(part, [])
     assert _events(part, list(range(7, 2500, 13))) == _events(part, [])
+
+
+def test_weak_floors_on_a_slipping_probe_give_the_same_repetitions_in_any_blocks() -> None:
+    """The mixed condition (weak floors, slips, stalls): the pieces ``analyze --block-s``
+    cuts give the same repetitions, peaks and hold levels as one block."""
+    from perineo_sim.conditions import condition_scenario
+
+    seed = 5005
+    sc = condition_scenario("mixed", np.random.default_rng(seed), ("squeeze", "abdominal"), 50.0)
+    block = simulate(sc, seed=seed).block
+    whole = _events(block, [])
+    assert any(e[6] for e in whole)
+    # (a block's gaps are told before its samples' events: compare what, not in which order)
+    assert sorted(_events(block, list(range(35, len(block), 35))), key=repr) == sorted(
+        whole, key=repr
+    )

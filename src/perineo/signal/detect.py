@@ -257,7 +257,7 @@ class Detector(Resting):
             # the first lift ends the hold where it leaves it
             rep.hold_end_s = max(foot, rep.hold_start_s or foot)
             self._emit(EventKind.HOLD_END, rep.hold_end_s, now, rep.index)
-            self._record_hold(rep, rep.hold_end_s)
+            self._record_hold(rep, rep.hold_end_s, i)
         rep.lifts.append((peak_t, lift.height))
         self._emit(EventKind.QUICK_LIFT, peak_t, now, rep.index, value=lift.height)
         rep.last_lift_i = i
@@ -272,7 +272,7 @@ class Detector(Resting):
         if rep.hold_end_s is None:
             rep.hold_end_s = rel
             self._emit(EventKind.HOLD_END, rel, h.at("avail", i), rep.index)
-            self._record_hold(rep, rel)
+            self._record_hold(rep, rel, i)
         rep.release_trig_i = i
         rep.min_slope = 0.0
         rep.run_below = 0
@@ -331,7 +331,7 @@ class Detector(Resting):
         self._judge_technique(i, rep, final=True)
         self._rep = None
         self.phase = Phase.REST
-        self._finish_rep(rep, self.hist.at("avail", i))
+        self._finish_rep(rep, i)
         self.cond.thaw(self.hist.at("t", i))
 
     # ------------------------------------------------------------------ errors

@@ -138,7 +138,7 @@ class Resting(Stream):
             else:
                 self._raised_since = None
         self.cond.thaw(h.at("t", i))
-        self._finish_rep(rep, h.at("avail", i))
+        self._finish_rep(rep, i)
 
     def _level_before(self, rep: RepWork) -> float:
         """The pelvic-floor level in the second before ``rep``'s onset (above rest)."""

@@ -400,24 +400,27 @@ class Stream:
         rep.errors.append(err)
         self._emit(EventKind.ERROR, detected_s, detected_s, rep.index, error=err)
 
-    def _record_hold(self, rep: RepWork, hold_end_s: float) -> None:
-        """Level and drop of the hold, from its start to ``hold_end_s``."""
+    def _record_hold(self, rep: RepWork, hold_end_s: float, i: int) -> None:
+        """Level and drop of the hold, from its start to ``hold_end_s`` (known at ``i``)."""
         if rep.hold_start_s is None or rep.hold_i is None:
             return
         h = self.hist
         fs = self.config.fs
         i_hs = rep.hold_i
-        i_he = min(h.end, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
+        # (not past ``i``: what the history holds beyond it depends on how the stream was cut)
+        i_he = min(i + 1, i_hs + max(1, round((hold_end_s - h.at("t", i_hs)) * fs)))
         i_start = i_hs - round(max(0.0, h.at("t", i_hs) - rep.hold_start_s) * fs)
         seg = h.get("sq", i_start, i_he) - self.cond.b_sq
         rep.hold_level, rep.drop_fraction = hold_level_and_drop(seg, fs)
         if rep.hold_level is None:
             rep.hold_level = rep.peak
 
-    def _finish_rep(self, rep: RepWork, detected_s: float) -> None:
-        # the squeeze peak above rest over the whole repetition
+    def _finish_rep(self, rep: RepWork, i: int) -> None:
+        """``rep`` is settled at ``i``: its squeeze peak above rest over the whole repetition
+        (up to ``i`` when no end was seen), and the repetition is announced."""
         h = self.hist
-        i1 = rep.end_i if rep.end_i is not None else h.end - 1
+        detected_s = h.at("avail", i)
+        i1 = rep.end_i if rep.end_i is not None else i
         sq = h.get("sq", rep.trig_i, i1 + 1) - rep.rest_cmH2O
         peak = float(np.max(sq)) if len(sq) else rep.peak
         final = rep.to_repetition(peak, self.unverifiable, pelvic=self.has_abd)
