@@ -38,9 +38,6 @@ class DetectorConfig:
     # A repetition must reach this above its starting level (weak contractions are ~8;
     # a sigh seen by a squeeze-only balloon reaches 2–4).
     min_amplitude: float = 4.0
-    # ... with an abdominal channel the breath is taken out of the squeeze (squeeze − k·abdominal)
-    # and what a sigh leaves is a fraction of it: weak floors of 5 cmH2O count
-    min_amplitude_abdominal: float = 4.0
     min_amplitude_sigmas: float = 5.0
     # ... and from the slow swings at rest (breathing seen by the squeeze balloon).
     slow_sigmas_amplitude: float = 4.0

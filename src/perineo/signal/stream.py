@@ -254,7 +254,7 @@ class Stream:
         cfg = self.config
         c = self.cond
         return max(
-            cfg.min_amplitude_abdominal if self.has_abd else cfg.min_amplitude,
+            cfg.min_amplitude,
             cfg.min_amplitude_sigmas * c.noise_sd,
             cfg.slow_sigmas_amplitude * c.slow_sd,
         )
