@@ -132,3 +132,42 @@ def test_a_hold_that_ends_inside_a_gap_is_settled_when_rest_follows_it() -> None
     assert run.phases == [Phase.REST, Phase.RISING, Phase.HOLD, Phase.REST]
     assert run.kinds() == [K.ONSET, K.HOLD_START, K.GAP, K.REPETITION]
     assert len(run.det.repetitions) == 1
+
+
+def test_a_short_hole_a_source_reports_is_bridged_as_in_a_recording() -> None:
+    """A source tells of a 60 ms hole (a BLE packet lost) in a hold with quick lifts: the
+    detector bridges it, as it does when it finds the same hole in a recording's times, so
+    the live screen and ``analyze`` see the same hold and the same lifts."""
+    rng = np.random.default_rng(3)
+    t = np.arange(0.0, 30.0, 1.0 / FS)
+    sq = np.full_like(t, REST_CMH2O) + rng.normal(0.0, 0.2, len(t))
+    up = np.clip((t - 5.0) / 0.5, 0.0, 1.0) - np.clip((t - 17.0) / 0.6, 0.0, 1.0)
+    sq += 25.0 * up
+    for peak in (13.0, 14.5, 16.0):
+        sq += 7.0 * np.clip(1.0 - np.abs(t - peak) / 0.35, 0.0, None)
+    # a packet lost on the rise of each lift (three samples at 50 Hz)
+    holes = [(peak - 0.2, peak - 0.14) for peak in (13.0, 14.5, 16.0)]
+    lost = np.zeros(len(t), dtype=bool)
+    for a, b in holes:
+        lost |= (t > a) & (t < b)
+    block = SampleBlock(t[~lost], {Channel.SQUEEZE: sq[~lost]})
+
+    def reps(mark: bool) -> list[dict[str, object]]:
+        det = Detector((Channel.SQUEEZE,))
+        done = 0
+        for a, _ in holes:
+            cut = int(np.searchsorted(block.t, a))
+            det.push(block.slice(done, cut))
+            if mark:
+                gap = det.mark_gap(float(block.t[cut - 1]), float(block.t[cut]))
+                assert [e.kind for e in gap] == [K.GAP]  # the hole is still told
+            done = cut
+        det.push(block.slice(done, len(block)))
+        det.finish()
+        return [r.to_json() for r in det.repetitions]
+
+    marked = reps(True)
+    assert marked == reps(False)
+    (rep,) = marked
+    lifts = rep["quick_lifts_s"]
+    assert isinstance(lifts, list) and len(lifts) == 3

@@ -160,10 +160,13 @@ class Stream:
         self._resample_and_process(np.array([g.held_t]), g.held_x[None, :])
 
     def mark_gap(self, start_s: float, end_s: float) -> list[Event]:
-        """A source reports missing samples: break the grid there."""
+        """A source reports missing samples: break the grid there, if the hole is one the
+        grid does not bridge (``gap_s``); a shorter one is interpolated over, as in a
+        recording of the same samples, so live and ``analyze`` see the same repetitions."""
         self._events = []
         self._release_held()
-        self.cond.break_segment()
+        if end_s - start_s >= self.config.gap_s:
+            self.cond.break_segment()
         self._emit(EventKind.GAP, start_s, start_s, value=end_s)
         return self._events
 
