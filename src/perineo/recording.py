@@ -87,15 +87,6 @@ def checked_rate(path: str, rate: float) -> float:
     return rate
 
 
-def out_of_range_warning(path: str, count: int, first_line: int | None) -> str:
-    """The one line that says samples were left out for values the probe cannot send."""
-    where = "" if first_line is None else f", the first on line {first_line}"
-    return (
-        f"{path}: {count} sample{'s' if count != 1 else ''} with a value outside the probe's "
-        f"range (±{COUNT_MAX * SCALE:.2f}) left out{where}"
-    )
-
-
 def rate_in_range(rate: float) -> bool:
     """Whether ``rate`` (Hz) lies in 25–200 Hz, with the float tolerance of ``RATE_TOLERANCE``."""
     lo = MIN_RATE_HZ * (1.0 - RATE_TOLERANCE)

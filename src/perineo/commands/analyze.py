@@ -35,7 +35,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from perineo import strict_json
-    from perineo.recording import checked_rate, out_of_range_warning, read_keeping
+    from perineo.recording import checked_rate, read_keeping
     from perineo.samples import SampleBlock
     from perineo.signal.analysis import Feed
 
@@ -58,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     out = analysis.to_json()
     out["source"] = reader.path
     out["out_of_range_samples"] = reader.out_of_range
-    if reader.out_of_range:
+    if reader.out_of_range:  # analyze is in English (its table too)
+        from perineo.report.reading import out_of_range_warning
+
         warning = out_of_range_warning(
             reader.path, reader.out_of_range, reader.first_out_of_range_line
         )

@@ -3,8 +3,8 @@
 ``--sim`` (no value) runs a simulated patient who follows the cues by herself;
 ``--sim SCENARIO`` plays a scripted simulated session (steps found from its pauses);
 ``--device ADDRESS`` connects to a probe. ``--no-ui`` runs without the terminal app
-(prints the result), for scripts and tests. ``--lang nn`` says the cues, the summary and
-the findings in Nynorsk.
+(prints the result), for scripts and tests. ``--lang nn`` says the cues, the summary,
+the findings and what the command prints in Nynorsk.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from perineo.lab.bridge import LabListener
 
 if TYPE_CHECKING:
     from perineo.assess.live import AssessSession
+    from perineo.locale import Lang
 
 FOLLOW = "follow"
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_patient_id(args.patient)
     if args.history:
-        return _history(args.patient, args.json)
+        return _history(args.patient, args.json, Lang(args.lang))
     if args.sim is None and args.device is None:
         raise InputError("choose a source: --sim [SCENARIO] or --device ADDRESS")
     check_speed(args.speed)
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         raise
     if outcome is None or outcome.result is None or outcome.block is None:
         _end(record, sid, aid, None)
-        print("perineo: the assessment recorded no samples; nothing stored", file=sys.stderr)
+        print(f"perineo: {say(args.lang, 'assess.cli.no_samples')}", file=sys.stderr)
         return 1
     assessment_id, path = _store(record, sid, aid, outcome, recording)
     res = outcome.result
@@ -98,8 +99,7 @@ def run(args: argparse.Namespace) -> int:
         for note in res.qualifiers:  # what was left out, how far P or R could read
             print(f"  · {say(lang, note)}")
         print("; ".join(say(lang, n) for n in res.summary))
-        aid = assessment_id
-        print(f"stored as assessment {aid}; report: perineo report assessment:{aid}")
+        print(say(lang, "assess.cli.stored", id=assessment_id))
     return 0
 
 
@@ -236,8 +236,9 @@ def _store(record, sid: int, aid: int, outcome, path):
     return aid, path
 
 
-def _history(patient: str, as_json: bool) -> int:
+def _history(patient: str, as_json: bool, lang: Lang) -> int:
     from perineo.assess.records import AssessStatus, assessments
+    from perineo.locale import say
     from perineo.store.sessions import TrainingRecord
 
     with TrainingRecord.open_at_start() as record:  # an interrupted one is recovered first
@@ -248,7 +249,7 @@ def _history(patient: str, as_json: bool) -> int:
         sys.stdout.write("\n")
         return 0
     if not rows:
-        print(f"{patient}: no assessments yet")
+        print(say(lang, "assess.cli.none_yet", patient=patient))
     for a in rows:
         when = a.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         note = "" if a.status is AssessStatus.DONE else f"  [{a.status.value}]"

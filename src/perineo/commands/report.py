@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             check_output(Path(args.out), overwrite=args.overwrite, inputs=(path,))
         # block by block, in bounded memory (report/reading.py)
         steps = stored.steps if stored is not None else None
-        reading = read_for_report(path, steps)
+        reading = read_for_report(path, steps, args.lang)
         if steps is None and not is_assessment(reading.steps):
             raise InputError(
                 f"{path}: not a PERFECT assessment ({say(Lang.EN, NO_ASSESSMENT)}); "
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         previous=None if prev is None else prev.summary(),
         out_of_range_samples=reading.out_of_range,
         measured_from_s=reading.measured_from_s,
-        warnings=reading.warnings(),
+        warnings=reading.warnings(args.lang),
     )
     lang = Lang(args.lang)
     for warning in info.warnings:
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         out = write_private(args.out, text, overwrite=args.overwrite, inputs=(path,))
-        print(f"wrote {visible(out)}", file=sys.stderr)
+        print(say(lang, "report.wrote", path=visible(out)), file=sys.stderr)
     return 0
 
 

@@ -12,6 +12,9 @@ all at once). A recording that holds at most ``MAX_SAMPLES`` is measured whole, 
 A longer one is measured from ``REST_LEAD_S`` before its first step after the rest (an
 assessment ends the recording: its steps are found from the contractions); if even that
 holds more than was kept, the report is refused in one line rather than memory exhausted.
+
+What the reading says about the recording (samples left out, a recording too long or too
+large to measure) is said in the report's language (``report.reading.*`` in the catalogues).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ import numpy as np
 
 from perineo.assess import Step, StepSpan, infer_steps, is_assessment
 from perineo.errors import RecordingError
-from perineo.recording import checked_rate, open_recording, out_of_range_warning
+from perineo.locale import Lang, say
+from perineo.protocol.packet import COUNT_MAX, SCALE
+from perineo.recording import checked_rate, open_recording
 from perineo.samples import Channel, SampleBlock
 from perineo.signal.analysis import Feed
 from perineo.signal.events import Repetition
@@ -56,28 +61,38 @@ class ReportReading:
         """The time of the first sample measured (the first of the file, unless left out)."""
         return float(self.block.t[0]) if len(self.block) else None
 
-    def warnings(self) -> tuple[str, ...]:
+    def warnings(self, lang: Lang | str = Lang.EN) -> tuple[str, ...]:
         """One line for each way the report is not made of every row of the file."""
         out = []
         if self.out_of_range:
-            out.append(
-                out_of_range_warning(self.path, self.out_of_range, self.first_out_of_range_line)
-            )
+            line = self.first_out_of_range_line
+            out.append(out_of_range_warning(self.path, self.out_of_range, line, lang))
         if self.left_out:
-            out.append(
-                f"{self.path}: the report measures from {self.block.t[0]:.1f} s, "
-                f"{REST_LEAD_S:.0f} s before the first contraction; the {self.left_out} "
-                "samples before it are left out"
-            )
+            t, lead, n = float(self.block.t[0]), REST_LEAD_S, self.left_out
+            key = "report.reading.measured_from"
+            out.append(say(lang, key, path=self.path, t=t, lead=lead, n=n))
         return tuple(out)
 
 
+def out_of_range_warning(
+    path: str, count: int, first_line: int | None, lang: Lang | str = Lang.EN
+) -> str:
+    """The one line that says samples were left out for values the probe cannot send (the
+    report's and ``perineo analyze``'s)."""
+    where = "" if first_line is None else say(lang, "report.reading.first_on_line", line=first_line)
+    key = "report.reading.out_of_range_one" if count == 1 else "report.reading.out_of_range"
+    return say(lang, key, path=path, count=count, range=COUNT_MAX * SCALE, where=where)
+
+
 def read_for_report(
-    path: str | os.PathLike[str], steps: tuple[StepSpan, ...] | None = None
+    path: str | os.PathLike[str],
+    steps: tuple[StepSpan, ...] | None = None,
+    lang: Lang | str = Lang.EN,
 ) -> ReportReading:
     """Read ``path`` for its report; ``steps`` are the guided assessment's (stored), or
     None to find them from the contractions. A recording with no PERFECT steps comes back
-    with its steps and no samples (it has no report; the caller says so)."""
+    with its steps and no samples (it has no report; the caller says so). A recording
+    too large or too long to measure is refused in one line in ``lang``."""
     with open_recording(path) as reader:
         for _ in reader.blocks():
             pass
@@ -85,9 +100,8 @@ def read_for_report(
         raise RecordingError(reader.path, "has fewer than 2 samples")
     total, t_first, t_last = reader.samples, reader.t_first, reader.t_last
     if not math.isfinite(t_last - t_first):
-        raise RecordingError(
-            reader.path, f"times from {t_first:g} s to {t_last:g} s: a span too large to measure"
-        )
+        span = say(lang, "report.reading.span_too_large", first=t_first, last=t_last)
+        raise RecordingError(reader.path, span)
     rate = checked_rate(reader.path, reader.sample_rate_hz())
     keep = _Kept(reader.path, reader.channels, total) if total <= MAX_SAMPLES else None
     ends: list[tuple[float, int]] = []  # each block's last time and the samples up to it
@@ -114,11 +128,15 @@ def read_for_report(
         return reading
     if keep is not None:
         return replace(reading, block=keep.block())
-    return _assessment_part(path, reading, ends, rate)
+    return _assessment_part(path, reading, ends, rate, lang)
 
 
 def _assessment_part(
-    path: str | os.PathLike[str], reading: ReportReading, ends: list[tuple[float, int]], rate: float
+    path: str | os.PathLike[str],
+    reading: ReportReading,
+    ends: list[tuple[float, int]],
+    rate: float,
+    lang: Lang | str,
 ) -> ReportReading:
     """The samples of a long recording from REST_LEAD_S before its first step after the
     rest (read a third time, into arrays allocated once); a one-line error if they are more
@@ -131,11 +149,9 @@ def _assessment_part(
     upto = [n for end, n in ends if end >= start]
     at_most = reading.samples - (before[-1] if before else 0)
     at_least = reading.samples - (upto[0] if upto else reading.samples)
+    seconds = MAX_SAMPLES / rate
     too_long = RecordingError(
-        reading.path,
-        f"the assessment and the rest before it hold more than the {MAX_SAMPLES} samples a "
-        f"report measures ({MAX_SAMPLES / rate:.0f} s at this rate): an assessment lasts "
-        "minutes; cut the recording to it",
+        reading.path, say(lang, "report.reading.too_long", max=MAX_SAMPLES, seconds=seconds)
     )
     if at_least > MAX_SAMPLES:
         raise too_long

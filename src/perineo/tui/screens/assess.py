@@ -10,10 +10,9 @@ messages; the screen only sets widgets from them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,6 +26,7 @@ from perineo.display.tracebuf import TraceBuffer
 from perineo.locale import Lang, say
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SampleSource
+from perineo.tui.keys import KeySpec, bind_keys
 from perineo.tui.widgets.trace import PressureTrace
 
 
@@ -105,12 +105,12 @@ def squeeze_cue(p: Prompt, lang: Lang | str = Lang.EN) -> str:
 
 
 class AssessScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "redo", "redo step"),
-        Binding("n", "next", "next step"),
-        Binding("e", "end", "end"),
-        Binding("q", "app.quit", "close"),
-    ]
+    KEYS: tuple[KeySpec, ...] = (
+        ("r", "redo", "assess.screen.key.redo"),
+        ("n", "next", "assess.screen.key.next"),
+        ("e", "end", "assess.screen.key.end"),
+        ("q", "app.quit", "assess.screen.key.close"),
+    )
 
     baseline: reactive[float | None] = reactive(None, init=False)
 
@@ -119,6 +119,7 @@ class AssessScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.lang = Lang(lang)
+        bind_keys(self, self.lang, self.KEYS)
         self.patient = patient
         self.trace = trace
         self.fps = fps
