@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.files import rss_kb
 from tests.reliability.test_storage import tiny_disk
 
 from perineo import recording, textfile
@@ -199,20 +198,6 @@ def test_blank_lines_of_spaces_and_indented_comments_are_skipped() -> None:
         parse_recording("\n".join([*rows[:5], "  ", "0.005,9.0"]))
 
 
-def _rss_kb(argv: list[str]) -> int:
-    """The largest resident size of ``argv`` (kB), measured by ``/usr/bin/time``: a child
-    forked from pytest would count pytest's own pages in its high-water mark."""
-    timer = shutil.which("time", path="/usr/bin:/bin")
-    if timer is None:
-        pytest.skip("no /usr/bin/time to measure the resident size")
-    done = subprocess.run(
-        [timer, "-f", "maxrss=%M", *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    err = done.stderr.decode()
-    assert done.returncode == 0, err
-    return int(err.rsplit("maxrss=", 1)[1].split()[0])
-
-
 @pytest.mark.slow
 def test_a_long_recording_is_analysed_in_bounded_memory(tmp_path: Path) -> None:
     """2 M rows (5.6 h at 100 Hz): under 300 MB resident. Whole-file reading took 2.3 GB
@@ -226,7 +211,7 @@ def test_a_long_recording_is_analysed_in_bounded_memory(tmp_path: Path) -> None:
             t = i / rate
             sq = 20 + 30 * (np.sin(2 * np.pi * t / 12) > 0.3) + 0.5 * np.sin(t)
             np.savetxt(fh, np.column_stack([t, sq, 5 + np.sin(t)]), fmt="%.4f,%.3f,%.3f")
-    rss = _rss_kb([sys.executable, "-m", "perineo", "analyze", str(path), "--format", "json"])
+    rss = rss_kb([sys.executable, "-m", "perineo", "analyze", str(path), "--format", "json"])
     assert rss < 300_000, f"{rss / 1000:.0f} MB"
 
 

@@ -5,14 +5,13 @@ Every case is a real file in tmp_path read by the real command."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.files import rss_kb
 from tests.report.long_recordings import assessment, repeated, rest_then_assessment
 
 from perineo.assess import measures
@@ -264,20 +263,6 @@ def test_an_assessment_longer_than_the_report_measures_is_one_line(
     assert capsys.readouterr().out == ""
 
 
-def _rss_kb(argv: list[str]) -> int:
-    """The largest resident size of ``argv`` (kB) by ``/usr/bin/time`` (a child forked from
-    pytest would count pytest's own pages in its high-water mark)."""
-    timer = shutil.which("time", path="/usr/bin:/bin")
-    if timer is None:
-        pytest.skip("no /usr/bin/time to measure the resident size")
-    done = subprocess.run(
-        [timer, "-f", "maxrss=%M", *argv], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    err = done.stderr.decode()
-    assert done.returncode == 0, err
-    return int(err.rsplit("maxrss=", 1)[1].split()[0])
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("rest_h", [5.0, 12.0])
 def test_a_long_recording_is_reported_in_bounded_memory(rest_h: float, home: Path, capsys) -> None:
@@ -286,5 +271,5 @@ def test_a_long_recording_is_reported_in_bounded_memory(rest_h: float, home: Pat
     path = home / "long.csv"
     rest_then_assessment(path, rest_h * 3600, assessment(rate=50.0, seed=1))
     argv = [sys.executable, "-m", "perineo", "report", str(path), "--format", "json"]
-    rss = _rss_kb(argv)
+    rss = rss_kb(argv)
     assert rss < 300_000, f"{rss / 1000:.0f} MB"
