@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
+from perineo.program.calibration import Calibration
 from perineo.program.model import Program
 from perineo.session.choices import SourceChoices
 from perineo.store.sessions import SessionStatus, TrainingRecord
-from perineo.tui.app import create_app
+from perineo.tui.app import PerineoApp, create_app
 from perineo.tui.screens.calibrate import CalibrateScreen
 from perineo.tui.screens.confirm import ConfirmEnd
 from perineo.tui.screens.history import HistoryScreen
@@ -22,15 +24,29 @@ from perineo.tui.widgets.status import StatusLine
 
 from .helpers import run, wait_for
 
+# a calibration in the record: 'u' skips calibrating where a test is about what comes after
+STORED = Calibration(
+    rest_cmH2O=30.0, mvc_cmH2O=45.0, attempts_cmH2O=(45.0,), valid=(True,), settle_s=20.0,
+    drift_cmH2O_per_min=0.1, settled=True, created_at="2026-03-01T08:00:00+00:00",
+)  # fmt: skip
+
 
 def _text(widget: Static) -> str:
     return str(widget.content)
+
+
+async def _skip_calibrating(app: PerineoApp, pilot: Pilot[object]) -> None:
+    """On the calibrate screen, once samples flow, 'u' uses the stored calibration."""
+    await wait_for(pilot.pause, lambda: isinstance(app.screen, CalibrateScreen))
+    await wait_for(pilot.pause, lambda: app.session is not None and app.session.samples > 0)
+    await pilot.press("u")
 
 
 @pytest.mark.slow
 def test_home_enter_pause_end_history(
     record: TrainingRecord, intensive: Program, home: Path
 ) -> None:
+    record.save_calibration(STORED)
     choices = SourceChoices(intensive, speed=50.0, seed=7)
     app = create_app(program=intensive, source_factory=choices.open, record=record, sets=1)
 
@@ -38,7 +54,7 @@ def test_home_enter_pause_end_history(
         async with app.run_test(size=(80, 24)) as pilot:
             assert isinstance(app.screen, HomeScreen)
             await pilot.press("enter")  # the simulator is the first entry
-            await wait_for(pilot.pause, lambda: isinstance(app.screen, CalibrateScreen))
+            await _skip_calibrating(app, pilot)  # calibrating itself: test_session.py
             await wait_for(pilot.pause, lambda: isinstance(app.screen, TrainScreen))
             assert app.session is not None
             await pilot.press("space")
@@ -78,14 +94,7 @@ def test_home_enter_pause_end_history(
 @pytest.mark.slow
 def test_reuse_stored_calibration(record: TrainingRecord, intensive: Program, home: Path) -> None:
     """With a calibration in the record, 'u' skips calibrating and training starts at once."""
-    from perineo.program.calibration import Calibration
-
-    record.save_calibration(
-        Calibration(
-            rest_cmH2O=30.0, mvc_cmH2O=45.0, attempts_cmH2O=(45.0,), valid=(True,), settle_s=20.0,
-            drift_cmH2O_per_min=0.1, settled=True, created_at="2026-03-01T08:00:00+00:00",
-        )
-    )  # fmt: skip
+    record.save_calibration(STORED)
     choices = SourceChoices(intensive, speed=5.0, seed=7)
     app = create_app(choices.open(None), program=intensive, record=record, sets=1, reps_per_set=1)
 
@@ -103,8 +112,10 @@ def test_reuse_stored_calibration(record: TrainingRecord, intensive: Program, ho
                 "\nThe probe had settled: the levels are steady."
             )
             await pilot.press("q")  # asks first while training; at once on the summary
+            # (the one repetition may end, and the summary replace the question, meanwhile)
             await wait_for(
-                pilot.pause, lambda: isinstance(app.screen, ConfirmEnd) or not app.is_running
+                pilot.pause,
+                lambda: isinstance(app.screen, (ConfirmEnd, SummaryScreen)) or not app.is_running,
             )
             if app.is_running:
                 await pilot.press("q")
@@ -129,11 +140,13 @@ def test_no_color(monkeypatch, home: Path, intensive: Program) -> None:
 def test_quit_while_training_asks_first(
     record: TrainingRecord, intensive: Program, home: Path
 ) -> None:
+    record.save_calibration(STORED)
     choices = SourceChoices(intensive, speed=50.0, seed=7)
     app = create_app(choices.open(None), program=intensive, record=record, sets=1, lang="nn")
 
     async def drive() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
+            await _skip_calibrating(app, pilot)
             await wait_for(pilot.pause, lambda: isinstance(app.screen, TrainScreen))
             await pilot.press("q")
             await wait_for(pilot.pause, lambda: isinstance(app.screen, ConfirmEnd))

@@ -11,6 +11,7 @@ import pytest
 from textual.message import Message
 from textual.widgets import Static
 
+from perineo.program.calibration import Calibration
 from perineo.program.model import Program
 from perineo.recording import read_recording
 from perineo.samples import SampleBlock
@@ -32,6 +33,10 @@ from .helpers import Kept, run, wait_for
 pytestmark = pytest.mark.slow  # whole simulated sessions through the app
 
 REPS = 8  # the low end of the training program's 8–12: one whole set
+STORED = Calibration(
+    rest_cmH2O=30.0, mvc_cmH2O=45.0, attempts_cmH2O=(45.0,), valid=(True,), settle_s=20.0,
+    drift_cmH2O_per_min=0.1, settled=True, created_at="2026-03-01T08:00:00+00:00",
+)  # fmt: skip
 
 
 def _text(widget: Static) -> str:
@@ -115,16 +120,22 @@ def test_whole_intensive_set(record: TrainingRecord, intensive: Program, home) -
 
 
 def test_squeeze_only_probe_says_push_down_cannot_be_checked(
+    record: TrainingRecord,
     intensive: Program,
     home,
 ) -> None:
     seen: list[Message] = []
     sim = CueFollowingSim.create(intensive, seed=7, speed=200.0, habits={}, channels=["squeeze"])
-    app = create_app(sim, program=intensive, sets=1, reps_per_set=1)
+    # calibrating is covered above: 'u' trains with a stored calibration at once
+    record.save_calibration(STORED)
+    app = create_app(sim, program=intensive, sets=1, reps_per_set=1, record=record)
 
     async def drive() -> None:
         async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+            await wait_for(pilot.pause, lambda: app.session is not None and app.session.samples > 0)
+            await pilot.press("u")
             await wait_for(pilot.pause, lambda: isinstance(app.screen, SummaryScreen), 60.0)
+            assert app.session is not None and app.session.result.calibration == STORED
 
     run(drive())
     cues = [m.cue for m in seen if isinstance(m, CueChanged)]
