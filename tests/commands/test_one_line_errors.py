@@ -71,6 +71,7 @@ def test_analyze_refuses_a_fifo_without_waiting(tmp_path: Path, capsys) -> None:
     assert "is a FIFO" in _one_line(capsys.readouterr().err)
 
 
+@pytest.mark.slow
 def test_report_on_a_read_only_file_system_is_a_failure(rec: Path, tmp_path: Path) -> None:
     from tests.reliability.test_storage import tiny_disk
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from tests.files import file_mode
 
 from perineo.cli import main
@@ -52,6 +53,7 @@ def test_sim_never_overwrites_its_scenario_file(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "o.csv").exists()  # refused before anything was written
 
 
+@pytest.mark.slow
 def test_sim_and_export_write_private_files(tmp_path: Path, monkeypatch, capsys, umask0) -> None:
     monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
     out = tmp_path / "o.csv"

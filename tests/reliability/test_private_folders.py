@@ -58,6 +58,7 @@ def test_an_existing_private_enough_folder_keeps_itsfile_mode(tmp_path: Path, mo
     assert file_mode(home) == 0o750  # not perineo's to change
 
 
+@pytest.mark.slow
 def test_everything_under_the_data_folder_is_private(tmp_path: Path, monkeypatch) -> None:
     home = tmp_path / "home"
     monkeypatch.setenv("PERINEO_HOME", str(home))

@@ -75,6 +75,7 @@ def _rest_curve_over_the_span(t, x, mask, half_window_s):  # type: ignore[no-unt
     return np.interp(t, grid[ok], vals[ok]) if ok.any() else np.full(len(t), np.median(xr))
 
 
+@pytest.mark.slow
 def test_the_rest_curve_is_the_same_on_the_grid_near_the_samples() -> None:
     """Only the grid points within reach of a sample are computed now; the curve is the one
     the grid over the whole span gave, value for value, with gaps of every width."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import math
 
+import pytest
+
 from perineo.program.calibration import CalPhase, CalStep
 from perineo.program.coach import Cue, Phase
 from perineo.program.loader import get_program
@@ -46,6 +48,7 @@ class _Twitch(Quiet):
             self.twitch_s = self.sim.false_start(now + 0.6).t_s
 
 
+@pytest.mark.slow
 def test_a_twitch_in_the_rest_does_not_end_it() -> None:
     sim = CueFollowingSim.create(PROGRAM, seed=7, speed=math.inf, habits={})
     sim.person._next_cough_s = math.inf  # no random cough: only the twitch we make
@@ -117,6 +120,7 @@ class _Calibration(Quiet):
             self.session.stop()
 
 
+@pytest.mark.slow
 def test_the_demo_squeezes_again_at_once_after_a_push_down() -> None:
     """An attempt that pushed down does not count: the calibration asks for it again, and
     the simulated person squeezes when asked, not 20 s later."""

@@ -102,6 +102,7 @@ def test_resampler_grid_is_split_invariant_and_marks_gaps() -> None:
     assert not ((whole.t > t[999]) & (whole.t < t[1000])).any()
 
 
+@pytest.mark.slow
 def test_a_25_hz_probe_gives_the_same_events_sample_by_sample() -> None:
     """At 25 Hz the ballistic limit depends on the probe's sample interval, learned from its
     first samples: that too must not depend on how the stream was split."""
@@ -112,6 +113,7 @@ def test_a_25_hz_probe_gives_the_same_events_sample_by_sample() -> None:
     assert _events(part, list(range(7, 2500, 13))) == _events(part, [])
 
 
+@pytest.mark.slow
 def test_weak_floors_on_a_slipping_probe_give_the_same_repetitions_in_any_blocks() -> None:
     """The mixed condition (weak floors, slips, stalls): the pieces ``analyze --block-s``
     cuts give the same repetitions, peaks and hold levels as one block."""

@@ -79,6 +79,7 @@ def _check(block: SampleBlock, block_s: float) -> None:
     seed=st.integers(0, 2**32 - 1),
     block_s=st.sampled_from([0.05, 1.0, 10.0]),
 )
+@pytest.mark.slow
 def test_degenerate_signals_never_raise(shape, seconds, rate, chans, seed, block_s) -> None:
     _check(_block(shape, seconds, rate, chans, seed), block_s)
 

@@ -9,11 +9,23 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
-import perineo.assess.records  # noqa: F401  (registers assessment recovery with the store)
 from perineo import __version__
+from perineo.store.recovery import AFTER_RECOVERY
+from perineo.store.sessions import SessionKind
 from perineo.text_safety import visible
+
+
+def _recover_assessment(*args: Any) -> object:
+    """An interrupted assessment's own rows, when the store recovers one: the assessment
+    modules (and the detector under them) are loaded only then, not for every command."""
+    from perineo.assess.records import recover_assessment
+
+    return recover_assessment(*args)
+
+
+AFTER_RECOVERY.setdefault(SessionKind.ASSESS.value, _recover_assessment)
 
 # (name, module, one-line help). Add a command by adding its module here.
 COMMANDS: tuple[tuple[str, str, str], ...] = (

@@ -37,7 +37,6 @@ def run(args: argparse.Namespace) -> int:
     from perineo import strict_json
     from perineo.recording import checked_rate, read_keeping
     from perineo.samples import SampleBlock
-    from perineo.signal.analysis import Feed
 
     check_seconds(args.block_s, "--block-s")
     # block by block, in two passes: any length in bounded memory. The first finds the
@@ -51,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     perfect = getattr(args, "program", None) is not None and args.program.perfect is not None
     # PERFECT's steps need the whole recording at once (an assessment lasts minutes)
     whole = SampleBlock.concat(kept) if perfect and kept is not None else None
+    from perineo.signal.analysis import Feed  # (scipy: only once the input is known good)
+
     feed = Feed(reader.channels, block_s=args.block_s, sample_rate_hz=rate)
     for block in kept if kept is not None else _read_again(args.path):
         feed.push(block)
