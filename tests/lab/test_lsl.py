@@ -87,6 +87,7 @@ def test_stream_metadata_follows_xdf_conventions() -> None:
     outlet.close()
 
 
+@pytest.mark.slow
 def test_outlet_to_inlet_on_loopback_is_the_same_signal() -> None:
     """The ``lsl`` source reads back exactly what was published (float32), in order."""
     name = _name()
@@ -173,6 +174,7 @@ def _publish_session(outlet: LslOutlet, block: SampleBlock) -> None:
     outlet.events(detector.finish())
 
 
+@pytest.mark.slow
 def test_markers_are_stamped_on_their_samples_clock() -> None:
     """Every marker's LSL timestamp is that of a published sample, within one period."""
     name = _name()
@@ -245,6 +247,7 @@ def test_pyxdf_reads_a_file_written_from_the_inlets_data(tmp_path: Path) -> None
     outlet.close()
 
 
+@pytest.mark.slow
 def test_inlet_converts_units_and_names_channels() -> None:
     """A lab's manometer: one channel 'Ch1' in mmHg, named squeeze by ``labels``."""
     name = _name()
@@ -274,6 +277,7 @@ def test_inlet_converts_units_and_names_channels() -> None:
     np.testing.assert_allclose(got.data[Channel.SQUEEZE], 13.5951, rtol=1e-4)
 
 
+@pytest.mark.slow
 def test_a_stream_from_the_network_is_analysed_live(tmp_path: Path) -> None:
     """The ``lsl`` source under ``perineo record``'s loop: the same repetitions as the
     detector finds in the published samples themselves."""

@@ -146,6 +146,7 @@ def packets(draw: st.DrawFn) -> StreamPacket:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(packets())
 def test_round_trip(packet: StreamPacket) -> None:

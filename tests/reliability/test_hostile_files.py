@@ -99,6 +99,7 @@ def test_special_files_are_refused_by_every_reader(
 
 
 # ---------------------------------------------------------------- huge inputs (item 4)
+@pytest.mark.slow
 def test_a_header_of_a_million_columns_is_read_in_linear_time(tmp_path: Path, capsys) -> None:
     """It took 30 s for 30 000 columns (a quadratic duplicate check) and never ended for 10^6."""
     names = ["t", "squeeze"] + [f"x{i}" for i in range(1_000_000)]
@@ -134,6 +135,7 @@ def _uneven(seed: int) -> SampleBlock:
     return simulate(scn, seed).block
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("keep", ["kept", "read again"])
 @pytest.mark.parametrize("make", ["intensive", "uneven"])
 def test_reading_in_blocks_gives_exactly_the_same_analysis(
@@ -216,6 +218,7 @@ def test_a_long_recording_is_analysed_in_bounded_memory(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- impossible values (item 5)
+@pytest.mark.slow
 def test_values_outside_the_probes_range_are_left_out_counted_and_reported(
     tmp_path: Path, capsys
 ) -> None:

@@ -91,6 +91,7 @@ def _fill(disk: Path) -> None:
         os.close(fd)
 
 
+@pytest.mark.slow
 def test_full_disk_leaves_the_old_file(rec: Path, tmp_path: Path, capsys) -> None:
     write_recording(rec, simulate(load_scenario("perfect"), 3).block, overwrite=True)  # PERFECT
     with tiny_disk(tmp_path / "disk", "256k") as disk:

@@ -35,6 +35,7 @@ def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:  # type:
     return json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.slow
 def test_analyze_with_the_perfect_program_gives_the_reports_numbers(home: Path, capsys):
     rec = _recording(home, "perfect", 3)
     report = _json(capsys, ["report", str(rec), "--format", "json"])
@@ -55,6 +56,7 @@ def test_the_perfect_programs_limits_are_the_assessments():
     )
 
 
+@pytest.mark.slow
 def test_a_training_recording_gets_no_perfect(home: Path, capsys):
     rec = _recording(home, "intensive", 3)
     assert main(["report", str(rec), "--format", "json"]) == 2
@@ -134,6 +136,7 @@ def test_a_guided_assessment_whose_rest_was_cut_short_reports_its_fast_contracti
     # read as the first holds)
 
 
+@pytest.mark.slow
 def test_e_is_whole_seconds_held_in_the_line_the_e_row_and_the_table(home: Path, capsys):
     rec = _recording(home, "perfect", 3)  # E 8.67 s
     doc = _json(capsys, ["report", str(rec), "--format", "json"])

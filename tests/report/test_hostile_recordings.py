@@ -105,6 +105,7 @@ def test_the_rest_curve_over_a_clock_jump_follows_the_samples() -> None:
 
 
 # ---------------------------------------------------------------- times (item 5)
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["rest", "recovery", "fast"])
 def test_a_clock_jump_of_10_12_s_gives_the_report(
     where: str, block: SampleBlock, clean: dict, home: Path, capsys
@@ -136,6 +137,7 @@ def test_a_clock_jump_of_10_12_s_gives_the_report(
     assert "<svg" in html.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_negative_and_huge_times(block: SampleBlock, clean: dict, home: Path, capsys) -> None:
     """A clock a million seconds below zero, or a last sample at 10^300 s: the same report.
     Times a float cannot subtract (from -1.7e308 to 1.7e308) are refused in one line."""
@@ -173,6 +175,7 @@ def test_time_backwards_or_repeated_is_one_line(block: SampleBlock, home: Path, 
 
 
 # ---------------------------------------------------------------- values (item 5)
+@pytest.mark.slow
 def test_values_outside_the_probes_range_are_left_out_counted_and_reported(
     block: SampleBlock, clean: dict, home: Path, capsys
 ) -> None:
@@ -230,6 +233,7 @@ def test_the_report_json_is_strict(block: SampleBlock, home: Path, capsys) -> No
 
 
 # ---------------------------------------------------------------- length (item 4)
+@pytest.mark.slow
 def test_a_long_rest_before_the_assessment_is_left_out(
     block: SampleBlock, clean: dict, home: Path, monkeypatch, capsys
 ) -> None:
@@ -252,6 +256,7 @@ def test_a_long_rest_before_the_assessment_is_left_out(
     assert doc["warnings"] == [line.removeprefix("perineo: ")]
 
 
+@pytest.mark.slow
 def test_an_assessment_longer_than_the_report_measures_is_one_line(
     block: SampleBlock, home: Path, monkeypatch, capsys
 ) -> None:

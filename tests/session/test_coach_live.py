@@ -90,6 +90,7 @@ class _EndsMidHold(Quiet):
                 self.session.stop()
 
 
+@pytest.mark.slow
 def test_ending_mid_repetition_drops_it() -> None:
     sim = CueFollowingSim.create(PROGRAM, seed=7, speed=math.inf, habits={})
     sim.person._next_cough_s = math.inf

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow
 def test_signal_core_imports_neither_bleak_nor_textual() -> None:
     code = (
         "import sys\n"

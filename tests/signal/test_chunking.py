@@ -53,6 +53,7 @@ def test_reference_has_repetitions(reference: list[tuple]) -> None:
     assert {"onset", "hold_start", "release", "rest", "repetition"} <= kinds
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

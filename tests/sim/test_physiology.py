@@ -319,6 +319,7 @@ def test_person_renders_the_same_chunk_by_chunk() -> None:
         )
 
 
+@pytest.mark.slow
 def test_conditions_are_complete_and_render_at_every_rate() -> None:
     assert list(CONDITIONS) == [
         "clean", "tremor", "posture", "coughs", "breathing", "weak", "strong",
@@ -335,6 +336,7 @@ def test_conditions_are_complete_and_render_at_every_rate() -> None:
         condition_scenario("nope", np.random.default_rng(0))
 
 
+@pytest.mark.slow
 def test_conditions_keep_the_technique_errors() -> None:
     errs: set[str] = set()
     for seed in range(12):

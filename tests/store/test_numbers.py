@@ -171,6 +171,7 @@ _KILLED = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_session_killed_mid_way_counts_in_history_and_plan(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

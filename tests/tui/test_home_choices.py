@@ -41,6 +41,7 @@ def test_every_advice_points_to_a_training_program() -> None:
     assert advised_program(new_user, programs) == "learn"
 
 
+@pytest.mark.slow
 def test_a_new_user_is_offered_the_plans_advice_and_answers_the_weekly_check(
     record: TrainingRecord, home: Path
 ) -> None:
