@@ -37,7 +37,6 @@ from functools import partial
 
 import numpy as np
 
-from perineo.assess import perfect
 from perineo.assess.live import AssessSession
 from perineo.assess.model import (
     ENDURANCE_FRACTION,
@@ -47,7 +46,7 @@ from perineo.assess.model import (
     REPETITIONS_MAX,
     Step,
 )
-from perineo.assess.scheme import counted, step_at
+from perineo.assess.scheme import counted, perfect, step_at
 from perineo.signal.analysis import analyze_block
 from perineo_sim import SimResult, load_scenario, simulate
 from perineo_sim.actions import RepSpec

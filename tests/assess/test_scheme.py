@@ -7,7 +7,8 @@ import pytest
 from tests.assess.helpers import bench, lines, sentence
 from tests.sim.helpers import uneven
 
-from perineo.assess import Movement, Step, StepSpan, band_for, infer_steps, perfect
+from perineo.assess import Movement, Step, StepSpan
+from perineo.assess.bands import band_for
 from perineo.assess.measures import (
     breath_free,
     held_seconds,
@@ -18,7 +19,8 @@ from perineo.assess.measures import (
     transmission,
 )
 from perineo.assess.model import Contraction
-from perineo.assess.scheme import _repetitions, probe_moved, step_at
+from perineo.assess.scheme import _repetitions, perfect, probe_moved, step_at
+from perineo.assess.steps import infer_steps
 from perineo.assess.technique import summary_sentence
 from perineo.signal.analysis import analyze_block
 from perineo.signal.events import Repetition, TechError

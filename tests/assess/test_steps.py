@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from tests.assess.helpers import lines
 
-from perineo.assess import Movement, Step, infer_steps, is_assessment
+from perineo.assess import Movement, Step
 from perineo.assess.model import Contraction, held_floor
-from perineo.assess.steps import fast_series, fast_shaped, step_at
+from perineo.assess.steps import fast_series, fast_shaped, infer_steps, is_assessment, step_at
 from perineo.assess.technique import checks
 from perineo.samples import Channel
 from perineo.signal.events import Repetition

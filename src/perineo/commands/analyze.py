@@ -96,7 +96,8 @@ def _read_again(path: str) -> Iterator[SampleBlock]:
 def _perfect(block: SampleBlock, reps: Sequence[Repetition]) -> dict[str, object] | None:
     """The PERFECT numbers of an assessment program (the one definition of perineo.assess,
     as ``perineo report`` gives them); None for a recording without PERFECT's steps."""
-    from perineo.assess import is_assessment, perfect
+    from perineo.assess.scheme import perfect
+    from perineo.assess.steps import is_assessment
     from perineo.locale import Lang, words
 
     result = perfect(block, reps)

@@ -37,7 +37,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from perineo.assess import is_assessment, perfect
     from perineo.assess.records import (
         AssessmentRecord,
         assessment,
@@ -45,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         check_patient_id,
         previous,
     )
-    from perineo.assess.steps import NO_ASSESSMENT
+    from perineo.assess.scheme import perfect
+    from perineo.assess.steps import NO_ASSESSMENT, is_assessment
     from perineo.locale import Lang, say
     from perineo.paths import check_output
     from perineo.report import ReportInfo, report_html, report_json, write_private

@@ -7,7 +7,7 @@ feeds the live detector (:class:`perineo.signal.analysis.Feed`, the same 10-s pi
 whole recording) and keeps the last ``MAX_SAMPLES`` samples. A value outside the probe's
 range is a corrupt sample: its row is left out and counted, as ``analyze`` does.
 
-PERFECT is measured on the samples themselves (:func:`perineo.assess.perfect` takes them
+PERFECT is measured on the samples themselves (:func:`perineo.assess.scheme.perfect` takes them
 all at once). A recording that holds at most ``MAX_SAMPLES`` is measured whole, as before.
 A longer one is measured from ``REST_LEAD_S`` before its first step after the rest (an
 assessment ends the recording: its steps are found from the contractions); if even that
@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from perineo.assess import Step, StepSpan, infer_steps, is_assessment
+from perineo.assess import Step, StepSpan
+from perineo.assess.steps import infer_steps, is_assessment
 from perineo.errors import RecordingError
 from perineo.locale import Lang, say
 from perineo.protocol.packet import COUNT_MAX, SCALE
