@@ -46,28 +46,26 @@ class Resting(Stream):
         """Rest is at the level of ``[j0, j1)`` now (it rose at ``since_s``; ``rep``: the
         repetition index an announced onset had): rebase, and re-derive the recent past."""
         h = self.hist
-        before = self.cond.b_sq
         old = (self.cond.b_sq, self.cond.b_abd, self.cond.b_tilt)
         # measured within this segment; when the new level began before a gap (the rise
         # that follows it came straight after), what the segment holds of it is too little
         # and the level is read from before the gap, which held it too
-        j0_seg = max(j0, self._seg_start)
-        levels = self._rest_levels(j0_seg if j1 - j0_seg >= 2 else max(j0, h.base), j1)
+        in_seg = max(j0, self._seg_start)
+        levels = self._rest_levels(in_seg if j1 - in_seg >= 2 else max(j0, h.base), j1)
         # never an unknown rest: a level that cannot be read keeps the one it had
         self.cond.rebase(*(v if np.isfinite(v) else o for v, o in zip(levels, old, strict=True)))
-        j0 = j0_seg
-        self._emit(EventKind.LEVEL, since_s, h.at("avail", i), rep, value=self.cond.b_sq - before)
+        self._emit(EventKind.LEVEL, since_s, h.at("avail", i), rep, value=self.cond.b_sq - old[0])
         self._derive(max(self._seg_start, i - round(3.0 * self.config.fs)), self.hist.end)
         self._lo = 0.0
         self._frame_medians = []
         self._raised_since = None
-        self._after_i = j0
+        self._after_i = in_seg
 
     def _moved_rest(self, i: int, rep: RepWork) -> tuple[int, int]:
         """``rep`` has stood 30 s at ``i``: the window ``[j0, j1)`` the new level is read
-        from. The last second, unless she is
-        contracting on the new level right now: then the level most of the time since
-        (contractions on it are rises above it, and take the lesser share of the time)."""
+        from. The last second, unless she is contracting on the new level right now: then
+        the level most of the time since (contractions on it are rises above it, and take
+        the lesser share of the time)."""
         fs = self.config.fs
         since = self._after_rise(rep)
         last = (i - round(1.0 * fs), i + 1)
