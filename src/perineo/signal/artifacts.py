@@ -89,13 +89,41 @@ def cough(c: Candidate, cfg: DetectorConfig) -> bool:
     top = float(abd[k_top])
     if top < max(cfg.cough_abdominal_min, 0.5 * c.squeeze_rise) or abd[-1] >= 0.3 * top:
         return False
-    below = np.flatnonzero(abd[:k_top] <= 0.1 * top)
-    start = int(below[-1]) if len(below) else 0
-    if (k_top - start) * c.dt < c.ballistic_limit(cfg):
+    rise_s = _abdominal_rise_s(abd, k_top, top, c.dt)
+    if rise_s < max(c.ballistic_limit(cfg), cfg.cough_abdominal_rise_s):
         return True
     if k_top <= c.k_trig:
         return False  # the abdominal top came before this rise: not its impulse
     return reflex_twitch(abd[k_top:], c.r[k_top:], top, c.floor, c.amp)
+
+
+def impulse_pending(c: Candidate, cfg: DetectorConfig) -> bool:
+    """An abdominal impulse (a cough or sneeze) is at or just past its top: it rose from a
+    tenth of its top within ``cough_abdominal_rise_s``, far beyond a breath and big against
+    the squeeze rise, and it has not come down under 30 % of its top yet, for at most
+    ``cough_wait_s`` after the top.
+
+    Whether the rise under it is a contraction can be told only once the impulse has
+    passed (``cough``): a cough's squeeze falls with it, or the reflex twitch outlasts it.
+    A push-down's abdominal pressure rises with the contraction, far slower than this.
+    """
+    abd = c.abd
+    if abd is None or len(abd) < 2:
+        return False
+    k_top = int(np.argmax(abd))
+    top = float(abd[k_top])
+    if top < max(cfg.cough_abdominal_min, 0.5 * c.squeeze_rise) or abd[-1] < 0.3 * top:
+        return False
+    if (len(abd) - 1 - k_top) * c.dt > cfg.cough_wait_s:
+        return False
+    return _abdominal_rise_s(abd, k_top, top, c.dt) < cfg.cough_abdominal_rise_s
+
+
+def _abdominal_rise_s(abd: FloatArray, k_top: int, top: float, dt: float) -> float:
+    """Seconds from the last sample at a tenth of ``top`` or less to the top itself."""
+    below = np.flatnonzero(abd[:k_top] <= 0.1 * top)
+    start = int(below[-1]) if len(below) else 0
+    return (k_top - start) * dt
 
 
 def reflex_twitch(abd: FloatArray, r: FloatArray, top: float, floor: float, amp: float) -> bool:

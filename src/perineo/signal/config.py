@@ -44,11 +44,13 @@ class DetectorConfig:
     slow_sigmas_high: float = 3.0
     rerise_window_s: float = 2.0
     # Coughs, sneezes and movement spikes are narrower than voluntary contractions (width
-    # at half height; the fastest 1-s contractions measure ~0.2 s), or, up to 0.6 s wide,
+    # at half height). A quick contraction on its own (not the next of a series, below)
+    # takes ~0.15 s to rise and ~0.2 s to let go: 0.24 s and wider at half height; a knock
+    # of the probe is over in 0.1-0.5 s (0.25 s and narrower). Or, up to 0.6 s wide,
     # rise ballistically (10-90 % interpolated on the 8 Hz low-pass: coughs 0.04-0.07 s,
     # fast voluntary rises from ~0.075 s) or carry a passing ballistic abdominal spike, or
     # an abdominal impulse that is over while the reflex twitch still holds the squeeze up.
-    min_width_s: float = 0.2
+    min_width_s: float = 0.24
     # ... but a fast contraction may measure 0.15 s when it rises as a muscle does, the
     # 10-90 % rise no faster than this (movement knocks: 0.06 s and less; 0.09 accepted
     # more knocks in training sessions, 0.11 lost more fast contractions)
@@ -74,6 +76,13 @@ class DetectorConfig:
     spike_rise_per_raw_dt: float = 0.75
     spike_top_dwell_s: float = 0.15  # ... unless it then stays near its top this long
     cough_abdominal_min: float = 8.0  # cmH2O: far beyond a breath
+    # A cough's or sneeze's abdominal pressure rises to its top in 50-100 ms (the glottis
+    # opens on pressure built against it): 0.06-0.12 s from its last sample under a tenth
+    # of the top, on the grid from 25 to 200 Hz; straining rises with the contraction,
+    # 0.16 s and slower. While such an impulse is up, the rise under it waits (up to
+    # cough_wait_s after the impulse's top) to be judged once the impulse has passed.
+    cough_abdominal_rise_s: float = 0.14
+    cough_wait_s: float = 0.5
     spike_refractory_s: float = 0.6  # a cough's reflex twitch and tail follow it
     spike_settle_s: float = 0.2
     # Hold: the rise has levelled off when its slope is below this share of its steepest.

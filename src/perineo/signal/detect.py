@@ -15,6 +15,7 @@ from perineo.samples import Channel, FloatArray
 from perineo.signal.artifacts import (
     Refractory,
     after_spike,
+    impulse_pending,
     next_in_train,
     not_a_contraction,
     spike,
@@ -156,6 +157,8 @@ class Detector(Resting):
                 self._cancel(i, rep, artifact=False)
                 return
             cand = self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak)
+            if impulse_pending(cand, cfg):
+                return  # a cough's abdominal impulse is still up: judged once it has passed
             in_train = next_in_train(rep.onset_s, amp, self.repetitions, cfg)
             if not_a_contraction(cand, width, in_train, cfg):
                 self._cancel(i, rep, artifact=True)
@@ -169,14 +172,19 @@ class Detector(Resting):
             amp >= self._min_amp()
             and width >= cfg.min_width_s
             and slope < cfg.plateau_fraction * rep.max_slope
-            and (
-                width >= cfg.spike_max_width_s
-                or not spike(self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak), cfg)
-            )
+            and self._not_a_spike(i, rep, width)
         ):
             self._confirm_hold(i, rep)
         elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
             self._cancel(i, rep, artifact=False)
+
+    def _not_a_spike(self, i: int, rep: RepWork, width: float) -> bool:
+        """The rise levelling off now is no cough, sneeze or knock, and no abdominal
+        impulse is passing over it (then the hold waits until it has)."""
+        if width >= self.config.spike_max_width_s:
+            return True
+        cand = self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak)
+        return not spike(cand, self.config) and not impulse_pending(cand, self.config)
 
     def _level_shift(self, i: int, rep: RepWork, j0: int, j1: int, until: int) -> None:
         """Withdraw the rise ``rep``: it is a new resting level, measured over ``[j0, j1)``;
