@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 
 TRAIN = ("train", "--speed", "8", "--seed", "5", "--sets", "1", "--reps", "2")
 # The tests using the served app or the browser below are in one xdist_group ("serve"): a
-# parallel run starts each once, and never two Chromiums at a time.
+# parallel run starts each once, and never runs this module's two browser sessions at once.
 
 
 @pytest.fixture(scope="module")
