@@ -39,6 +39,7 @@ class Recorder:
         self.outcome = outcome
 
 
+# its two tests are in one xdist_group ("assess-live-run"): a parallel run makes it once
 @pytest.fixture(scope="module")
 def run() -> tuple[SimPatient, Recorder, AssessOutcome]:
     pat = SimPatient(2, speed=math.inf)
@@ -47,6 +48,7 @@ def run() -> tuple[SimPatient, Recorder, AssessOutcome]:
     return pat, rec, outcome
 
 
+@pytest.mark.xdist_group("assess-live-run")
 @pytest.mark.slow
 def test_every_step_runs_and_the_numbers_match_the_patient(run):
     pat, rec, outcome = run
@@ -67,6 +69,7 @@ def test_every_step_runs_and_the_numbers_match_the_patient(run):
     assert sentence(res.summary) == "correct lift in 23 of 23"
 
 
+@pytest.mark.xdist_group("assess-live-run")
 @pytest.mark.slow
 def test_each_contraction_is_announced_at_onset_and_classified_when_it_ends(run):
     _, rec, _ = run

@@ -22,12 +22,12 @@ import sys
 import textwrap
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.tui.helpers import Kept
 
 from perineo.cli import main
 from perineo.display.summary import new_recording_path, summary_view
@@ -37,16 +37,16 @@ from perineo.program.calibration import CalStep
 from perineo.program.coach import Cue, Phase
 from perineo.program.loader import get_program
 from perineo.program.scoring import Reason, RepScore
-from perineo.samples import Channel
 from perineo.session.journal import SessionJournal
 from perineo.session.listener import Quiet
 from perineo.session.training import LiveSession, SessionResult
 from perineo.signal.events import EventKind
-from perineo.sources.base import SourceItem
 from perineo.sources.registry import open_source
 from perineo.store.sessions import TrainingRecord
 
-pytestmark = pytest.mark.slow  # seven simulated sessions, one of them killed
+# seven simulated sessions, one of them killed; run once (``week``) for both tests, so in a
+# parallel run both go to the same process
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("week")]
 
 PROGRAM = get_program("intensive")
 MONDAY = date(2026, 3, 2)
@@ -59,12 +59,13 @@ KILL_AFTER = 11  # scored repetitions stored before the kill (into set 2)
 BLOCK_S = 0.1
 
 
-class FalseStarter:
-    """The cue-following person, who also starts to squeeze once in every rest and checks
-    herself at once (``CueFollowingSim.false_start``: a twitch, no contraction)."""
+class FalseStarter(Kept):
+    """The cue-following person (``Kept`` passes the cues on), who also starts to squeeze
+    once in every rest and checks herself at once (``CueFollowingSim.false_start``: a
+    twitch, no contraction)."""
 
     def __init__(self, inner) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._rests: set[tuple[int, int]] = set()
         self.at: list[float] = []  # when each false start began
 
@@ -72,22 +73,8 @@ class FalseStarter:
     def false_starts(self) -> int:
         return len(self.at)
 
-    @property
-    def channels(self) -> tuple[Channel, ...]:
-        return self.inner.channels
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    def stream(self) -> AsyncIterator[SourceItem]:
-        return self.inner.stream()
-
-    async def close(self) -> None:
-        await self.inner.close()
-
     def follow(self, cue: Cue | CalStep, now_s: float) -> None:
-        self.inner.follow(cue, now_s)
+        super().follow(cue, now_s)
         if isinstance(cue, Cue) and cue.phase is Phase.REST:
             key = (cue.set_no, cue.rep)
             if key not in self._rests:

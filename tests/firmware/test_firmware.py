@@ -36,7 +36,11 @@ def _tool(name: str) -> str:
     return found
 
 
-@pytest.mark.parametrize(("name", "check"), checks.all_checks(), ids=lambda x: str(x))
+# ids are the checks' names (a function's repr holds its address, which differs between the
+# processes of a parallel run: pytest-xdist needs every worker to collect the same ids)
+@pytest.mark.parametrize(
+    ("name", "check"), checks.all_checks(), ids=[name for name, _ in checks.all_checks()]
+)
 def test_check_under_cpython(name: str, check) -> None:
     check(str(VECTORS))
 

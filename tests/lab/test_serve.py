@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 
 
 TRAIN = ("train", "--speed", "8", "--seed", "5", "--sets", "1", "--reps", "2")
+# The tests using the served app or the browser below are in one xdist_group ("serve"): a
+# parallel run starts each once, and never runs this module's two browser sessions at once.
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +82,7 @@ def _outward_address() -> str | None:
     return None if addr.startswith("127.") else addr
 
 
+@pytest.mark.xdist_group("serve")
 def test_nothing_listens_beyond_loopback(served: Served) -> None:
     addrs = _listening(served.port)
     assert addrs, "the server is not listening"
@@ -114,6 +117,7 @@ def _get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
         return e.code, dict(e.headers), e.read().decode()
 
 
+@pytest.mark.xdist_group("serve")
 def test_the_link_is_the_key(served: Served) -> None:
     status, _, _ = _get(served.base + "/")
     assert status == 401
@@ -194,6 +198,7 @@ def _browser(browser: object, served: Served, run: Callable[[object, Screen], No
         context.close()
 
 
+@pytest.mark.xdist_group("serve")
 @pytest.mark.slow
 def test_training_in_a_real_browser(chromium: object, served: Served) -> None:
     """Home → simulator → calibration → training (set/rep counters, a scored repetition)
@@ -220,6 +225,7 @@ def test_training_in_a_real_browser(chromium: object, served: Served) -> None:
     assert len(recordings) == 1  # the served app kept its session like the terminal's
 
 
+@pytest.mark.xdist_group("serve")
 @pytest.mark.slow
 def test_assessment_in_a_real_browser(chromium: object, tmp_path: Path) -> None:
     """The guided PERFECT assessment of a simulated patient, to its result, in Chromium."""

@@ -212,7 +212,9 @@ def test_a_long_recording_is_analysed_in_bounded_memory(tmp_path: Path) -> None:
             i = np.arange(start, start + 200_000)
             t = i / rate
             sq = 20 + 30 * (np.sin(2 * np.pi * t / 12) > 0.3) + 0.5 * np.sin(t)
-            np.savetxt(fh, np.column_stack([t, sq, 5 + np.sin(t)]), fmt="%.4f,%.3f,%.3f")
+            # the rows np.savetxt writes (it formats a row at a time too), 2.5 times faster
+            cols = zip(t.tolist(), sq.tolist(), (5 + np.sin(t)).tolist(), strict=True)
+            fh.write("".join(map("%.4f,%.3f,%.3f\n".__mod__, cols)))
     rss = rss_kb([sys.executable, "-m", "perineo", "analyze", str(path), "--format", "json"])
     assert rss < 300_000, f"{rss / 1000:.0f} MB"
 

@@ -33,6 +33,7 @@ def _assessed_twice(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def two_assessments(home: Path, _assessed_twice: Path) -> Path:
     """P-0042 assessed twice by the simulated patient (seeds 2 and 4), quickly: a copy of
     the data folder the first test using it made (its recordings are read where they were
-    made, and are not written to)."""
+    made, and are not written to). Its tests are in one xdist_group ("two-assessments"), so
+    a parallel run assesses once."""
     shutil.copytree(_assessed_twice, home / "home")
     return home

@@ -46,6 +46,7 @@ def png_pixels(data: bytes) -> tuple[int, int, bytes]:
     return size[0], size[1], zlib.decompress(idat)
 
 
+@pytest.mark.xdist_group("two-assessments")
 def test_report_renders_with_its_numbers(two_assessments: Path, capsys):
     page = two_assessments / "report.html"
     assert main(["report", "assessment:2", "--out", str(page)]) == 0

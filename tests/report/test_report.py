@@ -39,6 +39,7 @@ def test_json_of_a_recording(home: Path, capsys):
     assert "pushes down during fast contractions" in doc["summary"]
 
 
+@pytest.mark.xdist_group("two-assessments")
 @pytest.mark.slow
 def test_stored_assessment_compared_with_the_previous(two_assessments: Path, capsys):
     assert main(["report", "assessment:2", "--format", "json"]) == 0
@@ -51,6 +52,7 @@ def test_stored_assessment_compared_with_the_previous(two_assessments: Path, cap
     assert [s["step"] for s in doc["steps"]] == ["rest", "power", "endurance", "recovery", "fast"]
 
 
+@pytest.mark.xdist_group("two-assessments")
 @pytest.mark.slow
 def test_html_is_self_contained_and_exported_private(two_assessments: Path, capsys):
     out = two_assessments / "report.html"
@@ -75,6 +77,7 @@ def test_bad_inputs_exit_2(home: Path, capsys):
     assert main(["assess", "--patient", "P-1"]) == 2  # no source
 
 
+@pytest.mark.xdist_group("two-assessments")
 @pytest.mark.slow
 def test_history_of_a_patient(two_assessments: Path, capsys):
     assert main(["assess", "--patient", "P-0042", "--history", "--json"]) == 0
