@@ -304,6 +304,8 @@ class PerineoApp(App[SessionResult | None]):
         )
 
     def _show(self, screen: Screen[None]) -> None:
+        if not self.screen_stack:
+            return  # the app is closing (a cue still on its way): nothing to show it on
         while isinstance(self.screen, ModalScreen):  # a question over a screen that is done
             self.pop_screen()
         if len(self.screen_stack) > 1:
