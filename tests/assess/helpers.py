@@ -9,8 +9,11 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
+
 from perineo.assess.texts import Note
 from perineo.locale import Lang, say
+from perineo.samples import Channel, SampleBlock
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "perfect.py"
 
@@ -34,3 +37,16 @@ def sentence(notes: Sequence[Note]) -> str:
 def lines(notes: Sequence[Note]) -> tuple[str, ...]:
     """Findings or checks in English words, one a line."""
     return tuple(say(Lang.EN, n) for n in notes)
+
+
+def with_brief_contraction(block: SampleBlock, at_s: float, amp: float) -> SampleBlock:
+    """``block`` with a brief voluntary squeeze added at ``at_s`` (0.25 s up, 0.1 s held,
+    0.3 s down, ``amp`` cmH2O on the squeeze channel only): a quick contraction between
+    the holds, as a patient makes one when she is not asked to."""
+    t = block.t
+    up = np.clip((t - at_s) / 0.25, 0.0, 1.0)
+    down = np.clip((t - at_s - 0.35) / 0.3, 0.0, 1.0)
+    pulse = amp * ((0.5 - 0.5 * np.cos(np.pi * up)) - (0.5 - 0.5 * np.cos(np.pi * down)))
+    data = dict(block.data)
+    data[Channel.SQUEEZE] = data[Channel.SQUEEZE] + pulse
+    return SampleBlock(t, data)

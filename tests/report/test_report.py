@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from tests.assess.helpers import with_brief_contraction
 from tests.sim.helpers import uneven
 
 from perineo.cli import main
@@ -89,11 +90,12 @@ def test_history_of_a_patient(two_assessments: Path, capsys):
 
 
 def test_what_qualifies_the_numbers_is_beside_them(home: Path, capsys):
-    """perfect_weak seed 21: a knock between the holds (left out) and a hold 0.1 s from the
-    E − 1 s line (R could read 5–6): both in the JSON and in the HTML's R row."""
+    """perfect_weak seed 21 with a brief contraction between the holds (left out) and a
+    hold 0.1 s from the E − 1 s line (R could read 5–6): both in the JSON and in the HTML's
+    R row."""
     res = simulate(load_scenario(uneven("perfect_weak")), 21)
     rec = home / "rec.csv"
-    write_recording(rec, res.block)
+    write_recording(rec, with_brief_contraction(res.block, 95.0, 23.0))
     assert main(["report", str(rec), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     low, high = doc["repetitions_range"]
