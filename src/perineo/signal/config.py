@@ -101,12 +101,9 @@ class DetectorConfig:
     # contraction wobbles by a few % of its force at 0.1-2 Hz): at least 11 % of the hold
     # (docs/design.md: a lift is about an eighth of the hold above it; the margin is for a lift
     # that starts from a tremor peak) and this much more than the largest rise the tremor
-    # made, within lift_max_rise_s, on the hold before it. That largest rise is seen on
-    # the second or few of hold before the first lift, and a random wobble's largest swing
-    # grows with the time it is watched: half as much again is the margin (tuning draws
-    # with tremor: lift counts exact in 97.6 % of repetitions with 1.2, 99.0 % with 1.5).
+    # made, within lift_max_rise_s, on the hold before it.
     lift_hold_fraction: float = 0.11
-    lift_over_tremor: float = 1.5
+    lift_over_tremor: float = 1.2
     tremor_min_s: float = 1.0  # hold seen before a lift, to know its tremor
     lift_max_rise_s: float = 0.7
     lift_after_hold_s: float = 0.8  # lifts come on top of a hold, not as it begins
