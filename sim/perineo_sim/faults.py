@@ -85,6 +85,11 @@ class FaultyLink:
         self.tally = LinkTally()
         self._held: bytes | None = None
 
+    @property
+    def holding(self) -> bool:
+        """A packet is held back, to arrive after the next one."""
+        return self._held is not None
+
     def clock_shift_us(self, t: float) -> int:
         return sum(jump for at, jump in self.faults.clock_jumps if t >= at)
 
@@ -144,10 +149,15 @@ def faulty_backend(backend: type[Any], link: FaultyLink) -> type[Any]:
     """A bleak client back end like ``backend`` whose stream notifications pass ``link``.
 
     The link's clock is the notification's arrival, counted from the first notification.
+    A packet held back (reordered) reaches the host through the callback of the connection
+    that carried it, even when that connection has dropped and a new one is streaming by
+    the time it is handed over: a connection carries only its own packets (the probe
+    restarts its stream on each START), but the host may deliver a queued one late.
     """
     import time
 
     origin: list[float] = []
+    held_by: list[Callable[[bytearray], None]] = []  # the connection of the held packet
 
     async def start_notify(
         self: Any, characteristic: Any, callback: Callable[[bytearray], None], **kw: Any
@@ -160,8 +170,14 @@ def faulty_backend(backend: type[Any], link: FaultyLink) -> type[Any]:
             now = time.monotonic()
             if not origin:
                 origin.append(now)
-            for out in link.send(bytes(data), now - origin[0]):
-                callback(bytearray(out))
+            releasing = link.holding
+            out = link.send(bytes(data), now - origin[0])
+            for k, packet in enumerate(out):
+                # send() puts the released packet last
+                late = releasing and not link.holding and k == len(out) - 1
+                (held_by[0] if late else callback)(bytearray(packet))
+            if link.holding:
+                held_by[:] = [callback]
 
         await backend.start_notify(self, characteristic, through_link, **kw)
 

@@ -1,10 +1,11 @@
 """Samples from a perineo probe over Bluetooth Low Energy (bleak).
 
-The notification callback only puts the bytes and their arrival time on a queue;
-decoding, gap detection and time mapping happen in ``stream()`` (ble_assembler). After a
-drop the source reconnects with backoff, reports DISCONNECTED, CONNECTED and the GAP, and
-the session goes on. ``backend=`` is bleak's public seam: the Bumble virtual probe's back end
-(perineo_sim.bumble_backend) plugs in there.
+The notification callback only puts the bytes, their arrival time and the connection that
+delivered them on a queue; decoding, gap detection and time mapping happen in ``stream()``
+(ble_assembler). After a drop the source reconnects with backoff, reports DISCONNECTED,
+CONNECTED and the GAP, and the session goes on; a notification of an earlier connection
+that reaches it after that is counted (``late``) and skipped. ``backend=`` is bleak's
+public seam: the Bumble virtual probe's back end (perineo_sim.bumble_backend) plugs in there.
 """
 
 from __future__ import annotations
@@ -104,7 +105,8 @@ class BleSource:
         self._reconnect = reconnect or Reconnect()
         self._remember = remember
         self._clock = clock
-        self._queue: asyncio.Queue[tuple[_Event, bytes, float]] = asyncio.Queue()
+        # (event, bytes, arrival, the connection attempt that delivered it)
+        self._queue: asyncio.Queue[tuple[_Event, bytes, float, int]] = asyncio.Queue()
         self._client: BleakClient | None = None
         self._link = 0  # counts connection attempts: a drop names the attempt it ends
         self._closing = asyncio.Event()
@@ -126,15 +128,19 @@ class BleSource:
 
     # -- bleak callbacks: nothing but the queue --------------------------------------------
 
-    def _on_stream(self, _char: object, data: bytearray) -> None:
-        self._queue.put_nowait((_Event.STREAM, bytes(data), self._clock()))
+    def _notified(self, event: _Event, link: int) -> Callable[[object, bytearray], None]:
+        """The notification callback of connection attempt ``link``: each connection gets
+        its own, so a notification that the host hands over after the link went down (and
+        a new one came up) is known to be the old link's."""
 
-    def _on_status(self, _char: object, data: bytearray) -> None:
-        self._queue.put_nowait((_Event.STATUS, bytes(data), self._clock()))
+        def on_notify(_char: object, data: bytearray) -> None:
+            self._queue.put_nowait((event, bytes(data), self._clock(), link))
+
+        return on_notify
 
     def _on_disconnect(self, client: BleakClient, link: int) -> None:
         if client is self._client:
-            self._queue.put_nowait((_Event.DROPPED, link.to_bytes(8, "little"), self._clock()))
+            self._queue.put_nowait((_Event.DROPPED, b"", self._clock(), link))
 
     # -- connection ------------------------------------------------------------------------
 
@@ -167,8 +173,8 @@ class BleSource:
             await self._command(Command(Opcode.SET_CHANNELS, channel_mask(self._channels)))
         if status.sample_rate_hz != self._rate:
             await self._command(Command(Opcode.SET_RATE, self._rate))
-        await client.start_notify(STATUS_CHAR_UUID, self._on_status)
-        await client.start_notify(STREAM_CHAR_UUID, self._on_stream)
+        await client.start_notify(STATUS_CHAR_UUID, self._notified(_Event.STATUS, link))
+        await client.start_notify(STREAM_CHAR_UUID, self._notified(_Event.STREAM, link))
         await self._command(Command(Opcode.START))
         no_battery: tuple[type[BaseException], ...] = (*bluetooth_errors(), IndexError, KeyError)
         try:
@@ -266,16 +272,22 @@ class BleSource:
             await self._drop_client()
 
     async def _run(self, assembler: PacketAssembler, origin: float) -> AsyncIterator[SourceItem]:
-        pending: deque[tuple[_Event, bytes, float]] = deque()
+        pending: deque[tuple[_Event, bytes, float, int]] = deque()
         while True:
-            event, data, arrival = pending.popleft() if pending else await self._queue.get()
+            event, data, arrival, link = pending.popleft() if pending else await self._queue.get()
             now = arrival - origin
             if event is _Event.CLOSE or self._closing.is_set():
                 yield SourceStatus(StatusKind.ENDED, now, detail="closed")
                 return
+            if link != self._link:
+                # the drop of a failed reconnect attempt after a good one, or a notification
+                # of a link that is gone: its sequence numbers are not the new link's (which
+                # restart at 0), decoding it as the new link's would put old samples after
+                # newer ones
+                if event is _Event.STREAM:
+                    self.counters.late += 1
+                continue
             if event is _Event.DROPPED:
-                if int.from_bytes(data, "little") != self._link:
-                    continue  # the drop of a failed reconnect attempt, after a good one
                 yield SourceStatus(StatusKind.DISCONNECTED, now, detail="link lost")
                 reconnected, battery = await self._reconnect_loop()
                 if not reconnected:
@@ -299,7 +311,7 @@ class BleSource:
             # decode what else has arrived in one go: one block instead of many small ones
             while not self._queue.empty():
                 queued = self._queue.get_nowait()
-                if queued[0] is not _Event.STREAM or pending:
+                if queued[0] is not _Event.STREAM or queued[3] != self._link or pending:
                     pending.append(queued)
                     continue
                 items += assembler.feed(queued[1], queued[2])
@@ -328,7 +340,7 @@ class BleSource:
     async def close(self) -> None:
         """Stop streaming and disconnect; the stream ends with ENDED. Safe to call twice."""
         self._closing.set()
-        self._queue.put_nowait((_Event.CLOSE, b"", self._clock()))
+        self._queue.put_nowait((_Event.CLOSE, b"", self._clock(), self._link))
         await self._drop_client()
 
 

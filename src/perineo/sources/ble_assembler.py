@@ -35,6 +35,7 @@ class LinkCounters:
     wrong_channels: int = 0
     reconnects: int = 0
     resyncs: int = 0  # sequence counting restarted after a corrupted sequence number
+    late: int = 0  # packets of a connection already gone, arriving after a reconnect: skipped
     last_error: str = ""
     extra: dict[str, float] = field(default_factory=dict)
 
