@@ -208,3 +208,43 @@ def test_a_session_killed_mid_way_counts_in_history_and_plan(
         # recovery added no repetition for the calibration squeezes in the events
         assert [r.rep.index for r in rec.reps(1)] == [3, 4, 5, 6, 7]
         assert rec.session(1).ended_at == STARTED + timedelta(seconds=299)  # whole seconds
+
+
+def test_a_calibration_squeeze_lasts_from_its_onset_to_the_end_of_its_fall_in_edf(
+    home: Path, tmp_path: Path
+) -> None:
+    # the live detector stamps a repetition event with the repetition's onset, and a
+    # calibration squeeze is stored as its events only (no scored repetition): its EDF
+    # duration came out as the few hundredths between two stamps of its onset (0.07 s for a
+    # 4-s squeeze seen in `perineo train --sim`)
+    recording = tmp_path / "rec.csv"
+    _recording(recording)
+    with TrainingRecord.open() as rec:
+        sid = rec.start_session(
+            kind=SessionKind.TRAIN,
+            program=INTENSIVE,
+            source="sim-follow",
+            channels=("squeeze", "abdominal"),
+            recording=recording,
+            started_at=STARTED,
+        )
+        for i, t in enumerate(CAL_ONSETS):
+            r = make_rep(index=i, onset=t, hold=3.0, quick=0, peak=95.0)
+            events = [
+                Event(e.kind, r.onset_s + 0.05, e.detected_s, i)  # as stored live
+                if e.kind is EventKind.REPETITION
+                else e
+                for e in rep_events(r)
+            ]
+            rec.add_events(sid, events)
+    edf = tmp_path / "cal.edf"
+    assert main(["export", str(sid), "--format", "edf", "--out", str(edf)]) == 0
+    with pyedflib.EdfReader(str(edf)) as f:
+        onsets, durations, texts = f.readAnnotations()
+    cal = [
+        (round(o, 2), round(d, 2))
+        for o, d, x in zip(onsets, durations, texts, strict=True)
+        if x.startswith("calibration squeeze")
+    ]
+    # onset 30 s, rise 0.8 s, hold 3 s, fall 0.8 s: 4.6 s from onset to the end of the fall
+    assert cal == [(t, 4.6) for t in CAL_ONSETS]
