@@ -110,7 +110,7 @@ def test_reuse_the_stored_calibration_from_home(record: TrainingRecord, home: Pa
             assert isinstance(screen, HomeScreen)
             box = screen.query_one("#home-reuse", Checkbox)
             assert str(box.label) == (
-                "Use my calibration of 2026-03-01 (rest 30.0, strongest 45.0 cmH2O)"
+                "Use my calibration of 2026-03-01 (rest 30.0, strongest 45.0 cmH2O above it)"
             )
             box.value = True
             screen.query_one("#sources", OptionList).focus()
