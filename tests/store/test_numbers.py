@@ -248,3 +248,22 @@ def test_a_calibration_squeeze_lasts_from_its_onset_to_the_end_of_its_fall_in_ed
     ]
     # onset 30 s, rise 0.8 s, hold 3 s, fall 0.8 s: 4.6 s from onset to the end of the fall
     assert cal == [(t, 4.6) for t in CAL_ONSETS]
+
+
+def test_the_plans_hold_column_says_it_is_the_longest_hold(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # one session: its summary said "Mean hold 2.1 s", the plan's week "hold s 2.3" (the
+    # week's longest hold, unnamed): two numbers for one thing
+    recording = tmp_path / "rec.csv"
+    _recording(recording)
+    with TrainingRecord.open() as rec:
+        _store_session(rec, recording)
+        longest = max(r.rep.hold_end_s - r.rep.hold_start_s for r in rec.reps(1))  # type: ignore[operator]
+    for lang, head in (("en", "max hold s"), ("nn", "lengst hald s")):
+        assert main(["plan", "--lang", lang]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        header = next(line for line in lines if head in line)
+        row = lines[lines.index(header) + 1]
+        end = header.index(head) + len(head)  # right-aligned under its header
+        assert row[:end].endswith(f"{longest:.1f}"), (header, row)
