@@ -267,3 +267,39 @@ def test_the_plans_hold_column_says_it_is_the_longest_hold(
         row = lines[lines.index(header) + 1]
         end = header.index(head) + len(head)  # right-aligned under its header
         assert row[:end].endswith(f"{longest:.1f}"), (header, row)
+
+
+def test_history_sessions_keeps_its_columns_for_an_interrupted_session(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "interrupted" is longer than the status column: the numbers after it moved 3 places
+    recording = tmp_path / "rec.csv"
+    _recording(recording)
+    with TrainingRecord.open() as rec:
+        _store_session(rec, recording)
+        sid = _store_session(rec, recording, finish=False)
+        stored = rec.reps(sid)
+        scores = [r.score for r in stored if r.score is not None]
+        from perineo.program.scoring import summarize
+
+        summary = summarize([r.rep for r in stored], scores, INTENSIVE)
+        rec.finish_session(sid, summary, status=SessionStatus.INTERRUPTED)
+    assert main(["history", "--sessions"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    done = next(line for line in lines if " done " in line)
+    interrupted = next(line for line in lines if " interrupted " in line)
+    assert len(done) == len(interrupted) == len(lines[0])  # every column in its place
+    assert done[-16:] == interrupted[-16:]  # the same session's numbers, in the same places
+
+
+def test_the_recovery_line_counts_one_repetition_in_the_singular() -> None:
+    # seen after a killed session: "... (274.0 s) and 1 more repetitions from its recording"
+    from perineo.store.recovery import Recovered
+
+    one = Recovered(session_id=5, samples=27400, duration_s=274.0, reps_added=1, trimmed_bytes=0)
+    assert one.line() == (
+        "session 5 was interrupted; recovered 27400 samples (274.0 s) and 1 more repetition "
+        "from its recording"
+    )
+    two = Recovered(session_id=5, samples=10, duration_s=0.1, reps_added=2, trimmed_bytes=0)
+    assert two.line().endswith("and 2 more repetitions from its recording")
