@@ -288,3 +288,19 @@ def test_the_simulated_patient_draws_her_own_endurance_and_how_many_she_keeps():
     # giving one does not change the other
     assert SimPatient(7, kept=5).endurance_s == SimPatient(7).endurance_s
     assert SimPatient(7, endurance_s=6.0).kept == SimPatient(7).kept
+
+
+@pytest.mark.slow
+def test_the_live_table_shows_the_reports_peak_and_hold(run):
+    # seen in `perineo assess --sim`: the table's peak was the detector's (fast contraction
+    # 20 showed "50") while the report and P measure it on its feet ("P 49", 48.7)
+    _, rec, outcome = run
+    assert outcome.result is not None
+    report = {round(c.onset_s, 3): c for c in outcome.result.contractions}
+    finals = [c for _, c in rec.seen if c.final and not c.cancelled and c.step is not None]
+    assert len(finals) == len(report) == 23
+    for c in finals:
+        r = report[round(c.onset_s, 3)]
+        assert c.peak_cmH2O == pytest.approx(r.peak_cmH2O, abs=0.3), c.number
+        if r.held_s is not None:
+            assert c.hold_s == held_floor(r.held_s, 1), c.number

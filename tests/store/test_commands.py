@@ -133,6 +133,23 @@ def test_programs_lists_builtins_and_user_programs(home: Path, capsys):
     assert names[4:6] == ["Kartlegging", "perfect"]
 
 
+def test_programs_describes_the_assessment_by_its_steps(home: Path, capsys):
+    # "1–10 reps a day, hold 1–10 s, rest 4 s": an assessment is no daily dose
+    assert main(["programs"]) == 0
+    out = capsys.readouterr().out.split("Assessment (not training):")[1]
+    assert "a day" not in out
+    assert (
+        "up to 10 holds of up to 10 s, 4 s apart; up to 10 fast contractions after 60 s rest" in out
+    )
+    assert main(["programs", "--lang", "nn"]) == 0
+    out = capsys.readouterr().out.split("Kartlegging (ikkje trening):")[1]
+    assert "per dag" not in out
+    assert (
+        "opptil 10 hald på opptil 10 s, 4 s mellom; "
+        "opptil 10 raske samantrekningar etter 60 s pause" in out
+    )
+
+
 def test_history_and_plan_on_an_empty_record(home: Path, capsys):
     assert main(["history"]) == 0
     assert "No training recorded yet" in capsys.readouterr().out

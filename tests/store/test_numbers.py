@@ -208,3 +208,98 @@ def test_a_session_killed_mid_way_counts_in_history_and_plan(
         # recovery added no repetition for the calibration squeezes in the events
         assert [r.rep.index for r in rec.reps(1)] == [3, 4, 5, 6, 7]
         assert rec.session(1).ended_at == STARTED + timedelta(seconds=299)  # whole seconds
+
+
+def test_a_calibration_squeeze_lasts_from_its_onset_to_the_end_of_its_fall_in_edf(
+    home: Path, tmp_path: Path
+) -> None:
+    # the live detector stamps a repetition event with the repetition's onset, and a
+    # calibration squeeze is stored as its events only (no scored repetition): its EDF
+    # duration came out as the few hundredths between two stamps of its onset (0.07 s for a
+    # 4-s squeeze seen in `perineo train --sim`)
+    recording = tmp_path / "rec.csv"
+    _recording(recording)
+    with TrainingRecord.open() as rec:
+        sid = rec.start_session(
+            kind=SessionKind.TRAIN,
+            program=INTENSIVE,
+            source="sim-follow",
+            channels=("squeeze", "abdominal"),
+            recording=recording,
+            started_at=STARTED,
+        )
+        for i, t in enumerate(CAL_ONSETS):
+            r = make_rep(index=i, onset=t, hold=3.0, quick=0, peak=95.0)
+            events = [
+                Event(e.kind, r.onset_s + 0.05, e.detected_s, i)  # as stored live
+                if e.kind is EventKind.REPETITION
+                else e
+                for e in rep_events(r)
+            ]
+            rec.add_events(sid, events)
+    edf = tmp_path / "cal.edf"
+    assert main(["export", str(sid), "--format", "edf", "--out", str(edf)]) == 0
+    with pyedflib.EdfReader(str(edf)) as f:
+        onsets, durations, texts = f.readAnnotations()
+    cal = [
+        (round(o, 2), round(d, 2))
+        for o, d, x in zip(onsets, durations, texts, strict=True)
+        if x.startswith("calibration squeeze")
+    ]
+    # onset 30 s, rise 0.8 s, hold 3 s, fall 0.8 s: 4.6 s from onset to the end of the fall
+    assert cal == [(t, 4.6) for t in CAL_ONSETS]
+
+
+def test_the_plans_hold_column_says_it_is_the_longest_hold(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # one session: its summary said "Mean hold 2.1 s", the plan's week "hold s 2.3" (the
+    # week's longest hold, unnamed): two numbers for one thing
+    recording = tmp_path / "rec.csv"
+    _recording(recording)
+    with TrainingRecord.open() as rec:
+        _store_session(rec, recording)
+        longest = max(r.rep.hold_end_s - r.rep.hold_start_s for r in rec.reps(1))  # type: ignore[operator]
+    for lang, head in (("en", "max hold s"), ("nn", "lengst hald s")):
+        assert main(["plan", "--lang", lang]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        header = next(line for line in lines if head in line)
+        row = lines[lines.index(header) + 1]
+        end = header.index(head) + len(head)  # right-aligned under its header
+        assert row[:end].endswith(f"{longest:.1f}"), (header, row)
+
+
+def test_history_sessions_keeps_its_columns_for_an_interrupted_session(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "interrupted" is longer than the status column: the numbers after it moved 3 places
+    recording = tmp_path / "rec.csv"
+    _recording(recording)
+    with TrainingRecord.open() as rec:
+        _store_session(rec, recording)
+        sid = _store_session(rec, recording, finish=False)
+        stored = rec.reps(sid)
+        scores = [r.score for r in stored if r.score is not None]
+        from perineo.program.scoring import summarize
+
+        summary = summarize([r.rep for r in stored], scores, INTENSIVE)
+        rec.finish_session(sid, summary, status=SessionStatus.INTERRUPTED)
+    assert main(["history", "--sessions"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    done = next(line for line in lines if " done " in line)
+    interrupted = next(line for line in lines if " interrupted " in line)
+    assert len(done) == len(interrupted) == len(lines[0])  # every column in its place
+    assert done[-16:] == interrupted[-16:]  # the same session's numbers, in the same places
+
+
+def test_the_recovery_line_counts_one_repetition_in_the_singular() -> None:
+    # seen after a killed session: "... (274.0 s) and 1 more repetitions from its recording"
+    from perineo.store.recovery import Recovered
+
+    one = Recovered(session_id=5, samples=27400, duration_s=274.0, reps_added=1, trimmed_bytes=0)
+    assert one.line() == (
+        "session 5 was interrupted; recovered 27400 samples (274.0 s) and 1 more repetition "
+        "from its recording"
+    )
+    two = Recovered(session_id=5, samples=10, duration_s=0.1, reps_added=2, trimmed_bytes=0)
+    assert two.line().endswith("and 2 more repetitions from its recording")

@@ -111,3 +111,29 @@ def test_two_sessions_in_the_same_second_get_two_recordings(tmp_path: Path) -> N
     ]
     names = [p.communicate(timeout=60)[0].decode().strip() for p in procs]
     assert all(names) and len({*names, *map(str, here)}) == 4
+
+
+def test_a_dose_of_one_set_is_one_set_not_one_sets() -> None:
+    # seen with the learn program (one set a day): "Today's dose is done: 1 sets",
+    # "Dagens dose er gjord: 1 rundar"
+    learn = get_program("learn")
+    assert learn.dose.sets == 1
+
+    def lines(lang: Lang, sets_done: int) -> list[str]:
+        view = summary_view(
+            {"sets": [], "mean_score": 90.0, "sets_done": sets_done},
+            program=learn,
+            lang=lang,
+            reason_counts=Counter[Reason](),
+            mvc_cmH2O=None,
+            mean_hold_s=None,
+            session_id=None,
+            record=None,
+            today=TODAY,
+        )
+        return summary_lines(lang, view)
+
+    assert "Today's dose is done: 1 set" in lines(Lang.EN, 1)
+    assert "Today's dose: 0 of 1 set" in lines(Lang.EN, 0)
+    assert "Dagens dose er gjord: 1 runde" in lines(Lang.NN, 1)
+    assert "Dagens dose: 0 av 1 runde" in lines(Lang.NN, 0)

@@ -47,3 +47,41 @@ def test_the_calibration_result_is_said_before_the_first_repetition() -> None:
     assert pushed.endswith(
         "Every squeeze pushed down: ask a physiotherapist to check how you lift."
     )
+
+
+def _values_on_screen(lang: Lang) -> str:
+    from textual.app import App
+    from textual.widgets import Static
+
+    from perineo.display.tracebuf import TraceBuffer
+    from perineo.display.view import CalibrationView
+    from perineo.tui.screens.calibrate import CalibrateScreen
+
+    from .helpers import run
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(CalibrateScreen(lang, TraceBuffer()))
+
+    async def drive() -> str:
+        app = Host()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.1)
+            screen = app.screen
+            assert isinstance(screen, CalibrateScreen)
+            screen.calibration = CalibrationView(step=4, rest_cmH2O=40.4, mvc_cmH2O=28.8)
+            await pilot.pause(0.1)
+            return str(screen.query_one("#cal-values", Static).render())
+
+    return run(drive())
+
+
+def test_the_strongest_squeeze_is_said_to_be_above_rest_while_calibrating() -> None:
+    # seen at 80x24: "Resting level 40.4 cmH2O   Strongest squeeze 28.8 cmH2O", a squeeze
+    # weaker than lying still (28.8 is above rest, as the summary after it says)
+    assert _values_on_screen(Lang.EN) == (
+        "Resting level 40.4 cmH2O   Strongest squeeze 28.8 cmH2O above rest"
+    )
+    assert _values_on_screen(Lang.NN) == (
+        "Kvilenivå 40.4 cmH2O   Sterkaste samantrekning 28.8 cmH2O over kvilenivået"
+    )

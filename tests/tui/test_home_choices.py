@@ -110,7 +110,7 @@ def test_reuse_the_stored_calibration_from_home(record: TrainingRecord, home: Pa
             assert isinstance(screen, HomeScreen)
             box = screen.query_one("#home-reuse", Checkbox)
             assert str(box.label) == (
-                "Use my calibration of 2026-03-01 (rest 30.0, strongest 45.0 cmH2O)"
+                "Use my calibration of 2026-03-01 (rest 30.0, strongest 45.0 cmH2O above it)"
             )
             box.value = True
             screen.query_one("#sources", OptionList).focus()
@@ -124,5 +124,29 @@ def test_reuse_the_stored_calibration_from_home(record: TrainingRecord, home: Pa
             assert app.options.program.rep.coach_hold_s == learn.rep.coach_hold_s
             follower = session.pipeline.source
             assert getattr(follower, "program", None) is app.options.program
+
+    run(drive())
+
+
+@pytest.mark.slow
+def test_the_reuse_box_shows_whether_it_is_ticked_without_colour(
+    record: TrainingRecord, home: Path
+) -> None:
+    # the standard box reads "▐X▌" ticked or not (only its colour changes): a new user read
+    # "▐X▌ Use my calibration …" as ticked, chose the simulator and was calibrated again
+    record.save_calibration(STORED)
+    app = create_app(program="intensive", program_chosen=False, record=record, today=TODAY)
+
+    async def drive() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.2)
+            box = app.screen.query_one("#home-reuse", Checkbox)
+            assert not box.value
+            assert str(box.render()).startswith("▐ ▌ Use my calibration")
+            box.focus()
+            await pilot.press("space")
+            await pilot.pause(0.1)
+            assert box.value
+            assert str(box.render()).startswith("▐X▌ Use my calibration")
 
     run(drive())

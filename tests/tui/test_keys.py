@@ -108,8 +108,9 @@ def test_reuse_stored_calibration(record: TrainingRecord, intensive: Program, ho
             rep = app.screen.query_one("#rep", Static)
             await wait_for(pilot.pause, lambda: _text(rep).startswith("Your last"), 5)
             assert _text(rep) == (
-                "Your last calibration: resting level 30.0 cmH2O, strongest squeeze 45.0 cmH2O."
-                "\nThe probe had settled: the levels are steady."
+                "Your last calibration: resting level 30.0 cmH2O, "
+                "strongest squeeze 45.0 cmH2O above it.\n"
+                "The probe had settled: the levels are steady."
             )
             await pilot.press("q")  # asks first while training; at once on the summary
             # (the one repetition may end, and the summary replace the question, meanwhile)

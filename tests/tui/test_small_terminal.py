@@ -43,3 +43,29 @@ def test_small_window_is_named_and_the_essentials_still_show(
             assert not warning.display
 
     run(drive())
+
+
+def test_the_assessment_screen_names_a_small_window_too() -> None:
+    # seen with `perineo assess --sim --lang nn` at 60×20: the table and the result were cut
+    # off with no word about it
+    from perineo.tui.screens.assess import AssessApp
+    from perineo_sim.patient import SimPatient
+
+    pat = SimPatient(2, speed=1.0)
+    app = AssessApp(pat.source, "P-0042", follower=pat, fps=4, lang="nn")
+
+    async def drive() -> None:
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.pause(0.2)
+            warning = app.screen.query_one(SizeWarning)
+            assert warning.display
+            assert str(warning.render()) == (
+                "Vindauget er 60×20: gjer det minst 80×24 for å sjå alt."
+            )
+            assert app.screen.query_one(Footer).region.bottom <= 20
+            await pilot.resize_terminal(110, 40)
+            await pilot.pause(0.2)
+            assert not warning.display
+            app.action_quit()
+
+    run(drive())

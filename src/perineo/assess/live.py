@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Protocol
 
 from perineo.assess.guide import GuideRunner, Prompt, PromptKind
-from perineo.assess.model import Movement, Perfect, Step, StepSpan, held_floor
-from perineo.assess.scheme import brief, held_so_far, perfect, step_at
+from perineo.assess.model import Contraction, Movement, Perfect, Step, StepSpan, held_floor
+from perineo.assess.scheme import brief, measured_so_far, perfect, step_at
 from perineo.assess.technique import movement
 from perineo.samples import Channel, SampleBlock
 from perineo.session.listener import Listener, PipelineEnd, Quiet
@@ -189,7 +189,8 @@ class AssessSession(Quiet):
             elif e.kind is EventKind.REPETITION and e.repetition is not None:
                 r = e.repetition
                 step = step_at(spans, r.onset_s)
-                held = self._held(r)
+                measured = self._measured(r)
+                held = None if measured is None or r.hold_start_s is None else measured.held_s
                 self._reps.append(r)
                 self.listener.contraction(
                     LiveContraction(
@@ -197,7 +198,7 @@ class AssessSession(Quiet):
                         step,
                         r.onset_s,
                         final=True,
-                        peak_cmH2O=r.peak_cmH2O,
+                        peak_cmH2O=r.peak_cmH2O if measured is None else measured.peak_cmH2O,
                         hold_s=None if held is None else held_floor(held, 1),
                         movement=movement(r),
                         errors=tuple(x.value for x in r.errors),
@@ -206,12 +207,11 @@ class AssessSession(Quiet):
                 if step is Step.ENDURANCE and held is not None:
                     self._first_hold(r, held)
 
-    def _held(self, r: Repetition) -> float | None:
-        """How long she held ``r`` by E's measure, from the samples so far."""
-        if r.hold_start_s is None or not self.blocks:
+    def _measured(self, r: Repetition) -> Contraction | None:
+        """``r``'s peak and time held as the report measures them, from the samples so far."""
+        if not self.blocks:
             return None
-        seen = [x for x in self._reps if x.onset_s < r.onset_s]
-        return held_so_far(SampleBlock.concat(self.blocks), [*seen, r], r)
+        return measured_so_far(SampleBlock.concat(self.blocks), self._reps, r)
 
     def _first_hold(self, r: Repetition, held_s: float) -> None:
         """The first real hold of the running endurance step is final: its repetitions ask

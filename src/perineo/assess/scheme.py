@@ -7,6 +7,7 @@ finds them from the contractions (the fast ones by their shape).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -131,14 +132,20 @@ def _held(t: FloatArray, lv: _HoldLevels, r: Repetition) -> float | None:
     return m.held_seconds(t, lv.heavy, r.hold_start_s, end, top, ENDURANCE_FRACTION)
 
 
-def held_so_far(block: SampleBlock, reps: Sequence[Repetition], rep: Repetition) -> float | None:
-    """How long ``rep`` was held, by E's measure, from the samples and repetitions seen so
-    far: what the live table shows and the repetitions' cue is made from. The report
-    measures it on the whole recording (the resting level after it, the breathing learned
-    from every rest), so it may differ by a few hundredths of a second."""
+def measured_so_far(
+    block: SampleBlock, reps: Sequence[Repetition], rep: Repetition
+) -> Contraction | None:
+    """``rep`` measured as the report measures it (its peak on its feet, E's time held),
+    from the samples and repetitions seen so far: what the live table shows and the
+    repetitions' cue is made from. The report measures on the whole recording (the resting
+    level after it, the breathing learned from every rest, the next onset), so it may differ
+    by a few tenths of a cmH2O or hundredths of a second."""
     if len(block.t) == 0:
         return None
-    return _held(block.t, _hold_levels(block, reps, m.rest_mask(block.t, reps)), rep)
+    seen = [r for r in reps if r.onset_s < rep.onset_s]
+    anywhere = (StepSpan(Step.REST, -math.inf, math.inf),)
+    measured = contractions(block, [*seen, rep], anywhere)
+    return measured[-1] if measured else None
 
 
 def contractions(

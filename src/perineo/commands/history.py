@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from perineo.locale import Lang, say
     from perineo.program.loader import load_programs
     from perineo.store.history import day_totals, week_totals
-    from perineo.store.sessions import TrainingRecord
+    from perineo.store.sessions import SessionStatus, TrainingRecord
 
     with TrainingRecord.open_at_start() as rec:
         sessions = rec.sessions()
@@ -55,15 +55,17 @@ def run(args: argparse.Namespace) -> int:
         return say(lang, f"history.col.{name}")
 
     if args.sessions:
+        # wide enough for every status ("interrupted") and the column's own name
+        status_w = max(len(col("status")), *(len(st.value) for st in SessionStatus))
         out.write(
             f"{'#':>4}  {col('started'):<16}  {col('kind'):<6} {col('program'):<12} "
-            f"{col('status'):<8} {col('reps'):>4} {col('good'):>4} {col('score'):>5}\n"
+            f"{col('status'):<{status_w}} {col('reps'):>4} {col('good'):>4} {col('score'):>5}\n"
         )
         for s in sessions:
             m = s.summary or {}
             out.write(
                 f"{s.id:>4}  {s.started_at.astimezone():%Y-%m-%d %H:%M}  {s.kind.value:<6} "
-                f"{visible(s.program):<12} {s.status.value:<8} {m.get('reps', '—')!s:>4} "
+                f"{visible(s.program):<12} {s.status.value:<{status_w}} {m.get('reps', '—')!s:>4} "
                 f"{m.get('good', '—')!s:>4} {m.get('mean_score', '—')!s:>5}\n"
             )
         return 0

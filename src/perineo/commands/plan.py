@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
 
 # The week table: its columns and their widths (the last one is not padded).
 _COLUMNS = ("week", "days", "dose", "reps", "good", "hold", "lifts", "mvc", "errors", "leakage")
-_WIDTHS = ("<10", ">5", ">4", ">4", ">5", ">6", ">5", ">5", ">6", "")
+_WIDTHS = ("<10", ">5", ">4", ">4", ">5", ">13", ">5", ">5", ">6", "")
 
 
 def _f(x: float | None, nd: int = 1) -> str:

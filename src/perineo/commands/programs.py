@@ -40,6 +40,17 @@ def _name(p: Program) -> str:
 def describe_targets(program: Program, lang: Lang) -> str:
     """One line of targets: dose, hold, quick lifts, rest, effort, months."""
     d, rep = program.dose, program.rep
+    if program.perfect is not None:  # an assessment: its steps, not a daily dose
+        pf = program.perfect
+        return say(
+            lang,
+            "programs.perfect",
+            holds=pf.repetitions_max,
+            hold=pf.endurance_max_s,
+            rest=pf.rest_s,
+            fast=pf.fast_max,
+            pause=pf.fast_rest_before_s,
+        )
     sets = say(lang, "programs.sets", sets=d.sets) if d.sets > 1 else ""
     if d.period is Period.WEEK:
         parts = [say(lang, "programs.dose_week", reps=d.reps, sets=sets, sessions=d.sessions)]

@@ -90,7 +90,10 @@ class Trainer(Quiet):
         self._cal_start = 0.0
         self._reps: dict[int, Repetition] = {}
         self._open_reps: set[int] = set()  # onsets not yet final or cancelled
-        self._onsets: dict[int, float] = {}  # repetition index -> onset time
+        # repetition index -> whether its onset was heard while training: the coach and the
+        # scores take a squeeze alike, by when its onset was announced (the onset's own time
+        # may be dated back before training began, the repetition's after)
+        self._onsets: dict[int, bool] = {}
         self._train_start_s = 0.0
         self._done_at: float | None = None
         self._scored = 0
@@ -164,7 +167,7 @@ class Trainer(Quiet):
             if ev.kind is EventKind.ONSET:
                 self._last_onset = ev.rep
                 self._open_reps.add(ev.rep)
-                self._onsets[ev.rep] = ev.t
+                self._onsets[ev.rep] = self.stage is Stage.TRAINING
             elif ev.kind is EventKind.ONSET_CANCELLED:
                 self._open_reps.discard(ev.rep)
             elif ev.kind is EventKind.REPETITION and ev.repetition is not None:
@@ -223,10 +226,13 @@ class Trainer(Quiet):
         self._report_scores(self.coach.scores)
 
     def _in_training(self, ev: Event) -> bool:
-        if ev.kind is EventKind.REPETITION and ev.repetition is not None:
-            return ev.repetition.onset_s >= self._train_start_s
-        onset = self._onsets.get(ev.rep)
-        return onset is None or onset >= self._train_start_s
+        rep = ev.repetition
+        heard = self._onsets.get(ev.rep if rep is None else rep.index)
+        if heard is not None:
+            return heard
+        if ev.kind is EventKind.REPETITION and rep is not None:
+            return rep.onset_s >= self._train_start_s
+        return True
 
     def _report_scores(self, scores: list[RepScore]) -> None:
         # a score is final when the coach gives it: stored once, told once, the same

@@ -188,6 +188,9 @@ def event_annotations(rec: TrainingRecord, session_id: int, t0: float) -> list[A
     numbers = session_numbers(rec, session_id)
     events = rec.events(session_id)
     onsets = _onsets(events)
+    # where a squeeze stored without its repetition (a calibration squeeze) ended: its last
+    # ``rest`` event, the end of its fall
+    ends = {e.rep: e.t for e in events if e.kind is EventKind.REST}
     out = []
     for e in events:
         text = e.kind.value
@@ -209,8 +212,12 @@ def event_annotations(rec: TrainingRecord, session_id: int, t0: float) -> list[A
                     text += f" {s.verdict.value} {s.score}" + (f" {reasons}" if reasons else "")
                 out.append(Annotation(max(0.0, rep.onset_s - t0), text, duration))
                 continue
-            onset = onsets.get(e.rep, e.t)  # a calibration squeeze: from its onset to its end
-            out.append(Annotation(max(0.0, onset - t0), text, max(0.0, e.t - onset)))
+            # a calibration squeeze: from its onset to the end of its fall (the event itself
+            # is stamped with the onset, as the detector stamps every repetition)
+            onset = onsets.get(e.rep, e.t)
+            end = ends.get(e.rep)
+            lasted = None if end is None else max(0.0, end - onset)
+            out.append(Annotation(max(0.0, onset - t0), text, lasted))
             continue
         out.append(Annotation(max(0.0, e.t - t0), text, duration))
     return out

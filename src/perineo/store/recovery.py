@@ -54,9 +54,10 @@ class Recovered:
     trimmed_bytes: int  # a row cut in the middle by the crash, removed
 
     def line(self) -> str:
+        reps = "repetition" if self.reps_added == 1 else "repetitions"
         return (
             f"session {self.session_id} was interrupted; recovered {self.samples} samples "
-            f"({self.duration_s:.1f} s) and {self.reps_added} more repetitions from its recording"
+            f"({self.duration_s:.1f} s) and {self.reps_added} more {reps} from its recording"
         )
 
 

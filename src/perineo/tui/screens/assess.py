@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -27,6 +28,7 @@ from perineo.locale import Lang, say
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SampleSource
 from perineo.tui.keys import KeySpec, bind_keys
+from perineo.tui.widgets.size import SizeWarning
 from perineo.tui.widgets.trace import PressureTrace
 
 
@@ -126,6 +128,7 @@ class AssessScreen(Screen[None]):
         self._rows: dict[int, object] = {}
 
     def compose(self) -> ComposeResult:
+        yield SizeWarning(self.lang)
         with Horizontal(classes="topbar"):
             heading = say(self.lang, "assess.screen.heading", patient=self.patient)
             yield Static(heading, classes="heading")
@@ -226,6 +229,10 @@ class AssessApp(App[AssessOutcome | None]):
     def on_mount(self) -> None:
         self.push_screen(self.screen_view)
         self.run_worker(self.session.run(), name="assessment", group="live", exclusive=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        for warning in self.screen_view.query(SizeWarning):
+            warning.check(event.size)
 
     def on_prompt_shown(self, message: PromptShown) -> None:
         self.screen_view.show_prompt(message.prompt)

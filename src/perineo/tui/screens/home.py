@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, OptionList, Select, Static
@@ -31,6 +32,16 @@ SIM_ID = "sim"
 
 
 LANGS = ((Lang.EN, "English"), (Lang.NN, "Nynorsk"))
+
+
+class TickBox(Checkbox):
+    """A checkbox that reads ticked ("▐X▌") or not ("▐ ▌") in any terminal: Textual's box
+    shows an X either way, only its colour changes."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ class HomeScreen(Screen[None]):
             yield Static(tr(lang, "home.advice", advice=c.advice), id="home-plan", markup=False)
         yield Static(c.targets(c.program), id="home-targets", markup=False)
         if c.calibration is not None:
-            yield Checkbox(c.calibration, value=False, compact=True, id="home-reuse")
+            yield TickBox(c.calibration, value=False, compact=True, id="home-reuse")
         if c.check_due:
             yield Static(tr(lang, "home.check_due"), id="home-check")
         yield OptionList(id="sources", markup=False)

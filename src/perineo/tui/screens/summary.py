@@ -22,6 +22,8 @@ def summary_lines(lang: Lang, s: SummaryView) -> list[str]:
         lines.append(tr(lang, "sum.set", n=st.number, score=st.score, good=st.good, reps=st.reps))
     met = s.sets_today >= s.sets_target  # the daily dose met, or how far it is
     dose = "sum.dose_met" if met else "sum.dose"
+    if s.sets_target == 1:  # one set, not "1 sets"
+        dose += "_one"
     lines.append(tr(lang, dose, done=s.sets_today, target=s.sets_target))
     if s.mvc_cmH2O is not None:
         lines.append(tr(lang, "sum.mvc", value=s.mvc_cmH2O))
