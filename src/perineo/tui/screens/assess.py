@@ -200,6 +200,9 @@ class _Ask(Message):
     what: str
 
 
+QUIT_WAIT_S = 5.0  # closing waits this long at most for an ended assessment's result
+
+
 class AssessApp(App[AssessOutcome | None]):
     """The assessment on its own: ``perineo assess`` runs it, tests drive it with Pilot."""
 
@@ -223,6 +226,7 @@ class AssessApp(App[AssessOutcome | None]):
         self.patient = patient
         self.fps = fps
         self.exit_when_done = exit_when_done
+        self._quitting = False  # closing once the ended assessment's result is in
         self.outcome: AssessOutcome | None = None
         self.screen_view = AssessScreen(patient, self.trace, fps=fps, lang=lang)
 
@@ -246,7 +250,7 @@ class AssessApp(App[AssessOutcome | None]):
     def on_assessment_done(self, message: AssessmentDone) -> None:
         self.outcome = message.outcome
         self.screen_view.show_outcome(message.outcome)
-        if self.exit_when_done:
+        if self.exit_when_done or self._quitting:
             self.exit(message.outcome)
 
     def on__ask(self, message: _Ask) -> None:
@@ -259,5 +263,12 @@ class AssessApp(App[AssessOutcome | None]):
 
     # textual runs a plain action as well as App's async one
     def action_quit(self) -> None:  # type: ignore[override]  # App.action_quit is async
+        """Close: an assessment under way is ended first, and what it measured is returned
+        (and stored) as when it is ended with ``e``; the app closes once its result is in,
+        or after ``QUIT_WAIT_S`` if none comes."""
+        if self.outcome is not None or self._quitting:
+            self.exit(self.outcome)
+            return
+        self._quitting = True
         self.session.stop()
-        self.exit(self.outcome)
+        self.set_timer(QUIT_WAIT_S, lambda: self.exit(self.outcome))
