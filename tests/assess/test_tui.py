@@ -69,7 +69,7 @@ async def _close_in_the_power_step() -> None:
         for _ in range(600):
             await pilot.pause(0.02)
             cur = app.session.runner.current
-            if cur is not None and cur.step is Step.POWER and app.session.runner._next >= 2:
+            if cur is not None and cur.step is Step.POWER and app.session.runner._next >= 3:
                 break
         assert app.outcome is None
         await pilot.press("q")
@@ -79,4 +79,4 @@ async def _close_in_the_power_step() -> None:
             await pilot.pause(0.02)
     out = app.return_value
     assert out is not None and out.result is not None
-    assert sum(c.step is Step.POWER for c in out.result.contractions) >= 2
+    assert any(c.step is Step.POWER for c in out.result.contractions)

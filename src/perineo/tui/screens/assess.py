@@ -249,7 +249,8 @@ class AssessApp(App[AssessOutcome | None]):
 
     def on_assessment_done(self, message: AssessmentDone) -> None:
         self.outcome = message.outcome
-        self.screen_view.show_outcome(message.outcome)
+        if self.screen_view in self.screen_stack:  # not while the app is closing
+            self.screen_view.show_outcome(message.outcome)
         if self.exit_when_done or self._quitting:
             self.exit(message.outcome)
 
