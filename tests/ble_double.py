@@ -53,6 +53,71 @@ def hostile_scanner(*names: str) -> type[BaseBleakScanner]:
     return HostileScanner
 
 
+class ProbeGattClient(BaseBleakClient):
+    """A bleak client back end with the probe's GATT table: it connects at once, has no
+    pairing or descriptors, reads the status (``status()``) and the battery level
+    (``battery_percent()``), and keeps each notification callback by characteristic.
+    A double subclasses it with what it streams on START (``write_gatt_char``)."""
+
+    def __init__(self, address_or_ble_device, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(
+            address_or_ble_device,
+            disconnected_callback=kwargs.get("disconnected_callback"),
+            timeout=kwargs.get("timeout", 10.0),
+        )
+        self._connected = False
+        self._notify: dict[str, NotifyCallback] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def status(self) -> ProbeStatus:
+        raise NotImplementedError
+
+    def battery_percent(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def mtu_size(self) -> int:
+        return 247
+
+    @property
+    def is_connected(self) -> bool:
+        return self._connected
+
+    async def connect(self, pair: bool, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.services = _probe_services()
+        self._connected = True
+
+    async def disconnect(self) -> None:
+        self._connected = False
+        if self._task is not None:
+            self._task.cancel()
+
+    async def pair(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        raise BleakError("no pairing")
+
+    async def unpair(self) -> None:
+        raise BleakError("no pairing")
+
+    async def read_gatt_char(self, characteristic, **kwargs) -> bytearray:  # type: ignore[no-untyped-def]
+        if characteristic.uuid == STATUS_CHAR_UUID:
+            return bytearray(encode_status(self.status()))
+        if characteristic.uuid == BATTERY_LEVEL_UUID:
+            return bytearray([self.battery_percent()])
+        raise BleakError(f"{characteristic.uuid} is not readable")
+
+    async def read_gatt_descriptor(self, descriptor, **kwargs) -> bytearray:  # type: ignore[no-untyped-def]
+        raise BleakError("no descriptors")
+
+    async def write_gatt_descriptor(self, descriptor, data) -> None:  # type: ignore[no-untyped-def]
+        raise BleakError("no descriptors")
+
+    async def start_notify(self, characteristic, callback, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self._notify[characteristic.uuid] = callback
+
+    async def stop_notify(self, characteristic) -> None:  # type: ignore[no-untyped-def]
+        self._notify.pop(characteristic.uuid, None)
+
+
 class ProbeDouble:
     """A probe at bleak's client interface that streams ``block`` once, then stays silent.
 
@@ -118,67 +183,18 @@ class ProbeDouble:
         """A bleak client back-end class bound to this probe (``backend=`` of BleakClient)."""
         probe = self
 
-        class ProbeClient(BaseBleakClient):
-            def __init__(self, address_or_ble_device, **kwargs) -> None:  # type: ignore[no-untyped-def]
-                super().__init__(
-                    address_or_ble_device,
-                    disconnected_callback=kwargs.get("disconnected_callback"),
-                    timeout=kwargs.get("timeout", 10.0),
-                )
-                self._connected = False
-                self._notify: dict[str, NotifyCallback] = {}
-                self._task: asyncio.Task[None] | None = None
+        class ProbeClient(ProbeGattClient):
+            def status(self) -> ProbeStatus:
+                return ProbeStatus(Fault.NONE, (), State.IDLE, probe.rate_hz, probe.channels, 34.0)
 
-            @property
-            def mtu_size(self) -> int:
-                return 247
-
-            @property
-            def is_connected(self) -> bool:
-                return self._connected
-
-            async def connect(self, pair: bool, **kwargs) -> None:  # type: ignore[no-untyped-def]
-                self.services = _probe_services()
-                self._connected = True
-
-            async def disconnect(self) -> None:
-                self._connected = False
-                if self._task is not None:
-                    self._task.cancel()
-
-            async def pair(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-                raise BleakError("no pairing")
-
-            async def unpair(self) -> None:
-                raise BleakError("no pairing")
-
-            async def read_gatt_char(self, characteristic, **kwargs) -> bytearray:  # type: ignore[no-untyped-def]
-                if characteristic.uuid == STATUS_CHAR_UUID:
-                    status = ProbeStatus(
-                        Fault.NONE, (), State.IDLE, probe.rate_hz, probe.channels, 34.0
-                    )
-                    return bytearray(encode_status(status))
-                if characteristic.uuid == BATTERY_LEVEL_UUID:
-                    return bytearray([probe.battery_percent])
-                raise BleakError(f"{characteristic.uuid} is not readable")
-
-            async def read_gatt_descriptor(self, descriptor, **kwargs) -> bytearray:  # type: ignore[no-untyped-def]
-                raise BleakError("no descriptors")
+            def battery_percent(self) -> int:
+                return probe.battery_percent
 
             async def write_gatt_char(self, characteristic, data, response) -> None:  # type: ignore[no-untyped-def]
                 command = decode_command(bytes(data))
                 if command.op is Opcode.START and self._task is None:
                     probe.starts += 1
                     self._task = asyncio.get_running_loop().create_task(self._send())
-
-            async def write_gatt_descriptor(self, descriptor, data) -> None:  # type: ignore[no-untyped-def]
-                raise BleakError("no descriptors")
-
-            async def start_notify(self, characteristic, callback, **kwargs) -> None:  # type: ignore[no-untyped-def]
-                self._notify[characteristic.uuid] = callback
-
-            async def stop_notify(self, characteristic) -> None:  # type: ignore[no-untyped-def]
-                self._notify.pop(characteristic.uuid, None)
 
             async def _send(self) -> None:
                 for arrival, data in probe.packets():

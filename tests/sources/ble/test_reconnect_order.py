@@ -16,18 +16,14 @@ import asyncio
 import numpy as np
 import pytest
 from bleak.backends.client import BaseBleakClient, NotifyCallback
-from bleak.exc import BleakError
-from tests.ble_double import _probe_services
+from tests.ble_double import ProbeGattClient
 
 from perineo.protocol import (
-    BATTERY_LEVEL_UUID,
-    STATUS_CHAR_UUID,
     STREAM_CHAR_UUID,
     Opcode,
     StreamPacket,
     decode_command,
     encode_packet,
-    encode_status,
 )
 from perineo.protocol.control import Fault, ProbeStatus, State
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
@@ -73,63 +69,26 @@ class TwoLinks:
     def client(self) -> type[BaseBleakClient]:
         probe = self
 
-        class Client(BaseBleakClient):
-            def __init__(self, address_or_ble_device, **kwargs) -> None:  # type: ignore[no-untyped-def]
-                super().__init__(
-                    address_or_ble_device,
-                    disconnected_callback=kwargs.get("disconnected_callback"),
-                    timeout=kwargs.get("timeout", 10.0),
-                )
-                self._connected = False
-                self._task: asyncio.Task[None] | None = None
+        class Client(ProbeGattClient):
+            def status(self) -> ProbeStatus:
+                return ProbeStatus(Fault.NONE, (), State.IDLE, RATE, (Channel.SQUEEZE,), 34.0)
 
-            @property
-            def mtu_size(self) -> int:
-                return 247
-
-            @property
-            def is_connected(self) -> bool:
-                return self._connected
+            def battery_percent(self) -> int:
+                return 80
 
             async def connect(self, pair: bool, **kwargs) -> None:  # type: ignore[no-untyped-def]
-                self.services = _probe_services()
-                self._connected = True
+                await super().connect(pair, **kwargs)
                 probe.clients.append(self)
-
-            async def disconnect(self) -> None:
-                self._connected = False
-
-            async def pair(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-                raise BleakError("no pairing")
-
-            async def unpair(self) -> None:
-                raise BleakError("no pairing")
-
-            async def read_gatt_char(self, characteristic, **kwargs) -> bytearray:  # type: ignore[no-untyped-def]
-                if characteristic.uuid == STATUS_CHAR_UUID:
-                    status = ProbeStatus(Fault.NONE, (), State.IDLE, RATE, (Channel.SQUEEZE,), 34.0)
-                    return bytearray(encode_status(status))
-                if characteristic.uuid == BATTERY_LEVEL_UUID:
-                    return bytearray([80])
-                raise BleakError(f"{characteristic.uuid} is not readable")
-
-            async def read_gatt_descriptor(self, descriptor, **kwargs) -> bytearray:  # type: ignore[no-untyped-def]
-                raise BleakError("no descriptors")
 
             async def write_gatt_char(self, characteristic, data, response) -> None:  # type: ignore[no-untyped-def]
                 if decode_command(bytes(data)).op is Opcode.START and self._task is None:
                     link = probe.clients.index(self)
                     self._task = asyncio.get_running_loop().create_task(self._send(link))
 
-            async def write_gatt_descriptor(self, descriptor, data) -> None:  # type: ignore[no-untyped-def]
-                raise BleakError("no descriptors")
-
             async def start_notify(self, characteristic, callback, **kwargs) -> None:  # type: ignore[no-untyped-def]
+                await super().start_notify(characteristic, callback, **kwargs)
                 if characteristic.uuid == STREAM_CHAR_UUID:
                     probe.callbacks.append(callback)
-
-            async def stop_notify(self, characteristic) -> None:  # type: ignore[no-untyped-def]
-                pass
 
             async def _send(self, link: int) -> None:
                 notify = probe.callbacks[link]
