@@ -82,12 +82,11 @@ def cough(c: Candidate, cfg: DetectorConfig) -> bool:
 
     A push-down rises in the abdomen as slowly as a contraction, and stays.
     """
-    abd = c.abd
-    if abd is None:
+    found = _abdominal_impulse(c, cfg)
+    if found is None:
         return False
-    k_top = int(np.argmax(abd))
-    top = float(abd[k_top])
-    if top < max(cfg.cough_abdominal_min, 0.5 * c.squeeze_rise) or abd[-1] >= 0.3 * top:
+    abd, k_top, top = found
+    if abd[-1] >= 0.3 * top:
         return False
     rise_s = _abdominal_rise_s(abd, k_top, top, c.dt)
     if rise_s < max(c.ballistic_limit(cfg), cfg.cough_abdominal_rise_s):
@@ -107,16 +106,28 @@ def impulse_pending(c: Candidate, cfg: DetectorConfig) -> bool:
     passed (``cough``): a cough's squeeze falls with it, or the reflex twitch outlasts it.
     A push-down's abdominal pressure rises with the contraction, far slower than this.
     """
-    abd = c.abd
-    if abd is None or len(abd) < 2:
+    found = _abdominal_impulse(c, cfg)
+    if found is None:
         return False
-    k_top = int(np.argmax(abd))
-    top = float(abd[k_top])
-    if top < max(cfg.cough_abdominal_min, 0.5 * c.squeeze_rise) or abd[-1] < 0.3 * top:
+    abd, k_top, top = found
+    if len(abd) < 2 or abd[-1] < 0.3 * top:
         return False
     if (len(abd) - 1 - k_top) * c.dt > cfg.cough_wait_s:
         return False
     return _abdominal_rise_s(abd, k_top, top, c.dt) < cfg.cough_abdominal_rise_s
+
+
+def _abdominal_impulse(c: Candidate, cfg: DetectorConfig) -> tuple[FloatArray, int, float] | None:
+    """The abdominal trace, its top's index and the top, when the top is far beyond a
+    breath (``cough_abdominal_min``) and at least half the squeeze's rise."""
+    abd = c.abd
+    if abd is None or not len(abd):
+        return None
+    k_top = int(np.argmax(abd))
+    top = float(abd[k_top])
+    if top < max(cfg.cough_abdominal_min, 0.5 * c.squeeze_rise):
+        return None
+    return abd, k_top, top
 
 
 def _abdominal_rise_s(abd: FloatArray, k_top: int, top: float, dt: float) -> float:
