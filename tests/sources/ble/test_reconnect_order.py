@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from bleak.backends.client import BaseBleakClient, NotifyCallback
 from tests.ble_double import ProbeGattClient
+from tests.sources.ble.bumble import samples_once_in_order, stream_over_bumble, through
 
 from perineo.protocol import (
     STREAM_CHAR_UUID,
@@ -28,8 +29,8 @@ from perineo.protocol import (
 from perineo.protocol.control import Fault, ProbeStatus, State
 from perineo.samples import Channel, SampleBlock, SourceStatus, StatusKind
 from perineo.sources.ble import BleSource, Reconnect
-from perineo_sim.ble_virtual import running_virtual_probe
-from perineo_sim.faults import FaultyLink, LinkFaults, faulty_backend
+from perineo_sim.ble_probe import VirtualBleProbe
+from perineo_sim.faults import FaultyLink, LinkFaults
 
 RATE = 100
 FRAMES = 4
@@ -178,47 +179,17 @@ class _CutAfterHold(FaultyLink):
 def test_a_packet_held_back_when_the_probe_drops_is_skipped_over_bumble() -> None:
     """The radio test's rare timing, forced: the probe drops right after the link held a
     packet back, so the host hands that packet over after the new connection's first one."""
-    t = np.arange(60 * RATE) / RATE
-    ramp = SampleBlock(t, {Channel.SQUEEZE: np.arange(len(t)) * 0.01})
     link = _CutAfterHold()
-    items: list[SampleBlock | SourceStatus] = []
 
-    async def go() -> BleSource:
-        async with running_virtual_probe(ramp) as (air, probe):
-            source = BleSource(
-                probe.address,
-                backend=faulty_backend(air.client_backend, link),
-                remember=False,
-                connect_timeout_s=0.5,
-                reconnect=Reconnect(first_delay_s=0.05, max_delay_s=0.3),
-            )
+    async def drop(probe: VirtualBleProbe) -> None:
+        await link.held.wait()
+        await probe.drop()
+        link.resume()
 
-            async def drop() -> None:
-                await link.held.wait()
-                await probe.drop()
-                link.resume()
+    def until(source: BleSource, _elapsed: float) -> bool:
+        return bool(source.counters.reconnects) and source.counters.packets > 60
 
-            task = asyncio.get_running_loop().create_task(drop())
-            async with asyncio.timeout(15.0):
-                async for item in source.stream():
-                    items.append(item)
-                    if source.counters.reconnects and source.counters.packets > 60:
-                        await source.close()
-            await task
-            return source
-
-    source = asyncio.run(go())
+    items, source = asyncio.run(stream_over_bumble(through(link), drop, until, seconds=60.0))
     assert source.counters.reconnects == 1
     assert source.counters.late == 1  # the held packet, handed over by the old connection
-    prev: int | None = None
-    gap_pending = False
-    for item in items:
-        if isinstance(item, SourceStatus):
-            gap_pending = gap_pending or item.kind is StatusKind.GAP
-            continue
-        index = np.round(item.data[Channel.SQUEEZE] * 100).astype(int)
-        assert np.all(np.diff(index) == 1)
-        if prev is not None:
-            assert index[0] > prev, "a sample came out twice or out of order"
-            assert index[0] == prev + 1 or gap_pending, f"{prev + 1}..{index[0] - 1} unmarked"
-        prev, gap_pending = int(index[-1]), False
+    samples_once_in_order(items)
