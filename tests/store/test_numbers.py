@@ -23,7 +23,7 @@ import pytest
 
 from perineo.cli import main
 from perineo.program.loader import get_program
-from perineo.program.scoring import score_rep
+from perineo.program.scoring import score_rep, summarize
 from perineo.program.script import make_rep, rep_events
 from perineo.recording import write_recording
 from perineo.samples import Channel, SampleBlock
@@ -45,16 +45,20 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
-def _recording(path: Path, end_s: float = 300.0, gap: tuple[float, float] = (200.0, 201.5)) -> None:
-    t = np.arange(0.0, end_s, 0.02)
-    t = t[(t < gap[0]) | (t >= gap[1])]
+@pytest.fixture
+def recording(tmp_path: Path) -> Path:
+    """A session's recording: 300 s of two channels at 50 Hz, a hole at 200-201.5 s."""
+    path = tmp_path / "rec.csv"
+    t = np.arange(0.0, 300.0, 0.02)
+    t = t[(t < 200.0) | (t >= 201.5)]
     data = {Channel.SQUEEZE: 20 + 0.1 * np.sin(t), Channel.ABDOMINAL: 8 + 0.1 * np.cos(t)}
     write_recording(path, SampleBlock(t, data))
+    return path
 
 
-def _store_session(rec: TrainingRecord, recording: Path, *, finish: bool = True) -> int:
-    """What the live session writes: calibration squeezes' events, then scored sets."""
-    sid = rec.start_session(
+def _start_session(rec: TrainingRecord, recording: Path) -> int:
+    """A training session started as the live session starts it."""
+    return rec.start_session(
         kind=SessionKind.TRAIN,
         program=INTENSIVE,
         source="sim-follow",
@@ -62,6 +66,20 @@ def _store_session(rec: TrainingRecord, recording: Path, *, finish: bool = True)
         recording=recording,
         started_at=STARTED,
     )
+
+
+def _finish_session(
+    rec: TrainingRecord, sid: int, status: SessionStatus = SessionStatus.DONE
+) -> None:
+    """Finish ``sid`` with the summary of its stored repetitions, as the live session does."""
+    stored = rec.reps(sid)
+    scores = [r.score for r in stored if r.score is not None]
+    rec.finish_session(sid, summarize([r.rep for r in stored], scores, INTENSIVE), status=status)
+
+
+def _store_session(rec: TrainingRecord, recording: Path, *, finish: bool = True) -> int:
+    """What the live session writes: calibration squeezes' events, then scored sets."""
+    sid = _start_session(rec, recording)
     cal = [make_rep(index=i, onset=t, peak=95.0) for i, t in enumerate(CAL_ONSETS)]
     rec.add_events(sid, [e for r in cal for e in rep_events(r)])
     # the source reported a hole: the detector marked it (also a hole in the samples)
@@ -74,11 +92,7 @@ def _store_session(rec: TrainingRecord, recording: Path, *, finish: bool = True)
             rec.save_rep(sid, rep, score_rep(rep, INTENSIVE, set_no=set_no))
             n += 1
     if finish:
-        from perineo.program.scoring import summarize
-
-        stored = rec.reps(sid)
-        scores = [r.score for r in stored if r.score is not None]
-        rec.finish_session(sid, summarize([r.rep for r in stored], scores, INTENSIVE))
+        _finish_session(rec, sid)
     return sid
 
 
@@ -87,10 +101,8 @@ def _out_json(capsys: pytest.CaptureFixture[str]) -> dict:
 
 
 def test_exports_number_as_the_screen_and_start_at_the_session_start(
-    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    home: Path, tmp_path: Path, recording: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    recording = tmp_path / "rec.csv"
-    _recording(recording)
     with TrainingRecord.open() as rec:
         sid = _store_session(rec, recording)
 
@@ -173,10 +185,8 @@ _KILLED = textwrap.dedent(
 
 @pytest.mark.slow
 def test_a_session_killed_mid_way_counts_in_history_and_plan(
-    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    home: Path, recording: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    recording = tmp_path / "rec.csv"
-    _recording(recording)
     root = Path(__file__).resolve().parents[2]
     script = _KILLED.format(
         paths=[str(root), str(root / "src"), str(root / "sim")], recording=str(recording)
@@ -211,23 +221,14 @@ def test_a_session_killed_mid_way_counts_in_history_and_plan(
 
 
 def test_a_calibration_squeeze_lasts_from_its_onset_to_the_end_of_its_fall_in_edf(
-    home: Path, tmp_path: Path
+    home: Path, tmp_path: Path, recording: Path
 ) -> None:
     # the live detector stamps a repetition event with the repetition's onset, and a
     # calibration squeeze is stored as its events only (no scored repetition): its EDF
     # duration came out as the few hundredths between two stamps of its onset (0.07 s for a
     # 4-s squeeze seen in `perineo train --sim`)
-    recording = tmp_path / "rec.csv"
-    _recording(recording)
     with TrainingRecord.open() as rec:
-        sid = rec.start_session(
-            kind=SessionKind.TRAIN,
-            program=INTENSIVE,
-            source="sim-follow",
-            channels=("squeeze", "abdominal"),
-            recording=recording,
-            started_at=STARTED,
-        )
+        sid = _start_session(rec, recording)
         for i, t in enumerate(CAL_ONSETS):
             r = make_rep(index=i, onset=t, hold=3.0, quick=0, peak=95.0)
             events = [
@@ -251,12 +252,10 @@ def test_a_calibration_squeeze_lasts_from_its_onset_to_the_end_of_its_fall_in_ed
 
 
 def test_the_plans_hold_column_says_it_is_the_longest_hold(
-    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    home: Path, recording: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # one session: its summary said "Mean hold 2.1 s", the plan's week "hold s 2.3" (the
     # week's longest hold, unnamed): two numbers for one thing
-    recording = tmp_path / "rec.csv"
-    _recording(recording)
     with TrainingRecord.open() as rec:
         _store_session(rec, recording)
         longest = max(r.rep.hold_end_s - r.rep.hold_start_s for r in rec.reps(1))  # type: ignore[operator]
@@ -270,20 +269,13 @@ def test_the_plans_hold_column_says_it_is_the_longest_hold(
 
 
 def test_history_sessions_keeps_its_columns_for_an_interrupted_session(
-    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    home: Path, recording: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # "interrupted" is longer than the status column: the numbers after it moved 3 places
-    recording = tmp_path / "rec.csv"
-    _recording(recording)
     with TrainingRecord.open() as rec:
         _store_session(rec, recording)
         sid = _store_session(rec, recording, finish=False)
-        stored = rec.reps(sid)
-        scores = [r.score for r in stored if r.score is not None]
-        from perineo.program.scoring import summarize
-
-        summary = summarize([r.rep for r in stored], scores, INTENSIVE)
-        rec.finish_session(sid, summary, status=SessionStatus.INTERRUPTED)
+        _finish_session(rec, sid, SessionStatus.INTERRUPTED)
     assert main(["history", "--sessions"]) == 0
     lines = capsys.readouterr().out.splitlines()
     done = next(line for line in lines if " done " in line)
