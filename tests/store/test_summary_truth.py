@@ -15,6 +15,7 @@ from perineo.display.summary import new_recording_path, summary_view
 from perineo.locale import Lang
 from perineo.program.calibration import Calibration
 from perineo.program.loader import get_program
+from perineo.program.model import Program
 from perineo.program.scoring import Reason, score_analysis
 from perineo.program.script import make_rep
 from perineo.session.journal import SessionJournal
@@ -26,21 +27,42 @@ TODAY = date(2026, 5, 4)
 OLD_CAL_MVC = 54.0  # the calibration in force, measured on an earlier day
 
 
-def _lines(holds: list[float], peak: float, **kw: object) -> list[str]:
-    reps = [make_rep(i, onset=10.0 + 20 * i, hold=h, peak=peak) for i, h in enumerate(holds)]
-    scores, summary = score_analysis(reps, INTENSIVE)
+def _summary_lines(
+    summary: dict[str, object],
+    *,
+    program: Program = INTENSIVE,
+    lang: Lang = Lang.EN,
+    reason_counts: Counter[Reason] | None = None,
+    mvc_cmH2O: float | None = None,
+    mean_hold_s: float | None = None,
+    session_id: int | None = None,
+) -> list[str]:
+    """The Summary screen's lines for a session that ended ``TODAY`` with ``summary``."""
     view = summary_view(
-        summary.to_json(),
-        program=INTENSIVE,
-        lang=Lang.EN,
-        reason_counts=Counter(r for s in scores for r in s.reasons),
-        mvc_cmH2O=OLD_CAL_MVC,
-        mean_hold_s=sum(holds) / len(holds),
-        session_id=kw.get("session_id", 1),  # type: ignore[arg-type]
+        summary,
+        program=program,
+        lang=lang,
+        reason_counts=Counter[Reason]() if reason_counts is None else reason_counts,
+        mvc_cmH2O=mvc_cmH2O,
+        mean_hold_s=mean_hold_s,
+        session_id=session_id,
         record=None,
         today=TODAY,
     )
-    return summary_lines(Lang.EN, view)
+    return summary_lines(lang, view)
+
+
+def _lines(holds: list[float], peak: float) -> list[str]:
+    """A stored session (id 1) of these holds, scored, under the earlier calibration."""
+    reps = [make_rep(i, onset=10.0 + 20 * i, hold=h, peak=peak) for i, h in enumerate(holds)]
+    scores, summary = score_analysis(reps, INTENSIVE)
+    return _summary_lines(
+        summary.to_json(),
+        reason_counts=Counter(r for s in scores for r in s.reasons),
+        mvc_cmH2O=OLD_CAL_MVC,
+        mean_hold_s=sum(holds) / len(holds),
+        session_id=1,
+    )
 
 
 def test_strongest_squeeze_is_this_sessions_own() -> None:
@@ -62,20 +84,7 @@ def test_advice_follows_what_happened() -> None:
 def test_the_dose_is_met_or_says_how_far() -> None:
     lines = _lines([8.0] * 8, peak=60.0)  # one set of eight
     assert "Today's dose: 1 of 3 sets" in lines
-    view_lines = summary_lines(
-        Lang.EN,
-        summary_view(
-            {"sets": [], "mean_score": 90.0, "sets_done": 7},
-            program=INTENSIVE,
-            lang=Lang.EN,
-            reason_counts=Counter[Reason](),
-            mvc_cmH2O=None,
-            mean_hold_s=None,
-            session_id=None,
-            record=None,
-            today=TODAY,
-        ),
-    )
+    view_lines = _summary_lines({"sets": [], "mean_score": 90.0, "sets_done": 7})
     assert "Today's dose is done: 3 sets" in view_lines
     assert not any("7 of 3" in line for line in view_lines)
     assert not any("Saved" in line for line in view_lines)  # no session id: not saved
@@ -120,18 +129,8 @@ def test_a_dose_of_one_set_is_one_set_not_one_sets() -> None:
     assert learn.dose.sets == 1
 
     def lines(lang: Lang, sets_done: int) -> list[str]:
-        view = summary_view(
-            {"sets": [], "mean_score": 90.0, "sets_done": sets_done},
-            program=learn,
-            lang=lang,
-            reason_counts=Counter[Reason](),
-            mvc_cmH2O=None,
-            mean_hold_s=None,
-            session_id=None,
-            record=None,
-            today=TODAY,
-        )
-        return summary_lines(lang, view)
+        summary = {"sets": [], "mean_score": 90.0, "sets_done": sets_done}
+        return _summary_lines(summary, program=learn, lang=lang)
 
     assert "Today's dose is done: 1 set" in lines(Lang.EN, 1)
     assert "Today's dose: 0 of 1 set" in lines(Lang.EN, 0)

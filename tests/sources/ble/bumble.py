@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import numpy as np
 from bleak.backends.client import BaseBleakClient
@@ -27,7 +28,7 @@ Backend = Callable[[type[BaseBleakClient], VirtualBleProbe], type[BaseBleakClien
 def ramp(seconds: float = 120.0) -> SampleBlock:
     """squeeze counts = sample index: every decoded value names its sample."""
     t = np.arange(int(seconds * RATE)) / RATE
-    return SampleBlock(t, {Channel.SQUEEZE: np.arange(len(t)) * 0.01})
+    return SampleBlock(t, {Channel.SQUEEZE: np.arange(len(t), dtype=np.float64) * 0.01})
 
 
 def through(link: FaultyLink) -> Backend:
@@ -37,7 +38,7 @@ def through(link: FaultyLink) -> Backend:
 
 async def stream_over_bumble(
     backend: Backend,
-    during: Callable[[VirtualBleProbe], Awaitable[None]],
+    during: Callable[[VirtualBleProbe], Coroutine[Any, Any, None]],
     until: Callable[[BleSource, float], bool],
     *,
     max_delay_s: float = 0.3,
