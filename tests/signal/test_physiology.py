@@ -175,6 +175,50 @@ def test_two_incomplete_releases_are_both_found_and_the_one_between_is_not() -> 
     assert flagged == [True, False, True]
 
 
+def _run_without_letting_go(
+    t: np.ndarray, onsets: tuple[float, ...], height: float, left: float
+) -> np.ndarray:
+    """Holds of 6 s, each falling only to ``left`` of its height and rising again from
+    there: she lets go after the last one."""
+    sq = np.zeros_like(t)
+    for k, t0 in enumerate(onsets):
+        sq += height * _pulse(t, t0, 0.6, 6.0, 0.7)
+        after = onsets[k + 1] + 0.3 if k + 1 < len(onsets) else t0 + 12.0
+        sq += height * left * (_ramp(t, t0 + 6.6, 0.7) - _ramp(t, after, 0.6))
+    return sq
+
+
+@pytest.mark.parametrize("with_abd", [False, True])
+def test_every_release_of_a_run_that_never_lets_go_is_incomplete(with_abd: bool) -> None:
+    """Five holds 11 s apart that never let go in between (55 s, longer than a new resting
+    level takes): each is judged against rest on its own (docs/design.md), and the one
+    after she has let go is not."""
+    t = _t(110.0)
+    onsets = (15.0, 26.0, 37.0, 48.0, 59.0)
+    sq = _run_without_letting_go(t, onsets, 25.0, 0.3) + 25.0 * _pulse(t, 90.0, 0.6, 6.0, 0.7)
+    abd = _breathing(t, 0.25, 3.0, 5)
+    an = _analyze(t, sq + 0.5 * abd, abd if with_abd else None)
+    assert [round(r.onset_s) for r in an.reps] == [*[round(x) for x in onsets], 90]
+    flagged = [TechError.INCOMPLETE_RELEASE in r.errors for r in an.reps]
+    assert flagged == [True] * len(onsets) + [False]
+    assert an.levels == ()
+
+
+@pytest.mark.parametrize("seed", [12, 17, 19])
+def test_weak_contractions_on_a_residual_count_with_an_abdominal_channel(seed: int) -> None:
+    """A weak floor that does not let go: 5 cmH2O contractions rising 3 cmH2O from the
+    2 cmH2O she kept, under 3 cmH2O of breathing carried at k = 0.7 (at the bottom of an
+    exhalation the squeeze is nearly back at rest). Each is as strong as its top above
+    rest, and counts."""
+    t = _t(100.0)
+    onsets = (20.0, 31.0, 42.0, 53.0, 64.0)
+    abd = _breathing(t, 0.25, 3.0, seed)
+    pelvic = _run_without_letting_go(t, onsets, 5.0, 0.4)
+    an = _analyze(t, pelvic + 0.7 * abd, abd)
+    assert len(an.reps) == len(onsets)
+    assert np.allclose([r.onset_s for r in an.reps], onsets, atol=0.5)
+
+
 def test_a_weak_pelvic_floor_counts_with_an_abdominal_channel() -> None:
     """5 cmH2O contractions under 3 cmH2O of breathing (k = 0.5): the abdominal channel
     cancels the breathing, and each one counts."""

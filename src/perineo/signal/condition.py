@@ -76,6 +76,8 @@ class Conditioner:
         self.frozen = False
         self.holdoff = False
         self._holdoff_s = 0.0
+        self._holdoff_means: list[float] = []  # frame means of the pelvic level at rest
+        self._residual = 0.0  # the level she did not let go of
         self._rest_buf: list[FloatArray] = []
         self._noise_frames: list[tuple[float, float]] = []
         self._r_buf: list[FloatArray] = []
@@ -163,6 +165,29 @@ class Conditioner:
         """The pelvic floor did not let go: do not take the raised level as rest."""
         self.holdoff = True
         self._holdoff_s = 0.0
+        self._holdoff_means.clear()
+        self._residual = residual
+
+    def _follow_holdoff(self, h: History, f0: int, f1: int, fdt: float, in_rest: bool) -> None:
+        """End the hold-off once the pelvic floor has let go of most of the residual,
+        judged over a breath of rest (a squeeze-only balloon carries the breath, and at the
+        bottom of an exhalation a raised level passes for rest), or once the raised level
+        has stood through ``_HOLDOFF_MAX_S`` of rest with no repetition on it (then it is
+        the resting level). While repetitions follow each other on it, each is judged
+        against rest."""
+        if not in_rest:
+            self._holdoff_means.clear()
+            return
+        self._holdoff_s += fdt
+        self._holdoff_means.append(float(np.mean(h.get("a", f0, f1))))
+        need = max(1, round(self.cfg.breath_window_s / fdt))
+        del self._holdoff_means[:-need]
+        # back: most of what she held on to has let go
+        back = len(self._holdoff_means) >= need and abs(float(np.mean(self._holdoff_means))) < max(
+            0.5, 0.5 * self._residual
+        )
+        if back or self._holdoff_s > _HOLDOFF_MAX_S:
+            self.holdoff = False
 
     def frame_update(
         self, h: History, f0: int, f1: int, *, settled: bool, learn: bool, in_rest: bool
@@ -175,12 +200,8 @@ class Conditioner:
         if len(sq) == 0:
             return
         m_sq = float(np.mean(sq))
-        if self.holdoff and in_rest:
-            self._holdoff_s += fdt
-            if abs(m_sq - self.b_sq) < max(1.0, 3.0 * self.noise_sd) or (
-                self._holdoff_s > _HOLDOFF_MAX_S
-            ):
-                self.holdoff = False
+        if self.holdoff:
+            self._follow_holdoff(h, f0, f1, fdt, in_rest)
         if self.frozen or self.holdoff or not settled:
             self.b_sq += self.drift * fdt
         else:

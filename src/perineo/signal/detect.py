@@ -143,7 +143,8 @@ class Detector(Resting):
             rep.peak, rep.peak_i = r, i
         rep.max_slope = max(rep.max_slope, slope)
         amp = rep.peak - rep.floor
-        if not self.cond.frozen and amp >= self._min_amp():
+        big = self._size(rep) >= self._min_amp()
+        if not self.cond.frozen and big:
             # a real rise: the resting level stops learning (a noise candidate does not)
             self.cond.freeze()
         half = rep.floor + 0.5 * amp
@@ -153,7 +154,7 @@ class Detector(Resting):
         else:
             rep.run_below = 0
         if rep.run_below >= 2:
-            if amp < self._min_amp():
+            if not big:
                 self._cancel(i, rep, artifact=False)
                 return
             cand = self._candidate(i, rep.trig_i, rep.peak_i, rep.floor, rep.peak)
@@ -169,14 +170,28 @@ class Detector(Resting):
                 self._start_release(i, rep)
             return
         if (
-            amp >= self._min_amp()
+            big
             and width >= cfg.min_width_s
             and slope < cfg.plateau_fraction * rep.max_slope
             and self._not_a_spike(i, rep, width)
         ):
             self._confirm_hold(i, rep)
-        elif (i - rep.trig_i) * self.dt > 4.0 and amp < self._min_amp():
+        elif (i - rep.trig_i) * self.dt > 4.0 and not big:
             self._cancel(i, rep, artifact=False)
+
+    def _size(self, rep: RepWork) -> float:
+        """How strong the rise is: its top above its own floor or, while the pelvic floor
+        has not let go since an earlier repetition (the resting level held off), above
+        rest, when it rose at least as far as the residual it began on. A weak
+        contraction made on a residual is as strong as its top above rest, though its own
+        rise is smaller (5 cmH2O on a residual of 2); a wobble on a strong floor's
+        residual of 20 is not. Only where breathing is taken off: on a squeeze-only
+        balloon a breath dips a weak hold like a release, and the rest of that hold is no
+        new contraction."""
+        amp = rep.peak - rep.floor
+        if self.cond.holdoff and self.has_abd and amp >= rep.floor:
+            return rep.peak - min(rep.floor, 0.0)
+        return amp
 
     def _not_a_spike(self, i: int, rep: RepWork, width: float) -> bool:
         """The rise levelling off now is no cough, sneeze or knock, and no abdominal
@@ -329,7 +344,7 @@ class Detector(Resting):
         if self.phase is Phase.RISING:
             amp = rep.peak - rep.floor
             width = self._width_above(rep.floor + 0.5 * amp, rep.trig_i, i)
-            if amp < self._min_amp() or width < self.config.min_width_s:
+            if self._size(rep) < self._min_amp() or width < self.config.min_width_s:
                 self._cancel(i, rep, artifact=False)
                 return
         self._end_unfinished(i, rep)
