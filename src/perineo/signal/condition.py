@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -174,7 +175,7 @@ class Conditioner:
         sq = h.get("sq", f0, f1)
         if len(sq) == 0:
             return
-        m_sq = float(np.mean(sq))
+        m_sq = _mean(sq)
         if self.holdoff and in_rest:
             self._holdoff_s += fdt
             if abs(m_sq - self.b_sq) < max(1.0, 3.0 * self.noise_sd) or (
@@ -199,25 +200,26 @@ class Conditioner:
         if len(r) > span:
             # medians of recent frames: a cough at rest must not raise the thresholds
             sl = (r[span:] - r[:-span]) * (cfg.fs / span)
-            self._noise_frames.append((float(np.std(r)), float(np.sqrt(np.mean(sl**2)))))
+            self._noise_frames.append((math.sqrt(_var(r)), math.sqrt(_mean(sl * sl))))
             del self._noise_frames[:-_NOISE_FRAMES]
             self.noise_sd = filters.median([f[0] for f in self._noise_frames])
             self.slope_sd = filters.median([f[1] for f in self._noise_frames])
         self._learn_slow(r)
         if self.has_abd:
             abd = h.get("abd", f0, f1)
-            self.b_abd += (float(np.mean(abd)) - self.b_abd) * (
+            self.b_abd += (_mean(abd) - self.b_abd) * (
                 1.0 - math.exp(-fdt / cfg.baseline_tau_s)
             )
-            dev = float(np.mean((abd - self.b_abd) ** 2))
+            dev_abd = abd - self.b_abd
+            dev = _mean(dev_abd * dev_abd)
             self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, 10.0))
             self._learn_rest(sq, abd)
         if self.has_tilt:
             tilt = h.get("tilt", f0, f1)
-            self.b_tilt += (float(np.mean(tilt)) - self.b_tilt) * (
+            self.b_tilt += (_mean(tilt) - self.b_tilt) * (
                 1.0 - math.exp(-fdt / cfg.baseline_tau_s)
             )
-            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, float(np.var(tilt)), fdt, 10.0))
+            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, _var(tilt), fdt, 10.0))
 
     def _learn_slow(self, r: FloatArray) -> None:
         """Slow swings of the detection signal at rest (breathing when no abdominal channel
@@ -229,7 +231,7 @@ class Conditioner:
             return
         win = np.concatenate(self._r_buf)[-need:]
         self._r_buf = [win[need // 2 :]]
-        size = float(np.std(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
+        size = math.sqrt(_var(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
         wins = self._slow_windows
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
             return
@@ -255,7 +257,7 @@ class Conditioner:
         sigma = _BREATH_SMOOTH_S * cfg.fs
         y = detrend(filters.smooth(win[:, 0], sigma))
         x = detrend(filters.smooth(win[:, 1], sigma))
-        size = float(np.sqrt(np.mean(x**2)))
+        size = math.sqrt(_mean(x * x))
         wins = self._breath_windows
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
             return
@@ -273,11 +275,35 @@ class Conditioner:
         self.k = min(max((self._sxy + cfg.k_prior * w) / (self._sxx + w), 0.0), cfg.k_max)
 
 
+def _mean(x: FloatArray) -> float:
+    """``numpy.mean`` of a non-empty 1-D array, to the last bit, without its overhead."""
+    return float(x.sum()) / len(x)
+
+
+def _var(x: FloatArray) -> float:
+    """``numpy.var`` of a non-empty 1-D array, to the last bit, without its overhead."""
+    d = x - float(x.sum()) / len(x)
+    return float((d * d).sum()) / len(x)
+
+
 def detrend(x: FloatArray) -> FloatArray:
-    """``x`` minus its least-squares straight line."""
-    n = np.arange(len(x), dtype=float)
-    coef = np.polyfit(n, x, 1)
-    return x - np.polyval(coef, n)
+    """``x`` minus its least-squares straight line (in closed form: ``numpy.polyfit``'s
+    general solver costs more than the window it fits)."""
+    n = len(x)
+    if n < 2:
+        return x - x
+    tc = centred_ramp(n)
+    xm = float(x.sum()) / n
+    slope = float(np.dot(tc, x - xm)) / float(np.dot(tc, tc))
+    return x - (xm + slope * tc)
+
+
+@lru_cache(maxsize=64)
+def centred_ramp(n: int) -> FloatArray:
+    """``0, 1, … n−1`` minus its mean (read-only: shared between calls)."""
+    r = np.arange(n, dtype=float) - 0.5 * (n - 1)
+    r.flags.writeable = False
+    return r
 
 
 def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -> float:
@@ -295,18 +321,32 @@ def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -
         return 0.0
     sigma = _BREATH_SMOOTH_S * fs
     y = filters.smooth(np.asarray(abd, dtype=float), sigma)
-    cols = [np.ones(n)]
+    # least squares on a constant (and the pelvic floor), in closed form
+    yc = y - float(y.sum()) / n
     if pelvic is not None and len(pelvic) == n:
         p = filters.smooth(np.asarray(pelvic, dtype=float), sigma)
-        if float(np.ptp(p)) > 0:
-            cols.append(p)
-    x = np.column_stack(cols)
-    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
-    return swing(y - x @ coef)
+        if float(p.max()) - float(p.min()) > 0:
+            pc = p - float(p.sum()) / n
+            yc = yc - (float(np.dot(pc, yc)) / float(np.dot(pc, pc))) * pc
+    return swing(yc)
 
 
 def swing(x: FloatArray) -> float:
     """Peak to peak, the outer 5 % at either side left out (sensor noise adds to a
-    maximum and a minimum; a breath's swing barely changes)."""
-    lo, hi = np.percentile(x, (5.0, 95.0))
-    return float(hi - lo)
+    maximum and a minimum; a breath's swing barely changes). The 5th and 95th
+    percentiles are ``numpy.percentile``'s (linear), to the last bit, without its
+    overhead."""
+    n = len(x)
+    lo_at, hi_at = (n - 1) * 0.05, (n - 1) * 0.95
+    k_lo, k_hi = math.floor(lo_at), math.floor(hi_at)
+    ks = sorted({k_lo, min(k_lo + 1, n - 1), k_hi, min(k_hi + 1, n - 1)})
+    part = np.partition(np.asarray(x, dtype=float), ks)
+    lo = _lerp(float(part[k_lo]), float(part[min(k_lo + 1, n - 1)]), lo_at - k_lo)
+    hi = _lerp(float(part[k_hi]), float(part[min(k_hi + 1, n - 1)]), hi_at - k_hi)
+    return hi - lo
+
+
+def _lerp(a: float, b: float, g: float) -> float:
+    """``a`` to ``b`` by ``g``, computed as ``numpy.percentile`` does (from the nearer end)."""
+    d = b - a
+    return b - d * (1.0 - g) if g >= 0.5 else a + d * g

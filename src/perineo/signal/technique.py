@@ -13,7 +13,7 @@ import numpy as np
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.condition import breath_swing
+from perineo.signal.condition import centred_ramp, breath_swing
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import TechError
 
@@ -91,12 +91,14 @@ def co_rise(abd: FloatArray, pelvic: FloatArray, lag: int = 1) -> float | None:
         return None
     da = abd[lag:] - abd[:-lag]
     dp = pelvic[lag:] - pelvic[:-lag]
-    t = np.linspace(-1.0, 1.0, n)
-    design = np.column_stack((dp, np.ones(n), t))
-    resid = dp - np.polyval(np.polyfit(t, dp, 1), t)
-    if float(np.ptp(resid)) < 1e-6:
+    # least squares of ``da`` on ``dp``, a constant and a ramp, in closed form: β is ``da``
+    # regressed on what of ``dp`` the constant and the ramp do not explain (Frisch–Waugh)
+    ramp = centred_ramp(n)
+    dpc = dp - float(dp.sum()) / n
+    resid = dpc - (float(np.dot(ramp, dpc)) / float(np.dot(ramp, ramp))) * ramp
+    if float(resid.max()) - float(resid.min()) < 1e-6:
         return None
-    return float(np.linalg.lstsq(design, da, rcond=None)[0][0])
+    return float(np.dot(resid, da)) / float(np.dot(resid, resid))
 
 
 def breath_held(
