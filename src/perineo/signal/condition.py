@@ -57,7 +57,8 @@ class Conditioner:
         self._rs = ResampleState()
         self._lp = filters.lowpass(cfg.lowpass_hz, cfg.fs)
         self._slow = filters.lowpass(cfg.lift_lowpass_hz, cfg.fs)
-        self._z: dict[str, FloatArray] = {}
+        self._z_lp: FloatArray | None = None  # filter states, one row a channel
+        self._z_slow: FloatArray | None = None
         self.initialised = False
         self.b_sq = 0.0
         self.b_abd = 0.0
@@ -111,34 +112,30 @@ class Conditioner:
     def filter(self, grid: Resampled) -> Filtered:
         n = len(grid.t)
         x = grid.x
-        cols = {
-            "sq": x[:, self._col[Channel.SQUEEZE]],
-            "abd": x[:, self._col[Channel.ABDOMINAL]] if self.has_abd else np.zeros(n),
-            "tilt": x[:, self._col[Channel.TILT]] if self.has_tilt else np.zeros(n),
-        }
+        # squeeze, abdominal and tilt as rows (zeros for a channel the probe lacks): each
+        # filter runs once over its rows, not once a channel
+        raw = np.zeros((3, n))
+        raw[0] = x[:, self._col[Channel.SQUEEZE]]
+        if self.has_abd:
+            raw[1] = x[:, self._col[Channel.ABDOMINAL]]
+        if self.has_tilt:
+            raw[2] = x[:, self._col[Channel.TILT]]
         if not self.initialised:
-            self.b_sq = float(cols["sq"][0])
-            self.b_abd = float(cols["abd"][0])
-            self.b_tilt = float(cols["tilt"][0])
+            self.b_sq, self.b_abd, self.b_tilt = (float(v) for v in raw[:, 0])
             self.initialised = True
         starts = np.flatnonzero(grid.segment_start)
         bounds = [0, *[int(s) for s in starts if s > 0], n]
-        out = {k: np.empty(n) for k in ("sq", "abd", "tilt", "sq_slow", "abd_slow")}
+        lp = np.empty((3, n))
+        slow = np.empty((2, n))  # squeeze and abdominal through the quick-lift low-pass too
         for lo, hi in itertools.pairwise(bounds):
             if hi <= lo:
                 continue
-            if grid.segment_start[lo] or not self._z:
-                for k, v in cols.items():
-                    self._z[k] = self._lp.initial_state(float(v[lo]))
-                for k in ("sq", "abd"):
-                    self._z[k + "_slow"] = self._slow.initial_state(float(cols[k][lo]))
-            for k, v in cols.items():
-                out[k][lo:hi], self._z[k] = filters.filt(self._lp, v[lo:hi], self._z[k])
-            for k in ("sq", "abd"):
-                out[k + "_slow"][lo:hi], self._z[k + "_slow"] = filters.filt(
-                    self._slow, out[k][lo:hi], self._z[k + "_slow"]
-                )
-        return Filtered(out["sq"], out["abd"], out["tilt"], out["sq_slow"], out["abd_slow"])
+            if grid.segment_start[lo] or self._z_lp is None or self._z_slow is None:
+                self._z_lp = self._lp.initial_states(raw[:, lo])
+                self._z_slow = self._slow.initial_states(raw[:2, lo])
+            lp[:, lo:hi], self._z_lp = filters.filt(self._lp, raw[:, lo:hi], self._z_lp)
+            slow[:, lo:hi], self._z_slow = filters.filt(self._slow, lp[:2, lo:hi], self._z_slow)
+        return Filtered(lp[0], lp[1], lp[2], slow[0], slow[1])
 
     # ------------------------------------------------------------------ slow state
     def freeze(self) -> None:

@@ -25,6 +25,11 @@ class Sos:
         """State that makes the filter start settled at ``value`` (no start-up transient)."""
         return self.zi_unit * value
 
+    def initial_states(self, values: FloatArray) -> FloatArray:
+        """The states of rows of signals (``filt`` of a 2-D array), each starting settled
+        at its value in ``values``."""
+        return self.zi_unit[:, None, :] * np.asarray(values, dtype=float)[None, :, None]
+
 
 @lru_cache(maxsize=32)
 def lowpass(cutoff_hz: float, fs: float, order: int = 2) -> Sos:
@@ -33,8 +38,11 @@ def lowpass(cutoff_hz: float, fs: float, order: int = 2) -> Sos:
 
 
 def filt(f: Sos, x: FloatArray, zi: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Filter ``x`` from state ``zi``; return the output and the new state (inputs untouched)."""
-    if len(x) == 0:
+    """Filter ``x`` from state ``zi``; return the output and the new state (inputs untouched).
+
+    A 2-D ``x`` is rows of signals filtered at once, each as on its own (``zi`` from
+    ``Sos.initial_states``): one call instead of one a signal."""
+    if x.shape[-1] == 0:
         return x.copy(), zi
     y, zf = sps.sosfilt(f.sos, x, zi=zi)
     return y, zf
@@ -42,24 +50,38 @@ def filt(f: Sos, x: FloatArray, zi: FloatArray) -> tuple[FloatArray, FloatArray]
 
 def smooth(x: FloatArray, sigma: float) -> FloatArray:
     """Zero-phase Gaussian smoothing (``sigma`` in samples), edges held: for retrospect only."""
-    if sigma <= 0 or len(x) < 3:
+    n = len(x)
+    if sigma <= 0 or n < 3:
         return np.asarray(x, dtype=float).copy()
+    k = _gaussian(sigma)
+    half = len(k) // 2
+    padded = np.empty(n + 2 * half)
+    padded[:half] = x[0]
+    padded[half : half + n] = x
+    padded[half + n :] = x[-1]
+    return np.convolve(padded, k, mode="valid")
+
+
+@lru_cache(maxsize=32)
+def _gaussian(sigma: float) -> FloatArray:
+    """The normalised Gaussian kernel ``smooth`` uses (read-only: shared between calls)."""
     half = int(np.ceil(3 * sigma))
     k = np.exp(-0.5 * (np.arange(-half, half + 1) / sigma) ** 2)
     k /= k.sum()
-    padded = np.concatenate((np.full(half, x[0]), x, np.full(half, x[-1])))
-    return np.convolve(padded, k, mode="valid")
+    k.flags.writeable = False
+    return k
 
 
 def median(x: FloatArray | list[float]) -> float:
     """The median of a 1-D sequence, as ``numpy.median`` gives it, without its overhead
     (called once a frame on short arrays, it dominated the per-frame cost)."""
-    a = np.asarray(x, dtype=float)
+    a = np.array(x, dtype=float)  # a copy: partitioned in place
     n = len(a)
     if n == 0:
         return float("nan")
     k = n // 2
     if n % 2:
-        return float(np.partition(a, k)[k])
-    part = np.partition(a, (k - 1, k))
-    return float(0.5 * (part[k - 1] + part[k]))
+        a.partition(k)
+        return float(a[k])
+    a.partition((k - 1, k))
+    return float(0.5 * (a[k - 1] + a[k]))
