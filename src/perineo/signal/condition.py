@@ -274,13 +274,13 @@ class Conditioner:
 
 def _mean(x: FloatArray) -> float:
     """``numpy.mean`` of a non-empty 1-D array, to the last bit, without its overhead."""
-    return float(x.sum()) / len(x)
+    return float(np.add.reduce(x)) / len(x)
 
 
 def _var(x: FloatArray) -> float:
     """``numpy.var`` of a non-empty 1-D array, to the last bit, without its overhead."""
-    d = x - float(x.sum()) / len(x)
-    return float((d * d).sum()) / len(x)
+    d = x - float(np.add.reduce(x)) / len(x)
+    return float(np.add.reduce(d * d)) / len(x)
 
 
 def detrend(x: FloatArray) -> FloatArray:
@@ -290,7 +290,7 @@ def detrend(x: FloatArray) -> FloatArray:
     if n < 2:
         return x - x
     tc = centred_ramp(n)
-    xm = float(x.sum()) / n
+    xm = float(np.add.reduce(x)) / n
     slope = float(np.dot(tc, x - xm)) / float(np.dot(tc, tc))
     return x - (xm + slope * tc)
 
@@ -319,11 +319,11 @@ def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -
     sigma = _BREATH_SMOOTH_S * fs
     y = filters.smooth(np.asarray(abd, dtype=float), sigma)
     # least squares on a constant (and the pelvic floor), in closed form
-    yc = y - float(y.sum()) / n
+    yc = y - float(np.add.reduce(y)) / n
     if pelvic is not None and len(pelvic) == n:
         p = filters.smooth(np.asarray(pelvic, dtype=float), sigma)
         if float(p.max()) - float(p.min()) > 0:
-            pc = p - float(p.sum()) / n
+            pc = p - float(np.add.reduce(p)) / n
             yc = yc - (float(np.dot(pc, yc)) / float(np.dot(pc, pc))) * pc
     return swing(yc)
 

@@ -66,6 +66,7 @@ class Stream:
         self.dt = 1.0 / cfg.fs
         self.cond = Conditioner(self.channels, cfg)
         self.frame = max(1, round(cfg.frame_s * cfg.fs))
+        self._lift_rise_n = round(cfg.lift_max_rise_s * cfg.fs)  # (per sample: kept)
         self.hist = History(
             ("t", "avail", "r", "a", "q", "sq", "abd", "tilt", "sq_slow", "abd_slow"),
             round(cfg.history_s * cfg.fs),
@@ -349,12 +350,12 @@ class Stream:
         self, i: int, track: LiftTrack, hold_i: int | None, hold_start_s: float, lift_min: float
     ) -> tuple[LiftTrack, Lift | None]:
         """One sample of the quick-lift follower on the hold begun at ``hold_i``."""
-        h, cfg = self.hist, self.config
-        j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
-        if hold_i is not None:
-            j0 = min(j0, hold_i)
+        h = self.hist
+        j0 = i - self._lift_rise_n
+        if hold_i is not None and hold_i < j0:
+            j0 = hold_i
         q, trough_t = h.get("q", j0, i + 1), h.at("t", track.trough_i)
-        return follow_lift(track, q, i, trough_t, hold_start_s, lift_min, self.dt, cfg)
+        return follow_lift(track, q, i, trough_t, hold_start_s, lift_min, self.dt, self.config)
 
     def _rest_levels(self, i0: int, i1: int) -> tuple[float, float, float]:
         """Squeeze, abdominal and tilt levels over ``[i0, i1)`` (medians): a resting level."""

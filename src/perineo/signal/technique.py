@@ -94,7 +94,7 @@ def co_rise(abd: FloatArray, pelvic: FloatArray, lag: int = 1) -> float | None:
     # least squares of ``da`` on ``dp``, a constant and a ramp, in closed form: β is ``da``
     # regressed on what of ``dp`` the constant and the ramp do not explain (Frisch–Waugh)
     ramp = centred_ramp(n)
-    dpc = dp - float(dp.sum()) / n
+    dpc = dp - float(np.add.reduce(dp)) / n
     resid = dpc - (float(np.dot(ramp, dpc)) / float(np.dot(ramp, ramp))) * ramp
     if float(resid.max()) - float(resid.min()) < 1e-6:
         return None
