@@ -78,7 +78,7 @@ class Conditioner:
         self.frozen = False
         self.holdoff = False
         self._holdoff_s = 0.0
-        self._rest_buf: list[FloatArray] = []
+        self._rest_buf: list[tuple[FloatArray, FloatArray]] = []  # squeeze, abdominal
         self._noise_frames: list[tuple[float, float]] = []
         self._r_buf: list[FloatArray] = []
         self._slow_windows: list[float] = []
@@ -245,15 +245,16 @@ class Conditioner:
         left out.
         """
         cfg = self.cfg
-        self._rest_buf.append(np.column_stack((sq, abd)))
+        self._rest_buf.append((sq.copy(), abd.copy()))
         need = round(cfg.breath_window_s * cfg.fs)
-        if sum(len(b) for b in self._rest_buf) < need:
+        if sum(len(b[0]) for b in self._rest_buf) < need:
             return
-        win = np.concatenate(self._rest_buf)[-need:]
-        self._rest_buf = [win[need // 2 :]]
+        win_sq = np.concatenate([b[0] for b in self._rest_buf])[-need:]
+        win_abd = np.concatenate([b[1] for b in self._rest_buf])[-need:]
+        self._rest_buf = [(win_sq[need // 2 :], win_abd[need // 2 :])]
         sigma = _BREATH_SMOOTH_S * cfg.fs
-        y = detrend(filters.smooth(win[:, 0], sigma))
-        x = detrend(filters.smooth(win[:, 1], sigma))
+        y = detrend(filters.smooth(win_sq, sigma))
+        x = detrend(filters.smooth(win_abd, sigma))
         size = math.sqrt(_mean(x * x))
         wins = self._breath_windows
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):

@@ -190,19 +190,23 @@ class Stream:
         )
         # windows look back only as far as the history holds (a rise held for minutes)
         self._seg_start = max(self._seg_start, self.hist.base)
-        seg_starts = np.flatnonzero(grid.segment_start) + start
+        # where gaps start new segments, in order (a plain list: looked at once a span)
+        seg_starts = [int(s) + start for s in np.flatnonzero(grid.segment_start)]
+        k = 0
         i = start
         end = start + n
         while i < end:
             frame_end = (i // self.frame + 1) * self.frame
             stop = min(frame_end, end)
+            while k < len(seg_starts) and seg_starts[k] < i:
+                k += 1
             # a gap starts a new segment inside this span
-            inside = seg_starts[(seg_starts >= i) & (seg_starts < stop)]
-            if len(inside) and inside[0] > i:
-                stop = int(inside[0])
-            if len(inside) and inside[0] == i:
-                self._seg_start = i
-                self._segment_started(i)
+            if k < len(seg_starts) and seg_starts[k] < stop:
+                if seg_starts[k] > i:
+                    stop = seg_starts[k]
+                else:
+                    self._seg_start = i
+                    self._segment_started(i)
             self._span(i, stop)
             i = stop
             if i == frame_end:
