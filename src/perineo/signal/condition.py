@@ -204,18 +204,14 @@ class Conditioner:
         self._learn_slow(r)
         if self.has_abd:
             abd = h.get("abd", f0, f1)
-            self.b_abd += (_mean(abd) - self.b_abd) * (
-                1.0 - math.exp(-fdt / cfg.baseline_tau_s)
-            )
+            self.b_abd += (_mean(abd) - self.b_abd) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
             dev_abd = abd - self.b_abd
             dev = _mean(dev_abd * dev_abd)
             self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, 10.0))
             self._learn_rest(sq, abd)
         if self.has_tilt:
             tilt = h.get("tilt", f0, f1)
-            self.b_tilt += (_mean(tilt) - self.b_tilt) * (
-                1.0 - math.exp(-fdt / cfg.baseline_tau_s)
-            )
+            self.b_tilt += (_mean(tilt) - self.b_tilt) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
             self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, _var(tilt), fdt, 10.0))
 
     def _learn_slow(self, r: FloatArray) -> None:

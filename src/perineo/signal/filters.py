@@ -28,7 +28,10 @@ class Sos:
     def initial_states(self, values: FloatArray) -> FloatArray:
         """The states of rows of signals (``filt`` of a 2-D array), each starting settled
         at its value in ``values``."""
-        return self.zi_unit[:, None, :] * np.asarray(values, dtype=float)[None, :, None]
+        states: FloatArray = (
+            self.zi_unit[:, None, :] * np.asarray(values, dtype=float)[None, :, None]
+        )
+        return states
 
 
 @lru_cache(maxsize=32)

@@ -13,7 +13,7 @@ import numpy as np
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.condition import centred_ramp, breath_swing
+from perineo.signal.condition import breath_swing, centred_ramp
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import TechError
 
