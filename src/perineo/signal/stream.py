@@ -66,7 +66,9 @@ class Stream:
         self.dt = 1.0 / cfg.fs
         self.cond = Conditioner(self.channels, cfg)
         self.frame = max(1, round(cfg.frame_s * cfg.fs))
-        self._lift_rise_n = round(cfg.lift_max_rise_s * cfg.fs)  # (per sample: kept)
+        # (asked for every grid sample: kept)
+        self._lift_rise_n = round(cfg.lift_max_rise_s * cfg.fs)
+        self._slope_span = cfg.slope_span
         self.hist = History(
             ("t", "avail", "r", "a", "q", "sq", "abd", "tilt", "sq_slow", "abd_slow"),
             round(cfg.history_s * cfg.fs),
@@ -268,7 +270,9 @@ class Stream:
         )
 
     def _slope(self, i: int) -> float:
-        span = min(self.config.slope_span, i - self._seg_start)
+        span = i - self._seg_start
+        if span > self._slope_span:
+            span = self._slope_span
         if span <= 0:
             return 0.0
         h = self.hist
@@ -320,7 +324,11 @@ class Stream:
         coupling = None
         if self.has_abd and from_i is not None:
             lag = max(1, round(0.1 * self.config.fs))
-            coupling = co_rise(h.get("abd", from_i, i1 + 1), h.get("a", from_i, i1 + 1), lag)
+            abd, pelvic = h.get("abd", from_i, i1 + 1), h.get("a", from_i, i1 + 1)
+
+            def coupling() -> float | None:  # (computed only if bracing hangs on it)
+                return co_rise(abd, pelvic, lag)
+
         found = judge(
             h.get("sq", j0, i1 + 1) - c.b_sq,
             a,
@@ -331,7 +339,7 @@ class Stream:
             tilt_sd=c.tilt_sd,
             coupling=coupling,
         )
-        return found, float(np.max(a)) if len(a) else 0.0
+        return found, float(a.max()) if len(a) else 0.0
 
     def _breath_stopped(self, trig_i: int, release_i: int | None, i: int) -> bool:
         """Breathing stopped during the contraction triggered at ``trig_i`` (as of ``i``)."""
