@@ -93,8 +93,9 @@ class Stream:
     def _step(self, i: int) -> None:
         raise NotImplementedError
 
-    def _idle(self, r: FloatArray) -> bool:
-        """Nothing in a span with detection signal ``r`` can start or change anything."""
+    def _idle(self, r: FloatArray, i1: int) -> bool:
+        """Nothing in the span ending before ``i1``, with detection signal ``r``, can start
+        or change anything."""
         return False
 
     def _frame_update(self, f0: int, f1: int) -> None:
@@ -218,7 +219,7 @@ class Stream:
     def _span(self, i0: int, i1: int) -> None:
         """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
         r = self._derive(i0, i1)
-        if not self._idle(r):
+        if not self._idle(r, i1):
             for i in range(i0, i1):
                 self._step(i)
 
