@@ -133,8 +133,10 @@ class Conditioner:
             if grid.segment_start[lo] or self._z_lp is None or self._z_slow is None:
                 self._z_lp = self._lp.initial_states(raw[:, lo])
                 self._z_slow = self._slow.initial_states(raw[:2, lo])
-            lp[:, lo:hi], self._z_lp = filters.filt(self._lp, raw[:, lo:hi], self._z_lp)
-            slow[:, lo:hi], self._z_slow = filters.filt(self._slow, lp[:2, lo:hi], self._z_slow)
+            lp[:, lo:hi], self._z_lp = filters.filt_rows(self._lp, raw[:, lo:hi], self._z_lp)
+            slow[:, lo:hi], self._z_slow = filters.filt_rows(
+                self._slow, lp[:2, lo:hi], self._z_slow
+            )
         return Filtered(lp[0], lp[1], lp[2], slow[0], slow[1])
 
     # ------------------------------------------------------------------ slow state
