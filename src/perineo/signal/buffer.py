@@ -49,9 +49,15 @@ class History:
 
     def get(self, name: str, start: int, stop: int) -> FloatArray:
         """A view of ``name`` over global indices ``[start, stop)``, clipped to what is held."""
-        start = max(start, self.base)
-        stop = min(stop, self.end)
-        return self._cols[name][start - self.base : max(start, stop) - self.base]
+        # (called for every grid sample: comparisons, not max and min, keep it cheap)
+        base = self.base
+        if start < base:
+            start = base
+        if stop > self.end:
+            stop = self.end
+        if stop < start:
+            stop = start
+        return self._cols[name][start - base : stop - base]
 
     def at(self, name: str, i: int) -> float:
         return float(self._cols[name][i - self.base])

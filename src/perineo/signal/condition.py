@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -56,7 +57,8 @@ class Conditioner:
         self._rs = ResampleState()
         self._lp = filters.lowpass(cfg.lowpass_hz, cfg.fs)
         self._slow = filters.lowpass(cfg.lift_lowpass_hz, cfg.fs)
-        self._z: dict[str, FloatArray] = {}
+        self._z_lp: FloatArray | None = None  # filter states, one row a channel
+        self._z_slow: FloatArray | None = None
         self.initialised = False
         self.b_sq = 0.0
         self.b_abd = 0.0
@@ -78,7 +80,7 @@ class Conditioner:
         self._holdoff_s = 0.0
         self._holdoff_means: list[float] = []  # frame means of the pelvic level at rest
         self._residual = 0.0  # the level she did not let go of
-        self._rest_buf: list[FloatArray] = []
+        self._rest_buf: list[tuple[FloatArray, FloatArray]] = []  # squeeze, abdominal
         self._noise_frames: list[tuple[float, float]] = []
         self._r_buf: list[FloatArray] = []
         self._slow_windows: list[float] = []
@@ -112,34 +114,32 @@ class Conditioner:
     def filter(self, grid: Resampled) -> Filtered:
         n = len(grid.t)
         x = grid.x
-        cols = {
-            "sq": x[:, self._col[Channel.SQUEEZE]],
-            "abd": x[:, self._col[Channel.ABDOMINAL]] if self.has_abd else np.zeros(n),
-            "tilt": x[:, self._col[Channel.TILT]] if self.has_tilt else np.zeros(n),
-        }
+        # squeeze, abdominal and tilt as rows (zeros for a channel the probe lacks): each
+        # filter runs once over its rows, not once a channel
+        raw = np.zeros((3, n))
+        raw[0] = x[:, self._col[Channel.SQUEEZE]]
+        if self.has_abd:
+            raw[1] = x[:, self._col[Channel.ABDOMINAL]]
+        if self.has_tilt:
+            raw[2] = x[:, self._col[Channel.TILT]]
         if not self.initialised:
-            self.b_sq = float(cols["sq"][0])
-            self.b_abd = float(cols["abd"][0])
-            self.b_tilt = float(cols["tilt"][0])
+            self.b_sq, self.b_abd, self.b_tilt = (float(v) for v in raw[:, 0])
             self.initialised = True
         starts = np.flatnonzero(grid.segment_start)
         bounds = [0, *[int(s) for s in starts if s > 0], n]
-        out = {k: np.empty(n) for k in ("sq", "abd", "tilt", "sq_slow", "abd_slow")}
+        lp = np.empty((3, n))
+        slow = np.empty((2, n))  # squeeze and abdominal through the quick-lift low-pass too
         for lo, hi in itertools.pairwise(bounds):
             if hi <= lo:
                 continue
-            if grid.segment_start[lo] or not self._z:
-                for k, v in cols.items():
-                    self._z[k] = self._lp.initial_state(float(v[lo]))
-                for k in ("sq", "abd"):
-                    self._z[k + "_slow"] = self._slow.initial_state(float(cols[k][lo]))
-            for k, v in cols.items():
-                out[k][lo:hi], self._z[k] = filters.filt(self._lp, v[lo:hi], self._z[k])
-            for k in ("sq", "abd"):
-                out[k + "_slow"][lo:hi], self._z[k + "_slow"] = filters.filt(
-                    self._slow, out[k][lo:hi], self._z[k + "_slow"]
-                )
-        return Filtered(out["sq"], out["abd"], out["tilt"], out["sq_slow"], out["abd_slow"])
+            if grid.segment_start[lo] or self._z_lp is None or self._z_slow is None:
+                self._z_lp = self._lp.initial_states(raw[:, lo])
+                self._z_slow = self._slow.initial_states(raw[:2, lo])
+            lp[:, lo:hi], self._z_lp = filters.filt_rows(self._lp, raw[:, lo:hi], self._z_lp)
+            slow[:, lo:hi], self._z_slow = filters.filt_rows(
+                self._slow, lp[:2, lo:hi], self._z_slow
+            )
+        return Filtered(lp[0], lp[1], lp[2], slow[0], slow[1])
 
     # ------------------------------------------------------------------ slow state
     def freeze(self) -> None:
@@ -179,7 +179,7 @@ class Conditioner:
             self._holdoff_means.clear()
             return
         self._holdoff_s += fdt
-        self._holdoff_means.append(float(np.mean(h.get("a", f0, f1))))
+        self._holdoff_means.append(_mean(h.get("a", f0, f1)))
         need = max(1, round(self.cfg.breath_window_s / fdt))
         del self._holdoff_means[:-need]
         # back: most of what she held on to has let go
@@ -199,7 +199,7 @@ class Conditioner:
         sq = h.get("sq", f0, f1)
         if len(sq) == 0:
             return
-        m_sq = float(np.mean(sq))
+        m_sq = _mean(sq)
         if self.holdoff:
             self._follow_holdoff(h, f0, f1, fdt, in_rest)
         if self.frozen or self.holdoff or not settled:
@@ -220,25 +220,22 @@ class Conditioner:
         if len(r) > span:
             # medians of recent frames: a cough at rest must not raise the thresholds
             sl = (r[span:] - r[:-span]) * (cfg.fs / span)
-            self._noise_frames.append((float(np.std(r)), float(np.sqrt(np.mean(sl**2)))))
+            self._noise_frames.append((math.sqrt(_var(r)), math.sqrt(_mean(sl * sl))))
             del self._noise_frames[:-_NOISE_FRAMES]
             self.noise_sd = filters.median([f[0] for f in self._noise_frames])
             self.slope_sd = filters.median([f[1] for f in self._noise_frames])
         self._learn_slow(r)
         if self.has_abd:
             abd = h.get("abd", f0, f1)
-            self.b_abd += (float(np.mean(abd)) - self.b_abd) * (
-                1.0 - math.exp(-fdt / cfg.baseline_tau_s)
-            )
-            dev = float(np.mean((abd - self.b_abd) ** 2))
+            self.b_abd += (_mean(abd) - self.b_abd) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
+            dev_abd = abd - self.b_abd
+            dev = _mean(dev_abd * dev_abd)
             self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, 10.0))
             self._learn_rest(sq, abd)
         if self.has_tilt:
             tilt = h.get("tilt", f0, f1)
-            self.b_tilt += (float(np.mean(tilt)) - self.b_tilt) * (
-                1.0 - math.exp(-fdt / cfg.baseline_tau_s)
-            )
-            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, float(np.var(tilt)), fdt, 10.0))
+            self.b_tilt += (_mean(tilt) - self.b_tilt) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
+            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, _var(tilt), fdt, 10.0))
 
     def _learn_slow(self, r: FloatArray) -> None:
         """Slow swings of the detection signal at rest (breathing when no abdominal channel
@@ -250,7 +247,7 @@ class Conditioner:
             return
         win = np.concatenate(self._r_buf)[-need:]
         self._r_buf = [win[need // 2 :]]
-        size = float(np.std(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
+        size = math.sqrt(_var(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
         wins = self._slow_windows
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
             return
@@ -267,16 +264,17 @@ class Conditioner:
         left out.
         """
         cfg = self.cfg
-        self._rest_buf.append(np.column_stack((sq, abd)))
+        self._rest_buf.append((sq.copy(), abd.copy()))
         need = round(cfg.breath_window_s * cfg.fs)
-        if sum(len(b) for b in self._rest_buf) < need:
+        if sum(len(b[0]) for b in self._rest_buf) < need:
             return
-        win = np.concatenate(self._rest_buf)[-need:]
-        self._rest_buf = [win[need // 2 :]]
+        win_sq = np.concatenate([b[0] for b in self._rest_buf])[-need:]
+        win_abd = np.concatenate([b[1] for b in self._rest_buf])[-need:]
+        self._rest_buf = [(win_sq[need // 2 :], win_abd[need // 2 :])]
         sigma = _BREATH_SMOOTH_S * cfg.fs
-        y = detrend(filters.smooth(win[:, 0], sigma))
-        x = detrend(filters.smooth(win[:, 1], sigma))
-        size = float(np.sqrt(np.mean(x**2)))
+        y = detrend(filters.smooth(win_sq, sigma))
+        x = detrend(filters.smooth(win_abd, sigma))
+        size = math.sqrt(_mean(x * x))
         wins = self._breath_windows
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
             return
@@ -294,11 +292,35 @@ class Conditioner:
         self.k = min(max((self._sxy + cfg.k_prior * w) / (self._sxx + w), 0.0), cfg.k_max)
 
 
+def _mean(x: FloatArray) -> float:
+    """``numpy.mean`` of a non-empty 1-D array, to the last bit, without its overhead."""
+    return float(np.add.reduce(x)) / len(x)
+
+
+def _var(x: FloatArray) -> float:
+    """``numpy.var`` of a non-empty 1-D array, to the last bit, without its overhead."""
+    d = x - float(np.add.reduce(x)) / len(x)
+    return float(np.add.reduce(d * d)) / len(x)
+
+
 def detrend(x: FloatArray) -> FloatArray:
-    """``x`` minus its least-squares straight line."""
-    n = np.arange(len(x), dtype=float)
-    coef = np.polyfit(n, x, 1)
-    return x - np.polyval(coef, n)
+    """``x`` minus its least-squares straight line (in closed form: ``numpy.polyfit``'s
+    general solver costs more than the window it fits)."""
+    n = len(x)
+    if n < 2:
+        return x - x
+    tc = centred_ramp(n)
+    xm = float(np.add.reduce(x)) / n
+    slope = float(np.dot(tc, x - xm)) / float(np.dot(tc, tc))
+    return x - (xm + slope * tc)
+
+
+@lru_cache(maxsize=64)
+def centred_ramp(n: int) -> FloatArray:
+    """``0, 1, … n−1`` minus its mean (read-only: shared between calls)."""
+    r = np.arange(n, dtype=float) - 0.5 * (n - 1)
+    r.flags.writeable = False
+    return r
 
 
 def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -> float:
@@ -316,18 +338,32 @@ def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -
         return 0.0
     sigma = _BREATH_SMOOTH_S * fs
     y = filters.smooth(np.asarray(abd, dtype=float), sigma)
-    cols = [np.ones(n)]
+    # least squares on a constant (and the pelvic floor), in closed form
+    yc = y - float(np.add.reduce(y)) / n
     if pelvic is not None and len(pelvic) == n:
         p = filters.smooth(np.asarray(pelvic, dtype=float), sigma)
-        if float(np.ptp(p)) > 0:
-            cols.append(p)
-    x = np.column_stack(cols)
-    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
-    return swing(y - x @ coef)
+        if float(p.max()) - float(p.min()) > 0:
+            pc = p - float(np.add.reduce(p)) / n
+            yc = yc - (float(np.dot(pc, yc)) / float(np.dot(pc, pc))) * pc
+    return swing(yc)
 
 
 def swing(x: FloatArray) -> float:
     """Peak to peak, the outer 5 % at either side left out (sensor noise adds to a
-    maximum and a minimum; a breath's swing barely changes)."""
-    lo, hi = np.percentile(x, (5.0, 95.0))
-    return float(hi - lo)
+    maximum and a minimum; a breath's swing barely changes). The 5th and 95th
+    percentiles are ``numpy.percentile``'s (linear), to the last bit, without its
+    overhead."""
+    n = len(x)
+    lo_at, hi_at = (n - 1) * 0.05, (n - 1) * 0.95
+    k_lo, k_hi = math.floor(lo_at), math.floor(hi_at)
+    ks = sorted({k_lo, min(k_lo + 1, n - 1), k_hi, min(k_hi + 1, n - 1)})
+    part = np.partition(np.asarray(x, dtype=float), ks)
+    lo = _lerp(float(part[k_lo]), float(part[min(k_lo + 1, n - 1)]), lo_at - k_lo)
+    hi = _lerp(float(part[k_hi]), float(part[min(k_hi + 1, n - 1)]), hi_at - k_hi)
+    return hi - lo
+
+
+def _lerp(a: float, b: float, g: float) -> float:
+    """``a`` to ``b`` by ``g``, computed as ``numpy.percentile`` does (from the nearer end)."""
+    d = b - a
+    return b - d * (1.0 - g) if g >= 0.5 else a + d * g

@@ -63,11 +63,15 @@ class Detector(Resting):
             self._close_open_rep(last)
         return self._events
 
-    def _idle(self, r: FloatArray) -> bool:
-        # fast path: nothing in this span can start a repetition
+    def _idle(self, r: FloatArray, i1: int) -> bool:
+        # fast path: nothing in this span can start a repetition (or settle a residual)
+        pend = self._pending
         return (
             self.phase is Phase.REST
-            and self._pending is None
+            and (
+                pend is None
+                or self.hist.at("t", i1 - 1) - (pend.end_s or 0.0) < self.config.residual_decide_s
+            )
             and self._refractory is None
             and self._run == 0
             and float(np.max(r)) - self._lo <= self._thr_lo()

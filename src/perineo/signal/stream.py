@@ -66,6 +66,9 @@ class Stream:
         self.dt = 1.0 / cfg.fs
         self.cond = Conditioner(self.channels, cfg)
         self.frame = max(1, round(cfg.frame_s * cfg.fs))
+        # (asked for every grid sample: kept)
+        self._lift_rise_n = round(cfg.lift_max_rise_s * cfg.fs)
+        self._slope_span = cfg.slope_span
         self.hist = History(
             ("t", "avail", "r", "a", "q", "sq", "abd", "tilt", "sq_slow", "abd_slow"),
             round(cfg.history_s * cfg.fs),
@@ -90,8 +93,9 @@ class Stream:
     def _step(self, i: int) -> None:
         raise NotImplementedError
 
-    def _idle(self, r: FloatArray) -> bool:
-        """Nothing in a span with detection signal ``r`` can start or change anything."""
+    def _idle(self, r: FloatArray, i1: int) -> bool:
+        """Nothing in the span ending before ``i1``, with detection signal ``r``, can start
+        or change anything."""
         return False
 
     def _frame_update(self, f0: int, f1: int) -> None:
@@ -189,19 +193,23 @@ class Stream:
         )
         # windows look back only as far as the history holds (a rise held for minutes)
         self._seg_start = max(self._seg_start, self.hist.base)
-        seg_starts = np.flatnonzero(grid.segment_start) + start
+        # where gaps start new segments, in order (a plain list: looked at once a span)
+        seg_starts = [int(s) + start for s in np.flatnonzero(grid.segment_start)]
+        k = 0
         i = start
         end = start + n
         while i < end:
             frame_end = (i // self.frame + 1) * self.frame
             stop = min(frame_end, end)
+            while k < len(seg_starts) and seg_starts[k] < i:
+                k += 1
             # a gap starts a new segment inside this span
-            inside = seg_starts[(seg_starts >= i) & (seg_starts < stop)]
-            if len(inside) and inside[0] > i:
-                stop = int(inside[0])
-            if len(inside) and inside[0] == i:
-                self._seg_start = i
-                self._segment_started(i)
+            if k < len(seg_starts) and seg_starts[k] < stop:
+                if seg_starts[k] > i:
+                    stop = seg_starts[k]
+                else:
+                    self._seg_start = i
+                    self._segment_started(i)
             self._span(i, stop)
             i = stop
             if i == frame_end:
@@ -211,7 +219,7 @@ class Stream:
     def _span(self, i0: int, i1: int) -> None:
         """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
         r = self._derive(i0, i1)
-        if not self._idle(r):
+        if not self._idle(r, i1):
             for i in range(i0, i1):
                 self._step(i)
 
@@ -263,7 +271,9 @@ class Stream:
         )
 
     def _slope(self, i: int) -> float:
-        span = min(self.config.slope_span, i - self._seg_start)
+        span = i - self._seg_start
+        if span > self._slope_span:
+            span = self._slope_span
         if span <= 0:
             return 0.0
         h = self.hist
@@ -315,7 +325,11 @@ class Stream:
         coupling = None
         if self.has_abd and from_i is not None:
             lag = max(1, round(0.1 * self.config.fs))
-            coupling = co_rise(h.get("abd", from_i, i1 + 1), h.get("a", from_i, i1 + 1), lag)
+            abd, pelvic = h.get("abd", from_i, i1 + 1), h.get("a", from_i, i1 + 1)
+
+            def coupling() -> float | None:  # (computed only if bracing hangs on it)
+                return co_rise(abd, pelvic, lag)
+
         found = judge(
             h.get("sq", j0, i1 + 1) - c.b_sq,
             a,
@@ -326,7 +340,7 @@ class Stream:
             tilt_sd=c.tilt_sd,
             coupling=coupling,
         )
-        return found, float(np.max(a)) if len(a) else 0.0
+        return found, float(a.max()) if len(a) else 0.0
 
     def _breath_stopped(self, trig_i: int, release_i: int | None, i: int) -> bool:
         """Breathing stopped during the contraction triggered at ``trig_i`` (as of ``i``)."""
@@ -349,12 +363,12 @@ class Stream:
         self, i: int, track: LiftTrack, hold_i: int | None, hold_start_s: float, lift_min: float
     ) -> tuple[LiftTrack, Lift | None]:
         """One sample of the quick-lift follower on the hold begun at ``hold_i``."""
-        h, cfg = self.hist, self.config
-        j0 = i - round(cfg.lift_max_rise_s * cfg.fs)
-        if hold_i is not None:
-            j0 = min(j0, hold_i)
+        h = self.hist
+        j0 = i - self._lift_rise_n
+        if hold_i is not None and hold_i < j0:
+            j0 = hold_i
         q, trough_t = h.get("q", j0, i + 1), h.at("t", track.trough_i)
-        return follow_lift(track, q, i, trough_t, hold_start_s, lift_min, self.dt, cfg)
+        return follow_lift(track, q, i, trough_t, hold_start_s, lift_min, self.dt, self.config)
 
     def _rest_levels(self, i0: int, i1: int) -> tuple[float, float, float]:
         """Squeeze, abdominal and tilt levels over ``[i0, i1)`` (medians): a resting level."""

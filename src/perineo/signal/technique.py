@@ -7,13 +7,14 @@ is the allowed transverse draw-in) and ``breath_hold`` (breathing stops during a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.condition import breath_swing
+from perineo.signal.condition import breath_swing, centred_ramp
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import TechError
 
@@ -39,13 +40,14 @@ def judge(
     cfg: DetectorConfig,
     abd_sd: float,
     tilt_sd: float,
-    coupling: float | None = None,
+    coupling: Callable[[], float | None] | None = None,
 ) -> Findings:
     """Push-down and bracing from the hold (all arrays above their resting levels).
 
     ``pelvic`` is ``squeeze − k·abdominal``; ``abd`` and ``tilt`` are ``None`` when the
-    probe lacks the channel. ``coupling`` is how the abdominal pressure moved with the
-    pelvic floor over the whole contraction (``co_rise``); when given, bracing also needs it.
+    probe lacks the channel. ``coupling`` gives how the abdominal pressure moved with the
+    pelvic floor over the whole contraction (``co_rise``); when given, bracing also needs it
+    (it is asked only when everything else says bracing: it costs more than the rest).
     """
     sq_med = filters.median(sq)
     a_med = filters.median(pelvic)
@@ -72,9 +74,17 @@ def judge(
             and a_med > 0
             and clear
             and abd_rise >= cfg.bracing_ratio * a_med
-            and (coupling is None or coupling >= cfg.bracing_coupling)
+            and _coupled(coupling, cfg.bracing_coupling)
         )
     return Findings(push_abd or push_tilt, bracing, abd_rise, tilt_change, carried, push_tilt)
+
+
+def _coupled(coupling: Callable[[], float | None] | None, at_least: float) -> bool:
+    """No coupling asked for, none measurable, or at least ``at_least``."""
+    if coupling is None:
+        return True
+    beta = coupling()
+    return beta is None or beta >= at_least
 
 
 def co_rise(abd: FloatArray, pelvic: FloatArray, lag: int = 1) -> float | None:
@@ -91,12 +101,14 @@ def co_rise(abd: FloatArray, pelvic: FloatArray, lag: int = 1) -> float | None:
         return None
     da = abd[lag:] - abd[:-lag]
     dp = pelvic[lag:] - pelvic[:-lag]
-    t = np.linspace(-1.0, 1.0, n)
-    design = np.column_stack((dp, np.ones(n), t))
-    resid = dp - np.polyval(np.polyfit(t, dp, 1), t)
-    if float(np.ptp(resid)) < 1e-6:
+    # least squares of ``da`` on ``dp``, a constant and a ramp, in closed form: β is ``da``
+    # regressed on what of ``dp`` the constant and the ramp do not explain (Frisch–Waugh)
+    ramp = centred_ramp(n)
+    dpc = dp - float(np.add.reduce(dp)) / n
+    resid = dpc - (float(np.dot(ramp, dpc)) / float(np.dot(ramp, ramp))) * ramp
+    if float(resid.max()) - float(resid.min()) < 1e-6:
         return None
-    return float(np.linalg.lstsq(design, da, rcond=None)[0][0])
+    return float(np.dot(resid, da)) / float(np.dot(resid, resid))
 
 
 def breath_held(
