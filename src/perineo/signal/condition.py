@@ -26,6 +26,7 @@ from perineo.signal.resample import Resampled, ResampleState, resample
 _NOISE_FRAMES = 40
 _DRIFT_TAU_S = 30.0
 _HOLDOFF_MAX_S = 20.0
+_DRIFT_HELD_S = 10.0
 _BREATH_WINDOWS = 15
 _BREATH_SMOOTH_S = 0.25  # Gaussian sigma: keeps breaths (< 0.5 Hz), drops the heartbeat
 _OUTLIER = 3.0
@@ -78,6 +79,7 @@ class Conditioner:
         self.frozen = False
         self.holdoff = False
         self._holdoff_s = 0.0
+        self._held_s = 0.0  # since the resting level was first held off
         self._holdoff_means: list[float] = []  # frame means of the pelvic level at rest
         self._residual = 0.0  # the level she did not let go of
         self._rest_buf: list[tuple[FloatArray, FloatArray]] = []  # squeeze, abdominal
@@ -163,6 +165,8 @@ class Conditioner:
 
     def hold_off(self, residual: float) -> None:
         """The pelvic floor did not let go: do not take the raised level as rest."""
+        if not self.holdoff:
+            self._held_s = 0.0
         self.holdoff = True
         self._holdoff_s = 0.0
         self._holdoff_means.clear()
@@ -202,8 +206,14 @@ class Conditioner:
         m_sq = _mean(sq)
         if self.holdoff:
             self._follow_holdoff(h, f0, f1, fdt, in_rest)
+        if self.holdoff:
+            self._held_s += fdt
         if self.frozen or self.holdoff or not settled:
-            self.b_sq += self.drift * fdt
+            # the drift learned at rest carries the level a while; through a long run of
+            # releases that do not let go it is no longer known (a warming balloon rises
+            # while a baseline that caught up after a fall had learned a fall)
+            if not self.holdoff or self._held_s <= _DRIFT_HELD_S:
+                self.b_sq += self.drift * fdt
         else:
             step = (m_sq - self.b_sq) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
             up, down = cfg.baseline_up_cmH2O_s * fdt, cfg.baseline_down_cmH2O_s * fdt
