@@ -104,10 +104,14 @@ def rep_numbers(reps: list[RepRecord], repetition_onsets: dict[int, float]) -> d
 
 
 def session_numbers(rec: TrainingRecord, session_id: int) -> dict[int, RepNumber]:
-    events = rec.events(session_id)
-    onsets = _onsets(events)
-    found = {e.rep: onsets.get(e.rep, e.t) for e in events if e.kind is EventKind.REPETITION}
+    found = repetition_onsets(rec.events(session_id))
     return rep_numbers(rec.reps(session_id), found)
+
+
+def repetition_onsets(events: list[Event]) -> dict[int, float]:
+    """The onset of every repetition the session's detector found (calibration's too)."""
+    onsets = _onsets(events)
+    return {e.rep: onsets.get(e.rep, e.t) for e in events if e.kind is EventKind.REPETITION}
 
 
 def _onsets(events: list[Event]) -> dict[int, float]:
