@@ -51,9 +51,7 @@ def _train_with_a_pause(record: TrainingRecord, program: Program, home: Path) ->
             await pilot.press("space")
             assert session.paused
             start = session.pipeline.now_s or 0.0
-            await wait_for(
-                pilot.pause, lambda: (session.pipeline.now_s or 0.0) - start >= PAUSE_S
-            )
+            await wait_for(pilot.pause, lambda: (session.pipeline.now_s or 0.0) - start >= PAUSE_S)
             await pilot.press("space")
             await wait_for(
                 pilot.pause, lambda: isinstance(app.screen, SummaryScreen), timeout_s=90.0
@@ -95,4 +93,3 @@ def test_analyze_numbers_a_paused_session_as_the_screen_did(
     marks = re.findall(r"\[set (\d+) rep (\d+) \w+ (\d+)\]", table)
     assert [tuple(int(x) for x in m) for m in marks] == shown
     assert "[set 3 " not in table and "[calibration squeeze 1]" in table
-

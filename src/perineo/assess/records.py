@@ -245,6 +245,15 @@ def assessment(db: Database, assessment_id: int) -> AssessmentRecord:
     return found
 
 
+def assessment_of_session(db: Database, session_id: int) -> AssessmentRecord | None:
+    """The assessment a training-record session ran (None: none, or it has not ended)."""
+    row = db.conn.execute(
+        f"SELECT {_COLS} FROM assessments WHERE session_id = ? AND status != ?",
+        (session_id, AssessStatus.RUNNING.value),
+    ).fetchone()
+    return None if row is None else _record(row)
+
+
 def previous(db: Database, patient: str, before: datetime) -> AssessmentRecord | None:
     """The patient's last assessment made before ``before`` (None for a first one)."""
     earlier = [a for a in assessments(db, patient) if a.created_at < before.astimezone(UTC)]

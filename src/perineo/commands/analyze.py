@@ -155,7 +155,8 @@ def format_table(out: dict[str, Any]) -> str:
         )
     numbering = out.get("numbering")
     if numbering == "session":
-        lines.append(f"sets and repetitions as the screen showed them (session {out['session_id']})")
+        session = out["session_id"]
+        lines.append(f"sets and repetitions as the screen showed them (session {session})")
     elif numbering == "pauses":
         lines.append("sets found from the pauses (this recording is no session of the record)")
     summary = out.get("summary")

@@ -15,6 +15,7 @@ much longer than the rest starts the next.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perineo.errors import ProgramError
@@ -85,14 +86,10 @@ def score_into(args: argparse.Namespace, analysis: Analysis, out: dict[str, obje
     out["session_id"] = session_id
 
 
-def stored_numbers(
-    path: str, reps: list[Repetition]
-) -> tuple[int, list[RepNumber]] | None:
+def stored_numbers(path: str, reps: list[Repetition]) -> tuple[int, list[RepNumber]] | None:
     """The session of the training record whose recording is ``path``, and each of
     ``reps`` numbered as its screen numbered it; None for a recording of no session (or
     with no training record on this machine)."""
-    from pathlib import Path
-
     from perineo.paths import data_dir
     from perineo.store.db import DB_NAME
     from perineo.store.export import RepNumber, repetition_onsets, session_numbers

@@ -27,17 +27,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from perineo.store.export import ExportFormat, export_session
-    from perineo.store.sessions import TrainingRecord
+    from perineo.store.sessions import SessionKind, TrainingRecord
 
     number = record_id(args.session, "session")
     with TrainingRecord.open_at_start() as rec:
         try:
-            rec.session(number)
+            info = rec.session(number)
         except StoreError as exc:  # a session number that is not there: bad input
             raise InputError(str(exc)) from None
+        extra = None
+        if info.kind is SessionKind.ASSESS:  # its steps and contractions, annotated
+            from perineo.assess.export import assessment_extra
+
+            extra = assessment_extra(rec.db, number)
         text = export_session(
-            rec, number, ExportFormat(args.format), args.out, overwrite=args.overwrite
-        )
+            rec, number, ExportFormat(args.format), args.out, overwrite=args.overwrite,
+            extra=extra,
+        )  # fmt: skip
     if text is not None:
         sys.stdout.write(text)
     else:
