@@ -235,7 +235,9 @@ def assessment(db: Database, assessment_id: int) -> AssessmentRecord:
         f"SELECT {_COLS} FROM assessments WHERE id = ?", (assessment_id,)
     ).fetchone()
     if row is None:
-        raise InputError(f"no assessment {assessment_id} in the training record")
+        raise InputError(f"no assessment {assessment_id} in the training record").keyed(
+            "refusal.no_assessment", n=assessment_id
+        )
     found = _record(row)
     if found.status is AssessStatus.RUNNING:
         raise InputError(

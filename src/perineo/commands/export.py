@@ -1,4 +1,7 @@
-"""``perineo export SESSION``: a stored session as recording CSV, JSON, or EDF+ (annotated)."""
+"""``perineo export SESSION``: a stored session as recording CSV, JSON, or EDF+ (annotated).
+
+``--lang nn`` says what it prints (and its refusals) in Nynorsk; the exported files are
+data, the same in any language."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from perineo.commands.checks import record_id
+from perineo.commands.checks import add_lang_argument, record_id
 from perineo.errors import InputError, StoreError
 from perineo.text_safety import visible
 
@@ -23,6 +26,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--out", type=Path, help="file to write (default: standard output; required for edf)"
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    add_lang_argument(p, "what it prints (the files are the same in any language)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             info = rec.session(number)
         except StoreError as exc:  # a session number that is not there: bad input
-            raise InputError(str(exc)) from None
+            raise InputError(str(exc)).keyed("refusal.no_session", n=number) from None
         extra = None
         if info.kind is SessionKind.ASSESS:  # its steps and contractions, annotated
             from perineo.assess.export import assessment_extra
@@ -47,5 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if text is not None:
         sys.stdout.write(text)
     else:
-        print(f"wrote {visible(args.out)}", file=sys.stderr)
+        from perineo.locale import say
+
+        print(say(args.lang, "cli.wrote", path=visible(args.out)), file=sys.stderr)
     return 0
