@@ -15,6 +15,7 @@ much longer than the rest starts the next.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,7 +77,9 @@ def score_into(args: argparse.Namespace, analysis: Analysis, out: dict[str, obje
         program,
         sets=sets,
     )
-    scored_docs = iter(scored["reps"])  # type: ignore[call-overload]  # a list, made above
+    made = scored["reps"]
+    assert isinstance(made, list)
+    scored_docs = iter(made)
     out["reps"] = [
         (docs[i] if n.calibration else next(scored_docs)) | n.to_json()
         for i, n in enumerate(numbers)
@@ -86,7 +89,7 @@ def score_into(args: argparse.Namespace, analysis: Analysis, out: dict[str, obje
     out["session_id"] = session_id
 
 
-def stored_numbers(path: str, reps: list[Repetition]) -> tuple[int, list[RepNumber]] | None:
+def stored_numbers(path: str, reps: Sequence[Repetition]) -> tuple[int, list[RepNumber]] | None:
     """The session of the training record whose recording is ``path``, and each of
     ``reps`` numbered as its screen numbered it; None for a recording of no session (or
     with no training record on this machine)."""
