@@ -117,6 +117,8 @@ def _verdict(rep: dict[str, Any]) -> str:
     ``  [calibration squeeze 1]`` for one of the calibration's, else nothing."""
     if rep.get("calibration"):
         return f"  [calibration squeeze {rep['number']}]"
+    if rep.get("counted") is False:
+        return "  [not counted: made while paused]"
     if "verdict" not in rep:
         return ""
     from perineo.locale import Lang, say
@@ -130,9 +132,12 @@ def _verdict(rep: dict[str, Any]) -> str:
 def format_table(out: dict[str, Any]) -> str:
     """A readable table of the analysis (one row a repetition)."""
     calibration = sum(bool(r.get("calibration")) for r in out["reps"])
-    found = f"{len(out['reps']) - calibration} repetitions"
+    uncounted = sum(r.get("counted") is False for r in out["reps"])
+    found = f"{len(out['reps']) - calibration - uncounted} repetitions"
     if calibration:
         found += f" and {calibration} calibration squeezes"
+    if uncounted:
+        found += f" ({uncounted} more made while paused, not counted)"
     lines = [
         f"{visible(out.get('source', ''))}: {found}, "
         f"channels {', '.join(out['channels'])}, {out['sample_rate_hz']:.1f} Hz, "
@@ -148,7 +153,7 @@ def format_table(out: dict[str, Any]) -> str:
     for r in out["reps"]:
         latency = None if r["latency_s"] is None else round(1000 * r["latency_s"])
         lines.append(
-            f"{r['number']:>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
+            f"{_fmt(r['number']):>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
             f"{_fmt(r['hold_s'], 1):>6} {len(r['quick_lifts_s']):>5} "
             f"{_fmt(r['peak_cmH2O'], 1):>10} {_fmt(r['release_s']):>8} {_fmt(r['end_s']):>8}  "
             f"{', '.join(r['errors']) or 'ok'}" + _verdict(r)

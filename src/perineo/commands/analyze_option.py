@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from perineo.store.export import RepNumber
 
 MATCH_S = 0.5  # a repetition found again this close to a stored one's onset is that one
+# a squeeze the session saw and did not count (made while paused): no number, no score
+UNCOUNTED: dict[str, object] = {
+    "number": None, "set": None, "rep_in_set": None, "calibration": False, "counted": False,
+}  # fmt: skip
 
 
 def _program(name: str) -> Program:
@@ -66,10 +70,12 @@ def score_into(args: argparse.Namespace, analysis: Analysis, out: dict[str, obje
     session_id, numbers = stored
     docs = out["reps"]
     assert isinstance(docs, list)
-    train = [i for i, n in enumerate(numbers) if not n.calibration]
+    train = [i for i, n in enumerate(numbers) if n is not None and not n.calibration]
     sets: list[int] = []
     for i in train:  # one found again only now goes with the set before it
-        set_no = numbers[i].set_no
+        number = numbers[i]
+        assert number is not None
+        set_no = number.set_no
         sets.append(set_no if set_no is not None else (sets[-1] if sets else 1))
     scored = annotate_analysis_json(
         {**out, "reps": [docs[i] for i in train]},
@@ -81,7 +87,9 @@ def score_into(args: argparse.Namespace, analysis: Analysis, out: dict[str, obje
     assert isinstance(made, list)
     scored_docs = iter(made)
     out["reps"] = [
-        (docs[i] if n.calibration else next(scored_docs)) | n.to_json()
+        docs[i] | UNCOUNTED
+        if n is None
+        else (docs[i] if n.calibration else next(scored_docs)) | n.to_json()
         for i, n in enumerate(numbers)
     ]
     out["summary"] = scored["summary"]
@@ -89,10 +97,13 @@ def score_into(args: argparse.Namespace, analysis: Analysis, out: dict[str, obje
     out["session_id"] = session_id
 
 
-def stored_numbers(path: str, reps: Sequence[Repetition]) -> tuple[int, list[RepNumber]] | None:
+def stored_numbers(
+    path: str, reps: Sequence[Repetition]
+) -> tuple[int, list[RepNumber | None]] | None:
     """The session of the training record whose recording is ``path``, and each of
-    ``reps`` numbered as its screen numbered it; None for a recording of no session (or
-    with no training record on this machine)."""
+    ``reps`` numbered as its screen numbered it (None: a squeeze the session saw and did
+    not count, made while paused); None for a recording of no session (or with no
+    training record on this machine)."""
     from perineo.paths import data_dir
     from perineo.store.db import DB_NAME
     from perineo.store.export import RepNumber, repetition_onsets, session_numbers
@@ -110,12 +121,12 @@ def stored_numbers(path: str, reps: Sequence[Repetition]) -> tuple[int, list[Rep
                 break
         else:
             return None
-    out: list[RepNumber] = []
+    out: list[RepNumber | None] = []
     trained = max((n.number for n in numbers.values() if not n.calibration), default=0)
     for r in reps:
         near = min(onsets, key=lambda i: abs(onsets[i] - r.onset_s), default=None)
-        if near is not None and abs(onsets[near] - r.onset_s) <= MATCH_S and near in numbers:
-            out.append(numbers[near])
+        if near is not None and abs(onsets[near] - r.onset_s) <= MATCH_S:
+            out.append(numbers.get(near))  # None: the session did not count it
         else:  # found by this analysis only: a repetition, not one the screen showed
             trained += 1
             out.append(RepNumber(False, trained))
