@@ -89,3 +89,12 @@ def test_a_squeeze_while_paused_is_not_scored(
     assert any(abs(r["onset_s"] - twitch) < 1.0 for r in paused)
     assert main(["analyze", str(recording), "--program", "intensive"]) == 0
     assert "[not counted: made while paused]" in capsys.readouterr().out
+    # and its export annotates it as no repetition
+    pyedflib = pytest.importorskip("pyedflib")
+    edf = home / "s.edf"
+    assert main(["export", str(result.session_id), "--format", "edf", "--out", str(edf)]) == 0
+    with pyedflib.EdfReader(str(edf)) as f:
+        onsets, _, texts = f.readAnnotations()
+    uncounted = [o for o, t in zip(onsets, texts, strict=True) if t == "squeeze not counted"]
+    assert any(abs(o - twitch) < 1.0 for o in uncounted)
+    assert sum(t.startswith("set 1 rep ") for t in texts) == REPS

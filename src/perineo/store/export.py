@@ -225,7 +225,9 @@ def event_annotations(rec: TrainingRecord, session_id: int, t0: float) -> list[A
             continue  # one annotation per gap: added from the samples (export_session)
         elif e.kind is EventKind.REPETITION:
             number = numbers.get(e.rep)
-            text = f"rep {e.rep + 1}" if number is None else number.label()
+            # none: a squeeze the session saw and did not count (made while paused, or
+            # under way when it ended)
+            text = "squeeze not counted" if number is None else number.label()
             rep = e.repetition
             if rep is not None:
                 s = scores.get(e.rep)
