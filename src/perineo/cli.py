@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from perineo.commands import build_parser, one_line
+from perineo.commands import build_parser, lang_of, refusal
 from perineo.errors import InputError, PerineoError
 
 
@@ -20,16 +20,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `perineo` alone in a terminal opens the app's home screen
         args = parser.parse_args(["train"])
         run = args._run
+    lang = lang_of(args)  # refusals are said in the command's language (--lang nn)
     try:
         return int(run(args) or 0)
     except InputError as exc:
-        print(f"perineo: {one_line(exc)}", file=sys.stderr)
+        print(f"perineo: {refusal(exc, lang)}", file=sys.stderr)
         return 2
     except PerineoError as exc:
-        print(f"perineo: {one_line(exc)}", file=sys.stderr)
+        print(f"perineo: {refusal(exc, lang)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("perineo: stopped", file=sys.stderr)
+        print(f"perineo: {refusal(PerineoError('stopped').keyed('refusal.stopped'), lang)}",
+              file=sys.stderr)  # fmt: skip
         return 130
     except BrokenPipeError:
         return 0

@@ -1,14 +1,27 @@
 """Every exception perineo raises on purpose.
 
 Messages are one line and say what was wrong and what was expected; the CLI prints them
-as ``perineo: <message>`` and exits with code 2 for bad input.
+as ``perineo: <message>`` and exits with code 2 for bad input. An error a user commonly
+meets also carries a catalogue key with its values (:meth:`PerineoError.keyed`): the CLI
+says it in the user's language (``--lang nn``), the message stays the English words.
 """
 
 from __future__ import annotations
 
+from typing import Self
+
 
 class PerineoError(Exception):
     """Base of all perineo errors."""
+
+    key: str | None = None  # the catalogue's text for it (``refusal.*``), if it has one
+    values: tuple[tuple[str, object], ...] = ()
+
+    def keyed(self, key: str, **values: object) -> Self:
+        """This error with the catalogue key (and values) that says it in any language."""
+        self.key = key
+        self.values = tuple(values.items())
+        return self
 
 
 class InputError(PerineoError):

@@ -121,7 +121,9 @@ def write_file(
             else:
                 _link_new(tmp, out)
         except FileExistsError:
-            raise InputError(f"{out}: already exists (not overwritten; use --overwrite)") from None
+            raise InputError(f"{out}: already exists (not overwritten; use --overwrite)").keyed(
+                "refusal.exists", path=out
+            ) from None
         except OSError as exc:
             raise _output_error(out, exc) from None
     finally:
@@ -143,9 +145,13 @@ def check_output(
     for source in inputs:
         with contextlib.suppress(OSError):
             if os.path.samefile(out, source):
-                raise InputError(f"{out}: is the input; choose another output file")
+                raise InputError(f"{out}: is the input; choose another output file").keyed(
+                    "refusal.is_input", path=out
+                )
     if not overwrite:
-        raise InputError(f"{out}: already exists (not overwritten; use --overwrite)")
+        raise InputError(f"{out}: already exists (not overwritten; use --overwrite)").keyed(
+            "refusal.exists", path=out
+        )
 
 
 def _link_new(tmp: str, out: Path) -> None:

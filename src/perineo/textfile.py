@@ -32,7 +32,7 @@ def open_regular(p: Path) -> BinaryIO:
     try:
         return open(p, "rb", opener=_open_regular)
     except FileNotFoundError:
-        raise RecordingError(p, "no such file") from None
+        raise RecordingError(p, "no such file").keyed("refusal.no_file", path=p) from None
     except IsADirectoryError:
         raise RecordingError(p, "is a folder, not a recording file") from None
     except _NotRegular as exc:

@@ -155,3 +155,14 @@ def test_gaps_allowed_and_channel_subsets(tmp_path: Path, capsys) -> None:
     assert len(out["gaps"]) == 1
     assert len(out["reps"]) == 1
     assert out["reps"][0]["onset_s"] == pytest.approx(30.0, abs=0.1)
+
+
+def test_a_recording_of_no_session_finds_its_sets_from_the_pauses(
+    rec: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(rec), "--program", "basic", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["numbering"] == "pauses"
+    assert all("calibration" not in r for r in doc["reps"])
+    assert main(["analyze", str(rec), "--program", "basic"]) == 0
+    assert "sets found from the pauses" in capsys.readouterr().out

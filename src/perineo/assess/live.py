@@ -115,6 +115,11 @@ class AssessSession(Quiet):
     def skip(self) -> None:
         self._asks.append("skip")
 
+    @property
+    def stopping(self) -> bool:
+        """``stop`` was asked (the assessment is ending)."""
+        return self._stop
+
     def stop(self) -> None:
         self._stop = True
         if self.pipeline is not None:

@@ -235,7 +235,9 @@ def assessment(db: Database, assessment_id: int) -> AssessmentRecord:
         f"SELECT {_COLS} FROM assessments WHERE id = ?", (assessment_id,)
     ).fetchone()
     if row is None:
-        raise InputError(f"no assessment {assessment_id} in the training record")
+        raise InputError(f"no assessment {assessment_id} in the training record").keyed(
+            "refusal.no_assessment", n=assessment_id
+        )
     found = _record(row)
     if found.status is AssessStatus.RUNNING:
         raise InputError(
@@ -243,6 +245,15 @@ def assessment(db: Database, assessment_id: int) -> AssessmentRecord:
             f" (then `perineo assess --patient {found.patient} --history` recovers it)"
         )
     return found
+
+
+def assessment_of_session(db: Database, session_id: int) -> AssessmentRecord | None:
+    """The assessment a training-record session ran (None: none, or it has not ended)."""
+    row = db.conn.execute(
+        f"SELECT {_COLS} FROM assessments WHERE session_id = ? AND status != ?",
+        (session_id, AssessStatus.RUNNING.value),
+    ).fetchone()
+    return None if row is None else _record(row)
 
 
 def previous(db: Database, patient: str, before: datetime) -> AssessmentRecord | None:

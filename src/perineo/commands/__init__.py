@@ -49,6 +49,34 @@ def one_line(message: object) -> str:
     return visible(message)
 
 
+def lang_of(args: argparse.Namespace) -> str:
+    """The language a command speaks: its ``--lang``; ``train``'s default comes from the
+    environment (``$LANG``); a command without the option speaks English."""
+    if not hasattr(args, "lang"):
+        return "en"
+    if args.lang is None:
+        from perineo.commands.train import default_lang
+
+        return default_lang()
+    return str(args.lang)
+
+
+def refusal(exc: BaseException, lang: str) -> str:
+    """An error's one line in ``lang``: its catalogue key said with its values (a value
+    named ``…_key`` is a key too, said in its place), else its English message."""
+    key = getattr(exc, "key", None)
+    if key is None:
+        return one_line(exc)
+    from perineo.locale import say
+
+    values = dict(getattr(exc, "values", ()))
+    for name in [n for n in values if n.endswith("_key")]:
+        said = values.pop(name)
+        if said:
+            values[name.removesuffix("_key")] = say(lang, str(said))
+    return one_line(say(lang, key, **values))
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)

@@ -113,7 +113,12 @@ def _fmt(x: object, nd: int = 2) -> str:
 
 
 def _verdict(rep: dict[str, Any]) -> str:
-    """``  [fix 87] Hold a little longer; …`` for a scored repetition, else nothing."""
+    """``  [set 1 rep 2 fix 87] Hold a little longer; …`` for a scored repetition,
+    ``  [calibration squeeze 1]`` for one of the calibration's, else nothing."""
+    if rep.get("calibration"):
+        return f"  [calibration squeeze {rep['number']}]"
+    if rep.get("counted") is False:
+        return "  [not counted: made while paused]"
     if "verdict" not in rep:
         return ""
     from perineo.locale import Lang, say
@@ -126,8 +131,15 @@ def _verdict(rep: dict[str, Any]) -> str:
 
 def format_table(out: dict[str, Any]) -> str:
     """A readable table of the analysis (one row a repetition)."""
+    calibration = sum(bool(r.get("calibration")) for r in out["reps"])
+    uncounted = sum(r.get("counted") is False for r in out["reps"])
+    found = f"{len(out['reps']) - calibration - uncounted} repetitions"
+    if calibration:
+        found += f" and {calibration} calibration squeezes"
+    if uncounted:
+        found += f" ({uncounted} more made while paused, not counted)"
     lines = [
-        f"{visible(out.get('source', ''))}: {len(out['reps'])} repetitions, "
+        f"{visible(out.get('source', ''))}: {found}, "
         f"channels {', '.join(out['channels'])}, {out['sample_rate_hz']:.1f} Hz, "
         f"{out['duration_s']:.1f} s",
     ]
@@ -141,11 +153,17 @@ def format_table(out: dict[str, Any]) -> str:
     for r in out["reps"]:
         latency = None if r["latency_s"] is None else round(1000 * r["latency_s"])
         lines.append(
-            f"{r['number']:>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
+            f"{_fmt(r['number']):>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
             f"{_fmt(r['hold_s'], 1):>6} {len(r['quick_lifts_s']):>5} "
             f"{_fmt(r['peak_cmH2O'], 1):>10} {_fmt(r['release_s']):>8} {_fmt(r['end_s']):>8}  "
             f"{', '.join(r['errors']) or 'ok'}" + _verdict(r)
         )
+    numbering = out.get("numbering")
+    if numbering == "session":
+        session = out["session_id"]
+        lines.append(f"sets and repetitions as the screen showed them (session {session})")
+    elif numbering == "pauses":
+        lines.append("sets found from the pauses (this recording is no session of the record)")
     summary = out.get("summary")
     if isinstance(summary, dict) and "perfect" in summary:
         from perineo.assess.steps import NO_ASSESSMENT

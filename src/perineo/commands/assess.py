@@ -68,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
     if args.history:
         return _history(args.patient, args.json, Lang(args.lang))
     if args.sim is None and args.device is None:
-        raise InputError("choose a source: --sim [SCENARIO] or --device ADDRESS")
+        raise InputError("choose a source: --sim [SCENARIO] or --device ADDRESS").keyed(
+            "refusal.choose_source"
+        )
     check_speed(args.speed)
     check_seed(args.seed)
     source, follower, probe = _open(args)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 
 from perineo.errors import InputError, ProgramError
 
 MAX_ID = 2**63 - 1  # the largest row number SQLite stores
+LANGS = ("en", "nn")
+
+
+def add_lang_argument(p: argparse.ArgumentParser, what: str) -> None:
+    """``--lang en|nn`` (default English), as ``report``, ``history``, ``plan``,
+    ``programs`` and ``assess`` have it; ``what`` it says in that language."""
+    p.add_argument("--lang", choices=LANGS, default="en", help=f"language of {what}")
 
 
 def check_seed(seed: int | None) -> None:
@@ -35,7 +43,8 @@ def record_id(text: str | int, what: str) -> int:
         raise InputError(f"{what} {s!r}: expected a number")
     number = int(s)
     if not 1 <= number <= MAX_ID:
-        raise InputError(f"no {what} {number} in the training record")
+        key = "refusal.no_session" if what == "session" else "refusal.no_assessment"
+        raise InputError(f"no {what} {number} in the training record").keyed(key, n=number)
     return number
 
 

@@ -3,7 +3,7 @@
 Runs on the live pipeline (:mod:`perineo.session.pipeline`): samples go to the recording CSV
 as they arrive (flushed at least every second, so a crash loses at most the last second).
 The live detector runs alongside; the session, its events and (with ``--program``) its
-scores go to the training record.
+scores go to the training record. ``--lang nn`` says what it prints in Nynorsk.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perineo.commands.checks import check_seed, check_speed, skip_program
+from perineo.commands.checks import add_lang_argument, check_seed, check_speed, skip_program
 from perineo.commands.lab_option import add_lsl_argument, lab_outlet
 from perineo.errors import PerineoError
 from perineo.session.listener import Quiet
@@ -56,6 +56,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="only write the recording; keep nothing in the training record",
     )
     add_lsl_argument(p)
+    add_lang_argument(p, "what it prints")
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Recorder:
     store_error: PerineoError | None = None  # the training record failed; recording went on
     samples_written: int = 0
     lab: LabListener | None = None  # --lsl (perineo.lab)
+    lang: str = "en"  # what it prints, in this language
 
     def __post_init__(self) -> None:
         if self.record is not None:
@@ -159,7 +161,13 @@ class _RecorderListener(Quiet):
 
         if trouble.kind is TroubleKind.JOURNAL and self.rec.store_error is None:
             self.rec.store_error = trouble.error
-            print(f"perineo: {trouble.error}; the recording goes on without it", file=sys.stderr)
+            from perineo.commands import refusal
+            from perineo.locale import say
+
+            said = refusal(trouble.error, self.rec.lang)
+            print(
+                f"perineo: {say(self.rec.lang, 'cli.record.goes_on', error=said)}", file=sys.stderr
+            )
 
     def finished(self, end: PipelineEnd) -> None:
         self.rec.finish(end)
@@ -202,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
     source = open_source(args)
     lab = lab_outlet(args, source.name)
     store = None if args.no_store else TrainingRecord.open_at_start()
-    rec = Recorder(args.out, args.overwrite, store, program, source.name, lab=lab)
+    rec = Recorder(args.out, args.overwrite, store, program, source.name, lab=lab, lang=args.lang)
     try:
         asyncio.run(record(source, rec))
     except (KeyboardInterrupt, asyncio.CancelledError):
@@ -210,9 +218,12 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
-    n = rec.samples_written
-    where = "" if rec.session_id is None else f"; session {rec.session_id}"
-    how = "stopped" if rec.stopped else "done"
-    out = visible(args.out)
-    print(f"{how}: {n} samples to {out}, {len(rec.reps)} repetitions{where}", file=sys.stderr)
+    from perineo.locale import say
+
+    lang, n, out = args.lang, rec.samples_written, visible(args.out)
+    said = say(lang, "cli.record.stopped" if rec.stopped else "cli.record.done")
+    said += say(lang, "cli.record.wrote", n=n, path=out, reps=len(rec.reps))
+    if rec.session_id is not None:
+        said += say(lang, "cli.record.session", id=rec.session_id)
+    print(said, file=sys.stderr)
     return 0 if rec.store_error is None else 1

@@ -1,10 +1,12 @@
-"""``perineo scan``: list nearby perineo probes (name, address, signal, battery)."""
+"""``perineo scan``: list nearby perineo probes (name, address, signal, battery);
+``--lang nn`` says it in Nynorsk."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 
+from perineo.commands.checks import add_lang_argument
 from perineo.errors import InputError
 from perineo.text_safety import visible
 
@@ -20,14 +22,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="scan a virtual probe on a simulated radio (Bumble; needs the test extra)",
     )
+    add_lang_argument(p, "the list")
 
 
-def _table(probes: list) -> str:  # list[ProbeInfo], imported lazily
-    rows = [("NAME", "ADDRESS", "RSSI", "BATTERY")]
+def _table(probes: list, lang: str = "en") -> str:  # list[ProbeInfo], imported lazily
+    from perineo.locale import say
+
+    cols = ("name", "address", "rssi", "battery")
+    rows = [tuple(say(lang, f"cli.scan.col.{c}") for c in cols)]
     for p in probes:
         rssi = "?" if p.rssi is None else f"{p.rssi} dBm"
         battery = "?" if p.battery_percent is None else f"{p.battery_percent} %"
-        rows.append((visible(p.name) or "(no name)", visible(p.address), rssi, battery))
+        name = visible(p.name) or say(lang, "cli.scan.no_name")
+        rows.append((name, visible(p.address), rssi, battery))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join(
         "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
@@ -53,11 +60,13 @@ def run(args: argparse.Namespace) -> int:
         probes = asyncio.run(_scan_virtual(args.timeout))
     else:
         probes = asyncio.run(scan_probes(args.timeout))
+    from perineo.locale import say
+
     if not probes:
-        print(f"no perineo probe found in {args.timeout:g} s (is it switched on and near?)")
+        print(say(args.lang, "cli.scan.none", s=args.timeout))
         return 1
-    print(_table(probes))
+    print(_table(probes, args.lang))
     last = remembered_address()
     if last is not None:
-        print(f"last used: {visible(last)}")
+        print(say(args.lang, "cli.scan.last", address=visible(last)))
     return 0

@@ -1,10 +1,11 @@
-"""``perineo sim SCENARIO --out rec.csv``: a simulated recording plus its ground truth."""
+"""``perineo sim SCENARIO --out rec.csv``: a simulated recording plus its ground truth;
+``--lang nn`` says what it prints in Nynorsk (the files are data, the same in any language)."""
 
 from __future__ import annotations
 
 import argparse
 
-from perineo.commands.checks import check_seed
+from perineo.commands.checks import add_lang_argument, check_seed
 from perineo.errors import ConfigError
 from perineo.samples import CHANNEL_ORDER
 from perineo.text_safety import visible
@@ -31,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--overwrite", action="store_true", help="replace existing files")
     parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
+    add_lang_argument(parser, "what it prints")
 
 
 def _channels(text: str) -> tuple[str, ...]:
@@ -59,9 +61,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name:20s} {sim.load_scenario(name).description}")
         return 0
     if not args.scenario:
-        raise ConfigError("sim: expected a SCENARIO name or TOML path (see --list)")
+        raise ConfigError("sim: expected a SCENARIO name or TOML path (see --list)").keyed(
+            "refusal.sim_scenario"
+        )
     if not args.out:
-        raise ConfigError("sim: expected --out PATH for the recording CSV")
+        raise ConfigError("sim: expected --out PATH for the recording CSV").keyed("refusal.sim_out")
     check_seed(args.seed)
     scenario = sim.load_scenario(args.scenario)
     if args.rate is not None:
@@ -81,10 +85,13 @@ def run(args: argparse.Namespace) -> int:
     result = sim.simulate(scenario, args.seed)
     write_recording(out, result.block, overwrite=args.overwrite, inputs=inputs)
     write_file(truth_path, result.truth.dumps(), overwrite=args.overwrite, inputs=inputs)
+    from perineo.locale import say
+
     b = result.block
-    print(
-        f"wrote {visible(out)} ({len(b)} samples, {b.t[-1] - b.t[0]:.1f} s, "
-        f"{','.join(c.value for c in b.channels)} at {scenario.sample_rate_hz:g} Hz) "
-        f"and {visible(truth_path)} ({len(result.truth.reps)} repetitions)"
-    )
+    said = say(
+        args.lang, "cli.sim.wrote", path=visible(out), n=len(b), s=float(b.t[-1] - b.t[0]),
+        channels=",".join(c.value for c in b.channels), hz=scenario.sample_rate_hz,
+        truth=visible(truth_path), reps=len(result.truth.reps),
+    )  # fmt: skip
+    print(said)
     return 0

@@ -68,7 +68,7 @@ def default_lang() -> str:
 
 def run(args: argparse.Namespace) -> int:
     if args.sim is not None and args.device is not None:
-        raise InputError("choose either --sim or --device, not both")
+        raise InputError("choose either --sim or --device, not both").keyed("refusal.sim_or_device")
     if args.sim_ble and args.device is not None:
         raise InputError("choose either --sim-ble or --device, not both")
     if args.sim_ble and args.speed != 1.0:

@@ -78,7 +78,9 @@ def get_program(
         if problems:
             raise problems[0]
         known = ", ".join(sorted(programs))
-        raise ProgramError(f"no program named {name!r} (known: {known})")
+        raise ProgramError(f"no program named {name!r} (known: {known})").keyed(
+            "refusal.no_program", name=name, known=known
+        )
     for problem in problems:
         if on_error is None:
             raise problem

@@ -264,9 +264,11 @@ def score_analysis(
     program: Program,
     *,
     keep_level_cmH2O: float | None = None,
+    sets: Sequence[int] | None = None,
 ) -> tuple[list[RepScore], Summary]:
-    """Score a whole recording's repetitions and summarise them."""
-    sets = set_numbers(reps, program)
+    """Score a whole recording's repetitions and summarise them; ``sets``: each one's set
+    as the coach counted it (a stored session's), else found from the pauses."""
+    sets = set_numbers(reps, program) if sets is None else list(sets)
     rests = rests_before(reps, sets)
     scores = [
         score_rep(r, program, rest_s=rest, keep_level_cmH2O=keep_level_cmH2O, set_no=s)
@@ -318,14 +320,18 @@ def summarize(reps: Sequence[Repetition], scores: Sequence[RepScore], program: P
 
 
 def annotate_analysis_json(
-    doc: dict[str, object], reps: Sequence[Repetition], program: Program
+    doc: dict[str, object],
+    reps: Sequence[Repetition],
+    program: Program,
+    *,
+    sets: Sequence[int] | None = None,
 ) -> dict[str, object]:
     """Add ``score``, ``verdict``, ``reasons``, ``set`` and ``rep_in_set`` (from 1) to each rep
-    of an analysis JSON, and a summary.
+    of an analysis JSON, and a summary (``sets``: as :func:`score_analysis`).
 
     Returns a new dict; ``doc`` is not changed.
     """
-    scores, summary = score_analysis(reps, program)
+    scores, summary = score_analysis(reps, program, sets=sets)
     out = dict(doc)
     rep_docs = doc.get("reps", [])
     assert isinstance(rep_docs, list)

@@ -167,7 +167,9 @@ class Trainer(Quiet):
             if ev.kind is EventKind.ONSET:
                 self._last_onset = ev.rep
                 self._open_reps.add(ev.rep)
-                self._onsets[ev.rep] = self.stage is Stage.TRAINING
+                # a squeeze begun while paused was asked for by nobody: it is not a
+                # repetition (it was scored, often near 0, as the first after resuming)
+                self._onsets[ev.rep] = self.stage is Stage.TRAINING and not self.pipeline.paused
             elif ev.kind is EventKind.ONSET_CANCELLED:
                 self._open_reps.discard(ev.rep)
             elif ev.kind is EventKind.REPETITION and ev.repetition is not None:
@@ -195,6 +197,7 @@ class Trainer(Quiet):
         assert coach is not None
         # the coach hears every event, also while paused, so it never loses its place;
         # but not those of a squeeze that began before training did (calibration's last)
+        # or while paused
         cue = coach.update(now, [e for e in events if self._in_training(e)])
         self._report_scores(coach.scores)
         if self.pipeline.paused:  # the paused cue stays up and nobody is asked to squeeze

@@ -203,7 +203,9 @@ class BleSource:
         if self._address is None:
             self._address = remembered_address()
             if self._address is None:
-                raise SourceError("no probe address given or remembered; run `perineo scan`")
+                raise SourceError("no probe address given or remembered; run `perineo scan`").keyed(
+                    "refusal.no_address"
+                )
         try:
             battery = await self._connect_once()
         except SourceError:

@@ -25,21 +25,29 @@ def bluetooth_error(exc: BaseException, action: str) -> SourceError:
 
     text = str(exc).strip() or type(exc).__name__
     lowered = text.lower()
+    key = ""  # the catalogue's words for the reason (``bluetooth.*``), when it has them
     if isinstance(exc, FileNotFoundError):
-        why = "no BlueZ: the D-Bus system bus is not running"
+        why, key = "no BlueZ: the D-Bus system bus is not running", "no_bus"
     elif isinstance(exc, PermissionError) or "accessdenied" in lowered.replace(".", ""):
         why = "no permission to use Bluetooth (add yourself to the 'bluetooth' group)"
+        key = "no_permission"
     elif isinstance(exc, BleakDBusError) and "serviceunknown" in lowered.replace(".", ""):
-        why = "no BlueZ: the bluetooth service is not running"
+        why, key = "no BlueZ: the bluetooth service is not running", "no_service"
     elif "adapter" in lowered and ("no " in lowered or "not found" in lowered):
-        why = "no Bluetooth adapter found"
+        why, key = "no Bluetooth adapter found", "no_adapter"
     elif "turned off" in lowered or "powered off" in lowered or "notready" in lowered:
-        why = "the Bluetooth adapter is turned off"
+        why, key = "the Bluetooth adapter is turned off", "adapter_off"
     elif isinstance(exc, BleakError | OSError | asyncio.TimeoutError | TimeoutError):
         why = text
     else:
         why = f"{type(exc).__name__}: {text}"
-    return SourceError(f"cannot {action}: {why}; {SIM_HINT}")
+    error = SourceError(f"cannot {action}: {why}; {SIM_HINT}")
+    # the action is "connect to probe ADDRESS" or "scan for probes"
+    address = action.removeprefix("connect to probe ")
+    values: dict[str, object] = {"why": why, "why_key": f"bluetooth.{key}" if key else ""}
+    if address != action:
+        return error.keyed("refusal.connect", address=address, **values)
+    return error.keyed("refusal.bluetooth", **values)
 
 
 def bluetooth_errors() -> tuple[type[BaseException], ...]:

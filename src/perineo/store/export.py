@@ -8,6 +8,10 @@ that moment plus the first sample's time.
 Repetitions are numbered as the screen numbered them (docs/design.md, "Numbering"): a
 training repetition by its set and its number within the set, both from 1; the maximal
 squeezes of the calibration as calibration attempts, never as repetitions.
+
+What a kind of session adds of its own (an assessment: its steps and contractions, from
+``perineo.assess.export``) comes as :class:`Extra`: more JSON, more annotations, labelled and
+timed as the repetitions are (:func:`span`).
 """
 
 from __future__ import annotations
@@ -43,6 +47,23 @@ GAP_FACTOR = 2.5  # a step this many sample periods long is a gap
 # EDF+C is continuous: gaps are filled by interpolation. Up to this much in all; a recording
 # whose clock jumps further (10^12 s) is refused instead of filling memory with the jump.
 MAX_GAP_FILL_S = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class Extra:
+    """What a session of another kind adds to its export: top-level JSON keys and EDF+
+    annotations (times on the recording's clock; :func:`export_session` moves them to the
+    file's start)."""
+
+    json: dict[str, object]
+    spans: tuple[tuple[float, float | None, str], ...]  # (onset, end or None, text)
+
+
+def span(onset_s: float, end_s: float | None, text: str, t0: float) -> Annotation:
+    """An annotation from ``onset_s`` to ``end_s`` (recording clock), seconds from ``t0``;
+    never before the file's start, never a negative duration."""
+    lasted = None if end_s is None else max(0.0, end_s - onset_s)
+    return Annotation(max(0.0, onset_s - t0), text, lasted)
 
 
 class ExportFormat(StrEnum):
@@ -104,10 +125,14 @@ def rep_numbers(reps: list[RepRecord], repetition_onsets: dict[int, float]) -> d
 
 
 def session_numbers(rec: TrainingRecord, session_id: int) -> dict[int, RepNumber]:
-    events = rec.events(session_id)
-    onsets = _onsets(events)
-    found = {e.rep: onsets.get(e.rep, e.t) for e in events if e.kind is EventKind.REPETITION}
+    found = repetition_onsets(rec.events(session_id))
     return rep_numbers(rec.reps(session_id), found)
+
+
+def repetition_onsets(events: list[Event]) -> dict[int, float]:
+    """The onset of every repetition the session's detector found (calibration's too)."""
+    onsets = _onsets(events)
+    return {e.rep: onsets.get(e.rep, e.t) for e in events if e.kind is EventKind.REPETITION}
 
 
 def _onsets(events: list[Event]) -> dict[int, float]:
@@ -194,32 +219,28 @@ def event_annotations(rec: TrainingRecord, session_id: int, t0: float) -> list[A
     out = []
     for e in events:
         text = e.kind.value
-        duration = None
         if e.kind is EventKind.ERROR and e.error is not None:
             text = f"error {e.error.value}"
         elif e.kind is EventKind.GAP:
             continue  # one annotation per gap: added from the samples (export_session)
         elif e.kind is EventKind.REPETITION:
             number = numbers.get(e.rep)
-            text = f"rep {e.rep + 1}" if number is None else number.label()
+            # none: a squeeze the session saw and did not count (made while paused, or
+            # under way when it ended)
+            text = "squeeze not counted" if number is None else number.label()
             rep = e.repetition
             if rep is not None:
-                if rep.end_s is not None:
-                    duration = max(0.0, rep.end_s - rep.onset_s)
                 s = scores.get(e.rep)
                 if s is not None:
                     reasons = " ".join(r.value for r in s.reasons)
                     text += f" {s.verdict.value} {s.score}" + (f" {reasons}" if reasons else "")
-                out.append(Annotation(max(0.0, rep.onset_s - t0), text, duration))
+                out.append(span(rep.onset_s, rep.end_s, text, t0))
                 continue
             # a calibration squeeze: from its onset to the end of its fall (the event itself
             # is stamped with the onset, as the detector stamps every repetition)
-            onset = onsets.get(e.rep, e.t)
-            end = ends.get(e.rep)
-            lasted = None if end is None else max(0.0, end - onset)
-            out.append(Annotation(max(0.0, onset - t0), text, lasted))
+            out.append(span(onsets.get(e.rep, e.t), ends.get(e.rep), text, t0))
             continue
-        out.append(Annotation(max(0.0, e.t - t0), text, duration))
+        out.append(Annotation(max(0.0, e.t - t0), text))
     return out
 
 
@@ -268,17 +289,19 @@ def export_session(
     out: Path | None,
     *,
     overwrite: bool = False,
+    extra: Extra | None = None,
 ) -> str | None:
     """Export to ``out``; with ``out=None`` CSV and JSON are returned as text instead.
 
     The file is written whole (a temporary name, renamed); an existing one is replaced only
-    with ``overwrite``, and never the session's own recording.
+    with ``overwrite``, and never the session's own recording. ``extra``: what the session's
+    kind adds (an assessment's steps and contractions).
     """
     inputs = _inputs(rec, session_id)
     if out is not None:
         check_output(out, overwrite=overwrite, inputs=inputs)
     if fmt is ExportFormat.JSON:
-        doc = session_json(rec, session_id)
+        doc = session_json(rec, session_id) | ({} if extra is None else extra.json)
         text = strict_json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
         return _emit(text, out, overwrite, inputs)
     recording = session_recording(rec, session_id)
@@ -295,6 +318,8 @@ def export_session(
     ]
     notes = event_annotations(rec, session_id, t0)
     notes += gap_annotations(rec, session_id, gaps, t0)
+    if extra is not None:
+        notes += [span(a, b, text, t0) for a, b, text in extra.spans]
     info = rec.session(session_id)
     write_edf_plus(
         out,

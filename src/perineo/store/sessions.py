@@ -217,7 +217,9 @@ class TrainingRecord:
                 ),
             )
             if cur.rowcount != 1:
-                raise StoreError(f"no session {session_id} in the training record")
+                raise StoreError(f"no session {session_id} in the training record").keyed(
+                    "refusal.no_session", n=session_id
+                )
         lock = self.live_sessions.pop(session_id, None)
         if lock is not None:
             lock.release()
@@ -259,7 +261,9 @@ class TrainingRecord:
     def session(self, session_id: int) -> SessionInfo:
         row = self.db.conn.execute(_SESSION_SQL + " WHERE id = ?", (session_id,)).fetchone()
         if row is None:
-            raise StoreError(f"no session {session_id} in the training record")
+            raise StoreError(f"no session {session_id} in the training record").keyed(
+                "refusal.no_session", n=session_id
+            )
         return _session(row)
 
     def program_data(self, session_id: int) -> dict[str, object]:
@@ -268,7 +272,9 @@ class TrainingRecord:
             "SELECT program_data FROM sessions WHERE id = ?", (session_id,)
         ).fetchone()
         if row is None:
-            raise StoreError(f"no session {session_id} in the training record")
+            raise StoreError(f"no session {session_id} in the training record").keyed(
+                "refusal.no_session", n=session_id
+            )
         if row[0] == "null":
             return {}  # recorded without a program
         return dict(_decode(row[0], dict, f"session {session_id}", "program"))

@@ -2,13 +2,16 @@
 
 The trace, the step and its instruction, the cue, and a table in which every contraction
 appears at its onset and is classified (lift / push-down / not verifiable, errors, peak,
-hold) when it ends. Keys: ``r`` redo the step, ``n`` next step, ``e`` end, ``q`` close.
+hold) when it ends. Keys: ``r`` redo the step, ``n`` next step, ``e`` end, ``q`` close;
+``e`` and ``q`` ask first (the training's modal, :class:`ConfirmEnd`, in the assessment's
+words) while the assessment is going.
 The data path (:class:`perineo.assess.live.AssessSession`) runs in a worker and posts
 messages; the screen only sets widgets from them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +31,7 @@ from perineo.locale import Lang, say
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SampleSource
 from perineo.tui.keys import KeySpec, bind_keys
+from perineo.tui.screens.confirm import ConfirmEnd
 from perineo.tui.widgets.size import SizeWarning
 from perineo.tui.widgets.trace import PressureTrace
 
@@ -228,6 +232,7 @@ class AssessApp(App[AssessOutcome | None]):
         self.exit_when_done = exit_when_done
         self._quitting = False  # closing once the ended assessment's result is in
         self.outcome: AssessOutcome | None = None
+        self.lang = Lang(lang)
         self.screen_view = AssessScreen(patient, self.trace, fps=fps, lang=lang)
 
     def on_mount(self) -> None:
@@ -260,14 +265,39 @@ class AssessApp(App[AssessOutcome | None]):
         elif message.what == "skip":
             self.session.skip()
         else:
-            self.session.stop()
+            self._ask("end", self.session.stop)
+
+    def _going(self) -> bool:
+        """The assessment is still measuring (not ended, not being closed)."""
+        return self.outcome is None and not self._quitting and not self.session.stopping
+
+    def _ask(self, what: str, then: Callable[[], None]) -> None:
+        """Ask (``what``: "end" or "quit") with the training's modal, then ``then`` on yes;
+        no keeps the assessment going as it was (it measures on while the question shows)."""
+        if isinstance(self.screen, ConfirmEnd) or not self._going():
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        key = "e" if what == "end" else "q"
+        self.push_screen(ConfirmEnd(self.lang, what, key, subject="assess"), answered)
 
     # textual runs a plain action as well as App's async one
     def action_quit(self) -> None:  # type: ignore[override]  # App.action_quit is async
-        """Close: an assessment under way is ended first, and what it measured is returned
-        (and stored) as when it is ended with ``e``; the app closes once its result is in,
-        or after ``QUIT_WAIT_S`` if none comes."""
-        if self.outcome is not None or self._quitting:
+        """Close: asked first while the assessment is going; then it is ended, and what it
+        measured is returned (and stored) as when it is ended with ``e``; the app closes
+        once its result is in, or after ``QUIT_WAIT_S`` if none comes."""
+        if isinstance(self.screen, ConfirmEnd):
+            return
+        if self._going():
+            self._ask("quit", self._close)
+        elif self.outcome is not None:
+            self.exit(self.outcome)
+
+    def _close(self) -> None:
+        if self.outcome is not None:  # it ended by itself while the question showed
             self.exit(self.outcome)
             return
         self._quitting = True

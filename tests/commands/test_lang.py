@@ -1,0 +1,123 @@
+"""``--lang nn`` on the command line: the refusals a user commonly meets (``perineo: …``) and
+what ``scan``, ``record``, ``export`` and ``sim`` print are said in Nynorsk; without it,
+the English words are as they were."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from perineo.cli import main
+from perineo.commands import build_parser, lang_of, refusal
+from perineo.sources.ble_support import bluetooth_error
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PERINEO_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _err(capsys: pytest.CaptureFixture[str], argv: list[str], code: int) -> str:
+    assert main(argv) == code, argv
+    err = capsys.readouterr().err.strip().splitlines()
+    return err[-1]
+
+
+def test_refusals_in_nynorsk(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sim", "basic", "--out", "s.csv"]) == 0
+    assert main(["record", "--sim", "basic", "--speed", "inf", "--out", "r.csv"]) == 0
+    capsys.readouterr()
+    said = {
+        # unknown session, assessment, recording
+        ("export", "9", "--format", "json"): "perineo: ingen økt 9 i treningsloggen",
+        ("report", "assessment:9"): "perineo: inga undersøking 9 i treningsloggen",
+        ("report", "missing.csv"): "perineo: missing.csv: fila finst ikkje",
+        ("analyze", "missing.csv"): "perineo: missing.csv: no such file",  # analyze: English
+        # an output file that is there already, or is the input
+        ("export", "1", "--format", "csv", "--out", "s.csv"):
+            "perineo: s.csv: finst frå før (ikkje overskriven; bruk --overwrite)",
+        ("sim", "basic", "--out", "s.csv"):
+            "perineo: s.csv: finst frå før (ikkje overskriven; bruk --overwrite)",
+        ("report", "s.csv", "--out", "s.csv"): "perineo: s.csv: er inndatafila; vel ei anna utfil",
+        # a program that is not there
+        ("train", "--program", "nope"): "perineo: ingen program med namnet 'nope' (kjende: "
+        "basic, intensive, learn, maintenance, perfect)",
+        # no probe, or two sources
+        ("assess", "--patient", "P-1"): "perineo: vel ei kjelde: --sim [SCENARIO] eller "
+        "--device ADRESSE",
+        ("train", "--sim", "--device", "AA:BB"): "perineo: vel anten --sim eller --device, "
+        "ikkje begge",
+        ("sim",): "perineo: sim: venta eit SCENARIO-namn eller ein TOML-sti (sjå --list)",
+    }  # fmt: skip
+    for argv, line in said.items():
+        lang = [] if argv[0] == "analyze" else ["--lang", "nn"]
+        assert _err(capsys, [*argv, *lang], 2) == line, argv
+
+
+def test_refusals_stay_english_without_lang(home: Path, capsys) -> None:
+    assert _err(capsys, ["export", "9", "--format", "json"], 2) == (
+        "perineo: no session 9 in the training record"
+    )
+    assert _err(capsys, ["report", "missing.csv"], 2) == "perineo: missing.csv: no such file"
+
+
+def test_no_probe_in_nynorsk() -> None:
+    """Bluetooth's refusals: the reason said too when perineo knows it, the system's own
+    words kept when it does not."""
+    bus = bluetooth_error(FileNotFoundError(), "connect to probe AA:BB:CC:DD:EE:FF")
+    assert refusal(bus, "nn") == (
+        "kan ikkje kople til proben AA:BB:CC:DD:EE:FF: ingen BlueZ: D-Bus-systembussen køyrer "
+        "ikkje; bruk --sim for å trene med den simulerte proben"
+    )
+    assert refusal(bus, "en") == str(bus)
+    odd = bluetooth_error(TimeoutError("timed out"), "scan for probes")
+    assert refusal(odd, "nn") == (
+        "kan ikkje søkje etter probar: timed out; bruk --sim for å trene med den simulerte proben"
+    )
+
+
+def test_every_verb_that_prints_words_takes_lang() -> None:
+    """``--lang`` is the same option on every verb that says something (default English;
+    ``train`` alone follows $LANG, as the app does); ``analyze`` and ``serve`` are English."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    with_lang = {
+        name
+        for name, p in sub.choices.items()
+        if any("--lang" in a.option_strings for a in p._actions)
+    }
+    assert with_lang == set(sub.choices) - {"analyze", "serve"}
+    for name in ("scan", "record", "export", "sim", "report", "history", "plan", "programs"):
+        (option,) = [a for a in sub.choices[name]._actions if "--lang" in a.option_strings]
+        assert option.choices == ("en", "nn") and option.default == "en", name
+    assert lang_of(argparse.Namespace(lang="nn")) == "nn"
+    assert lang_of(argparse.Namespace()) == "en"
+
+
+def test_sim_record_export_say_what_they_wrote_in_nynorsk(home: Path, capsys) -> None:
+    assert main(["sim", "basic", "--out", "s.csv", "--lang", "nn"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("skreiv s.csv (") and "målingar" in out and "repetisjonar)" in out
+    argv = ["record", "--sim", "basic", "--speed", "inf", "--out", "r.csv", "--lang", "nn"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("ferdig: ") and "målingar til r.csv" in err and "; økt 1" in err
+    assert main(["export", "1", "--format", "json", "--out", "e.json", "--lang", "nn"]) == 0
+    assert capsys.readouterr().err == "skreiv e.json\n"
+    assert main(["export", "1", "--format", "json", "--out", "f.json"]) == 0
+    assert capsys.readouterr().err == "wrote f.json\n"
+
+
+def test_scan_says_its_table_in_nynorsk(capsys) -> None:
+    from perineo.commands.scan import _table
+    from perineo.sources.ble_support import ProbeInfo
+
+    probes = [ProbeInfo(name="", address="F0:0D:00:00:00:01", rssi=-50, battery_percent=87)]
+    table = _table(probes, "nn").splitlines()
+    assert table[0].split() == ["NAMN", "ADRESSE", "SIGNAL", "BATTERI"]
+    assert table[1].startswith("(utan namn)")
+    assert _table(probes).splitlines()[0].split() == ["NAME", "ADDRESS", "RSSI", "BATTERY"]
