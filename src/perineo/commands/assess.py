@@ -13,6 +13,7 @@ import argparse
 import math
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perineo import strict_json
@@ -81,6 +82,14 @@ def run(args: argparse.Namespace) -> int:
     record, sid, aid = _begin(args.patient, probe, args.channels, recording)
     try:
         outcome = _run(args, source, follower, lab, recording)
+    except Exception:
+        # it failed before a sample (the probe not found, Bluetooth off): nothing to
+        # recover, so nothing is kept for the next start to call interrupted
+        if _holds_samples(recording):
+            record.close()  # the next start recovers it from its recording
+        else:
+            _end(record, sid, aid, None)
+        raise
     except BaseException:
         record.close()  # still open: the next start recovers it from its recording
         raise
@@ -171,6 +180,15 @@ class _Quiet:
 
     def finished(self, outcome: object) -> None:
         pass
+
+
+def _holds_samples(path: Path) -> bool:
+    """Whether the recording written as samples arrived holds any (a header alone: none)."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            return sum(1 for _ in zip(range(2), f, strict=False)) > 1
+    except OSError:
+        return False
 
 
 def _recording_path():
