@@ -103,7 +103,9 @@ class DetectorConfig:
     # that starts from a tremor peak) and this much more than the largest rise the tremor
     # made, within lift_max_rise_s, on the hold before it.
     lift_hold_fraction: float = 0.11
-    lift_over_tremor: float = 1.2
+    # (1.5: the largest swing of a random wobble grows with the time it is watched; a rise
+    # as big as a lift is not counted as tremor, so the margin can be wide)
+    lift_over_tremor: float = 1.5
     tremor_min_s: float = 1.0  # hold seen before a lift, to know its tremor
     lift_max_rise_s: float = 0.7
     lift_after_hold_s: float = 0.8  # lifts come on top of a hold, not as it begins

@@ -267,7 +267,7 @@ class Detector(Resting):
         if lift is not None and rep.hold_i is not None:
             # measured on the hold before the first lift: the lifts themselves are no tremor
             until = rep.tremor_until_i if rep.tremor_until_i is not None else lift.trough_i
-            if stands_out(lift.height, held, self._hold_tremor(rep.hold_i, until), cfg):
+            if stands_out(lift.height, held, self._hold_tremor(rep.hold_i, until, held), cfg):
                 rep.tremor_until_i = until
                 self._confirm_lift(i, rep, lift)
         if released(r, rep.floor, rep.hold_ref, cfg):

@@ -48,19 +48,29 @@ def lift_threshold(hold_amp: float, noise_sd: float, slow_sd: float, cfg: Detect
     return max(lift_min, cfg.lift_fraction * hold_amp)
 
 
-def tremor_rise(q_hold: FloatArray, fs: float, cfg: DetectorConfig) -> float | None:
+def tremor_rise(
+    q_hold: FloatArray, fs: float, cfg: DetectorConfig, hold_amp: float | None = None
+) -> float | None:
     """The largest rise the hold's own tremor made within ``lift_max_rise_s`` (cmH2O):
     over ``q_hold`` (the hold before a lift), the most any sample stood above the lowest
     of the ``lift_max_rise_s`` before it. A lift is measured the same way (trough to peak
     within that time), so the two compare like for like, whatever the tremor's spectrum.
-    ``None`` when less than ``tremor_min_s`` of hold was seen."""
+    With ``hold_amp`` (the hold's level above its floor), a rise as big as a quick lift
+    (``lift_hold_fraction`` of it) is no tremor but a lift too small for the follower to
+    have taken (on a squeeze-only probe the breathing raises its threshold), and is left
+    out. ``None`` when less than ``tremor_min_s`` of hold was seen."""
     if len(q_hold) < round(cfg.tremor_min_s * fs):
         return None
     x = np.asarray(q_hold, dtype=float)
     w = max(1, round(cfg.lift_max_rise_s * fs))
     padded = np.concatenate((np.full(w, x[0]), x))
     trailing_min = sliding_window_view(padded, w + 1).min(axis=1)
-    return float(np.max(x - trailing_min))
+    rises = x - trailing_min
+    if hold_amp is not None:
+        rises = rises[rises < cfg.lift_hold_fraction * hold_amp]
+        if len(rises) == 0:
+            return 0.0
+    return float(np.max(rises))
 
 
 def stands_out(height: float, hold_amp: float, tremor: float | None, cfg: DetectorConfig) -> bool:

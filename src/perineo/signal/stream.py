@@ -375,13 +375,13 @@ class Stream:
         sq, abd, tilt = (filters.median(self.hist.get(c, i0, i1)) for c in ("sq", "abd", "tilt"))
         return sq, abd, tilt
 
-    def _hold_tremor(self, hold_i: int, until_i: int) -> float | None:
-        """The tremor of the hold begun at ``hold_i``, measured up to ``until_i`` (past the
-        overshoot that may crown its start)."""
+    def _hold_tremor(self, hold_i: int, until_i: int, hold_amp: float) -> float | None:
+        """The tremor of the hold begun at ``hold_i`` (``hold_amp`` above its floor),
+        measured up to ``until_i`` (past the overshoot that may crown its start)."""
         cfg = self.config
         # (across a gap too: the hold before it shows the same tremor)
         j0 = max(self.hist.base, hold_i + round(_TREMOR_FROM_S * cfg.fs))
-        return tremor_rise(self.hist.get("q", j0, until_i), cfg.fs, cfg)
+        return tremor_rise(self.hist.get("q", j0, until_i), cfg.fs, cfg, hold_amp)
 
     def _time_lift(self, i: int, lift: Lift, with_foot: bool) -> tuple[float, float | None]:
         """A quick lift confirmed at ``i``: when it peaked and (``with_foot``) where it left
