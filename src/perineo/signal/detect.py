@@ -65,10 +65,9 @@ class Detector(Resting):
         # the oldest trough a quick lift may still rise from, in grid samples, as
         # ``follow_lift`` compares it; the quiet stretches of a hold rely on it being the
         # window it moves the trough along in, or one less
-        n, age = self._lift_rise_n, 0
-        while age <= n and (age + 1) * self.dt <= self.config.lift_max_rise_s:
-            age += 1
+        n, age = self._lift_rise_n, self._oldest(self.config.lift_max_rise_s)
         self._lift_age = age if age in (n - 1, n) else -1
+        self._fall_age = self._oldest(self.config.lift_max_fall_s)
 
     def finish(self) -> list[Event]:
         """End of stream: settle what can be settled."""
@@ -95,6 +94,13 @@ class Detector(Resting):
             and float(np.max(r)) - self._lo <= self._thr_lo()
         )
 
+    def _oldest(self, limit_s: float) -> int:
+        """The most grid samples ``a`` with ``a * dt <= limit_s``, as the rules compare."""
+        a = max(0, int(limit_s / self.dt) + 1)
+        while a > 0 and a * self.dt > limit_s:
+            a -= 1
+        return a
+
     # ------------------------------------------------------------------ the state machine
     def _steps(self, i0: int, i1: int) -> None:
         i = i0
@@ -117,7 +123,7 @@ class Detector(Resting):
         (``n``: the samples ``follow_lift`` moves it along in)."""
         rep, h = self._rep, self.hist
         n, age = self._lift_rise_n, self._lift_age
-        if rep is None or rep.lift.peak is not None or age < 0 or h.base > i0 - n - 1:
+        if rep is None or age < 0 or h.base > i0 - n - 1:
             return i0
         if self._outlived(i1 - 1, rep.trig_i):
             return i0  # (the last span of a rise that never came down: one at a time)
@@ -128,6 +134,8 @@ class Detector(Resting):
             return i0
         m = int(np.argmax(stop)) if stop.any() else i1 - i0
         track = rep.lift
+        if track.peak is not None:
+            return self._quiet_lift(i0, m, rep, track)
         s, trough = track.trough_i, track.trough
         if not (s == i0 and trough == np.inf):
             if not i0 - 1 - n <= s <= i0 - 1:
@@ -156,6 +164,32 @@ class Detector(Resting):
             rep.lift = LiftTrack(float(q[w0 + k - (i0 - n)]), w0 + k)
         rep.run_below = 0
         return i0 + m
+
+    def _quiet_lift(self, i0: int, m: int, rep: RepWork, track: LiftTrack) -> int:
+        """As ``_quiet_hold`` (its first ``m`` samples from ``i0`` quiet otherwise), while
+        the follower has seen a rise big enough: it only follows its top, until it falls
+        back by half or has not risen further for ``lift_max_fall_s``."""
+        assert track.peak is not None
+        r, q = self.hist.get("r", i0, i0 + m), self.hist.get("q", i0, i0 + m)
+        if not np.isfinite(float(r.sum()) + float(q.sum())):
+            return i0
+        steps = np.arange(i0, i0 + m)
+        tops = np.maximum.accumulate(np.concatenate(([track.peak], q)))
+        top_i = np.maximum.accumulate(np.where(q > tops[:-1], steps, track.peak_i))
+        tops = tops[1:]
+        stop = (q <= tops - 0.5 * (tops - track.trough)) | (steps - top_i > self._fall_age)
+        j = int(np.argmax(stop)) if stop.any() else m
+        if j == 0:
+            return i0
+        top = int(np.argmax(r[:j]))
+        if r[top] > rep.peak:
+            rep.peak, rep.peak_i = float(r[top]), i0 + top
+        if int(top_i[j - 1]) != track.peak_i:
+            rep.lift = LiftTrack(
+                track.trough, track.trough_i, float(tops[j - 1]), int(top_i[j - 1])
+            )
+        rep.run_below = 0
+        return i0 + j
 
     def _no_lift_before(
         self, q: FloatArray, i0: int, m: int, s: int, trough: float, lift_min: float, age: int
