@@ -105,12 +105,46 @@ class Detector(Resting):
     def _steps(self, i0: int, i1: int) -> None:
         i = i0
         while i < i1:
-            if self.phase is Phase.HOLD and self._quiet_holds:
-                i = self._quiet_hold(i, i1)
+            if self._quiet_holds and self.phase is not Phase.RISING:
+                if self.phase is Phase.HOLD:
+                    i = self._quiet_hold(i, i1)
+                elif self.phase is Phase.REST:
+                    i = self._quiet_rest(i, i1)
                 if i >= i1:
                     return
             self._step(i)
             i += 1
+
+    def _quiet_rest(self, i0: int, i1: int) -> int:
+        """Take the samples of rest from ``i0`` on at once, up to the first (before ``i1``)
+        that starts a repetition or settles a residual; return it. Until then each only
+        counts the samples in a row that stand out (``_run``)."""
+        h, cfg, span = self.hist, self.config, self._slope_span
+        if self._refractory is not None or i0 - self._seg_start < span:
+            return i0
+        m = i1 - i0
+        pend = self._pending
+        if pend is not None:
+            due = h.get("t", i0, i1) - (pend.end_s or 0.0) >= cfg.residual_decide_s
+            if due[0]:
+                return i0
+            if due.any():
+                m = int(np.argmax(due))
+        r = h.get("r", i0, i0 + m)
+        level = r - self._lo
+        slope = (r - h.get("r", i0 - span, i0 + m - span)) / (span * self.dt)
+        ok = ((level > self._thr_lo()) & (slope > self._thr_slope())) | (level > self._thr_hi())
+        run, need = self._run, cfg.onset_run
+        for k, up in enumerate(ok.tolist()):
+            if up:
+                if run + 1 >= need:
+                    self._run = run
+                    return i0 + k
+                run += 1
+            else:
+                run = 0
+        self._run = run
+        return i0 + m
 
     def _quiet_hold(self, i0: int, i1: int) -> int:
         """Take the samples of a hold from ``i0`` on at once, up to the first (before
