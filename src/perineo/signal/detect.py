@@ -10,7 +10,6 @@ from dataclasses import replace
 from enum import StrEnum
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal.artifacts import (

@@ -4,9 +4,9 @@
 glitches (``glitch``), resamples and filters them (``condition``) into a history on a fixed
 grid, derives the detection signals there, and hands them on in spans that do not cross a
 frame or a gap. What to do with them is the subclass's (``detect.Detector``): it implements
-``_step`` (one grid sample; ``_steps`` a span of them), ``_frame_update``, ``_segment_started``, ``_idle`` and
-``finish``. Spans are cut the same way however the stream is split into blocks, so the
-events do not depend on it.
+``_step`` (one grid sample; ``_steps`` a span of them), ``_frame_update``,
+``_segment_started``, ``_idle`` and ``finish``. Spans are cut the same way however the
+stream is split into blocks, so the events do not depend on it.
 
 For the subclass's decisions it also cuts out the windows of history the pure rules
 (``artifacts``, ``lifts``, ``technique``, ``timing``) are given, emits events and records
