@@ -19,7 +19,12 @@ from perineo.signal.timing import knee_back, knee_forward, steepest
 
 def released(r: float, floor: float, hold_ref: float, cfg: DetectorConfig) -> bool:
     """``r`` is below the share of the hold (over its floor) that still counts as holding."""
-    return r < floor + cfg.release_fraction * (hold_ref - floor)
+    return r < release_level(floor, hold_ref, cfg)
+
+
+def release_level(floor: float, hold_ref: float, cfg: DetectorConfig) -> float:
+    """The level below which a hold over ``floor`` at ``hold_ref`` counts as let go."""
+    return floor + cfg.release_fraction * (hold_ref - floor)
 
 
 def place_release(

@@ -4,9 +4,9 @@
 glitches (``glitch``), resamples and filters them (``condition``) into a history on a fixed
 grid, derives the detection signals there, and hands them on in spans that do not cross a
 frame or a gap. What to do with them is the subclass's (``detect.Detector``): it implements
-``_step`` (one grid sample), ``_frame_update``, ``_segment_started``, ``_idle`` and
-``finish``. Spans are cut the same way however the stream is split into blocks, so the
-events do not depend on it.
+``_step`` (one grid sample; ``_steps`` a span of them), ``_frame_update``,
+``_segment_started``, ``_idle`` and ``finish``. Spans are cut the same way however the
+stream is split into blocks, so the events do not depend on it.
 
 For the subclass's decisions it also cuts out the windows of history the pure rules
 (``artifacts``, ``lifts``, ``technique``, ``timing``) are given, emits events and records
@@ -220,8 +220,13 @@ class Stream:
         """Derive the detection signals for [i0, i1) with this frame's parameters, then step."""
         r = self._derive(i0, i1)
         if not self._idle(r, i1):
-            for i in range(i0, i1):
-                self._step(i)
+            self._steps(i0, i1)
+
+    def _steps(self, i0: int, i1: int) -> None:
+        """Step every grid sample of [i0, i1) (a subclass may take quiet stretches at once,
+        with the same result)."""
+        for i in range(i0, i1):
+            self._step(i)
 
     def _derive(self, i0: int, i1: int) -> FloatArray:
         """Write ``r``, ``a`` and ``q`` for [i0, i1) from the resting levels and k as they
