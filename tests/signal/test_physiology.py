@@ -204,6 +204,21 @@ def test_every_release_of_a_run_that_never_lets_go_is_incomplete(with_abd: bool)
     assert an.levels == ()
 
 
+def test_a_slip_at_a_release_does_not_flag_the_rest_of_the_session() -> None:
+    """The probe slips 6 cmH2O up as the first of twelve holds is let go, and she goes on
+    training on the new level: taken at first for a release that did not let go, the
+    raised level has stood a minute through repetitions after about five, and is rest."""
+    t = _t(170.0)
+    onsets = tuple(15.0 + 11.0 * k for k in range(12))
+    sq = sum(25.0 * _pulse(t, t0, 0.6, 6.0, 0.7) for t0 in onsets)
+    sq = sq + 6.0 * _ramp(t, onsets[0] + 6.8, 0.4)
+    an = _analyze(t, sq)
+    assert [round(r.onset_s) for r in an.reps] == [round(x) for x in onsets]
+    flagged = [TechError.INCOMPLETE_RELEASE in r.errors for r in an.reps]
+    assert all(flagged[:4]) and not any(flagged[7:])
+    assert len(an.levels) == 1
+
+
 @pytest.mark.parametrize("seed", [12, 17, 19])
 def test_weak_contractions_on_a_residual_count_with_an_abdominal_channel(seed: int) -> None:
     """A weak floor that does not let go: 5 cmH2O contractions rising 3 cmH2O from the

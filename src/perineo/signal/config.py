@@ -113,6 +113,12 @@ class DetectorConfig:
     # A rise that does not come back down within this long is a new resting level (a
     # posture shift, the probe slipping, the balloon settling), not a repetition.
     level_shift_s: float = 30.0
+    # A residual standing steady through repetitions this long is where rest is now: each
+    # release of a run that does not let go is judged against rest on its own, but a level
+    # unchanged through a minute of repetitions is more often a probe or posture that moved
+    # than a pelvic floor that never let go (30 s missed runs of four; longer let one slip
+    # flag a whole session: docs/signal.md, session 8).
+    residual_level_s: float = 60.0
     # End of the fall: slope back to this share of the steepest fall.
     fall_end_fraction: float = 0.15
     # Incomplete release: judged this long after the fall, over the rest after it.

@@ -33,6 +33,8 @@ class Resting(Stream):
         self._pending: RepWork | None = None  # finished fall, incomplete release undecided
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
         self._frame_medians: list[float] = []
+        self._raised_since: float | None = None  # a residual has kept the level up since
+        self._raised_level = 0.0  # ... at this level
         self._refractory: Refractory | None = None  # a spike's tail is waited out
 
     def _outlived(self, i: int, trig_i: int) -> bool:
@@ -56,6 +58,7 @@ class Resting(Stream):
         self._derive(max(self._seg_start, i - round(3.0 * self.config.fs)), self.hist.end)
         self._lo = 0.0
         self._frame_medians = []
+        self._raised_since = None
         self._after_i = in_seg
 
     def _moved_rest(self, i: int, rep: RepWork) -> tuple[int, int]:
@@ -111,15 +114,37 @@ class Resting(Stream):
         found = residual(h.get("a", i0, i + 1), hold_amp, self.cond.noise_sd, cfg)
         if found is not None:
             rep.residual = found.level
-            # judged against rest, however many before it did not let go either
-            # (docs/design.md): the resting level is held off while she has not, and
-            # becomes the raised level only once that has stood through a rest with no
-            # repetition on it (condition.py)
-            if found.incomplete:
+            incomplete = found.incomplete
+            since = self._raised_since
+            before = self._level_before(rep)
+            # the same raised level before and after this repetition as after the first
+            # that did not let go: the level has stood, steady, through repetitions
+            steady = max(abs(found.level - before), abs(found.level - self._raised_level))
+            if incomplete and steady > found.limit:
+                since = None
+            if incomplete and since is not None and h.at("t", i) - since >= cfg.residual_level_s:
+                # a minute on one plateau: that is where rest is now, and this repetition
+                # is judged against the level it started from
+                self._new_level(i, since, -1, i0, i + 1)
+                incomplete = found.level - before > found.limit
+            if incomplete:
                 self._add_error(rep, TechError.INCOMPLETE_RELEASE, h.at("avail", i))
                 self.cond.hold_off(found.level)
+                if since is None:
+                    self._raised_since = rep.release_s or rep.end_s
+                    self._raised_level = found.level
+            else:
+                self._raised_since = None
         self.cond.thaw(h.at("t", i))
         self._finish_rep(rep, i)
+
+    def _level_before(self, rep: RepWork) -> float:
+        """The pelvic-floor level in the second before ``rep``'s onset (above rest)."""
+        fs = self.config.fs
+        lead = round(max(0.0, self.hist.at("t", rep.trig_i) - rep.onset_s) * fs)
+        i_on = rep.trig_i - lead
+        before = self.hist.get("a", i_on - round(1.0 * fs), i_on)
+        return filters.median(before) if len(before) else 0.0
 
     def _follow_local_rest(self, f0: int, f1: int) -> None:
         """A frame of rest: the local rest follows a lingering residual down (not while a
