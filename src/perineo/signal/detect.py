@@ -7,11 +7,9 @@ and returns the events that became certain, whatever the split into blocks.
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import StrEnum
 
 import numpy as np
 
-from perineo.samples import Channel, FloatArray
 from perineo.signal.artifacts import (
     Refractory,
     after_spike,
@@ -20,53 +18,26 @@ from perineo.signal.artifacts import (
     not_a_contraction,
     spike,
 )
-from perineo.signal.config import DetectorConfig
 from perineo.signal.events import Event, EventKind, TechError
 from perineo.signal.lifts import Lift, LiftTrack, stands_out
+from perineo.signal.quiet import Quiet
 from perineo.signal.release import (
     fall_ended,
     place_fall_end,
     place_release,
-    release_level,
     released,
 )
-from perineo.signal.resting import Resting
 from perineo.signal.technique import judged_span, unverifiable_errors
 from perineo.signal.timing import place_rise, stood_out
-from perineo.signal.work import RepWork
+from perineo.signal.work import Phase, RepWork
 
 __all__ = ["Detector", "Phase", "unverifiable_errors"]
 
 _SETTLE_AFTER_S = 1.0  # the end of a fall still settles this long: learn nothing from it
 
 
-class Phase(StrEnum):
-    REST = "rest"
-    RISING = "rising"
-    HOLD = "hold"
-    FALLING = "falling"
-
-
-class Detector(Resting):
+class Detector(Quiet):
     """Streaming detector of onsets, holds, quick lifts, releases and technique errors."""
-
-    # quiet stretches of a hold are taken at once (a subclass that steps every sample
-    # shows it gives the same events)
-    _quiet_holds = True
-
-    def __init__(
-        self, channels: tuple[Channel, ...] | list[Channel], config: DetectorConfig | None = None
-    ) -> None:
-        super().__init__(channels, config)
-        self.phase = Phase.REST
-        self._rep: RepWork | None = None
-        self._run = 0
-        # the oldest trough a quick lift may still rise from, in grid samples, as
-        # ``follow_lift`` compares it; the quiet stretches of a hold rely on it being the
-        # window it moves the trough along in, or one less
-        n, age = self._lift_rise_n, self._oldest(self.config.lift_max_rise_s)
-        self._lift_age = age if age in (n - 1, n) else -1
-        self._fall_age = self._oldest(self.config.lift_max_fall_s)
 
     def finish(self) -> list[Event]:
         """End of stream: settle what can be settled."""
@@ -78,170 +49,6 @@ class Detector(Resting):
         if self._rep is not None:
             self._close_open_rep(last)
         return self._events
-
-    def _idle(self, r: FloatArray, i1: int) -> bool:
-        # fast path: nothing in this span can start a repetition (or settle a residual)
-        pend = self._pending
-        return (
-            self.phase is Phase.REST
-            and (
-                pend is None
-                or self.hist.at("t", i1 - 1) - (pend.end_s or 0.0) < self.config.residual_decide_s
-            )
-            and self._refractory is None
-            and self._run == 0
-            and float(np.max(r)) - self._lo <= self._thr_lo()
-        )
-
-    def _oldest(self, limit_s: float) -> int:
-        """The most grid samples ``a`` with ``a * dt <= limit_s``, as the rules compare."""
-        a = max(0, int(limit_s / self.dt) + 1)
-        while a > 0 and a * self.dt > limit_s:
-            a -= 1
-        return a
-
-    # ------------------------------------------------------------------ the state machine
-    def _steps(self, i0: int, i1: int) -> None:
-        i = i0
-        while i < i1:
-            if self._quiet_holds and self.phase is not Phase.RISING:
-                if self.phase is Phase.HOLD:
-                    i = self._quiet_hold(i, i1)
-                elif self.phase is Phase.REST:
-                    i = self._quiet_rest(i, i1)
-                if i >= i1:
-                    return
-            self._step(i)
-            i += 1
-
-    def _quiet_rest(self, i0: int, i1: int) -> int:
-        """Take the samples of rest from ``i0`` on at once, up to the first (before ``i1``)
-        that starts a repetition or settles a residual; return it. Until then each only
-        counts the samples in a row that stand out (``_run``)."""
-        h, cfg, span = self.hist, self.config, self._slope_span
-        if self._refractory is not None or i0 - self._seg_start < span:
-            return i0
-        m = i1 - i0
-        pend = self._pending
-        if pend is not None:
-            due = h.get("t", i0, i1) - (pend.end_s or 0.0) >= cfg.residual_decide_s
-            if due[0]:
-                return i0
-            if due.any():
-                m = int(np.argmax(due))
-        r = h.get("r", i0, i0 + m)
-        level = r - self._lo
-        slope = (r - h.get("r", i0 - span, i0 + m - span)) / (span * self.dt)
-        ok = ((level > self._thr_lo()) & (slope > self._thr_slope())) | (level > self._thr_hi())
-        run, need = self._run, cfg.onset_run
-        for k, up in enumerate(ok.tolist()):
-            if up:
-                if run + 1 >= need:
-                    self._run = run
-                    return i0 + k
-                run += 1
-            else:
-                run = 0
-        self._run = run
-        return i0 + m
-
-    def _quiet_hold(self, i0: int, i1: int) -> int:
-        """Take the samples of a hold from ``i0`` on at once, up to the first (before
-        ``i1``) at which anything may happen; return it. What may happen: the rise is
-        outlived, she rises on the hold by more than the hold, the lift follower sees a
-        rise big enough, or the level falls to a release. Until then each sample only
-        raises the peak and moves the lift follower's trough, and these are found here as
-        stepping them one at a time would: the trough after sample ``i`` is the lowest
-        ``q`` (its first) over ``[max(s, i - n), i]``, ``s`` where it stood before ``i0``
-        (``n``: the samples ``follow_lift`` moves it along in)."""
-        rep, h = self._rep, self.hist
-        n, age = self._lift_rise_n, self._lift_age
-        if rep is None or age < 0 or h.base > i0 - n - 1:
-            return i0
-        if self._outlived(i1 - 1, rep.trig_i):
-            return i0  # (the last span of a rise that never came down: one at a time)
-        r = h.get("r", i0, i1)
-        ref, floor = rep.hold_ref, rep.floor
-        stop = (r - ref > ref - floor) | (r < release_level(floor, ref, self.config))
-        if stop[0]:
-            return i0
-        m = int(np.argmax(stop)) if stop.any() else i1 - i0
-        track = rep.lift
-        if track.peak is not None:
-            return self._quiet_lift(i0, m, rep, track)
-        s, trough = track.trough_i, track.trough
-        if not (s == i0 and trough == np.inf):
-            if not i0 - 1 - n <= s <= i0 - 1:
-                return i0
-            before = h.get("q", s, i0)
-            if not (before[0] == trough and before.min() >= trough):
-                return i0
-        q = h.get("q", i0 - n, i0 + m)  # the follower's windows [i - n, i] for i from i0
-        if not np.isfinite(float(r[:m].sum()) + float(q.sum())):
-            return i0
-        now = q[n:]
-        # no trough before any of these samples is lower than the lowest of their windows
-        # (from ``s``), nor than the trough before ``i0``: no rise from one is big enough
-        lowest = min(trough, float(q[max(0, s - (i0 - n)) :].min()))
-        if float(now.max()) - lowest >= rep.lift_min:
-            m = self._no_lift_before(q, i0, m, s, trough, rep.lift_min, age)
-            if m == 0:
-                return i0
-        top = int(np.argmax(r[:m]))
-        if r[top] > rep.peak:
-            rep.peak, rep.peak_i = float(r[top]), i0 + top
-        last = i0 + m - 1
-        w0 = max(s, last - n)
-        k = int(np.argmin(q[w0 - (i0 - n) : last + 1 - (i0 - n)]))
-        if w0 + k != s or float(q[w0 + k - (i0 - n)]) != trough:
-            rep.lift = LiftTrack(float(q[w0 + k - (i0 - n)]), w0 + k)
-        rep.run_below = 0
-        return i0 + m
-
-    def _quiet_lift(self, i0: int, m: int, rep: RepWork, track: LiftTrack) -> int:
-        """As ``_quiet_hold`` (its first ``m`` samples from ``i0`` quiet otherwise), while
-        the follower has seen a rise big enough: it only follows its top, until it falls
-        back by half or has not risen further for ``lift_max_fall_s``."""
-        assert track.peak is not None
-        r, q = self.hist.get("r", i0, i0 + m), self.hist.get("q", i0, i0 + m)
-        if not np.isfinite(float(r.sum()) + float(q.sum())):
-            return i0
-        steps = np.arange(i0, i0 + m)
-        tops = np.maximum.accumulate(np.concatenate(([track.peak], q)))
-        top_i = np.maximum.accumulate(np.where(q > tops[:-1], steps, track.peak_i))
-        tops = tops[1:]
-        stop = (q <= tops - 0.5 * (tops - track.trough)) | (steps - top_i > self._fall_age)
-        j = int(np.argmax(stop)) if stop.any() else m
-        if j == 0:
-            return i0
-        top = int(np.argmax(r[:j]))
-        if r[top] > rep.peak:
-            rep.peak, rep.peak_i = float(r[top]), i0 + top
-        if int(top_i[j - 1]) != track.peak_i:
-            rep.lift = LiftTrack(
-                track.trough, track.trough_i, float(tops[j - 1]), int(top_i[j - 1])
-            )
-        rep.run_below = 0
-        return i0 + j
-
-    def _no_lift_before(
-        self, q: FloatArray, i0: int, m: int, s: int, trough: float, lift_min: float, age: int
-    ) -> int:
-        """How many of the ``m`` samples from ``i0`` the lift follower takes before the
-        first at which it sees a rise big enough (``q`` from ``i0 - n``)."""
-        n = self._lift_rise_n
-        if s > i0 - n:
-            q = q.copy()
-            q[: s - (i0 - n)] = np.inf
-        steps = np.arange(m)
-        k = q[steps[:, None] + np.arange(n + 1)].argmin(axis=1)
-        lows = q[steps + k]
-        low_i = i0 - n + steps + k
-        prev = np.concatenate(([trough], lows[:-1]))
-        prev_i = np.concatenate(([s], low_i[:-1]))
-        now = q[n:]
-        fire = (now >= prev) & (now - prev >= lift_min) & (i0 + steps - prev_i <= age)
-        return int(np.argmax(fire)) if fire.any() else m
 
     def _step(self, i: int) -> None:
         h = self.hist

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -10,6 +11,15 @@ from perineo.samples import FloatArray
 from perineo.signal import filters
 from perineo.signal.events import Repetition, TechError
 from perineo.signal.lifts import LiftTrack
+
+
+class Phase(StrEnum):
+    """Where the state machine is."""
+
+    REST = "rest"
+    RISING = "rising"
+    HOLD = "hold"
+    FALLING = "falling"
 
 
 @dataclass
