@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from perineo.program.calibration import CalStep
 from perineo.program.coach import Cue
 from perineo.samples import Channel, SampleBlock
 from perineo.sources.base import SampleSource, SourceItem
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from perineo.session.training import LiveSession
 
 T = TypeVar("T")
 
@@ -81,6 +86,20 @@ async def wait_for(
         if loop.time() > end:
             raise AssertionError(f"condition not met within {timeout_s} s")
         await pause(step_s)
+
+
+async def pause_training(pilot: Pilot[object], session: LiveSession) -> float:
+    """Pause the live session with its key; return the stream time it paused at."""
+    await pilot.press("space")
+    assert session.paused
+    return session.pipeline.now_s or 0.0
+
+
+async def stay_paused(
+    pilot: Pilot[object], session: LiveSession, start_s: float, seconds: float
+) -> None:
+    """Let the stream run on ``seconds`` past ``start_s`` while the session is paused."""
+    await wait_for(pilot.pause, lambda: (session.pipeline.now_s or 0.0) - start_s >= seconds)
 
 
 def run(coro: Awaitable[T]) -> T:

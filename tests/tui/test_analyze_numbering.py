@@ -24,7 +24,7 @@ from perineo.tui.messages import RepetitionScored
 from perineo.tui.screens.summary import SummaryScreen
 from perineo_sim.follow import CueFollowingSim
 
-from .helpers import run, wait_for
+from .helpers import pause_training, run, stay_paused, wait_for
 
 pytestmark = pytest.mark.slow  # a whole simulated session through the app
 
@@ -48,10 +48,8 @@ def _train_with_a_pause(record: TrainingRecord, program: Program, home: Path) ->
             await wait_for(pilot.pause, scored, timeout_s=60.0, step_s=0.01)
             session = app.session
             assert session is not None
-            await pilot.press("space")
-            assert session.paused
-            start = session.pipeline.now_s or 0.0
-            await wait_for(pilot.pause, lambda: (session.pipeline.now_s or 0.0) - start >= PAUSE_S)
+            start = await pause_training(pilot, session)
+            await stay_paused(pilot, session, start, PAUSE_S)
             await pilot.press("space")
             await wait_for(
                 pilot.pause, lambda: isinstance(app.screen, SummaryScreen), timeout_s=90.0

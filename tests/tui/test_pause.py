@@ -22,7 +22,7 @@ from perineo.tui.messages import RepetitionScored
 from perineo.tui.screens.summary import SummaryScreen
 from perineo_sim.follow import CueFollowingSim
 
-from .helpers import run, wait_for
+from .helpers import pause_training, run, stay_paused, wait_for
 
 pytestmark = pytest.mark.slow  # a whole simulated set through the app
 
@@ -53,13 +53,11 @@ def test_a_squeeze_while_paused_is_not_scored(
             await wait_for(pilot.pause, ready, timeout_s=60.0, step_s=0.005)
             session = app.session
             assert session is not None
-            await pilot.press("space")
-            assert session.paused
-            start = session.pipeline.now_s or 0.0
+            start = await pause_training(pilot, session)
             person = source.person  # she squeezes briefly while the paused cue is up
             spec = person.contract(max(person.now_s, start) + 2.0, hold_s=1.0)
             twitch_at.append(spec.onset_s)
-            await wait_for(pilot.pause, lambda: (session.pipeline.now_s or 0.0) - start >= PAUSE_S)
+            await stay_paused(pilot, session, start, PAUSE_S)
             await pilot.press("space")
             assert not session.paused
             await wait_for(
