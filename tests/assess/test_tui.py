@@ -21,8 +21,7 @@ def test_a_simulated_assessment_runs_with_a_redo() -> None:
 
 
 async def _assessment_with_a_redo() -> None:
-    pat = SimPatient(2, speed=400.0)
-    app = AssessApp(pat.source, "P-0042", follower=pat, fps=4)
+    app = _simulated()
     redone = False
     async with app.run_test(size=(110, 40)) as pilot:
         for _ in range(600):
@@ -56,6 +55,12 @@ def test_the_cue_says_how_long_to_hold() -> None:
     assert squeeze_cue(squeeze(3, 1.0)) == "SQUEEZE — 3"  # a fast one: no hold to say
 
 
+def _simulated(lang: str = "en") -> AssessApp:
+    """The assessment app with the simulated patient (seed 2) following its cues, fast."""
+    pat = SimPatient(2, speed=400.0)
+    return AssessApp(pat.source, "P-0042", follower=pat, fps=4, lang=lang)
+
+
 async def _into_the_power_step(app: AssessApp, pilot: Pilot[object], attempts: int) -> None:
     for _ in range(600):
         await pilot.pause(0.02)
@@ -79,8 +84,7 @@ def test_closing_in_the_middle_asks_then_keeps_what_was_measured() -> None:
 
 
 async def _close_in_the_power_step() -> None:
-    pat = SimPatient(2, speed=400.0)
-    app = AssessApp(pat.source, "P-0042", follower=pat, fps=4)
+    app = _simulated()
     async with app.run_test(size=(110, 40)) as pilot:
         await _into_the_power_step(app, pilot, 3)
         assert app.outcome is None
@@ -106,8 +110,7 @@ def test_ending_asks_and_no_keeps_the_assessment_going() -> None:
 
 
 async def _end_asked_and_refused() -> None:
-    pat = SimPatient(2, speed=400.0)
-    app = AssessApp(pat.source, "P-0042", follower=pat, fps=4, lang="nn")
+    app = _simulated(lang="nn")
     async with app.run_test(size=(110, 40)) as pilot:
         await _into_the_power_step(app, pilot, 2)
         await pilot.press("e")
@@ -138,8 +141,7 @@ def test_ending_with_e_after_asking_stores_an_early_end() -> None:
 
 
 async def _end_confirmed() -> None:
-    pat = SimPatient(2, speed=400.0)
-    app = AssessApp(pat.source, "P-0042", follower=pat, fps=4)
+    app = _simulated()
     async with app.run_test(size=(110, 40)) as pilot:
         await _into_the_power_step(app, pilot, 3)
         await pilot.press("e")
