@@ -121,3 +121,30 @@ def test_scan_says_its_table_in_nynorsk(capsys) -> None:
     assert table[0].split() == ["NAMN", "ADRESSE", "SIGNAL", "BATTERI"]
     assert table[1].startswith("(utan namn)")
     assert _table(probes).splitlines()[0].split() == ["NAME", "ADDRESS", "RSSI", "BATTERY"]
+
+
+def test_an_unfinished_assessment_is_tagged_in_the_asked_language(home: Path, capsys) -> None:
+    """``assess --history`` tags an assessment whose process died in the command's words."""
+    from perineo.assess.records import begin_assessment
+    from perineo.recording import write_recording
+    from perineo.store.sessions import SessionKind, TrainingRecord
+    from perineo_sim import simulate
+    from perineo_sim.scenario import load_scenario
+
+    recording = home / "a.csv"
+    write_recording(recording, simulate(load_scenario("basic"), seed=1).block.slice(0, 3000))
+    with TrainingRecord.open_at_start() as record:  # stored as it starts, then the kill
+        sid = record.start_session(
+            kind=SessionKind.ASSESS, program=None, source="probe AA:BB:CC:DD:EE:FF",
+            channels=("squeeze",), recording=recording,
+        )  # fmt: skip
+        begin_assessment(
+            record.db, patient="P-0042", probe="probe AA:BB:CC:DD:EE:FF", channels=("squeeze",),
+            recording=recording, session_id=sid,
+        )  # fmt: skip
+    assert main(["assess", "--patient", "P-0042", "--history", "--lang", "nn"]) == 0
+    nn = capsys.readouterr().out
+    assert main(["assess", "--patient", "P-0042", "--history"]) == 0
+    en = capsys.readouterr().out
+    assert nn.rstrip().endswith("[avbroten]"), nn
+    assert en.rstrip().endswith("[interrupted]"), en

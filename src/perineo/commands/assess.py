@@ -272,6 +272,10 @@ def _history(patient: str, as_json: bool, lang: Lang) -> int:
         print(say(lang, "assess.cli.none_yet", patient=patient))
     for a in rows:
         when = a.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        note = "" if a.status is AssessStatus.DONE else f"  [{a.status.value}]"
+        status = {
+            AssessStatus.RUNNING: "assess.status.running",
+            AssessStatus.INTERRUPTED: "assess.status.interrupted",
+        }.get(a.status)
+        note = "" if status is None else f"  [{say(lang, status)}]"
         print(f"{a.id:>4}  {when}  {a.result.get('perfect', '?')}  ({a.probe}){note}")
     return 0
