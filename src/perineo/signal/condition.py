@@ -179,6 +179,7 @@ class Conditioner:
         has stood through ``_HOLDOFF_MAX_S`` of rest with no repetition on it (then it is
         the resting level). While repetitions follow each other on it, each is judged
         against rest."""
+        self._held_s += fdt
         if not in_rest:
             self._holdoff_means.clear()
             return
@@ -206,8 +207,6 @@ class Conditioner:
         m_sq = _mean(sq)
         if self.holdoff:
             self._follow_holdoff(h, f0, f1, fdt, in_rest)
-        if self.holdoff:
-            self._held_s += fdt
         if self.frozen or self.holdoff or not settled:
             # the drift learned at rest carries the level a while; through a long run of
             # releases that do not let go it is no longer known (a warming balloon rises
@@ -309,8 +308,8 @@ def _mean(x: FloatArray) -> float:
 
 def _var(x: FloatArray) -> float:
     """``numpy.var`` of a non-empty 1-D array, to the last bit, without its overhead."""
-    d = x - float(np.add.reduce(x)) / len(x)
-    return float(np.add.reduce(d * d)) / len(x)
+    d = x - _mean(x)
+    return _mean(d * d)
 
 
 def detrend(x: FloatArray) -> FloatArray:
@@ -320,7 +319,7 @@ def detrend(x: FloatArray) -> FloatArray:
     if n < 2:
         return x - x
     tc = centred_ramp(n)
-    xm = float(np.add.reduce(x)) / n
+    xm = _mean(x)
     slope = float(np.dot(tc, x - xm)) / float(np.dot(tc, tc))
     return x - (xm + slope * tc)
 
@@ -349,11 +348,11 @@ def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -
     sigma = _BREATH_SMOOTH_S * fs
     y = filters.smooth(np.asarray(abd, dtype=float), sigma)
     # least squares on a constant (and the pelvic floor), in closed form
-    yc = y - float(np.add.reduce(y)) / n
+    yc = y - _mean(y)
     if pelvic is not None and len(pelvic) == n:
         p = filters.smooth(np.asarray(pelvic, dtype=float), sigma)
         if float(p.max()) - float(p.min()) > 0:
-            pc = p - float(np.add.reduce(p)) / n
+            pc = p - _mean(p)
             yc = yc - (float(np.dot(pc, yc)) / float(np.dot(pc, pc))) * pc
     return swing(yc)
 

@@ -166,7 +166,7 @@ class Detector(Quiet):
         new contraction."""
         amp = rep.peak - rep.floor
         if self.cond.holdoff and self.has_abd and amp >= rep.floor:
-            return rep.peak - min(rep.floor, 0.0)
+            return rep.peak  # (``r`` is the level above rest; the floor, the residual)
         return amp
 
     def _not_a_spike(self, i: int, rep: RepWork, width: float) -> bool:

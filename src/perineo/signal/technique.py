@@ -14,7 +14,7 @@ import numpy as np
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal import filters
-from perineo.signal.condition import breath_swing, centred_ramp
+from perineo.signal.condition import breath_swing, detrend
 from perineo.signal.config import DetectorConfig
 from perineo.signal.events import TechError
 
@@ -103,9 +103,7 @@ def co_rise(abd: FloatArray, pelvic: FloatArray, lag: int = 1) -> float | None:
     dp = pelvic[lag:] - pelvic[:-lag]
     # least squares of ``da`` on ``dp``, a constant and a ramp, in closed form: β is ``da``
     # regressed on what of ``dp`` the constant and the ramp do not explain (Frisch–Waugh)
-    ramp = centred_ramp(n)
-    dpc = dp - float(np.add.reduce(dp)) / n
-    resid = dpc - (float(np.dot(ramp, dpc)) / float(np.dot(ramp, ramp))) * ramp
+    resid = detrend(dp)
     if float(resid.max()) - float(resid.min()) < 1e-6:
         return None
     return float(np.dot(resid, da)) / float(np.dot(resid, resid))
