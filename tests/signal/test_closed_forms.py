@@ -32,13 +32,18 @@ def test_straight_line_fits_match_the_general_solvers() -> None:
         x = rng.normal(size=n).cumsum() + 0.1 * np.arange(n)
         k = np.arange(n, dtype=float)
         assert np.allclose(detrend(x), x - np.polyval(np.polyfit(k, x, 1), k), atol=1e-9)
-        # breath_swing: the abdomen less a constant and its fit on the pelvic floor
+        # breath_swing: the abdomen less a constant and its fit on the pelvic floor, the
+        # fit's coefficient kept within what a body produces (-0.5 to 2)
         abd, pelvic = rng.normal(size=n).cumsum(), rng.normal(size=n).cumsum()
-        y = filters.smooth(abd, 0.25 * 50.0)
-        p = filters.smooth(pelvic, 0.25 * 50.0)
-        design = np.column_stack((np.ones(n), p))
-        coef = np.linalg.lstsq(design, y, rcond=None)[0]
-        assert abs(breath_swing(abd, 50.0, pelvic) - swing(y - design @ coef)) < 1e-9
+        for share in (0.3, 1.7, 5.0, -3.0):
+            mixed = abd + share * pelvic
+            y = filters.smooth(mixed, 0.25 * 50.0)
+            p = filters.smooth(pelvic, 0.25 * 50.0)
+            design = np.column_stack((np.ones(n), p))
+            coef = np.linalg.lstsq(design, y, rcond=None)[0]
+            b = min(max(float(coef[1]), -0.5), 2.0)
+            want = swing(y - y.mean() - b * (p - p.mean()))
+            assert abs(breath_swing(mixed, 50.0, pelvic) - want) < 1e-9
         # co_rise: the abdomen's changes on the pelvic floor's, a constant and a ramp
         lag = 3
         da, dp = abd[lag:] - abd[:-lag], pelvic[lag:] - pelvic[:-lag]

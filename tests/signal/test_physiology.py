@@ -162,6 +162,26 @@ def test_slow_shallow_breathing_is_no_breath_hold_a_stopped_breath_is() -> None:
     assert TechError.BREATH_HOLD in an.reps[1].errors
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_slow_shallow_breather_who_holds_her_breath_is_found(seed: int) -> None:
+    """Breathing 8 a minute, 0.8 cmH2O deep, on an abdominal sensor whose noise is 0.3
+    cmH2O; the breath stops where it was through the second of two 9 s holds and goes on
+    through the first. A swing learned at rest over stretches shorter than a slow breath,
+    with a line taken out, is a fraction of hers, and the noise left in a held breath then
+    passes for breathing."""
+    t = _t(80.0)
+    breath = _breathing(t, 8 / 60, 0.8, seed)
+    first = _pulse(t, 40.0, 0.5, 9.0, 0.6)
+    second = _pulse(t, 60.0, 0.5, 9.0, 0.6)
+    shut = _pulse(t, 60.0, 1.0, 9.0, 0.5)
+    abd = breath * (1 - shut) + np.interp(60.0, t, breath) * shut + 3.0 * (first + second)
+    abd += np.random.default_rng(seed).normal(0.0, 0.3, len(t))
+    an = _analyze(t, 30.0 * (first + second) + 0.5 * abd, abd)
+    assert len(an.reps) == 2
+    assert TechError.BREATH_HOLD not in an.reps[0].errors
+    assert TechError.BREATH_HOLD in an.reps[1].errors
+
+
 def test_two_incomplete_releases_are_both_found_and_the_one_between_is_not() -> None:
     t = _t(70.0)
     sq = np.zeros_like(t)

@@ -30,6 +30,11 @@ _DRIFT_HELD_S = 10.0
 _BREATH_WINDOWS = 15
 _BREATH_SMOOTH_S = 0.25  # Gaussian sigma: keeps breaths (< 0.5 Hz), drops the heartbeat
 _OUTLIER = 3.0
+# How much the abdominal pressure can follow the pelvic floor's (cmH2O per cmH2O): from a
+# slight fall to bracing harder than she squeezes. Within a steady hold the pelvic signal
+# barely moves; the little breathing left in it (k not exact) must not let a fit explain
+# the breath itself away with a coefficient no body produces.
+_SHARE_MIN, _SHARE_MAX = -0.5, 2.0
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,9 @@ class Conditioner:
         self.tilt_sd = 0.2
         self.breath_rms = cfg.breath_default_rms
         self._breath_windows: list[float] = []
-        self._swing_windows: list[float] = []
+        self._swing_windows: list[float] = []  # over rest windows of breath_window_s
+        self._long_swings: list[float] = []  # over rest windows as long as a judged hold
+        self._swing_buf: list[FloatArray] = []
         self.breath_pp = 2.0 * math.sqrt(2.0) * cfg.breath_default_rms  # a breath's swing
         self._sxy = 0.0
         self._sxx = 0.0
@@ -223,6 +230,7 @@ class Conditioner:
         if not learn:
             self._rest_buf.clear()
             self._r_buf.clear()
+            self._swing_buf.clear()
             return
         r = h.get("r", f0, f1)
         span = cfg.slope_span
@@ -241,6 +249,7 @@ class Conditioner:
             dev = _mean(dev_abd * dev_abd)
             self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, 10.0))
             self._learn_rest(sq, abd)
+            self._learn_swing(abd)
         if self.has_tilt:
             tilt = h.get("tilt", f0, f1)
             self.b_tilt += (_mean(tilt) - self.b_tilt) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
@@ -264,6 +273,27 @@ class Conditioner:
         del wins[:-_BREATH_WINDOWS]
         self.slow_sd = filters.median(wins)
 
+    def _learn_swing(self, abd: FloatArray) -> None:
+        """A breath's swing at rest, over windows as long as the stretch of a hold a breath
+        hold is judged over and measured the same way (``breath_swing``: smoothed to the
+        breathing band, no line taken out). A slow breath (8 a minute) seen through a shorter
+        window with its trend removed keeps a fraction of its swing, and a held breath's
+        leftovers (where she stopped, the heartbeat, noise) then look like breathing."""
+        cfg = self.cfg
+        self._swing_buf.append(np.asarray(abd, dtype=float).copy())
+        need = round(cfg.breath_hold_s * cfg.fs)
+        if sum(len(b) for b in self._swing_buf) < need:
+            return
+        win = np.concatenate(self._swing_buf)[-need:]
+        self._swing_buf = [win[need // 2 :]]
+        size = breath_swing(win, cfg.fs)
+        wins = self._long_swings
+        if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
+            return  # a sigh, a cough, talking: not a breath
+        wins.append(size)
+        del wins[:-_BREATH_WINDOWS]
+        self.breath_pp = filters.median(wins)
+
     def _learn_rest(self, sq: FloatArray, abd: FloatArray) -> None:
         """Learn k and the breathing size from windows of quiet rest.
 
@@ -282,7 +312,8 @@ class Conditioner:
         self._rest_buf = [(win_sq[need // 2 :], win_abd[need // 2 :])]
         sigma = _BREATH_SMOOTH_S * cfg.fs
         y = detrend(filters.smooth(win_sq, sigma))
-        x = detrend(filters.smooth(win_abd, sigma))
+        xs = filters.smooth(win_abd, sigma)
+        x = detrend(xs)
         size = math.sqrt(_mean(x * x))
         wins = self._breath_windows
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
@@ -291,9 +322,10 @@ class Conditioner:
         del wins[:-_BREATH_WINDOWS]
         # a median of recent windows: one cough or sigh does not move it
         self.breath_rms = filters.median(wins)
-        self._swing_windows.append(swing(x))
+        self._swing_windows.append(swing(xs))
         del self._swing_windows[:-_BREATH_WINDOWS]
-        self.breath_pp = filters.median(self._swing_windows)
+        if not self._long_swings:
+            self.breath_pp = filters.median(self._swing_windows)
         lam = math.exp(-cfg.breath_window_s / 2 / cfg.k_memory_s)
         self._sxy = lam * self._sxy + float(np.dot(x, y)) / 2
         self._sxx = lam * self._sxx + float(np.dot(x, x)) / 2
@@ -353,7 +385,8 @@ def breath_swing(abd: FloatArray, fs: float, pelvic: FloatArray | None = None) -
         p = filters.smooth(np.asarray(pelvic, dtype=float), sigma)
         if float(p.max()) - float(p.min()) > 0:
             pc = p - _mean(p)
-            yc = yc - (float(np.dot(pc, yc)) / float(np.dot(pc, pc))) * pc
+            beta = float(np.dot(pc, yc)) / float(np.dot(pc, pc))
+            yc = yc - min(max(beta, _SHARE_MIN), _SHARE_MAX) * pc
     return swing(yc)
 
 

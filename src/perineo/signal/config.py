@@ -145,6 +145,8 @@ class DetectorConfig:
     breath_window_s: float = 4.0  # rest windows for breathing size and k
     breath_hold_s: float = 5.5  # docs/design.md: a hold of about 6 s or more is needed to tell
     breath_ratio: float = 0.25  # docs/design.md: a swing under about a quarter of its size at rest
+    breath_still_frames: int = 2  # frames in a row a stretch must show no breath (~6 s of hold)
+    breath_gone_ratio: float = 0.1  # ... or one stretch this still (a hold just 6 s long)
     breath_default_rms: float = 0.7
     # Retrospective smoothing (samples) for timing.
     smooth_sigma: float = 2.5

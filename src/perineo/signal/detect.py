@@ -346,15 +346,21 @@ class Detector(Quiet):
         now = self.hist.at("avail", i)
         if found.bracing and (final or (i1 - j0) * self.dt >= self.config.bracing_early_s):
             self._add_error(rep, TechError.ABDOMINAL_BRACING, now)
-        if self.has_abd and ((rep.hold_i is not None and self.phase is Phase.HOLD) or final):
+        if self.has_abd and rep.hold_i is not None and self.phase is Phase.HOLD and not final:
             self._check_breath(i, rep)
         if found.push_down:
             self._add_error(rep, TechError.PUSH_DOWN, now)
 
     def _check_breath(self, i: int, rep: RepWork) -> None:
-        if rep.hold_i is None or TechError.BREATH_HOLD in rep.errors:
+        """Once a frame of a hold: the last stretch as long as a breath hold must be shows
+        no breath. Two such stretches in a row (about 6 s of the hold) make a breath hold: one
+        stretch that fits between two slow breaths does not, unless nothing at all moved."""
+        if TechError.BREATH_HOLD in rep.errors:
             return
-        if self._breath_stopped(rep.trig_i, rep.release_trig_i, i):
+        cfg = self.config
+        still = self._breath_stillness(rep.trig_i, i)
+        rep.breath_still = rep.breath_still + 1 if still < cfg.breath_ratio else 0
+        if rep.breath_still >= cfg.breath_still_frames or still < cfg.breath_gone_ratio:
             self._add_error(rep, TechError.BREATH_HOLD, self.hist.at("avail", i))
 
     # ------------------------------------------------------------------ frames

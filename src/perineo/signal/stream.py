@@ -15,6 +15,8 @@ the finished repetitions.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from perineo.samples import Channel, FloatArray, SampleBlock, ordered_channels
@@ -39,8 +41,8 @@ from perineo.signal.resample import Resampled
 from perineo.signal.shape import width_above
 from perineo.signal.technique import (
     Findings,
-    breath_held,
     breath_span,
+    breath_stillness,
     co_rise,
     judge,
     unverifiable_errors,
@@ -347,16 +349,17 @@ class Stream:
         )
         return found, float(a.max()) if len(a) else 0.0
 
-    def _breath_stopped(self, trig_i: int, release_i: int | None, i: int) -> bool:
-        """Breathing stopped during the contraction triggered at ``trig_i`` (as of ``i``)."""
+    def _breath_stillness(self, trig_i: int, i: int) -> float:
+        """How much of a breath's swing at rest the last stretch of the contraction triggered
+        at ``trig_i`` shows (as of ``i``); infinite when it cannot be told yet."""
         if not self.cond.breath_known:
-            return False  # no rest seen yet to compare with: unknown is not an error
+            return math.inf  # no rest seen yet to compare with: unknown is not an error
         cfg = self.config
-        span = breath_span(trig_i, release_i, i, cfg)
+        span = breath_span(trig_i, i, cfg)
         if span is None:
-            return False
+            return math.inf
         abd, pelvic = self.hist.get("abd", *span), self.hist.get("a", *span)
-        return breath_held(abd, pelvic, cfg.fs, self.cond.breath_pp, cfg)
+        return breath_stillness(abd, pelvic, cfg.fs, self.cond.breath_pp)
 
     def _lift_threshold(self, hold_amp: float) -> float:
         """The smallest quick lift on a hold ``hold_amp`` above its floor (what it depends on

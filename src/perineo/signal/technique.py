@@ -7,6 +7,7 @@ is the allowed transverse draw-in) and ``breath_hold`` (breathing stops during a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -115,7 +116,13 @@ def breath_held(
     """Breathing has stopped over ``abd`` (a stretch of a hold): its swing, less what the
     contraction (``pelvic``) explains, is under ``breath_ratio`` of a breath's at rest.
     Shallow, slow or irregular breathing still swings: it is breathing."""
-    return breath_swing(abd, fs, pelvic) < cfg.breath_ratio * rest_swing
+    return breath_stillness(abd, pelvic, fs, rest_swing) < cfg.breath_ratio
+
+
+def breath_stillness(abd: FloatArray, pelvic: FloatArray, fs: float, rest_swing: float) -> float:
+    """The swing of ``abd`` (a stretch of a hold) the contraction does not explain, as a
+    fraction of a breath's at rest."""
+    return breath_swing(abd, fs, pelvic) / rest_swing if rest_swing > 0 else math.inf
 
 
 def judged_span(
@@ -137,21 +144,14 @@ def judged_span(
     return j0, i1
 
 
-def breath_span(
-    trig_i: int, release_i: int | None, i: int, cfg: DetectorConfig
-) -> tuple[int, int] | None:
-    """The grid samples ``[i0, i1)`` a breath hold is judged over, or ``None`` if too short.
-
-    Live, the last stretch as long as a breath hold must be (``breath_hold_s``); at the
-    release (``release_i``), all of the contraction from 0.5 s after its trigger.
-    """
-    final = release_i is not None
-    i_end = release_i if release_i is not None else i
+def breath_span(trig_i: int, i: int, cfg: DetectorConfig) -> tuple[int, int] | None:
+    """The grid samples ``[i0, i1)`` a breath hold is judged over at ``i``: the last stretch
+    as long as a breath hold must be (``breath_hold_s``), or ``None`` while the contraction
+    triggered at ``trig_i`` has not lasted that long 0.5 s after its trigger."""
     w = round(cfg.breath_hold_s * cfg.fs)
-    start = trig_i + round(0.5 * cfg.fs)
-    if i_end - start < w:
+    if i - (trig_i + round(0.5 * cfg.fs)) < w:
         return None
-    return (start if final else i_end - w), i_end
+    return i - w, i
 
 
 def unverifiable_errors(channels: tuple[Channel, ...]) -> tuple[TechError, ...]:

@@ -57,6 +57,7 @@ class RepWork:
     residual: float | None = None
     lift_min: float = 0.0  # the smallest quick lift on this hold (as of the last frame)
     tremor_until_i: int | None = None  # the hold's tremor is measured before this index
+    breath_still: int = 0  # frames in a row whose last stretch of hold showed no breath
 
     def to_repetition(
         self, peak: float, unverifiable: tuple[TechError, ...], pelvic: bool
