@@ -63,11 +63,16 @@ class Quiet(Resting):
     def _steps(self, i0: int, i1: int) -> None:
         i = i0
         while i < i1:
-            if self._quiet_holds and self.phase is not Phase.RISING:
-                if self.phase is Phase.HOLD:
+            if self._quiet_holds:
+                phase = self.phase
+                if phase is Phase.HOLD:
                     i = self._quiet_hold(i, i1)
-                elif self.phase is Phase.REST:
+                elif phase is Phase.REST:
                     i = self._quiet_rest(i, i1)
+                elif phase is Phase.RISING:
+                    i = self._quiet_rise(i, i1)
+                else:
+                    i = self._quiet_fall(i, i1)
                 if i >= i1:
                     return
             self._step(i)
@@ -102,6 +107,80 @@ class Quiet(Resting):
             else:
                 run = 0
         self._run = run
+        return i0 + m
+
+    def _slopes(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray] | None:
+        """``r`` over ``[i0, i1)`` and its slopes there, as ``_slope`` gives them one at a
+        time; ``None`` where a slope would look back past the segment or the history, or a
+        value is not finite."""
+        h, span = self.hist, self._slope_span
+        if i0 - span < max(self._seg_start, h.base):
+            return None
+        r, back = h.get("r", i0, i1), h.get("r", i0 - span, i1 - span)
+        if not np.isfinite(float(r.sum()) + float(back.sum())):
+            return None
+        return r, (r - back) / (span * self.dt)
+
+    def _quiet_rise(self, i0: int, i1: int) -> int:
+        """Take the samples of a rise from ``i0`` on at once, up to the first (before
+        ``i1``) at which anything may happen; return it. What may happen: the rise is
+        outlived, it falls below half its height twice in a row, it levels off while big
+        enough (a hold, if wide enough and no spike), or it has waited 4 s without being
+        big enough. Until then each sample only raises the peak and the steepest slope
+        (and freezes the resting level once the rise is big enough), found here as
+        stepping them one at a time would."""
+        rep, cfg = self._rep, self.config
+        if rep is None or self._outlived(i1 - 1, rep.trig_i):
+            return i0
+        got = self._slopes(i0, i1)
+        if got is None:
+            return i0
+        r, slope = got
+        floor = rep.floor
+        tops = np.maximum.accumulate(np.concatenate(([rep.peak], r)))
+        peak = tops[1:]
+        amp = peak - floor
+        size = np.where(amp >= floor, peak, amp) if self.cond.holdoff and self.has_abd else amp
+        big = size >= self._min_amp()
+        steepest = np.maximum.accumulate(np.concatenate(([rep.max_slope], slope)))[1:]
+        below = r < floor + 0.5 * amp
+        before = np.concatenate(([rep.run_below >= 1], below[:-1]))
+        waited = (np.arange(i0, i1) - rep.trig_i) * self.dt > 4.0
+        levelled = big & (slope < cfg.plateau_fraction * steepest)
+        stop = (below & before) | levelled | (waited & ~big)
+        m = int(np.argmax(stop)) if stop.any() else i1 - i0
+        if m == 0:
+            return i0
+        k = int(np.argmax(r[:m]))
+        if r[k] > rep.peak:
+            rep.peak, rep.peak_i = float(r[k]), i0 + k
+        rep.max_slope = max(rep.max_slope, float(slope[:m].max()))
+        if not self.cond.frozen and bool(big[m - 1]):
+            self.cond.freeze()
+        rep.run_below = int(below[m - 1])
+        return i0 + m
+
+    def _quiet_fall(self, i0: int, i1: int) -> int:
+        """Take the samples of a fall from ``i0`` on at once, up to the first (before
+        ``i1``) at which it has levelled off (``fall_ended``); return it. Until then each
+        sample only lowers the steepest fall's slope."""
+        rep = self._rep
+        if rep is None or rep.release_trig_i is None:
+            return i0
+        got = self._slopes(i0, i1)
+        if got is None:
+            return i0
+        slope = got[1]
+        steepest = np.minimum.accumulate(np.concatenate(([rep.min_slope], slope)))[1:]
+        n = np.arange(i0, i1) - rep.release_trig_i
+        stop = (
+            (n >= 3)
+            & (slope > -self.config.fall_end_fraction * np.abs(steepest))
+            & (np.abs(slope) < self._thr_slope() * 2)
+        )
+        m = int(np.argmax(stop)) if stop.any() else i1 - i0
+        if m > 0:
+            rep.min_slope = min(rep.min_slope, float(slope[:m].min()))
         return i0 + m
 
     def _quiet_hold(self, i0: int, i1: int) -> int:
