@@ -1,6 +1,7 @@
 """The detector's fast forms give what the general numpy routines they replace give: to the
 last bit where they claim it (percentiles, means, variances, filtering rows at once), to
-rounding where a closed-form least squares replaces a general solver."""
+rounding where a closed-form least squares replaces a general solver; a judgement skipped
+is one that would have found nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 
 from perineo.signal import filters
 from perineo.signal.condition import _mean, _var, breath_swing, detrend, swing
-from perineo.signal.technique import co_rise
+from perineo.signal.config import DetectorConfig
+from perineo.signal.technique import co_rise, judge, nothing_to_find
 
 
 def _arrays(rng: np.random.Generator) -> list[np.ndarray]:
@@ -63,3 +65,27 @@ def test_filtering_rows_at_once_is_filtering_each(monkeypatch: pytest.MonkeyPatc
             one, z1 = filters.filt(f, x[k], f.initial_state(float(x[k, 0])))
             assert np.array_equal(rows[k], one)
             assert np.array_equal(z[k], z1)
+
+
+def test_nothing_to_find_only_where_judge_finds_nothing() -> None:
+    """The hold's frames skip ``judge`` where counting says nothing can be found: it must
+    never say so where ``judge`` would find push-down or bracing (odd and even lengths,
+    ties at the limits, values that are not finite)."""
+    cfg = DetectorConfig()
+    rng = np.random.default_rng(11)
+    said = 0
+    for _ in range(3000):
+        n = int(rng.integers(1, 40))
+        abd = rng.normal(rng.uniform(-2, 15), rng.uniform(0.01, 4), n).round(1)
+        tilt = rng.normal(rng.uniform(-6, 2), rng.uniform(0.01, 4), n).round(1)
+        sq = rng.normal(rng.uniform(0, 30), rng.uniform(0.1, 10), n)
+        pelvic = sq - rng.uniform(0, 1) * abd
+        if rng.uniform() < 0.05:
+            abd[rng.integers(n)] = np.nan
+        abd_sd, tilt_sd = rng.uniform(0.1, 2), rng.uniform(0.05, 1)
+        for a, t in ((abd, tilt), (abd, None), (None, tilt)):
+            if nothing_to_find(sq, pelvic, a, t, cfg=cfg, abd_sd=abd_sd, tilt_sd=tilt_sd):
+                said += 1
+                found = judge(sq, pelvic, a, t, cfg=cfg, abd_sd=abd_sd, tilt_sd=tilt_sd)
+                assert not found.push_down and not found.bracing
+    assert said > 1000

@@ -79,6 +79,44 @@ def judge(
     return Findings(push_abd or push_tilt, bracing, abd_rise, tilt_change, carried, push_tilt)
 
 
+def nothing_to_find(
+    sq: FloatArray,
+    pelvic: FloatArray,
+    abd: FloatArray | None,
+    tilt: FloatArray | None,
+    *,
+    cfg: DetectorConfig,
+    abd_sd: float,
+    tilt_sd: float,
+) -> bool:
+    """``judge`` given the same arrays certainly finds neither push-down nor bracing. Told
+    without the medians (a hold is judged every frame, and nearly always there is nothing
+    to find): the tilt's median is not below its limit and the abdominal median not above
+    both of its limits when at most half the samples are beyond them; else the abdomen
+    carries nothing and rose too little for bracing when the pelvic floor's lowest is a
+    large enough share of the squeeze's highest and well above the abdomen's highest (the
+    medians lie between these)."""
+    n = len(pelvic)
+    half = (n - 1) // 2  # at most this many beyond a limit: the median is not
+    if tilt is not None:
+        lim = max(cfg.tilt_min_deg, cfg.tilt_sigmas * tilt_sd)
+        if np.count_nonzero(tilt < -lim) > half:
+            return False
+    if abd is None:
+        return True
+    limit = min(
+        max(cfg.push_abdominal_min, 3.0 * abd_sd),
+        max(cfg.bracing_min_cmH2O, cfg.bracing_sigmas * abd_sd),
+    )
+    if np.count_nonzero(~(abd <= limit)) <= half:  # (not finite counts as beyond)
+        return True
+    if n == 0:
+        return False
+    low = float(pelvic.min())
+    not_carried = low >= cfg.push_pelvic_ratio * max(float(sq.max()), 1e-6)
+    return not_carried and float(abd.max()) < cfg.bracing_ratio * low
+
+
 def _coupled(coupling: Callable[[], float | None] | None, at_least: float) -> bool:
     """No coupling asked for, none measurable, or at least ``at_least``."""
     if coupling is None:
