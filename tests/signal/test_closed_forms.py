@@ -89,3 +89,17 @@ def test_nothing_to_find_only_where_judge_finds_nothing() -> None:
                 found = judge(sq, pelvic, a, t, cfg=cfg, abd_sd=abd_sd, tilt_sd=tilt_sd)
                 assert not found.push_down and not found.bracing
     assert said > 1000
+
+
+def test_window_median_is_the_median_of_the_last_values() -> None:
+    rng = np.random.default_rng(12)
+    for size in (1, 2, 5, 40):
+        window = filters.WindowMedian(size)
+        values: list[float] = []
+        for _ in range(300):
+            v = round(float(rng.normal()), 1)  # (ties)
+            if rng.uniform() < 0.02:
+                v = float(rng.choice([np.nan, np.inf]))
+            values.append(v)
+            got, want = window.add(v), filters.median(values[-size:])
+            assert got == want or (np.isnan(got) and np.isnan(want))

@@ -83,10 +83,14 @@ class Conditioner:
         self._holdoff_means: list[float] = []  # frame means of the pelvic level at rest
         self._residual = 0.0  # the level she did not let go of
         self._rest_buf: list[tuple[FloatArray, FloatArray]] = []  # squeeze, abdominal
-        self._noise_frames: list[tuple[float, float]] = []
+        self._noise = filters.WindowMedian(_NOISE_FRAMES)  # of the last frames at rest
+        self._slope_noise = filters.WindowMedian(_NOISE_FRAMES)
         self._r_buf: list[FloatArray] = []
         self._slow_windows: list[float] = []
         self.slow_sd = 0.0
+        # the whole frames of the samples last appended: their means (and tilt's variance)
+        self._pre_first = 0
+        self._pre: dict[str, list[float]] = {}
 
     @property
     def breath_known(self) -> bool:
@@ -194,6 +198,34 @@ class Conditioner:
         if back or self._holdoff_s > _HOLDOFF_MAX_S:
             self.holdoff = False
 
+    def prepare_frames(self, h: History, i0: int, i1: int, frame: int) -> None:
+        """Samples ``[i0, i1)`` were appended: the means of squeeze, abdominal and tilt over
+        each whole frame among them, and tilt's variance, taken at once (``frame_update``
+        reads them: each is ``_mean`` and ``_var`` of its frame to the bit, as numpy sums
+        each row of a matrix as it sums that row alone)."""
+        first = -(-i0 // frame) * frame
+        n = (i1 - first) // frame
+        self._pre_first = first
+        self._pre = {}
+        if n <= 0:
+            return
+        names = ["sq", *(["abd"] if self.has_abd else []), *(["tilt"] if self.has_tilt else [])]
+        for name in names:
+            x = h.get(name, first, first + n * frame).reshape(n, frame)
+            m = np.add.reduce(x, axis=1) / frame
+            self._pre[name] = m.tolist()
+            if name == "tilt":
+                d = x - m[:, None]
+                self._pre["tilt_var"] = (np.add.reduce(d * d, axis=1) / frame).tolist()
+
+    def _prepared(self, name: str, f0: int, f1: int) -> float | None:
+        """What ``prepare_frames`` took for the frame ``[f0, f1)``, if it did."""
+        got = self._pre.get(name)
+        k, off = divmod(f0 - self._pre_first, f1 - f0)
+        if got is None or off or not 0 <= k < len(got):
+            return None
+        return got[k]
+
     def frame_update(
         self, h: History, f0: int, f1: int, *, settled: bool, learn: bool, in_rest: bool
     ) -> None:
@@ -204,7 +236,9 @@ class Conditioner:
         sq = h.get("sq", f0, f1)
         if len(sq) == 0:
             return
-        m_sq = _mean(sq)
+        m_sq = self._prepared("sq", f0, f1)
+        if m_sq is None:
+            m_sq = _mean(sq)
         if self.holdoff:
             self._follow_holdoff(h, f0, f1, fdt, in_rest)
         if self.frozen or self.holdoff or not settled:
@@ -229,22 +263,25 @@ class Conditioner:
         if len(r) > span:
             # medians of recent frames: a cough at rest must not raise the thresholds
             sl = (r[span:] - r[:-span]) * (cfg.fs / span)
-            self._noise_frames.append((math.sqrt(_var(r)), math.sqrt(_mean(sl * sl))))
-            del self._noise_frames[:-_NOISE_FRAMES]
-            self.noise_sd = filters.median([f[0] for f in self._noise_frames])
-            self.slope_sd = filters.median([f[1] for f in self._noise_frames])
+            self.noise_sd = self._noise.add(math.sqrt(_var(r)))
+            self.slope_sd = self._slope_noise.add(math.sqrt(_mean(sl * sl)))
         self._learn_slow(r)
         if self.has_abd:
             abd = h.get("abd", f0, f1)
-            self.b_abd += (_mean(abd) - self.b_abd) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
+            m_abd = self._prepared("abd", f0, f1)
+            m_abd = _mean(abd) if m_abd is None else m_abd
+            self.b_abd += (m_abd - self.b_abd) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
             dev_abd = abd - self.b_abd
             dev = _mean(dev_abd * dev_abd)
             self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, 10.0))
             self._learn_rest(sq, abd)
         if self.has_tilt:
             tilt = h.get("tilt", f0, f1)
-            self.b_tilt += (_mean(tilt) - self.b_tilt) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
-            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, _var(tilt), fdt, 10.0))
+            m_tilt, v_tilt = self._prepared("tilt", f0, f1), self._prepared("tilt_var", f0, f1)
+            m_tilt = _mean(tilt) if m_tilt is None else m_tilt
+            v_tilt = _var(tilt) if v_tilt is None else v_tilt
+            self.b_tilt += (m_tilt - self.b_tilt) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
+            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, v_tilt, fdt, 10.0))
 
     def _learn_slow(self, r: FloatArray) -> None:
         """Slow swings of the detection signal at rest (breathing when no abdominal channel

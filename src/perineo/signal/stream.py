@@ -191,6 +191,7 @@ class Stream:
             a=np.zeros(n),
             q=np.zeros(n),
         )
+        self.cond.prepare_frames(self.hist, start, start + n, self.frame)
         # windows look back only as far as the history holds (a rise held for minutes)
         self._seg_start = max(self._seg_start, self.hist.base)
         # where gaps start new segments, in order (a plain list: looked at once a span)
