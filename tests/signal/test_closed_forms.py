@@ -8,8 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from perineo.samples import Channel
 from perineo.signal import filters
-from perineo.signal.condition import _mean, _var, breath_swing, detrend, swing
+from perineo.signal.buffer import History
+from perineo.signal.condition import Conditioner, _mean, _var, breath_swing, detrend, swing
 from perineo.signal.config import DetectorConfig
 from perineo.signal.technique import co_rise, judge, nothing_to_find
 
@@ -103,3 +105,21 @@ def test_window_median_is_the_median_of_the_last_values() -> None:
             values.append(v)
             got, want = window.add(v), filters.median(values[-size:])
             assert got == want or (np.isnan(got) and np.isnan(want))
+
+
+def test_frame_means_taken_at_once_are_each_frames_to_the_bit() -> None:
+    rng = np.random.default_rng(13)
+    channels = (Channel.SQUEEZE, Channel.ABDOMINAL, Channel.TILT)
+    cond = Conditioner(channels, DetectorConfig())
+    for i0, n, frame in ((0, 100, 25), (7, 130, 25), (3, 520, 25), (40, 10, 25), (5, 91, 9)):
+        hist = History(("sq", "abd", "tilt"), 100)
+        hist.append(**{c: np.zeros(i0) for c in ("sq", "abd", "tilt")})
+        cols = {c: rng.normal(size=n) * rng.uniform(0.01, 50) + rng.uniform(-99, 99) for c in "abc"}
+        hist.append(sq=cols["a"], abd=cols["b"], tilt=cols["c"])
+        cond.prepare_frames(hist, i0, i0 + n, frame)
+        for f0 in range(0, i0 + n, frame):
+            whole = i0 <= f0 and f0 + frame <= i0 + n
+            for name, of in (("sq", _mean), ("abd", _mean), ("tilt", _mean), ("tilt_var", _var)):
+                got = cond._prepared(name, f0, f0 + frame)
+                x = hist.get(name.removesuffix("_var"), f0, f0 + frame)
+                assert got == (of(x) if whole else None)
