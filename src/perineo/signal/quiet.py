@@ -7,7 +7,10 @@ events and the detector's state are exactly those of stepping every sample
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import numpy.typing as npt
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal.config import DetectorConfig
@@ -49,7 +52,7 @@ class Quiet(Resting):
             )
             and self._refractory is None
             and self._run == 0
-            and float(np.max(r)) - self._lo <= self._thr_lo()
+            and float(r.max()) - self._lo <= self._thr_lo()
         )
 
     def _oldest(self, limit_s: float) -> int:
@@ -91,8 +94,7 @@ class Quiet(Resting):
             due = h.get("t", i0, i1) - (pend.end_s or 0.0) >= cfg.residual_decide_s
             if due[0]:
                 return i0
-            if due.any():
-                m = int(np.argmax(due))
+            m = _first(due)
         r = h.get("r", i0, i0 + m)
         level = r - self._lo
         slope = (r - h.get("r", i0 - span, i0 + m - span)) / (span * self.dt)
@@ -117,7 +119,7 @@ class Quiet(Resting):
         if i0 - span < max(self._seg_start, h.base):
             return None
         r, back = h.get("r", i0, i1), h.get("r", i0 - span, i1 - span)
-        if not np.isfinite(float(r.sum()) + float(back.sum())):
+        if not math.isfinite(float(r.sum()) + float(back.sum())):
             return None
         return r, (r - back) / (span * self.dt)
 
@@ -148,10 +150,10 @@ class Quiet(Resting):
         waited = (np.arange(i0, i1) - rep.trig_i) * self.dt > 4.0
         levelled = big & (slope < cfg.plateau_fraction * steepest)
         stop = (below & before) | levelled | (waited & ~big)
-        m = int(np.argmax(stop)) if stop.any() else i1 - i0
+        m = _first(stop)
         if m == 0:
             return i0
-        k = int(np.argmax(r[:m]))
+        k = int(r[:m].argmax())
         if r[k] > rep.peak:
             rep.peak, rep.peak_i = float(r[k]), i0 + k
         rep.max_slope = max(rep.max_slope, float(slope[:m].max()))
@@ -178,7 +180,7 @@ class Quiet(Resting):
             & (slope > -self.config.fall_end_fraction * np.abs(steepest))
             & (np.abs(slope) < self._thr_slope() * 2)
         )
-        m = int(np.argmax(stop)) if stop.any() else i1 - i0
+        m = _first(stop)
         if m > 0:
             rep.min_slope = min(rep.min_slope, float(slope[:m].min()))
         return i0 + m
@@ -203,7 +205,7 @@ class Quiet(Resting):
         stop = (r - ref > ref - floor) | (r < release_level(floor, ref, self.config))
         if stop[0]:
             return i0
-        m = int(np.argmax(stop)) if stop.any() else i1 - i0
+        m = _first(stop)
         track = rep.lift
         if track.peak is not None:
             return self._quiet_lift(i0, m, rep, track)
@@ -215,7 +217,7 @@ class Quiet(Resting):
             if not (before[0] == trough and before.min() >= trough):
                 return i0
         q = h.get("q", i0 - n, i0 + m)  # the follower's windows [i - n, i] for i from i0
-        if not np.isfinite(float(r[:m].sum()) + float(q.sum())):
+        if not math.isfinite(float(r[:m].sum()) + float(q.sum())):
             return i0
         now = q[n:]
         # no trough before any of these samples is lower than the lowest of their windows
@@ -225,7 +227,7 @@ class Quiet(Resting):
             m = self._no_lift_before(q, i0, m, s, trough, rep.lift_min, age)
             if m == 0:
                 return i0
-        top = int(np.argmax(r[:m]))
+        top = int(r[:m].argmax())
         if r[top] > rep.peak:
             rep.peak, rep.peak_i = float(r[top]), i0 + top
         last = i0 + m - 1
@@ -242,17 +244,17 @@ class Quiet(Resting):
         back by half or has not risen further for ``lift_max_fall_s``."""
         assert track.peak is not None
         r, q = self.hist.get("r", i0, i0 + m), self.hist.get("q", i0, i0 + m)
-        if not np.isfinite(float(r.sum()) + float(q.sum())):
+        if not math.isfinite(float(r.sum()) + float(q.sum())):
             return i0
         steps = np.arange(i0, i0 + m)
         tops = np.maximum.accumulate(np.concatenate(([track.peak], q)))
         top_i = np.maximum.accumulate(np.where(q > tops[:-1], steps, track.peak_i))
         tops = tops[1:]
         stop = (q <= tops - 0.5 * (tops - track.trough)) | (steps - top_i > self._fall_age)
-        j = int(np.argmax(stop)) if stop.any() else m
+        j = _first(stop)
         if j == 0:
             return i0
-        top = int(np.argmax(r[:j]))
+        top = int(r[:j].argmax())
         if r[top] > rep.peak:
             rep.peak, rep.peak_i = float(r[top]), i0 + top
         if int(top_i[j - 1]) != track.peak_i:
@@ -279,4 +281,11 @@ class Quiet(Resting):
         prev_i = np.concatenate(([s], low_i[:-1]))
         now = q[n:]
         fire = (now >= prev) & (now - prev >= lift_min) & (i0 + steps - prev_i <= age)
-        return int(np.argmax(fire)) if fire.any() else m
+        return _first(fire)
+
+
+def _first(stop: npt.NDArray[np.bool_]) -> int:
+    """Where ``stop`` (not empty) is first true, or its length if nowhere (``argmax`` alone:
+    ``any`` and ``numpy.argmax`` cost more than the few samples looked at)."""
+    k = int(stop.argmax())
+    return k if stop[k] else len(stop)
