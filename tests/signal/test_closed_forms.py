@@ -86,11 +86,13 @@ def test_nothing_to_find_only_where_judge_finds_nothing() -> None:
             abd[rng.integers(n)] = np.nan
         abd_sd, tilt_sd = rng.uniform(0.1, 2), rng.uniform(0.05, 1)
         for a, t in ((abd, tilt), (abd, None), (None, tilt)):
-            if nothing_to_find(sq, pelvic, a, t, cfg=cfg, abd_sd=abd_sd, tilt_sd=tilt_sd):
-                said += 1
-                found = judge(sq, pelvic, a, t, cfg=cfg, abd_sd=abd_sd, tilt_sd=tilt_sd)
-                assert not found.push_down and not found.bracing
-    assert said > 1000
+            found = judge(sq, pelvic, a, t, cfg=cfg, abd_sd=abd_sd, tilt_sd=tilt_sd)
+            for push, bracing in ((True, True), (True, False), (False, True)):
+                kw = {"cfg": cfg, "abd_sd": abd_sd, "tilt_sd": tilt_sd}
+                if nothing_to_find(sq, pelvic, a, t, **kw, push=push, bracing=bracing):
+                    said += 1
+                    assert not (push and found.push_down) and not (bracing and found.bracing)
+    assert said > 3000
 
 
 def test_window_median_is_the_median_of_the_last_values() -> None:

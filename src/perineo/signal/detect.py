@@ -336,7 +336,7 @@ class Detector(Quiet):
     # ------------------------------------------------------------------ errors
     def _judge_technique(self, i: int, rep: RepWork, final: bool) -> None:
         j0, i1 = judged_span(rep.trig_i, rep.hold_i, rep.release_trig_i, i, final)
-        if not final and self._nothing_to_find(j0, i1):
+        if not final and self._nothing_new(j0, i1, rep.errors):
             # (what the abdomen and tilt did is recorded by the final judgement)
             a = self.hist.get("a", j0, i1 + 1)
             rep.pelvic_peak = max(rep.pelvic_peak, float(a.max()) if len(a) else 0.0)
@@ -358,9 +358,12 @@ class Detector(Quiet):
         if found.push_down:
             self._add_error(rep, TechError.PUSH_DOWN, now)
 
-    def _nothing_to_find(self, j0: int, i1: int) -> bool:
-        """Push-down and bracing over ``[j0, i1]`` are certainly not found (``judge``
-        would find neither)."""
+    def _nothing_new(self, j0: int, i1: int, errors: list[TechError]) -> bool:
+        """Push-down and bracing over ``[j0, i1]``, those not in ``errors`` yet, are
+        certainly not found (``judge`` would find neither)."""
+        push, bracing = TechError.PUSH_DOWN not in errors, TechError.ABDOMINAL_BRACING not in errors
+        if not (push or bracing):
+            return True
         h, c = self.hist, self.cond
         return nothing_to_find(
             h.get("sq", j0, i1 + 1) - c.b_sq,
@@ -370,6 +373,8 @@ class Detector(Quiet):
             cfg=self.config,
             abd_sd=c.abd_sd,
             tilt_sd=c.tilt_sd,
+            push=push,
+            bracing=bracing,
         )
 
     def _check_breath(self, i: int, rep: RepWork) -> None:
