@@ -388,7 +388,9 @@ class Detector(Quiet):
         h = self.hist
         if self.phase is Phase.REST:
             self._follow_local_rest(f0, f1)
-        elif self.phase is Phase.HOLD and self._rep is not None:
+        else:
+            self._measure_rest()  # (rest was left: the medians of its last frames now)
+        if self.phase is Phase.HOLD and self._rep is not None:
             rep = self._rep
             recent = self._recent_hold(rep.hold_i or f0, f1)
             if recent is not None:
