@@ -13,6 +13,7 @@ from perineo.signal import filters
 from perineo.signal.buffer import History
 from perineo.signal.condition import Conditioner, _mean, _var, breath_swing, detrend, swing
 from perineo.signal.config import DetectorConfig
+from perineo.signal.glitch import median_of_three
 from perineo.signal.technique import co_rise, judge, nothing_to_find
 
 
@@ -125,3 +126,14 @@ def test_frame_means_taken_at_once_are_each_frames_to_the_bit() -> None:
                 got = cond._prepared(name, f0, f0 + frame)
                 x = hist.get(name.removesuffix("_var"), f0, f0 + frame)
                 assert got == (of(x) if whole else None)
+
+
+def test_the_glitch_median_of_three_is_numpys_to_the_bit() -> None:
+    rng = np.random.default_rng(14)
+    for _ in range(3000):
+        three = rng.normal(size=(3, int(rng.integers(1, 4)))) * 10.0 ** rng.integers(-5, 5)
+        if rng.uniform() < 0.5:
+            three = three.round(int(rng.integers(0, 2)))  # (ties, and -0.0)
+        want = np.median(three, axis=0)
+        got = median_of_three(three)
+        assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
