@@ -82,10 +82,11 @@ class Conditioner:
         self._held_s = 0.0  # since the resting level was first held off
         self._holdoff_means: list[float] = []  # frame means of the pelvic level at rest
         self._residual = 0.0  # the level she did not let go of
-        self._rest_buf: list[tuple[FloatArray, FloatArray]] = []  # squeeze, abdominal
+        # where the rest windows' samples begin (the frames learnt from since, in a row;
+        # read from the history: r there is not derived again before ``rebase`` forgets them)
+        self._win_from: int | None = None
         self._noise = filters.WindowMedian(_NOISE_FRAMES)  # of the last frames at rest
         self._slope_noise = filters.WindowMedian(_NOISE_FRAMES)
-        self._r_buf: list[FloatArray] = []
         self._slow_windows: list[float] = []
         self.slow_sd = 0.0
         # the whole frames of the samples last appended: their means (and tilt's variance)
@@ -164,8 +165,7 @@ class Conditioner:
         self.drift = 0.0
         self.frozen = False
         self.holdoff = False
-        self._rest_buf.clear()
-        self._r_buf.clear()
+        self._win_from = None
 
     def hold_off(self, residual: float) -> None:
         """The pelvic floor did not let go: do not take the raised level as rest."""
@@ -255,9 +255,15 @@ class Conditioner:
             self.drift = _ema(self.drift, step / fdt, fdt, _DRIFT_TAU_S)
             self.drift = min(max(self.drift, -0.1), cfg.baseline_up_cmH2O_s)
         if not learn:
-            self._rest_buf.clear()
-            self._r_buf.clear()
+            self._win_from = None
             return
+        if self._win_from is None:
+            self._win_from = f0
+        # a window of rest, once it holds breath_window_s; the next one overlaps it by half
+        need = round(cfg.breath_window_s * cfg.fs)
+        full = f1 - self._win_from >= need
+        if full:
+            self._win_from = f1 - (need - need // 2)
         r = h.get("r", f0, f1)
         span = cfg.slope_span
         if len(r) > span:
@@ -265,7 +271,8 @@ class Conditioner:
             sl = (r[span:] - r[:-span]) * (cfg.fs / span)
             self.noise_sd = self._noise.add(math.sqrt(_var(r)))
             self.slope_sd = self._slope_noise.add(math.sqrt(_mean(sl * sl)))
-        self._learn_slow(r)
+        if full:
+            self._learn_slow(h.get("r", f1 - need, f1))
         if self.has_abd:
             abd = h.get("abd", f0, f1)
             m_abd = self._prepared("abd", f0, f1)
@@ -274,7 +281,8 @@ class Conditioner:
             dev_abd = abd - self.b_abd
             dev = _mean(dev_abd * dev_abd)
             self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, 10.0))
-            self._learn_rest(sq, abd)
+            if full:
+                self._learn_rest(h.get("sq", f1 - need, f1), h.get("abd", f1 - need, f1))
         if self.has_tilt:
             tilt = h.get("tilt", f0, f1)
             m_tilt, v_tilt = self._prepared("tilt", f0, f1), self._prepared("tilt_var", f0, f1)
@@ -283,16 +291,11 @@ class Conditioner:
             self.b_tilt += (m_tilt - self.b_tilt) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
             self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, v_tilt, fdt, 10.0))
 
-    def _learn_slow(self, r: FloatArray) -> None:
+    def _learn_slow(self, win: FloatArray) -> None:
         """Slow swings of the detection signal at rest (breathing when no abdominal channel
-        removes it, posture): a repetition must stand out from them, not only from noise."""
+        removes it, posture), from a window of it: a repetition must stand out from them,
+        not only from noise."""
         cfg = self.cfg
-        self._r_buf.append(np.asarray(r, dtype=float).copy())
-        need = round(cfg.breath_window_s * cfg.fs)
-        if sum(len(b) for b in self._r_buf) < need:
-            return
-        win = np.concatenate(self._r_buf)[-need:]
-        self._r_buf = [win[need // 2 :]]
         size = math.sqrt(_var(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
         wins = self._slow_windows
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
@@ -301,8 +304,8 @@ class Conditioner:
         del wins[:-_BREATH_WINDOWS]
         self.slow_sd = filters.median(wins)
 
-    def _learn_rest(self, sq: FloatArray, abd: FloatArray) -> None:
-        """Learn k and the breathing size from windows of quiet rest.
+    def _learn_rest(self, win_sq: FloatArray, win_abd: FloatArray) -> None:
+        """Learn k and the breathing size from a window of quiet rest.
 
         Both channels are smoothed to the breathing band and detrended per window, so the
         heartbeat, the slow tail of a release and the warm-up drift cannot pose as
@@ -310,13 +313,6 @@ class Conditioner:
         left out.
         """
         cfg = self.cfg
-        self._rest_buf.append((sq.copy(), abd.copy()))
-        need = round(cfg.breath_window_s * cfg.fs)
-        if sum(len(b[0]) for b in self._rest_buf) < need:
-            return
-        win_sq = np.concatenate([b[0] for b in self._rest_buf])[-need:]
-        win_abd = np.concatenate([b[1] for b in self._rest_buf])[-need:]
-        self._rest_buf = [(win_sq[need // 2 :], win_abd[need // 2 :])]
         sigma = _BREATH_SMOOTH_S * cfg.fs
         y = detrend(filters.smooth(win_sq, sigma))
         x = detrend(filters.smooth(win_abd, sigma))
