@@ -137,3 +137,11 @@ def test_the_glitch_median_of_three_is_numpys_to_the_bit() -> None:
         want = np.median(three, axis=0)
         got = median_of_three(three)
         assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_gradient_is_numpys_to_the_bit() -> None:
+    rng = np.random.default_rng(15)
+    for x in [*_arrays(rng)[1:], np.array([1.0, -0.0]), np.array([0.0, np.nan, 2.0])]:
+        got, want = filters.gradient(x), np.gradient(x)
+        assert np.array_equal(got, want, equal_nan=True)
+        assert np.array_equal(np.signbit(got), np.signbit(want))

@@ -112,6 +112,16 @@ def _gaussian(sigma: float) -> FloatArray:
     return k
 
 
+def gradient(x: FloatArray) -> FloatArray:
+    """``numpy.gradient(x)`` of at least two samples, to the bit, without its overhead:
+    central differences halved inside, one-sided differences at the ends."""
+    g = np.empty(len(x))
+    g[1:-1] = (x[2:] - x[:-2]) / 2.0
+    g[0] = x[1] - x[0]
+    g[-1] = x[-1] - x[-2]
+    return g
+
+
 def median(x: FloatArray | list[float]) -> float:
     """The median of a 1-D sequence, as ``numpy.median`` gives it, without its overhead
     (called once a frame on short arrays, it dominated the per-frame cost)."""

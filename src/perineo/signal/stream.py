@@ -454,7 +454,7 @@ class Stream:
         h = self.hist
         t = h.get("t", i0, i1)
         lev = filters.smooth(h.get("r", i0, i1), self.config.smooth_sigma)
-        sl = np.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
+        sl = filters.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
         return t, lev, sl
 
     def _width_above(self, level: float, i0: int, i1: int) -> float:
