@@ -232,7 +232,7 @@ class Quiet(Resting):
             rep.peak, rep.peak_i = float(r[top]), i0 + top
         last = i0 + m - 1
         w0 = max(s, last - n)
-        k = int(np.argmin(q[w0 - (i0 - n) : last + 1 - (i0 - n)]))
+        k = int(q[w0 - (i0 - n) : last + 1 - (i0 - n)].argmin())
         if w0 + k != s or float(q[w0 + k - (i0 - n)]) != trough:
             rep.lift = LiftTrack(float(q[w0 + k - (i0 - n)]), w0 + k)
         rep.run_below = 0

@@ -109,16 +109,16 @@ def nothing_to_find(
     big = max(cfg.push_abdominal_min, 3.0 * abd_sd)  # (as judge's)
     clear = max(cfg.bracing_min_cmH2O, cfg.bracing_sigmas * abd_sd)
     limit = big if not bracing else clear if not push else min(big, clear)
-    if np.count_nonzero(~(abd <= limit)) <= half:  # (not finite counts as beyond)
+    if n - np.count_nonzero(abd <= limit) <= half:  # (not finite counts as beyond)
         return True
     if n == 0:
         return False
     low = float(pelvic.min())
     may_carry = not low >= cfg.push_pelvic_ratio * max(float(sq.max()), 1e-6)
-    if push and may_carry and np.count_nonzero(~(abd <= big)) > half:
+    if push and may_carry and n - np.count_nonzero(abd <= big) > half:
         return False
     may_brace = not float(abd.max()) < cfg.bracing_ratio * low
-    return not (bracing and may_brace and np.count_nonzero(~(abd <= clear)) > half)
+    return not (bracing and may_brace and n - np.count_nonzero(abd <= clear) > half)
 
 
 def _coupled(coupling: Callable[[], float | None] | None, at_least: float) -> bool:
