@@ -1,4 +1,5 @@
-"""The detector takes quiet stretches of rest and of a hold at once (``Detector._steps``):
+"""The detector takes quiet stretches of rest, a rise, a hold and a fall at once
+(``Detector._steps``):
 the events, and the state it is left in after every block, are those of stepping every
 grid sample, on hand-made holds with quick lifts (and the tremor and slow sags a follower
 must not take for lifts) and on a simulated session."""
@@ -25,8 +26,17 @@ def _state(det: Detector) -> tuple[object, ...]:
     rep = det._rep
     held = None
     if rep is not None:
-        held = (rep.peak, rep.peak_i, rep.run_below, rep.lift, rep.hold_ref, len(rep.lifts))
-    return (det.phase, det._run, det._lo, held)
+        held = (
+            rep.peak,
+            rep.peak_i,
+            rep.run_below,
+            rep.lift,
+            rep.hold_ref,
+            len(rep.lifts),
+            rep.max_slope,
+            rep.min_slope,
+        )
+    return (det.phase, det._run, det._lo, det.cond.frozen, held)
 
 
 def _same(block: SampleBlock, step: int) -> int:

@@ -78,7 +78,7 @@ class Conditioner:
         self._breath_windows: list[float] = []
         self._swing_windows: list[float] = []  # over rest windows of breath_window_s
         self._long_swings: list[float] = []  # over rest windows as long as a judged hold
-        self._swing_buf: list[FloatArray] = []
+        self._swing_from: int | None = None  # where the next long rest window starts
         self.breath_pp = 2.0 * math.sqrt(2.0) * cfg.breath_default_rms  # a breath's swing
         self._sxy = 0.0
         self._sxx = 0.0
@@ -89,11 +89,16 @@ class Conditioner:
         self._held_s = 0.0  # since the resting level was first held off
         self._holdoff_means: list[float] = []  # frame means of the pelvic level at rest
         self._residual = 0.0  # the level she did not let go of
-        self._rest_buf: list[tuple[FloatArray, FloatArray]] = []  # squeeze, abdominal
-        self._noise_frames: list[tuple[float, float]] = []
-        self._r_buf: list[FloatArray] = []
+        # where the rest windows' samples begin (the frames learnt from since, in a row;
+        # read from the history: r there is not derived again before ``rebase`` forgets them)
+        self._win_from: int | None = None
+        self._noise = filters.WindowMedian(_NOISE_FRAMES)  # of the last frames at rest
+        self._slope_noise = filters.WindowMedian(_NOISE_FRAMES)
         self._slow_windows: list[float] = []
         self.slow_sd = 0.0
+        # the whole frames of the samples last appended: their means (and tilt's variance)
+        self._pre_first = 0
+        self._pre: dict[str, list[float]] = {}
 
     @property
     def breath_known(self) -> bool:
@@ -167,8 +172,7 @@ class Conditioner:
         self.drift = 0.0
         self.frozen = False
         self.holdoff = False
-        self._rest_buf.clear()
-        self._r_buf.clear()
+        self._win_from = None
 
     def hold_off(self, residual: float) -> None:
         """The pelvic floor did not let go: do not take the raised level as rest."""
@@ -201,6 +205,34 @@ class Conditioner:
         if back or self._holdoff_s > _HOLDOFF_MAX_S:
             self.holdoff = False
 
+    def prepare_frames(self, h: History, i0: int, i1: int, frame: int) -> None:
+        """Samples ``[i0, i1)`` were appended: the means of squeeze, abdominal and tilt over
+        each whole frame among them, and tilt's variance, taken at once (``frame_update``
+        reads them: each is ``_mean`` and ``_var`` of its frame to the bit, as numpy sums
+        each row of a matrix as it sums that row alone)."""
+        first = -(-i0 // frame) * frame
+        n = (i1 - first) // frame
+        self._pre_first = first
+        self._pre = {}
+        if n <= 0:
+            return
+        names = ["sq", *(["abd"] if self.has_abd else []), *(["tilt"] if self.has_tilt else [])]
+        for name in names:
+            x = h.get(name, first, first + n * frame).reshape(n, frame)
+            m = np.add.reduce(x, axis=1) / frame
+            self._pre[name] = m.tolist()
+            if name == "tilt":
+                d = x - m[:, None]
+                self._pre["tilt_var"] = (np.add.reduce(d * d, axis=1) / frame).tolist()
+
+    def _prepared(self, name: str, f0: int, f1: int) -> float | None:
+        """What ``prepare_frames`` took for the frame ``[f0, f1)``, if it did."""
+        got = self._pre.get(name)
+        k, off = divmod(f0 - self._pre_first, f1 - f0)
+        if got is None or off or not 0 <= k < len(got):
+            return None
+        return got[k]
+
     def frame_update(
         self, h: History, f0: int, f1: int, *, settled: bool, learn: bool, in_rest: bool
     ) -> None:
@@ -211,7 +243,9 @@ class Conditioner:
         sq = h.get("sq", f0, f1)
         if len(sq) == 0:
             return
-        m_sq = _mean(sq)
+        m_sq = self._prepared("sq", f0, f1)
+        if m_sq is None:
+            m_sq = _mean(sq)
         if self.holdoff:
             self._follow_holdoff(h, f0, f1, fdt, in_rest)
         if self.frozen or self.holdoff or not settled:
@@ -228,43 +262,49 @@ class Conditioner:
             self.drift = _ema(self.drift, step / fdt, fdt, _DRIFT_TAU_S)
             self.drift = min(max(self.drift, -0.1), cfg.baseline_up_cmH2O_s)
         if not learn:
-            self._rest_buf.clear()
-            self._r_buf.clear()
-            self._swing_buf.clear()
+            self._win_from = None
+            self._swing_from = None
             return
+        if self._win_from is None:
+            self._win_from = f0
+        # a window of rest, once it holds breath_window_s; the next one overlaps it by half
+        need = round(cfg.breath_window_s * cfg.fs)
+        full = f1 - self._win_from >= need
+        if full:
+            self._win_from = f1 - (need - need // 2)
         r = h.get("r", f0, f1)
         span = cfg.slope_span
         if len(r) > span:
             # medians of recent frames: a cough at rest must not raise the thresholds
             sl = (r[span:] - r[:-span]) * (cfg.fs / span)
-            self._noise_frames.append((math.sqrt(_var(r)), math.sqrt(_mean(sl * sl))))
-            del self._noise_frames[:-_NOISE_FRAMES]
-            self.noise_sd = filters.median([f[0] for f in self._noise_frames])
-            self.slope_sd = filters.median([f[1] for f in self._noise_frames])
-        self._learn_slow(r)
+            self.noise_sd = self._noise.add(math.sqrt(_var(r)))
+            self.slope_sd = self._slope_noise.add(math.sqrt(_mean(sl * sl)))
+        if full:
+            self._learn_slow(h.get("r", f1 - need, f1))
         if self.has_abd:
             abd = h.get("abd", f0, f1)
-            self.b_abd += (_mean(abd) - self.b_abd) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
+            m_abd = self._prepared("abd", f0, f1)
+            m_abd = _mean(abd) if m_abd is None else m_abd
+            self.b_abd += (m_abd - self.b_abd) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
             dev_abd = abd - self.b_abd
             dev = _mean(dev_abd * dev_abd)
             self.abd_sd = math.sqrt(_ema(self.abd_sd**2, dev, fdt, 10.0))
-            self._learn_rest(sq, abd)
-            self._learn_swing(abd)
+            if full:
+                self._learn_rest(h.get("sq", f1 - need, f1), h.get("abd", f1 - need, f1))
+            self._learn_swing(h, f0, f1)
         if self.has_tilt:
             tilt = h.get("tilt", f0, f1)
-            self.b_tilt += (_mean(tilt) - self.b_tilt) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
-            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, _var(tilt), fdt, 10.0))
+            m_tilt, v_tilt = self._prepared("tilt", f0, f1), self._prepared("tilt_var", f0, f1)
+            m_tilt = _mean(tilt) if m_tilt is None else m_tilt
+            v_tilt = _var(tilt) if v_tilt is None else v_tilt
+            self.b_tilt += (m_tilt - self.b_tilt) * (1.0 - math.exp(-fdt / cfg.baseline_tau_s))
+            self.tilt_sd = math.sqrt(_ema(self.tilt_sd**2, v_tilt, fdt, 10.0))
 
-    def _learn_slow(self, r: FloatArray) -> None:
+    def _learn_slow(self, win: FloatArray) -> None:
         """Slow swings of the detection signal at rest (breathing when no abdominal channel
-        removes it, posture): a repetition must stand out from them, not only from noise."""
+        removes it, posture), from a window of it: a repetition must stand out from them,
+        not only from noise."""
         cfg = self.cfg
-        self._r_buf.append(np.asarray(r, dtype=float).copy())
-        need = round(cfg.breath_window_s * cfg.fs)
-        if sum(len(b) for b in self._r_buf) < need:
-            return
-        win = np.concatenate(self._r_buf)[-need:]
-        self._r_buf = [win[need // 2 :]]
         size = math.sqrt(_var(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
         wins = self._slow_windows
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
@@ -273,20 +313,20 @@ class Conditioner:
         del wins[:-_BREATH_WINDOWS]
         self.slow_sd = filters.median(wins)
 
-    def _learn_swing(self, abd: FloatArray) -> None:
+    def _learn_swing(self, h: History, f0: int, f1: int) -> None:
         """A breath's swing at rest, over windows as long as the stretch of a hold a breath
         hold is judged over and measured the same way (``breath_swing``: smoothed to the
         breathing band, no line taken out). A slow breath (8 a minute) seen through a shorter
         window with its trend removed keeps a fraction of its swing, and a held breath's
         leftovers (where she stopped, the heartbeat, noise) then look like breathing."""
         cfg = self.cfg
-        self._swing_buf.append(np.asarray(abd, dtype=float).copy())
+        if self._swing_from is None:
+            self._swing_from = f0
         need = round(cfg.breath_hold_s * cfg.fs)
-        if sum(len(b) for b in self._swing_buf) < need:
+        if f1 - self._swing_from < need:
             return
-        win = np.concatenate(self._swing_buf)[-need:]
-        self._swing_buf = [win[need // 2 :]]
-        size = breath_swing(win, cfg.fs)
+        self._swing_from = f1 - (need - need // 2)  # the next window overlaps it by half
+        size = breath_swing(h.get("abd", f1 - need, f1), cfg.fs)
         wins = self._long_swings
         if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
             return  # a sigh, a cough, talking: not a breath
@@ -294,8 +334,8 @@ class Conditioner:
         del wins[:-_BREATH_WINDOWS]
         self.breath_pp = filters.median(wins)
 
-    def _learn_rest(self, sq: FloatArray, abd: FloatArray) -> None:
-        """Learn k and the breathing size from windows of quiet rest.
+    def _learn_rest(self, win_sq: FloatArray, win_abd: FloatArray) -> None:
+        """Learn k and the breathing size from a window of quiet rest.
 
         Both channels are smoothed to the breathing band and detrended per window, so the
         heartbeat, the slow tail of a release and the warm-up drift cannot pose as
@@ -303,13 +343,6 @@ class Conditioner:
         left out.
         """
         cfg = self.cfg
-        self._rest_buf.append((sq.copy(), abd.copy()))
-        need = round(cfg.breath_window_s * cfg.fs)
-        if sum(len(b[0]) for b in self._rest_buf) < need:
-            return
-        win_sq = np.concatenate([b[0] for b in self._rest_buf])[-need:]
-        win_abd = np.concatenate([b[1] for b in self._rest_buf])[-need:]
-        self._rest_buf = [(win_sq[need // 2 :], win_abd[need // 2 :])]
         sigma = _BREATH_SMOOTH_S * cfg.fs
         y = detrend(filters.smooth(win_sq, sigma))
         xs = filters.smooth(win_abd, sigma)

@@ -27,7 +27,7 @@ from perineo.signal.release import (
     place_release,
     released,
 )
-from perineo.signal.technique import judged_span, unverifiable_errors
+from perineo.signal.technique import judged_span, nothing_to_find, unverifiable_errors
 from perineo.signal.timing import place_rise, stood_out
 from perineo.signal.work import Phase, RepWork
 
@@ -336,6 +336,13 @@ class Detector(Quiet):
     # ------------------------------------------------------------------ errors
     def _judge_technique(self, i: int, rep: RepWork, final: bool) -> None:
         j0, i1 = judged_span(rep.trig_i, rep.hold_i, rep.release_trig_i, i, final)
+        if not final and self._nothing_new(j0, i1, rep.errors):
+            # (what the abdomen and tilt did is recorded by the final judgement)
+            a = self.hist.get("a", j0, i1 + 1)
+            rep.pelvic_peak = max(rep.pelvic_peak, float(a.max()) if len(a) else 0.0)
+            if self.has_abd and rep.hold_i is not None and self.phase is Phase.HOLD:
+                self._check_breath(i, rep)
+            return
         # part of a hold, or one shorter than a breath: its abdominal median is the breath's
         # phase as much as bracing, so the abdomen must also have risen with the contraction
         whole = final and (i1 - j0) * self.dt >= self.config.bracing_short_s
@@ -350,6 +357,25 @@ class Detector(Quiet):
             self._check_breath(i, rep)
         if found.push_down:
             self._add_error(rep, TechError.PUSH_DOWN, now)
+
+    def _nothing_new(self, j0: int, i1: int, errors: list[TechError]) -> bool:
+        """Push-down and bracing over ``[j0, i1]``, those not in ``errors`` yet, are
+        certainly not found (``judge`` would find neither)."""
+        push, bracing = TechError.PUSH_DOWN not in errors, TechError.ABDOMINAL_BRACING not in errors
+        if not (push or bracing):
+            return True
+        h, c = self.hist, self.cond
+        return nothing_to_find(
+            h.get("sq", j0, i1 + 1) - c.b_sq,
+            h.get("a", j0, i1 + 1),
+            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
+            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
+            cfg=self.config,
+            abd_sd=c.abd_sd,
+            tilt_sd=c.tilt_sd,
+            push=push,
+            bracing=bracing,
+        )
 
     def _check_breath(self, i: int, rep: RepWork) -> None:
         """Once a frame of a hold: the last stretch as long as a breath hold must be shows
@@ -368,7 +394,9 @@ class Detector(Quiet):
         h = self.hist
         if self.phase is Phase.REST:
             self._follow_local_rest(f0, f1)
-        elif self.phase is Phase.HOLD and self._rep is not None:
+        else:
+            self._measure_rest()  # (rest was left: the medians of its last frames now)
+        if self.phase is Phase.HOLD and self._rep is not None:
             rep = self._rep
             recent = self._recent_hold(rep.hold_i or f0, f1)
             if recent is not None:

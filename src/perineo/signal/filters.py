@@ -5,6 +5,9 @@ Filtering a stream in blocks with the state passed along equals filtering it in 
 
 from __future__ import annotations
 
+import bisect
+import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,6 +112,16 @@ def _gaussian(sigma: float) -> FloatArray:
     return k
 
 
+def gradient(x: FloatArray) -> FloatArray:
+    """``numpy.gradient(x)`` of at least two samples, to the bit, without its overhead:
+    central differences halved inside, one-sided differences at the ends."""
+    g = np.empty(len(x))
+    g[1:-1] = (x[2:] - x[:-2]) / 2.0
+    g[0] = x[1] - x[0]
+    g[-1] = x[-1] - x[-2]
+    return g
+
+
 def median(x: FloatArray | list[float]) -> float:
     """The median of a 1-D sequence, as ``numpy.median`` gives it, without its overhead
     (called once a frame on short arrays, it dominated the per-frame cost)."""
@@ -122,3 +135,34 @@ def median(x: FloatArray | list[float]) -> float:
         return float(a[k])
     a.partition((k - 1, k))
     return float(0.5 * (a[k - 1] + a[k]))
+
+
+class WindowMedian:
+    """The median of the last ``size`` values added, as ``median`` gives it, from a list
+    kept sorted (once a frame over a few dozen values: cheaper than sorting them again)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._order: deque[float] = deque()
+        self._sorted: list[float] = []
+        self._unordered = 0  # values that are not finite (not in ``_sorted``)
+
+    def add(self, value: float) -> float:
+        """Add ``value`` (dropping the oldest beyond ``size``); the median now."""
+        self._order.append(value)
+        if math.isfinite(value):
+            bisect.insort(self._sorted, value)
+        else:
+            self._unordered += 1
+        if len(self._order) > self.size:
+            old = self._order.popleft()
+            if math.isfinite(old):
+                del self._sorted[bisect.bisect_left(self._sorted, old)]
+            else:
+                self._unordered -= 1
+        if self._unordered:
+            return median(list(self._order))
+        s = self._sorted
+        n = len(s)
+        k = n // 2
+        return s[k] if n % 2 else 0.5 * (s[k - 1] + s[k])

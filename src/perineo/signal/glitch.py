@@ -45,9 +45,17 @@ def remove_glitches(
             t, x = t[:-1], x[:-1]
             break
         before = x[k - 1] if k > 0 else prev
-        med = np.median(np.vstack((before, x[k], x[k + 1])), axis=0)
+        med = median_of_three(np.vstack((before, x[k], x[k + 1])))
         if not np.array_equal(med, x[k]):
             x[k] = med
             fixed += 1
     new_prev = x[-1].copy() if len(x) else state.prev
     return t, x, GlitchState(new_prev, held_t, held_x), fixed
+
+
+def median_of_three(rows: FloatArray) -> FloatArray:
+    """``numpy.median(rows, axis=0)`` of three rows of finite values, to the bit, without
+    its overhead: the same partition, and its mean of one value (``+ 0.0``: -0.0 becomes
+    0.0). (The samples are finite: ``intake`` left out the others.)"""
+    mid: FloatArray = np.partition(rows, [1, -1], axis=0)[1] + 0.0
+    return mid

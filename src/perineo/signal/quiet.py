@@ -7,7 +7,10 @@ events and the detector's state are exactly those of stepping every sample
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import numpy.typing as npt
 
 from perineo.samples import Channel, FloatArray
 from perineo.signal.config import DetectorConfig
@@ -49,7 +52,7 @@ class Quiet(Resting):
             )
             and self._refractory is None
             and self._run == 0
-            and float(np.max(r)) - self._lo <= self._thr_lo()
+            and float(r.max()) - self._lo <= self._thr_lo()
         )
 
     def _oldest(self, limit_s: float) -> int:
@@ -63,11 +66,16 @@ class Quiet(Resting):
     def _steps(self, i0: int, i1: int) -> None:
         i = i0
         while i < i1:
-            if self._quiet_holds and self.phase is not Phase.RISING:
-                if self.phase is Phase.HOLD:
+            if self._quiet_holds:
+                phase = self.phase
+                if phase is Phase.HOLD:
                     i = self._quiet_hold(i, i1)
-                elif self.phase is Phase.REST:
+                elif phase is Phase.REST:
                     i = self._quiet_rest(i, i1)
+                elif phase is Phase.RISING:
+                    i = self._quiet_rise(i, i1)
+                else:
+                    i = self._quiet_fall(i, i1)
                 if i >= i1:
                     return
             self._step(i)
@@ -86,8 +94,7 @@ class Quiet(Resting):
             due = h.get("t", i0, i1) - (pend.end_s or 0.0) >= cfg.residual_decide_s
             if due[0]:
                 return i0
-            if due.any():
-                m = int(np.argmax(due))
+            m = _first(due)
         r = h.get("r", i0, i0 + m)
         level = r - self._lo
         slope = (r - h.get("r", i0 - span, i0 + m - span)) / (span * self.dt)
@@ -102,6 +109,80 @@ class Quiet(Resting):
             else:
                 run = 0
         self._run = run
+        return i0 + m
+
+    def _slopes(self, i0: int, i1: int) -> tuple[FloatArray, FloatArray] | None:
+        """``r`` over ``[i0, i1)`` and its slopes there, as ``_slope`` gives them one at a
+        time; ``None`` where a slope would look back past the segment or the history, or a
+        value is not finite."""
+        h, span = self.hist, self._slope_span
+        if i0 - span < max(self._seg_start, h.base):
+            return None
+        r, back = h.get("r", i0, i1), h.get("r", i0 - span, i1 - span)
+        if not math.isfinite(float(r.sum()) + float(back.sum())):
+            return None
+        return r, (r - back) / (span * self.dt)
+
+    def _quiet_rise(self, i0: int, i1: int) -> int:
+        """Take the samples of a rise from ``i0`` on at once, up to the first (before
+        ``i1``) at which anything may happen; return it. What may happen: the rise is
+        outlived, it falls below half its height twice in a row, it levels off while big
+        enough (a hold, if wide enough and no spike), or it has waited 4 s without being
+        big enough. Until then each sample only raises the peak and the steepest slope
+        (and freezes the resting level once the rise is big enough), found here as
+        stepping them one at a time would."""
+        rep, cfg = self._rep, self.config
+        if rep is None or self._outlived(i1 - 1, rep.trig_i):
+            return i0
+        got = self._slopes(i0, i1)
+        if got is None:
+            return i0
+        r, slope = got
+        floor = rep.floor
+        tops = np.maximum.accumulate(np.concatenate(([rep.peak], r)))
+        peak = tops[1:]
+        amp = peak - floor
+        size = np.where(amp >= floor, peak, amp) if self.cond.holdoff and self.has_abd else amp
+        big = size >= self._min_amp()
+        steepest = np.maximum.accumulate(np.concatenate(([rep.max_slope], slope)))[1:]
+        below = r < floor + 0.5 * amp
+        before = np.concatenate(([rep.run_below >= 1], below[:-1]))
+        waited = (np.arange(i0, i1) - rep.trig_i) * self.dt > 4.0
+        levelled = big & (slope < cfg.plateau_fraction * steepest)
+        stop = (below & before) | levelled | (waited & ~big)
+        m = _first(stop)
+        if m == 0:
+            return i0
+        k = int(r[:m].argmax())
+        if r[k] > rep.peak:
+            rep.peak, rep.peak_i = float(r[k]), i0 + k
+        rep.max_slope = max(rep.max_slope, float(slope[:m].max()))
+        if not self.cond.frozen and bool(big[m - 1]):
+            self.cond.freeze()
+        rep.run_below = int(below[m - 1])
+        return i0 + m
+
+    def _quiet_fall(self, i0: int, i1: int) -> int:
+        """Take the samples of a fall from ``i0`` on at once, up to the first (before
+        ``i1``) at which it has levelled off (``fall_ended``); return it. Until then each
+        sample only lowers the steepest fall's slope."""
+        rep = self._rep
+        if rep is None or rep.release_trig_i is None:
+            return i0
+        got = self._slopes(i0, i1)
+        if got is None:
+            return i0
+        slope = got[1]
+        steepest = np.minimum.accumulate(np.concatenate(([rep.min_slope], slope)))[1:]
+        n = np.arange(i0, i1) - rep.release_trig_i
+        stop = (
+            (n >= 3)
+            & (slope > -self.config.fall_end_fraction * np.abs(steepest))
+            & (np.abs(slope) < self._thr_slope() * 2)
+        )
+        m = _first(stop)
+        if m > 0:
+            rep.min_slope = min(rep.min_slope, float(slope[:m].min()))
         return i0 + m
 
     def _quiet_hold(self, i0: int, i1: int) -> int:
@@ -124,7 +205,7 @@ class Quiet(Resting):
         stop = (r - ref > ref - floor) | (r < release_level(floor, ref, self.config))
         if stop[0]:
             return i0
-        m = int(np.argmax(stop)) if stop.any() else i1 - i0
+        m = _first(stop)
         track = rep.lift
         if track.peak is not None:
             return self._quiet_lift(i0, m, rep, track)
@@ -136,7 +217,7 @@ class Quiet(Resting):
             if not (before[0] == trough and before.min() >= trough):
                 return i0
         q = h.get("q", i0 - n, i0 + m)  # the follower's windows [i - n, i] for i from i0
-        if not np.isfinite(float(r[:m].sum()) + float(q.sum())):
+        if not math.isfinite(float(r[:m].sum()) + float(q.sum())):
             return i0
         now = q[n:]
         # no trough before any of these samples is lower than the lowest of their windows
@@ -146,12 +227,12 @@ class Quiet(Resting):
             m = self._no_lift_before(q, i0, m, s, trough, rep.lift_min, age)
             if m == 0:
                 return i0
-        top = int(np.argmax(r[:m]))
+        top = int(r[:m].argmax())
         if r[top] > rep.peak:
             rep.peak, rep.peak_i = float(r[top]), i0 + top
         last = i0 + m - 1
         w0 = max(s, last - n)
-        k = int(np.argmin(q[w0 - (i0 - n) : last + 1 - (i0 - n)]))
+        k = int(q[w0 - (i0 - n) : last + 1 - (i0 - n)].argmin())
         if w0 + k != s or float(q[w0 + k - (i0 - n)]) != trough:
             rep.lift = LiftTrack(float(q[w0 + k - (i0 - n)]), w0 + k)
         rep.run_below = 0
@@ -163,17 +244,17 @@ class Quiet(Resting):
         back by half or has not risen further for ``lift_max_fall_s``."""
         assert track.peak is not None
         r, q = self.hist.get("r", i0, i0 + m), self.hist.get("q", i0, i0 + m)
-        if not np.isfinite(float(r.sum()) + float(q.sum())):
+        if not math.isfinite(float(r.sum()) + float(q.sum())):
             return i0
         steps = np.arange(i0, i0 + m)
         tops = np.maximum.accumulate(np.concatenate(([track.peak], q)))
         top_i = np.maximum.accumulate(np.where(q > tops[:-1], steps, track.peak_i))
         tops = tops[1:]
         stop = (q <= tops - 0.5 * (tops - track.trough)) | (steps - top_i > self._fall_age)
-        j = int(np.argmax(stop)) if stop.any() else m
+        j = _first(stop)
         if j == 0:
             return i0
-        top = int(np.argmax(r[:j]))
+        top = int(r[:j].argmax())
         if r[top] > rep.peak:
             rep.peak, rep.peak_i = float(r[top]), i0 + top
         if int(top_i[j - 1]) != track.peak_i:
@@ -200,4 +281,11 @@ class Quiet(Resting):
         prev_i = np.concatenate(([s], low_i[:-1]))
         now = q[n:]
         fire = (now >= prev) & (now - prev >= lift_min) & (i0 + steps - prev_i <= age)
-        return int(np.argmax(fire)) if fire.any() else m
+        return _first(fire)
+
+
+def _first(stop: npt.NDArray[np.bool_]) -> int:
+    """Where ``stop`` (not empty) is first true, or its length if nowhere (``argmax`` alone:
+    ``any`` and ``numpy.argmax`` cost more than the few samples looked at)."""
+    k = int(stop.argmax())
+    return k if stop[k] else len(stop)

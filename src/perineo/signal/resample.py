@@ -86,7 +86,7 @@ def resample(
             continue
         g = origin + np.arange(next_k, k_last + 1) * dt
         idx = np.searchsorted(seg_t, g, side="left")
-        idx = np.clip(idx, 0, len(seg_t) - 1)
+        idx = np.minimum(idx, len(seg_t) - 1)  # (searchsorted gives 0 and up)
         avail = seg_t[idx]
         gx = np.empty((n, c))
         for ci in range(c):

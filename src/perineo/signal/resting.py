@@ -32,7 +32,8 @@ class Resting(Stream):
         super().__init__(channels, config)
         self._pending: RepWork | None = None  # finished fall, incomplete release undecided
         self._lo = 0.0  # local rest level of r (follows a residual after a release)
-        self._frame_medians: list[float] = []
+        # the last two frames of rest: the median of r over each, or where it is to be taken
+        self._rest_frames: list[float | tuple[int, int]] = []
         self._raised_since: float | None = None  # a residual has kept the level up since
         self._raised_level = 0.0  # ... at this level
         self._refractory: Refractory | None = None  # a spike's tail is waited out
@@ -57,7 +58,7 @@ class Resting(Stream):
         self._emit(EventKind.LEVEL, since_s, h.at("avail", i), rep, value=self.cond.b_sq - old[0])
         self._derive(max(self._seg_start, i - round(3.0 * self.config.fs)), self.hist.end)
         self._lo = 0.0
-        self._frame_medians = []
+        self._rest_frames = []
         self._raised_since = None
         self._after_i = in_seg
 
@@ -147,9 +148,21 @@ class Resting(Stream):
         return filters.median(before) if len(before) else 0.0
 
     def _follow_local_rest(self, f0: int, f1: int) -> None:
-        """A frame of rest: the local rest follows a lingering residual down (not while a
-        spike's tail is waited out: what rises then is no resting level)."""
-        med = filters.median(self.hist.get("r", f0, f1))
-        self._frame_medians = [*self._frame_medians[-1:], med]
+        """A frame of rest: the local rest follows a lingering residual down to the higher
+        of its last two frames' medians (not while a spike's tail is waited out: what
+        rises then is no resting level). The medians are taken when there is a residual
+        to follow, or rest is left (``_measure_rest``): ``r`` there is not derived again
+        before (a new resting level forgets these frames)."""
+        self._rest_frames = [*self._rest_frames[-1:], (f0, f1)]
         if self._pending is None and self._refractory is None:
-            self._lo = max(0.0, min(self._frame_medians)) if self._lo > 0 else 0.0
+            self._lo = max(0.0, min(self._measure_rest())) if self._lo > 0 else 0.0
+
+    def _measure_rest(self) -> list[float]:
+        """The medians of the last frames of rest, taken now where they were not yet (and
+        kept: their samples may leave the history before they are needed)."""
+        meds = [
+            f if isinstance(f, float) else filters.median(self.hist.get("r", *f))
+            for f in self._rest_frames
+        ]
+        self._rest_frames = list(meds)
+        return meds

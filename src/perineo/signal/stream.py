@@ -193,6 +193,7 @@ class Stream:
             a=np.zeros(n),
             q=np.zeros(n),
         )
+        self.cond.prepare_frames(self.hist, start, start + n, self.frame)
         # windows look back only as far as the history holds (a rise held for minutes)
         self._seg_start = max(self._seg_start, self.hist.base)
         # where gaps start new segments, in order (a plain list: looked at once a span)
@@ -234,22 +235,21 @@ class Stream:
         """Write ``r``, ``a`` and ``q`` for [i0, i1) from the resting levels and k as they
         stand (also to re-derive the recent past once a new resting level is known)."""
         h, c = self.hist, self.cond
-        i0 = max(i0, h.base)
+        # (written straight into the history's columns: the same operations, no copies)
+        r, a, q = h.get("r", i0, i1), h.get("a", i0, i1), h.get("q", i0, i1)
         sq = h.get("sq", i0, i1) - c.b_sq
-        if self.has_abd:
-            abd = h.get("abd", i0, i1) - c.b_abd
-            a = sq - c.k * abd
-            r = np.maximum(a, sq - c.k * c.breath_allowance)
-        else:
-            a = sq
-            r = sq
-        h.set("r", i0, r)
-        h.set("a", i0, a)
         # quick lifts are followed on a smoother copy: a noise excursion is not a lift
-        q = h.get("sq_slow", i0, i1) - c.b_sq
+        np.subtract(h.get("sq_slow", i0, i1), c.b_sq, out=q)
         if self.has_abd:
-            q = q - c.k * (h.get("abd_slow", i0, i1) - c.b_abd)
-        h.set("q", i0, q)
+            k = c.k
+            abd = h.get("abd", i0, i1) - c.b_abd
+            np.subtract(sq, np.multiply(abd, k, out=abd), out=a)
+            np.maximum(a, sq - k * c.breath_allowance, out=r)
+            slow = h.get("abd_slow", i0, i1) - c.b_abd
+            np.subtract(q, np.multiply(slow, k, out=slow), out=q)
+        else:
+            a[:] = sq
+            r[:] = sq
         return r
 
     # ------------------------------------------------------------------ thresholds
@@ -457,7 +457,7 @@ class Stream:
         h = self.hist
         t = h.get("t", i0, i1)
         lev = filters.smooth(h.get("r", i0, i1), self.config.smooth_sigma)
-        sl = np.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
+        sl = filters.gradient(lev) / self.dt if len(lev) > 1 else np.zeros_like(lev)
         return t, lev, sl
 
     def _width_above(self, level: float, i0: int, i1: int) -> float:

@@ -80,6 +80,48 @@ def judge(
     return Findings(push_abd or push_tilt, bracing, abd_rise, tilt_change, carried, push_tilt)
 
 
+def nothing_to_find(
+    sq: FloatArray,
+    pelvic: FloatArray,
+    abd: FloatArray | None,
+    tilt: FloatArray | None,
+    *,
+    cfg: DetectorConfig,
+    abd_sd: float,
+    tilt_sd: float,
+    push: bool = True,
+    bracing: bool = True,
+) -> bool:
+    """``judge`` given the same arrays certainly finds no push-down (if ``push``) and no
+    bracing (if ``bracing``). Told without the medians (a hold is judged every frame, and
+    nearly always there is nothing to find): the tilt's median is not below its limit and
+    the abdominal median not above a limit when at most half the samples are beyond it;
+    else the abdomen carries nothing when the pelvic floor's lowest is a large enough
+    share of the squeeze's highest, and rose too little for bracing when its highest is
+    well under the pelvic floor's lowest (the medians lie between these)."""
+    n = len(pelvic)
+    half = (n - 1) // 2  # at most this many beyond a limit: the median is not
+    if push and tilt is not None:
+        lim = max(cfg.tilt_min_deg, cfg.tilt_sigmas * tilt_sd)
+        if np.count_nonzero(tilt < -lim) > half:
+            return False
+    if abd is None or not (push or bracing):
+        return True
+    big = max(cfg.push_abdominal_min, 3.0 * abd_sd)  # (as judge's)
+    clear = max(cfg.bracing_min_cmH2O, cfg.bracing_sigmas * abd_sd)
+    limit = big if not bracing else clear if not push else min(big, clear)
+    if n - np.count_nonzero(abd <= limit) <= half:  # (not finite counts as beyond)
+        return True
+    if n == 0:
+        return False
+    low = float(pelvic.min())
+    may_carry = not low >= cfg.push_pelvic_ratio * max(float(sq.max()), 1e-6)
+    if push and may_carry and n - np.count_nonzero(abd <= big) > half:
+        return False
+    may_brace = not float(abd.max()) < cfg.bracing_ratio * low
+    return not (bracing and may_brace and n - np.count_nonzero(abd <= clear) > half)
+
+
 def _coupled(coupling: Callable[[], float | None] | None, at_least: float) -> bool:
     """No coupling asked for, none measurable, or at least ``at_least``."""
     if coupling is None:
