@@ -173,6 +173,7 @@ class Conditioner:
         self.frozen = False
         self.holdoff = False
         self._win_from = None
+        self._swing_from = None
 
     def hold_off(self, residual: float) -> None:
         """The pelvic floor did not let go: do not take the raised level as rest."""
