@@ -194,7 +194,9 @@ class Detector(Quiet):
         h = self.hist
         i0 = max(self._seg_start, self._after_i, rep.trig_i - round(2.0 * self.config.fs))
         t, lev, sl = self._smoothed(i0, i + 1)
-        onset, rep.hold_start_s = place_rise(t, lev, sl, rep.peak_i - i0, rep.floor, rep.peak)
+        onset, rep.hold_start_s = place_rise(
+            t, lev, sl, rep.peak_i - i0, rep.floor, rep.peak, self._rest_sd()
+        )
         # a rise that began before a gap keeps the foot seen then: after the gap only its top
         rep.onset_s = onset if rep.trig_i >= self._seg_start else rep.onset_s
         if rep.onset_s > rep.detected_s:

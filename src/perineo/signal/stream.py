@@ -253,6 +253,11 @@ class Stream:
         return r
 
     # ------------------------------------------------------------------ thresholds
+    def _rest_sd(self) -> float:
+        """How far the level wanders at rest: sensor noise, or slow swings (breathing on a
+        squeeze-only probe) counted at two thirds."""
+        return max(self.cond.noise_sd, 2.0 * self.cond.slow_sd / 3.0)
+
     def _thr_lo(self) -> float:
         cfg = self.config
         return max(cfg.onset_level_min, cfg.onset_level_sigmas * self.cond.noise_sd)
