@@ -13,6 +13,15 @@ from perineo.recording import write_recording
 from perineo_sim import load_scenario, simulate
 
 
+@pytest.fixture(autouse=True)
+def _private_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test keeps its data in a folder of its own: none reads or writes the data of
+    the person running the tests (a test that needs a particular home sets its own)."""
+    monkeypatch.setenv("PERINEO_HOME", str(tmp_path_factory.mktemp("home")))
+
+
 @pytest.fixture(scope="session")
 def _basic_recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``basic`` scenario's recording, simulated and written once per test process
