@@ -36,6 +36,7 @@ class Resting(Stream):
         self._rest_frames: list[float | tuple[int, int]] = []
         self._raised_since: float | None = None  # a residual has kept the level up since
         self._raised_level = 0.0  # ... at this level
+        self._let_go = False  # the last repetition judged was let go of, back to rest
         self._refractory: Refractory | None = None  # a spike's tail is waited out
 
     def _outlived(self, i: int, trig_i: int) -> bool:
@@ -123,6 +124,13 @@ class Resting(Stream):
             steady = max(abs(found.level - before), abs(found.level - self._raised_level))
             if incomplete and steady > found.limit:
                 since = None
+            moved = self._let_go and abs(found.level - before) <= found.limit < before
+            if incomplete and since is None and moved:
+                # she let go of the last repetition, and the level this one left was there
+                # before she began: rest moved while nothing was contracting (a posture
+                # step at rest, repetitions following before it could be learned)
+                self._new_level(i, rep.onset_s, -1, i0, i + 1)
+                incomplete = False
             if incomplete and since is not None and h.at("t", i) - since >= cfg.residual_level_s:
                 # a minute on one plateau: that is where rest is now, and this repetition
                 # is judged against the level it started from
@@ -136,6 +144,9 @@ class Resting(Stream):
                     self._raised_level = found.level
             else:
                 self._raised_since = None
+            self._let_go = not incomplete
+        else:
+            self._let_go = False
         self.cond.thaw(h.at("t", i))
         self._finish_rep(rep, i)
 
