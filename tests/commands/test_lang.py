@@ -148,3 +148,44 @@ def test_an_unfinished_assessment_is_tagged_in_the_asked_language(home: Path, ca
     en = capsys.readouterr().out
     assert nn.rstrip().endswith("[avbroten]"), nn
     assert en.rstrip().endswith("[interrupted]"), en
+
+
+def _interrupted_session(home: Path) -> None:
+    """A training session whose process died: open in the record, its lock free."""
+    from perineo.recording import write_recording
+    from perineo.store.sessions import SessionKind, TrainingRecord
+    from perineo_sim import simulate
+    from perineo_sim.scenario import load_scenario
+
+    recording = home / "t.csv"
+    write_recording(recording, simulate(load_scenario("basic"), seed=1).block.slice(0, 3000))
+    with TrainingRecord.open_at_start() as record:
+        record.start_session(
+            kind=SessionKind.TRAIN, program=None, source="sim", channels=("squeeze",),
+            recording=recording,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["history", "--lang", "nn"],
+            "perineo: økt 1 vart avbroten; 3000 målingar (30.0 s) og 1 repetisjon til er "
+            "henta fram frå opptaket",
+        ),
+        (
+            ["plan"],
+            "perineo: session 1 was interrupted; recovered 3000 samples (30.0 s) and 1 more "
+            "repetition from its recording",
+        ),
+    ],
+    ids=["nn", "en"],
+)
+def test_a_recovered_session_is_told_in_the_asked_language(
+    home: Path, capsys: pytest.CaptureFixture[str], argv: list[str], line: str
+) -> None:
+    _interrupted_session(home)
+    assert main(argv) == 0
+    (said,) = [x for x in capsys.readouterr().err.splitlines() if x.startswith("perineo: ")]
+    assert said == line

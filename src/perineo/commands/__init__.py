@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from perineo import __version__
 from perineo.store.recovery import AFTER_RECOVERY
-from perineo.store.sessions import SessionKind
+from perineo.store.sessions import SessionKind, TrainingRecord
 from perineo.text_safety import visible
 
 
@@ -75,6 +75,14 @@ def refusal(exc: BaseException, lang: str) -> str:
         if said:
             values[name.removesuffix("_key")] = say(lang, str(said))
     return one_line(say(lang, key, **values))
+
+
+def open_record(lang: str) -> TrainingRecord:
+    """The training record as a command opens it: a session a crash interrupted is
+    recovered first, and said so in the command's language."""
+    from perineo.locale import say
+
+    return TrainingRecord.open_at_start(words=lambda r: one_line(say(lang, r.key, **r.values)))
 
 
 class _Parser(argparse.ArgumentParser):

@@ -107,13 +107,16 @@ class TrainingRecord:
         return cls(Database(path))
 
     @classmethod
-    def open_at_start(cls, path: Path | None = None) -> TrainingRecord:
-        """Open as a command starts: recover sessions a crash interrupted, one line each."""
+    def open_at_start(
+        cls, path: Path | None = None, *, words: Callable[[Recovered], str] | None = None
+    ) -> TrainingRecord:
+        """Open as a command starts: recover sessions a crash interrupted, one line each
+        (in ``words``, the command's language)."""
         from perineo.store.recovery import report
 
         record = cls.open(path)
         try:
-            report(record.recover_interrupted())
+            report(record.recover_interrupted(), words=words)
         except BaseException:
             record.close()
             raise
