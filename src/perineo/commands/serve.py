@@ -70,8 +70,9 @@ def app_command(app: list[str], lang: str | None = None) -> str:
         argv = [argv[0], "--lang", lang, *argv[1:]]
     # the app's options are checked now, not in the browser
     from perineo.commands import build_parser
+    from perineo.commands.usage import lang_in
 
-    build_parser().parse_args(argv)
+    build_parser(lang_in(argv)).parse_args(argv)
     return shlex.join([sys.executable, "-m", "perineo", *argv])
 
 
