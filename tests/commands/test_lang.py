@@ -254,6 +254,8 @@ def test_serve_passes_its_language_to_the_app(
     import perineo.locale
 
     monkeypatch.setattr(perineo.webserve, "serve", serve)
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     for argv, app in [
         (["serve", "--lang", "nn", "train", "--sim"], "train --lang nn --sim"),
