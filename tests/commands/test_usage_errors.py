@@ -57,6 +57,12 @@ SAID = {  # the command line: its line in Nynorsk, and in English (argparse's wo
         "perineo: argument --device: kan ikkje brukast saman med --sim",
         "perineo: argument --device: not allowed with argument --sim",
     ),
+    ("analyze", "r.csv", "--program", "nope"): (
+        "perineo: argument --program: ingen program med namnet 'nope' (kjende: basic, "
+        "intensive, learn, maintenance, perfect)",
+        "perineo: argument --program: no program named 'nope' (known: basic, intensive, "
+        "learn, maintenance, perfect)",
+    ),
     ("history", "--bogus"): (
         "perineo: ukjende argument: --bogus",
         "perineo: unrecognized arguments: --bogus",
@@ -100,8 +106,8 @@ def test_a_command_line_is_read_for_its_language_before_parsing() -> None:
     assert lang_in(["serve", "--lang", "nn", "train", "--lang", "en"]) == "nn"  # serve's
     assert lang_in(["analyze", "x.csv"]) == "en"
     # a line of no known pattern stays as argparse (or a type function) gave it
-    assert say_usage("argument --program: no program named 'x'", "nn") == (
-        "argument --program: no program named 'x'"
+    assert say_usage("argument --program: ingen program med namnet 'x'", "nn") == (
+        "argument --program: ingen program med namnet 'x'"
     )
 
 
