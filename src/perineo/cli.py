@@ -10,7 +10,10 @@ from perineo.errors import InputError, PerineoError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    from perineo.commands.usage import lang_in
+
+    # a usage error is found before --lang has a value: it is looked for in the arguments
+    parser = build_parser(lang_in(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     run = getattr(args, "_run", None)
     if run is None:

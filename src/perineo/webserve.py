@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from textual_serve.server import Server
 
+from perineo.locale import say
 from perineo.loopback import is_loopback
 
 COOKIE = "perineo_session"
@@ -111,8 +112,11 @@ class Guard:
 class PerineoServer(Server):
     """textual-serve's server with perineo's :class:`Guard` in front of every route."""
 
-    def __init__(self, command: str, host: str, port: int, public_url: str, title: str) -> None:
+    def __init__(
+        self, command: str, host: str, port: int, public_url: str, title: str, lang: str = "en"
+    ) -> None:
         super().__init__(command, host=host, port=port, title=title, public_url=public_url)
+        self.lang = lang  # what it prints (the app it serves has its own --lang)
         parts = urlsplit(public_url)
         origin = f"{parts.scheme}://{parts.netloc}"
         names = {parts.netloc}
@@ -134,8 +138,8 @@ class PerineoServer(Server):
 
     def _announce(self, _message: str) -> None:
         """Called once the port is bound: the link, on stdout, and how to stop."""
-        print(f"perineo: open {self.link}", flush=True)
-        print("perineo: Ctrl+C stops the server", file=sys.stderr, flush=True)
+        print(f"perineo: {say(self.lang, 'serve.open', link=self.link)}", flush=True)
+        print(f"perineo: {say(self.lang, 'serve.stop')}", file=sys.stderr, flush=True)
 
     def serve(self, debug: bool = False) -> None:
         """Listen until Ctrl+C or SIGTERM; an address in use raises OSError."""
@@ -149,5 +153,7 @@ class PerineoServer(Server):
         )
 
 
-def serve(command: str, host: str, port: int, public_url: str, title: str = "perineo") -> Any:
-    PerineoServer(command, host, port, public_url, title).serve()
+def serve(
+    command: str, host: str, port: int, public_url: str, title: str = "perineo", lang: str = "en"
+) -> Any:
+    PerineoServer(command, host, port, public_url, title, lang).serve()

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from perineo import __version__
 from perineo.store.recovery import AFTER_RECOVERY
-from perineo.store.sessions import SessionKind
+from perineo.store.sessions import SessionKind, TrainingRecord
 from perineo.text_safety import visible
 
 
@@ -77,19 +77,52 @@ def refusal(exc: BaseException, lang: str) -> str:
     return one_line(say(lang, key, **values))
 
 
+def open_record(lang: str) -> TrainingRecord:
+    """The training record as a command opens it: a session a crash interrupted is
+    recovered first, and said so in the command's language."""
+    from perineo.locale import say
+
+    return TrainingRecord.open_at_start(words=lambda r: one_line(say(lang, r.key, **r.values)))
+
+
 class _Parser(argparse.ArgumentParser):
+    """perineo's parser: a usage error is the usage and one line, in ``lang`` (the
+    language ``--lang`` names on the command line, :func:`perineo.commands.usage.lang_in`)."""
+
+    def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def format_usage(self) -> str:
+        from perineo.commands.usage import usage_word
+
+        usage = super().format_usage()
+        if self.lang == "en" or not usage.startswith("usage: "):
+            return usage
+        word = usage_word(self.lang)  # its lines after the first aligned under the first's
+        first, *rest = usage.removeprefix("usage: ").split("\n")
+        shift = len("usage: ") - len(word)
+        lines = [line[shift:] if shift > 0 else " " * -shift + line for line in rest if line]
+        return "\n".join([word + first, *lines]) + "\n"
+
     def error(self, message: str) -> NoReturn:
+        from perineo.commands.usage import say_usage
+
         self.print_usage(sys.stderr)
-        self.exit(2, f"perineo: {one_line(message)}\n")
+        said = message if self.lang == "en" else say_usage(message, self.lang)
+        self.exit(2, f"perineo: {one_line(said)}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="perineo", description="Pelvic floor muscle training biofeedback.")
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The command line's parser; its usage errors are said in ``lang``."""
+    parser = _Parser(
+        prog="perineo", description="Pelvic floor muscle training biofeedback.", lang=lang
+    )
     parser.add_argument("--version", action="version", version=f"perineo {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module, help_text in COMMANDS:
         mod = importlib.import_module(module)
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, lang=lang)
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser

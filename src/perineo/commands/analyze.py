@@ -1,4 +1,6 @@
-"""``perineo analyze PATH``: the live detector run over a recording, as JSON or a table."""
+"""``perineo analyze PATH``: the live detector run over a recording, as JSON or a table;
+``--lang nn`` says the table, its warnings and refusals in Nynorsk (the JSON's keys and
+values are the same in any language)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from perineo.commands.checks import check_seconds
+from perineo.commands.checks import add_lang_argument, check_seconds
 from perineo.errors import RecordingError
 from perineo.text_safety import visible
 
@@ -31,6 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     from perineo.commands.analyze_option import add_program_option
 
     add_program_option(p)  # --program NAME: score, verdict, reasons per rep, and a summary
+    add_lang_argument(p, "the table and what it says (the JSON is the same in any language)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     # the blocks the first kept (one parse) or, for a recording too long to keep, the file.
     reader, kept = read_keeping(args.path)
     if reader.samples < 2:
-        raise RecordingError(reader.path, "has fewer than 2 samples")
+        raise RecordingError(reader.path, "has fewer than 2 samples").keyed(
+            "refusal.few_samples", path=reader.path
+        )
     rate = checked_rate(reader.path, reader.sample_rate_hz())
     perfect = getattr(args, "program", None) is not None and args.program.perfect is not None
     # PERFECT's steps need the whole recording at once (an assessment lasts minutes)
@@ -59,11 +64,11 @@ def run(args: argparse.Namespace) -> int:
     out = analysis.to_json()
     out["source"] = reader.path
     out["out_of_range_samples"] = reader.out_of_range
-    if reader.out_of_range:  # analyze is in English (its table too)
+    if reader.out_of_range:
         from perineo.report.reading import out_of_range_warning
 
         warning = out_of_range_warning(
-            reader.path, reader.out_of_range, reader.first_out_of_range_line
+            reader.path, reader.out_of_range, reader.first_out_of_range_line, args.lang
         )
         print(f"perineo: {visible(warning)}", file=sys.stderr)
     extend = getattr(args, "_extend_analysis", None)
@@ -81,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         strict_json.dump(out, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(format_table(out))
+        sys.stdout.write(format_table(out, args.lang))
     return 0
 
 
@@ -112,68 +117,92 @@ def _fmt(x: object, nd: int = 2) -> str:
     return str(x)
 
 
-def _verdict(rep: dict[str, Any]) -> str:
+def _verdict(rep: dict[str, Any], lang: str = "en") -> str:
     """``  [set 1 rep 2 fix 87] Hold a little longer; …`` for a scored repetition,
     ``  [calibration squeeze 1]`` for one of the calibration's, else nothing."""
-    if rep.get("calibration"):
-        return f"  [calibration squeeze {rep['number']}]"
-    if rep.get("counted") is False:
-        return "  [not counted: made while paused]"
-    if "verdict" not in rep:
-        return ""
-    from perineo.locale import Lang, say
+    from perineo.locale import say
     from perineo.program.scoring import Reason
 
-    reasons = "; ".join(say(Lang.EN, Reason(r)) for r in rep["reasons"])
-    where = f"set {rep['set']} rep {rep['rep_in_set']} " if "rep_in_set" in rep else ""
-    return f"  [{where}{rep['verdict']} {rep['score']}]" + (f" {reasons}" if reasons else "")
+    if rep.get("calibration"):
+        return "  " + say(lang, "analyze.calibration_squeeze", n=rep["number"])
+    if rep.get("counted") is False:
+        return "  " + say(lang, "analyze.not_counted")
+    if "verdict" not in rep:
+        return ""
+    reasons = "; ".join(say(lang, Reason(r)) for r in rep["reasons"])
+    where = (
+        say(lang, "analyze.set_rep", set=rep["set"], rep=rep["rep_in_set"])
+        if "rep_in_set" in rep
+        else ""
+    )
+    verdict = say(lang, f"analyze.verdict.{rep['verdict']}")
+    return f"  [{where}{verdict} {rep['score']}]" + (f" {reasons}" if reasons else "")
 
 
-def format_table(out: dict[str, Any]) -> str:
-    """A readable table of the analysis (one row a repetition)."""
+# the table's columns after "#", and their widths
+_COLUMNS = (
+    ("onset", 8), ("seen", 8), ("hold", 6), ("lifts", 5), ("peak", 10), ("release", 8), ("end", 8)
+)  # fmt: skip
+
+
+def format_table(out: dict[str, Any], lang: str = "en") -> str:
+    """A readable table of the analysis (one row a repetition), in ``lang``."""
+    from perineo.locale import say
+
     calibration = sum(bool(r.get("calibration")) for r in out["reps"])
     uncounted = sum(r.get("counted") is False for r in out["reps"])
-    found = f"{len(out['reps']) - calibration - uncounted} repetitions"
+    found = say(lang, "analyze.found", n=len(out["reps"]) - calibration - uncounted)
     if calibration:
-        found += f" and {calibration} calibration squeezes"
+        found += say(lang, "analyze.found_calibration", n=calibration)
     if uncounted:
-        found += f" ({uncounted} more made while paused, not counted)"
+        found += say(lang, "analyze.found_paused", n=uncounted)
     lines = [
-        f"{visible(out.get('source', ''))}: {found}, "
-        f"channels {', '.join(out['channels'])}, {out['sample_rate_hz']:.1f} Hz, "
-        f"{out['duration_s']:.1f} s",
+        say(
+            lang,
+            "analyze.head",
+            source=visible(out.get("source", "")),
+            found=found,
+            channels=", ".join(out["channels"]),
+            hz=out["sample_rate_hz"],
+            s=out["duration_s"],
+        )
     ]
     if out["unverifiable_errors"]:
-        lines.append("not verifiable with these channels: " + ", ".join(out["unverifiable_errors"]))
-    head = (
-        f"{'#':>3} {'onset s':>8} {'seen +ms':>8} {'hold s':>6} {'lifts':>5} "
-        f"{'peak cmH2O':>10} {'release':>8} {'end':>8}  errors"
-    )
+        errors = ", ".join(_error(e, lang) for e in out["unverifiable_errors"])
+        lines.append(say(lang, "analyze.unverifiable", errors=errors))
+    cols = [f"{say(lang, f'analyze.col.{c}'):>{w}}" for c, w in _COLUMNS]
+    head = f"{'#':>3} {' '.join(cols)}  {say(lang, 'analyze.col.errors')}"
     lines += [head, "-" * len(head)]
+    ok = say(lang, "analyze.ok")
     for r in out["reps"]:
         latency = None if r["latency_s"] is None else round(1000 * r["latency_s"])
         lines.append(
             f"{_fmt(r['number']):>3} {_fmt(r['onset_s']):>8} {_fmt(latency):>8} "
             f"{_fmt(r['hold_s'], 1):>6} {len(r['quick_lifts_s']):>5} "
             f"{_fmt(r['peak_cmH2O'], 1):>10} {_fmt(r['release_s']):>8} {_fmt(r['end_s']):>8}  "
-            f"{', '.join(r['errors']) or 'ok'}" + _verdict(r)
+            f"{', '.join(_error(e, lang) for e in r['errors']) or ok}" + _verdict(r, lang)
         )
     numbering = out.get("numbering")
     if numbering == "session":
-        session = out["session_id"]
-        lines.append(f"sets and repetitions as the screen showed them (session {session})")
+        lines.append(say(lang, "analyze.numbering.session", id=out["session_id"]))
     elif numbering == "pauses":
-        lines.append("sets found from the pauses (this recording is no session of the record)")
+        lines.append(say(lang, "analyze.numbering.pauses"))
     summary = out.get("summary")
     if isinstance(summary, dict) and "perfect" in summary:
         from perineo.assess.steps import NO_ASSESSMENT
-        from perineo.locale import Lang, say
 
         p = summary["perfect"]
-        none = f"PERFECT: none ({say(Lang.EN, NO_ASSESSMENT)}: not a PERFECT assessment)"
-        lines.append(f"PERFECT: {p['perfect']}" if p else none)
+        none = say(lang, "analyze.perfect_none", why=say(lang, NO_ASSESSMENT))
+        lines.append(say(lang, "analyze.perfect", perfect=p["perfect"]) if p else none)
     if out["artifacts"]:
-        lines.append(f"ignored spikes (coughs, movement): {len(out['artifacts'])}")
+        lines.append(say(lang, "analyze.artifacts", n=len(out["artifacts"])))
     if out["gaps"]:
-        lines.append(f"gaps in the recording: {len(out['gaps'])}")
+        lines.append(say(lang, "analyze.gaps", n=len(out["gaps"])))
     return "\n".join(lines) + "\n"
+
+
+def _error(name: str, lang: str) -> str:
+    """A technique error's name in the table (its JSON name in English)."""
+    from perineo.locale import say
+
+    return say(lang, f"analyze.error.{name}")

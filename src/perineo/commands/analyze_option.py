@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,20 +35,22 @@ UNCOUNTED: dict[str, object] = {
 }  # fmt: skip
 
 
-def _program(name: str) -> Program:
+def _program(name: str, lang: str = "en") -> Program:
+    from perineo.commands import refusal
     from perineo.program.loader import get_program
 
     try:
         return get_program(name)
-    except ProgramError as exc:  # argparse reports it as a usage error (exit 2)
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except ProgramError as exc:  # argparse reports it as a usage error (exit 2), in lang
+        raise argparse.ArgumentTypeError(refusal(exc, lang)) from None
 
 
 def add_program_option(p: argparse.ArgumentParser) -> None:
+    lang = getattr(p, "lang", "en")  # the language of the command line's usage errors
     p.add_argument(
         "--program",
         metavar="NAME",
-        type=_program,
+        type=partial(_program, lang=lang),
         default=None,
         help="score every repetition against this program (adds score, verdict, reasons "
         "and a summary); see 'perineo programs'",

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     recording = _recording_path()
     # stored as it starts, so a crash leaves it recoverable, with its patient
-    record, sid, aid = _begin(args.patient, probe, args.channels, recording)
+    record, sid, aid = _begin(args.patient, probe, args.channels, recording, args.lang)
     try:
         outcome = _run(args, source, follower, lab, recording)
     except Exception:
@@ -199,12 +199,13 @@ def _recording_path():
     return folder / f"assess-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}.csv"
 
 
-def _begin(patient: str, probe: str, channels: str, recording):
+def _begin(patient: str, probe: str, channels: str, recording, lang: str):
     """The assessment's session (its liveness lock) and its row, stored before it runs."""
     from perineo.assess.records import begin_assessment
-    from perineo.store.sessions import SessionKind, TrainingRecord
+    from perineo.commands import open_record
+    from perineo.store.sessions import SessionKind
 
-    record = TrainingRecord.open_at_start()  # recovers an assessment a crash interrupted
+    record = open_record(lang)  # recovers an assessment a crash interrupted
     try:
         chans = tuple(c.strip() for c in channels.split(",") if c.strip())
         sid = record.start_session(
@@ -258,10 +259,10 @@ def _store(record, sid: int, aid: int, outcome, path):
 
 def _history(patient: str, as_json: bool, lang: Lang) -> int:
     from perineo.assess.records import AssessStatus, assessments
+    from perineo.commands import open_record
     from perineo.locale import say
-    from perineo.store.sessions import TrainingRecord
 
-    with TrainingRecord.open_at_start() as record:  # an interrupted one is recovered first
+    with open_record(lang) as record:  # an interrupted one is recovered first
         rows = assessments(record.db, patient)
     if as_json:
         docs = [{"assessment_id": a.id, "probe": a.probe, **a.summary()} for a in rows]

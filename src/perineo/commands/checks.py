@@ -21,19 +21,25 @@ def add_lang_argument(p: argparse.ArgumentParser, what: str) -> None:
 def check_seed(seed: int | None) -> None:
     """A simulator seed is a whole number 0 or more (numpy refuses negative seeds)."""
     if seed is not None and seed < 0:
-        raise InputError(f"--seed: expected a whole number 0 or more, got {seed}")
+        raise InputError(f"--seed: expected a whole number 0 or more, got {seed}").keyed(
+            "refusal.seed", seed=seed
+        )
 
 
 def check_speed(speed: float, *, infinite: bool = True) -> None:
     """A simulated speed is a positive number (``inf``: as fast as possible, if allowed)."""
     if not speed > 0 or (math.isinf(speed) and not infinite):
-        raise InputError(f"--speed: expected a positive number, got {speed:g}")
+        raise InputError(f"--speed: expected a positive number, got {speed:g}").keyed(
+            "refusal.speed", speed=speed
+        )
 
 
 def check_seconds(value: float, option: str) -> None:
     """A duration is a positive, finite number of seconds."""
     if not (value > 0 and math.isfinite(value)):
-        raise InputError(f"{option}: expected a positive number of seconds, got {value:g}")
+        raise InputError(f"{option}: expected a positive number of seconds, got {value:g}").keyed(
+            "refusal.seconds", option=option, value=value
+        )
 
 
 def record_id(text: str | int, what: str) -> int:

@@ -30,11 +30,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.commands import open_record
     from perineo.store.export import ExportFormat, export_session
-    from perineo.store.sessions import SessionKind, TrainingRecord
+    from perineo.store.sessions import SessionKind
 
     number = record_id(args.session, "session")
-    with TrainingRecord.open_at_start() as rec:
+    with open_record(args.lang) as rec:
         try:
             info = rec.session(number)
         except StoreError as exc:  # a session number that is not there: bad input

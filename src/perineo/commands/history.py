@@ -28,13 +28,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.commands import open_record
     from perineo.commands.checks import skip_program
     from perineo.locale import Lang, say
     from perineo.program.loader import load_programs
     from perineo.store.history import day_totals, week_totals
-    from perineo.store.sessions import SessionStatus, TrainingRecord
+    from perineo.store.sessions import SessionStatus
 
-    with TrainingRecord.open_at_start() as rec:
+    with open_record(args.lang) as rec:
         sessions = rec.sessions()
     days = day_totals(sessions)[-args.days :] if args.days > 0 else []
     weeks = week_totals(sessions, load_programs(on_error=skip_program))

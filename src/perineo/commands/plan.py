@@ -26,16 +26,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.commands import open_record
     from perineo.commands.checks import skip_program
     from perineo.locale import Lang, say
     from perineo.program.loader import load_programs
     from perineo.program.plan import Leakage, SymptomEntry, advise
     from perineo.program.progression import targets
     from perineo.store.history import session_progress
-    from perineo.store.sessions import TrainingRecord
 
     today = args.today or date.today()
-    with TrainingRecord.open_at_start() as rec:
+    with open_record(args.lang) as rec:
         if args.leakage:
             rec.add_symptom(SymptomEntry(today, Leakage(args.leakage), args.note))
         progress = session_progress(rec)

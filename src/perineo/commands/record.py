@@ -199,9 +199,9 @@ def _inputs(args: argparse.Namespace) -> tuple[Path, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from perineo.commands import open_record
     from perineo.paths import check_output
     from perineo.program.loader import get_program
-    from perineo.store.sessions import TrainingRecord
 
     check_seed(args.seed)
     check_speed(args.speed)
@@ -209,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
     program = None if args.program is None else get_program(args.program, on_error=skip_program)
     source = open_source(args)
     lab = lab_outlet(args, source.name)
-    store = None if args.no_store else TrainingRecord.open_at_start()
+    store = None if args.no_store else open_record(args.lang)
     rec = Recorder(args.out, args.overwrite, store, program, source.name, lab=lab, lang=args.lang)
     try:
         asyncio.run(record(source, rec))

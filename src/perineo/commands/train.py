@@ -83,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise InputError(f"--{name} must be at least 1, got {value}")
     # Textual and the sources are imported here so that `perineo --help` stays fast.
-    from perineo.store.sessions import TrainingRecord
+    from perineo.commands import open_record
 
-    record = TrainingRecord.open_at_start()
+    record = open_record(args.lang or default_lang())
     try:
         _train(args, record)
     finally:

@@ -115,6 +115,12 @@ class SessionJournal:
         if sid is not None:
             self._store(lambda r: r.save_rep(sid, rep, score))
 
+    def uncounted(self, rep: int, onset_s: float) -> None:
+        """A squeeze begun while paused: kept as no repetition, also for recovery."""
+        sid = self.session_id
+        if sid is not None:
+            self._store(lambda r: r.mark_uncounted(sid, rep, onset_s))
+
     def finish(self, summary: Summary | None, status: SessionStatus) -> int | None:
         """Close the session row (opened now if it never was: a session stopped early).
 

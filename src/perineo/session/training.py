@@ -169,7 +169,10 @@ class Trainer(Quiet):
                 self._open_reps.add(ev.rep)
                 # a squeeze begun while paused was asked for by nobody: it is not a
                 # repetition (it was scored, often near 0, as the first after resuming)
-                self._onsets[ev.rep] = self.stage is Stage.TRAINING and not self.pipeline.paused
+                training = self.stage is Stage.TRAINING
+                self._onsets[ev.rep] = training and not self.pipeline.paused
+                if training and self.pipeline.paused and self.journal is not None:
+                    self.journal.uncounted(ev.rep, ev.t)  # so recovery does not count it
             elif ev.kind is EventKind.ONSET_CANCELLED:
                 self._open_reps.discard(ev.rep)
             elif ev.kind is EventKind.REPETITION and ev.repetition is not None:

@@ -101,6 +101,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE assessments ADD COLUMN status TEXT NOT NULL DEFAULT 'done';
     """,
+    # 5: the squeezes a training session saw begin while paused (no repetitions): their
+    # detector index and onset, so that recovery after a crash does not count one it finds
+    # again in the recording
+    """
+    CREATE TABLE uncounted (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        rep INTEGER NOT NULL,
+        t REAL NOT NULL,
+        PRIMARY KEY (session_id, rep)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

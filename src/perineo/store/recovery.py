@@ -54,11 +54,27 @@ class Recovered:
     trimmed_bytes: int  # a row cut in the middle by the crash, removed
 
     def line(self) -> str:
+        """What it says, in English (a command says :attr:`key` in its language)."""
         reps = "repetition" if self.reps_added == 1 else "repetitions"
         return (
             f"session {self.session_id} was interrupted; recovered {self.samples} samples "
             f"({self.duration_s:.1f} s) and {self.reps_added} more {reps} from its recording"
         )
+
+    @property
+    def key(self) -> str:
+        """The catalogue's text for :meth:`line` (the store says no words itself)."""
+        return "recovered.one" if self.reps_added == 1 else "recovered.many"
+
+    @property
+    def values(self) -> dict[str, object]:
+        """The values :attr:`key`'s text is said with."""
+        return {
+            "id": self.session_id,
+            "samples": self.samples,
+            "s": self.duration_s,
+            "reps": self.reps_added,
+        }
 
 
 class SessionLock:
@@ -191,7 +207,12 @@ def _stored_summary(record: TrainingRecord, session_id: int, program: str) -> Su
     return summarize([r.rep for r in scored], [r.score for r in scored if r.score], prog)
 
 
-def report(recovered: list[Recovered], stream: TextIO | None = None) -> None:
-    """One line a recovered session, on stderr (no health values, only counts)."""
+def report(
+    recovered: list[Recovered],
+    stream: TextIO | None = None,
+    words: Callable[[Recovered], str] | None = None,
+) -> None:
+    """One line a recovered session, on stderr (no health values, only counts), in the
+    ``words`` of the command's language (English without them)."""
     for r in recovered:
-        print(f"perineo: {r.line()}", file=stream or sys.stderr)
+        print(f"perineo: {(words or Recovered.line)(r)}", file=stream or sys.stderr)

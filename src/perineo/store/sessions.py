@@ -34,6 +34,7 @@ from perineo.store.db import Database, column
 from perineo.store.recovery import Recovered, SessionLock, recover_interrupted
 
 NO_PROGRAM = "-"  # a session recorded without a program
+SAME_ONSET_S = 0.5  # a squeeze found again this close to a stored onset is that squeeze
 
 
 class SessionKind(StrEnum):
@@ -106,13 +107,16 @@ class TrainingRecord:
         return cls(Database(path))
 
     @classmethod
-    def open_at_start(cls, path: Path | None = None) -> TrainingRecord:
-        """Open as a command starts: recover sessions a crash interrupted, one line each."""
+    def open_at_start(
+        cls, path: Path | None = None, *, words: Callable[[Recovered], str] | None = None
+    ) -> TrainingRecord:
+        """Open as a command starts: recover sessions a crash interrupted, one line each
+        (in ``words``, the command's language)."""
         from perineo.store.recovery import report
 
         record = cls.open(path)
         try:
-            report(record.recover_interrupted())
+            report(record.recover_interrupted(), words=words)
         except BaseException:
             record.close()
             raise
@@ -224,6 +228,19 @@ class TrainingRecord:
         if lock is not None:
             lock.release()
 
+    def mark_uncounted(self, session_id: int, rep: int, onset_s: float) -> None:
+        """Keep that the squeeze ``rep`` (its onset at ``onset_s``) is no repetition: it
+        began while the session was paused."""
+        with self.db.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO uncounted VALUES (?,?,?)", (session_id, rep, onset_s))
+
+    def uncounted(self, session_id: int) -> dict[int, float]:
+        """The squeezes the session saw begin while paused: detector index → onset."""
+        rows = self.db.conn.execute(
+            "SELECT rep, t FROM uncounted WHERE session_id = ?", (session_id,)
+        ).fetchall()
+        return {int(rep): float(t) for rep, t in rows}
+
     def append_recovered(
         self, session_id: int, events: Sequence[Event], reps: Sequence[Repetition]
     ) -> int:
@@ -231,7 +248,8 @@ class TrainingRecord:
 
         Stored repetitions (and their scores) are kept. Only repetitions after the last one
         the live session saw end are added (unscored, in the last set): one it saw end and
-        did not store was a calibration squeeze, never a repetition. Returns how many.
+        did not store was a calibration squeeze, never a repetition; nor is one it saw begin
+        while paused (:meth:`mark_uncounted`). Returns how many.
         """
         stored = self.reps(session_id)
         row = self.db.conn.execute(
@@ -242,7 +260,13 @@ class TrainingRecord:
         seen = [float(row[0])] if row[0] is not None else []
         last_onset = max([r.rep.onset_s for r in stored] + seen, default=None)
         set_no = max((r.score.set_no for r in stored if r.score is not None), default=1)
-        later = [r for r in reps if last_onset is None or r.onset_s > last_onset + 1e-6]
+        paused = self.uncounted(session_id).values()
+        later = [
+            r
+            for r in reps
+            if (last_onset is None or r.onset_s > last_onset + 1e-6)
+            and not any(abs(r.onset_s - t) <= SAME_ONSET_S for t in paused)
+        ]
         with self.db.transaction() as c:
             row = c.execute(
                 "SELECT coalesce(max(seq), -1), max(detected_s) FROM events WHERE session_id = ?",
