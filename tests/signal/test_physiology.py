@@ -96,6 +96,24 @@ def test_a_posture_step_is_a_new_resting_level_not_a_repetition() -> None:
     assert listed["t_s"] == pytest.approx(10.0, abs=0.5) and listed["detected_s"] > 40.0
 
 
+def test_a_small_step_at_rest_just_before_a_set_is_no_incomplete_release() -> None:
+    """She lets go of a hold; at rest the pressure steps up 4 cmH2O (she shifts, too little
+    to be a contraction) and she coughs twice, and 4 s later a set of quick contractions
+    begins, each let go back to the new level: none of them is an incomplete release. (With
+    an abdominal channel: on a squeeze balloon alone a cough is as tall and quick as a
+    quick contraction.)"""
+    t = _t(80.0)
+    hold = 30.0 * _pulse(t, 20.0, 0.5, 5.0, 0.6)
+    step = 4.0 * _ramp(t, 34.0, 0.3)
+    cough = sum(40.0 * _pulse(t, t0, 0.08, 0.0, 0.25) for t0 in (35.0, 35.6))
+    quick = sum(20.0 * _pulse(t, t0, 0.3, 1.0, 0.5) for t0 in np.arange(38.0, 68.0, 4.5))
+    abd = _breathing(t, 0.25, 2.0, 3) + cough
+    sq = hold + step + quick + 0.5 * abd
+    an = _analyze(t, sq, abd)
+    assert len(an.reps) == 8
+    assert [r.index for r in an.reps if TechError.INCOMPLETE_RELEASE in r.errors] == []
+
+
 def test_a_contraction_soon_after_a_posture_step_counts_from_the_new_level() -> None:
     t = _t(40.0)
     step = 5.0 * _ramp(t, 10.0, 0.5)
