@@ -366,12 +366,9 @@ class Detector(Quiet):
         push, bracing = TechError.PUSH_DOWN not in errors, TechError.ABDOMINAL_BRACING not in errors
         if not (push or bracing):
             return True
-        h, c = self.hist, self.cond
+        c = self.cond
         return nothing_to_find(
-            h.get("sq", j0, i1 + 1) - c.b_sq,
-            h.get("a", j0, i1 + 1),
-            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
-            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
+            *self._judged(j0, i1),
             cfg=self.config,
             abd_sd=c.abd_sd,
             tilt_sd=c.tilt_sd,

@@ -343,16 +343,26 @@ class Stream:
                 return co_rise(abd, pelvic, lag)
 
         found = judge(
-            h.get("sq", j0, i1 + 1) - c.b_sq,
-            a,
-            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
-            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
+            *self._judged(j0, i1),
             cfg=self.config,
             abd_sd=c.abd_sd,
             tilt_sd=c.tilt_sd,
             coupling=coupling,
         )
         return found, float(a.max()) if len(a) else 0.0
+
+    def _judged(
+        self, j0: int, i1: int
+    ) -> tuple[FloatArray, FloatArray, FloatArray | None, FloatArray | None]:
+        """What technique is judged on over ``[j0, i1]``: the squeeze, the pelvic-floor
+        level, the abdominal pressure and the tilt, each above its resting level."""
+        h, c = self.hist, self.cond
+        return (
+            h.get("sq", j0, i1 + 1) - c.b_sq,
+            h.get("a", j0, i1 + 1),
+            h.get("abd", j0, i1 + 1) - c.b_abd if self.has_abd else None,
+            h.get("tilt", j0, i1 + 1) - c.b_tilt if self.has_tilt else None,
+        )
 
     def _breath_stillness(self, trig_i: int, i: int) -> float:
         """How much of a breath's swing at rest the last stretch of the contraction triggered
