@@ -166,3 +166,17 @@ def test_a_recording_of_no_session_finds_its_sets_from_the_pauses(
     assert all("calibration" not in r for r in doc["reps"])
     assert main(["analyze", str(rec), "--program", "basic"]) == 0
     assert "sets found from the pauses" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang", ["en", "nn"])
+def test_a_scored_repetition_of_a_session_with_no_sets_names_no_set(lang: str) -> None:
+    """A recording made with `perineo record` has no program, so no sets: its repetitions
+    scored by `analyze --program` say their verdict without a "set None rep None"."""
+    from perineo.commands.analyze import _verdict
+
+    rep = {"number": 3, "set": None, "rep_in_set": None, "verdict": "good", "score": 95,
+           "reasons": []}  # fmt: skip
+    said = _verdict(rep, lang)
+    assert "None" not in said and "95" in said
+    numbered = _verdict({**rep, "set": 2, "rep_in_set": 4}, lang)
+    assert "2" in numbered and "4" in numbered and "None" not in numbered

@@ -132,7 +132,7 @@ def _verdict(rep: dict[str, Any], lang: str = "en") -> str:
     reasons = "; ".join(say(lang, Reason(r)) for r in rep["reasons"])
     where = (
         say(lang, "analyze.set_rep", set=rep["set"], rep=rep["rep_in_set"])
-        if "rep_in_set" in rep
+        if rep.get("rep_in_set") is not None  # a session with no sets (a recording) has none
         else ""
     )
     verdict = say(lang, f"analyze.verdict.{rep['verdict']}")
