@@ -152,3 +152,13 @@ def test_co_rise_tells_bracing_from_a_breath_in_a_short_weak_hold() -> None:
         assert abs(co_rise(breath + 0.1 * pelvic, pelvic, 5) - 0.1) < 0.05  # draw-in
         assert abs(co_rise(breath + 0.7 * pelvic, pelvic, 5) - 0.7) < 0.05  # bracing
     assert co_rise(breath, np.zeros_like(t), 5) is None  # the pelvic floor did not move
+
+
+def test_an_abdominal_channel_pinned_at_one_value_tells_no_breath_hold() -> None:
+    """A sensor at the end of its converter's range reads one value, noise and all: that is
+    no held breath (a still body's sensor still shows its noise)."""
+    t = np.arange(0, 6, 1 / FS)
+    pelvic = 30.0 * np.clip(t, 0, 1)
+    assert not breath_held(np.zeros(len(t)), pelvic, FS, 3.0, CFG)
+    quiet = np.random.default_rng(2).normal(0, 0.05, len(t))
+    assert breath_held(quiet, pelvic, FS, 3.0, CFG)

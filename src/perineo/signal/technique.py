@@ -152,6 +152,9 @@ def co_rise(abd: FloatArray, pelvic: FloatArray, lag: int = 1) -> float | None:
     return float(np.dot(resid, da)) / float(np.dot(resid, resid))
 
 
+_PINNED_CMH2O = 1e-3  # a swing under this is no sensor's noise: the channel is pinned
+
+
 def breath_held(
     abd: FloatArray, pelvic: FloatArray, fs: float, rest_swing: float, cfg: DetectorConfig
 ) -> bool:
@@ -163,8 +166,12 @@ def breath_held(
 
 def breath_stillness(abd: FloatArray, pelvic: FloatArray, fs: float, rest_swing: float) -> float:
     """The swing of ``abd`` (a stretch of a hold) the contraction does not explain, as a
-    fraction of a breath's at rest."""
-    return breath_swing(abd, fs, pelvic) / rest_swing if rest_swing > 0 else math.inf
+    fraction of a breath's at rest; infinite (nothing can be told) when the channel did not
+    move at all: a sensor pinned at the end of its range shows no noise, a still body does."""
+    swing = breath_swing(abd, fs, pelvic)
+    if rest_swing <= 0 or swing < _PINNED_CMH2O:
+        return math.inf
+    return swing / rest_swing
 
 
 def judged_span(
