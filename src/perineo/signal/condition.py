@@ -266,13 +266,8 @@ class Conditioner:
             self._win_from = None
             self._swing_from = None
             return
-        if self._win_from is None:
-            self._win_from = f0
-        # a window of rest, once it holds breath_window_s; the next one overlaps it by half
         need = round(cfg.breath_window_s * cfg.fs)
-        full = f1 - self._win_from >= need
-        if full:
-            self._win_from = f1 - (need - need // 2)
+        self._win_from, full = _rest_window(self._win_from, f0, f1, need)
         r = h.get("r", f0, f1)
         span = cfg.slope_span
         if len(r) > span:
@@ -307,12 +302,9 @@ class Conditioner:
         not only from noise."""
         cfg = self.cfg
         size = math.sqrt(_var(detrend(filters.smooth(win, _BREATH_SMOOTH_S * cfg.fs))))
-        wins = self._slow_windows
-        if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
-            return
-        wins.append(size)
-        del wins[:-_BREATH_WINDOWS]
-        self.slow_sd = filters.median(wins)
+        slow = _recent_median(self._slow_windows, size)
+        if slow is not None:
+            self.slow_sd = slow
 
     def _learn_swing(self, h: History, f0: int, f1: int) -> None:
         """A breath's swing at rest, over windows as long as the stretch of a hold a breath
@@ -321,19 +313,13 @@ class Conditioner:
         window with its trend removed keeps a fraction of its swing, and a held breath's
         leftovers (where she stopped, the heartbeat, noise) then look like breathing."""
         cfg = self.cfg
-        if self._swing_from is None:
-            self._swing_from = f0
         need = round(cfg.breath_hold_s * cfg.fs)
-        if f1 - self._swing_from < need:
+        self._swing_from, full = _rest_window(self._swing_from, f0, f1, need)
+        if not full:
             return
-        self._swing_from = f1 - (need - need // 2)  # the next window overlaps it by half
-        size = breath_swing(h.get("abd", f1 - need, f1), cfg.fs)
-        wins = self._long_swings
-        if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
-            return  # a sigh, a cough, talking: not a breath
-        wins.append(size)
-        del wins[:-_BREATH_WINDOWS]
-        self.breath_pp = filters.median(wins)
+        pp = _recent_median(self._long_swings, breath_swing(h.get("abd", f1 - need, f1), cfg.fs))
+        if pp is not None:
+            self.breath_pp = pp
 
     def _learn_rest(self, win_sq: FloatArray, win_abd: FloatArray) -> None:
         """Learn k and the breathing size from a window of quiet rest.
@@ -348,14 +334,10 @@ class Conditioner:
         y = detrend(filters.smooth(win_sq, sigma))
         xs = filters.smooth(win_abd, sigma)
         x = detrend(xs)
-        size = math.sqrt(_mean(x * x))
-        wins = self._breath_windows
-        if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
+        rms = _recent_median(self._breath_windows, math.sqrt(_mean(x * x)))
+        if rms is None:
             return
-        wins.append(size)
-        del wins[:-_BREATH_WINDOWS]
-        # a median of recent windows: one cough or sigh does not move it
-        self.breath_rms = filters.median(wins)
+        self.breath_rms = rms
         self._swing_windows.append(swing(xs))
         del self._swing_windows[:-_BREATH_WINDOWS]
         if not self._long_swings:
@@ -365,6 +347,27 @@ class Conditioner:
         self._sxx = lam * self._sxx + float(np.dot(x, x)) / 2
         w = cfg.k_prior_weight_s * cfg.fs * 0.5
         self.k = min(max((self._sxy + cfg.k_prior * w) / (self._sxx + w), 0.0), cfg.k_max)
+
+
+def _rest_window(start: int | None, f0: int, f1: int, need: int) -> tuple[int, bool]:
+    """Where the window of unbroken rest being filled starts (``start``, or this frame's
+    ``f0`` when none is), and whether it holds ``need`` samples at ``f1``: then the next one
+    starts where it overlaps this one by half."""
+    s = f0 if start is None else start
+    if f1 - s >= need:
+        return f1 - (need - need // 2), True
+    return s, False
+
+
+def _recent_median(wins: list[float], size: float) -> float | None:
+    """The median of the recent windows' sizes with ``size`` added (the last
+    ``_BREATH_WINDOWS``); ``None``, and ``size`` left out, when it is far larger than their
+    median (a cough, a sigh, talking): one such window does not move it."""
+    if len(wins) >= 3 and size > _OUTLIER * filters.median(wins):
+        return None
+    wins.append(size)
+    del wins[:-_BREATH_WINDOWS]
+    return filters.median(wins)
 
 
 def _mean(x: FloatArray) -> float:

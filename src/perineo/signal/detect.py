@@ -338,27 +338,28 @@ class Detector(Quiet):
     # ------------------------------------------------------------------ errors
     def _judge_technique(self, i: int, rep: RepWork, final: bool) -> None:
         j0, i1 = judged_span(rep.trig_i, rep.hold_i, rep.release_trig_i, i, final)
+        push_down = False
         if not final and self._nothing_new(j0, i1, rep.errors):
             # (what the abdomen and tilt did is recorded by the final judgement)
             a = self.hist.get("a", j0, i1 + 1)
             rep.pelvic_peak = max(rep.pelvic_peak, float(a.max()) if len(a) else 0.0)
-            if self.has_abd and rep.hold_i is not None and self.phase is Phase.HOLD:
-                self._check_breath(i, rep)
-            return
-        # part of a hold, or one shorter than a breath: its abdominal median is the breath's
-        # phase as much as bracing, so the abdomen must also have risen with the contraction
-        whole = final and (i1 - j0) * self.dt >= self.config.bracing_short_s
-        from_i = None if whole else rep.trig_i - round(0.5 / self.dt)
-        found, pelvic_peak = self._findings(j0, i1, from_i)
-        rep.pelvic_peak = max(rep.pelvic_peak, pelvic_peak)
-        rep.abd_rise, rep.tilt_change = found.abdominal_rise, found.tilt_change
-        now = self.hist.at("avail", i)
-        if found.bracing and (final or (i1 - j0) * self.dt >= self.config.bracing_early_s):
-            self._add_error(rep, TechError.ABDOMINAL_BRACING, now)
+        else:
+            # part of a hold, or one shorter than a breath: its abdominal median is the
+            # breath's phase as much as bracing, so the abdomen must also have risen with
+            # the contraction
+            whole = final and (i1 - j0) * self.dt >= self.config.bracing_short_s
+            from_i = None if whole else rep.trig_i - round(0.5 / self.dt)
+            found, pelvic_peak = self._findings(j0, i1, from_i)
+            rep.pelvic_peak = max(rep.pelvic_peak, pelvic_peak)
+            rep.abd_rise, rep.tilt_change = found.abdominal_rise, found.tilt_change
+            long_enough = (i1 - j0) * self.dt >= self.config.bracing_early_s
+            if found.bracing and (final or long_enough):
+                self._add_error(rep, TechError.ABDOMINAL_BRACING, self.hist.at("avail", i))
+            push_down = found.push_down
         if self.has_abd and rep.hold_i is not None and self.phase is Phase.HOLD and not final:
             self._check_breath(i, rep)
-        if found.push_down:
-            self._add_error(rep, TechError.PUSH_DOWN, now)
+        if push_down:
+            self._add_error(rep, TechError.PUSH_DOWN, self.hist.at("avail", i))
 
     def _nothing_new(self, j0: int, i1: int, errors: list[TechError]) -> bool:
         """Push-down and bracing over ``[j0, i1]``, those not in ``errors`` yet, are

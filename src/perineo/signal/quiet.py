@@ -153,9 +153,7 @@ class Quiet(Resting):
         m = _first(stop)
         if m == 0:
             return i0
-        k = int(r[:m].argmax())
-        if r[k] > rep.peak:
-            rep.peak, rep.peak_i = float(r[k]), i0 + k
+        rep.take_peak(r[:m], i0)
         rep.max_slope = max(rep.max_slope, float(slope[:m].max()))
         if not self.cond.frozen and bool(big[m - 1]):
             self.cond.freeze()
@@ -227,9 +225,7 @@ class Quiet(Resting):
             m = self._no_lift_before(q, i0, m, s, trough, rep.lift_min, age)
             if m == 0:
                 return i0
-        top = int(r[:m].argmax())
-        if r[top] > rep.peak:
-            rep.peak, rep.peak_i = float(r[top]), i0 + top
+        rep.take_peak(r[:m], i0)
         last = i0 + m - 1
         w0 = max(s, last - n)
         k = int(q[w0 - (i0 - n) : last + 1 - (i0 - n)].argmin())
@@ -254,9 +250,7 @@ class Quiet(Resting):
         j = _first(stop)
         if j == 0:
             return i0
-        top = int(r[:j].argmax())
-        if r[top] > rep.peak:
-            rep.peak, rep.peak_i = float(r[top]), i0 + top
+        rep.take_peak(r[:j], i0)
         if int(top_i[j - 1]) != track.peak_i:
             rep.lift = LiftTrack(
                 track.trough, track.trough_i, float(tops[j - 1]), int(top_i[j - 1])

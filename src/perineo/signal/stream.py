@@ -333,7 +333,8 @@ class Stream:
         """Push-down and bracing over ``[j0, i1]``, and the pelvic-floor peak there; with
         ``from_i`` (a little before the rise) bracing must also move with the contraction."""
         h, c = self.hist, self.cond
-        a = h.get("a", j0, i1 + 1)
+        judged = self._judged(j0, i1)
+        a = judged[1]
         coupling = None
         if self.has_abd and from_i is not None:
             lag = max(1, round(0.1 * self.config.fs))
@@ -343,7 +344,7 @@ class Stream:
                 return co_rise(abd, pelvic, lag)
 
         found = judge(
-            *self._judged(j0, i1),
+            *judged,
             cfg=self.config,
             abd_sd=c.abd_sd,
             tilt_sd=c.tilt_sd,

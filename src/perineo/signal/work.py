@@ -59,6 +59,13 @@ class RepWork:
     tremor_until_i: int | None = None  # the hold's tremor is measured before this index
     breath_still: int = 0  # frames in a row whose last stretch of hold showed no breath
 
+    def take_peak(self, r: FloatArray, i0: int) -> None:
+        """The highest of ``r`` (grid samples from ``i0``) is the peak if it is higher than
+        the peak so far (the first of equal tops)."""
+        k = int(r.argmax())
+        if r[k] > self.peak:
+            self.peak, self.peak_i = float(r[k]), i0 + k
+
     def to_repetition(
         self, peak: float, unverifiable: tuple[TechError, ...], pelvic: bool
     ) -> Repetition:
