@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from perineo.signal.events import Repetition
     from perineo.store.export import RepNumber
 
-MATCH_S = 0.5  # a repetition found again this close to a stored one's onset is that one
 # a squeeze the session saw and did not count (made while paused): no number, no score
 UNCOUNTED: dict[str, object] = {
     "number": None, "set": None, "rep_in_set": None, "calibration": False, "counted": False,
@@ -110,7 +109,7 @@ def stored_numbers(
     from perineo.paths import data_dir
     from perineo.store.db import DB_NAME
     from perineo.store.export import RepNumber, repetition_onsets, session_numbers
-    from perineo.store.sessions import TrainingRecord
+    from perineo.store.sessions import SAME_ONSET_S, TrainingRecord
 
     db = data_dir(create=False) / DB_NAME
     file = Path(path)
@@ -128,7 +127,7 @@ def stored_numbers(
     trained = max((n.number for n in numbers.values() if not n.calibration), default=0)
     for r in reps:
         near = min(onsets, key=lambda i: abs(onsets[i] - r.onset_s), default=None)
-        if near is not None and abs(onsets[near] - r.onset_s) <= MATCH_S:
+        if near is not None and abs(onsets[near] - r.onset_s) <= SAME_ONSET_S:
             out.append(numbers.get(near))  # None: the session did not count it
         else:  # found by this analysis only: a repetition, not one the screen showed
             trained += 1
